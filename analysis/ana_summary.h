@@ -1,0 +1,18 @@
+/* ana_summary.h: summaries of replications for tables and reports. */
+#ifndef ANA_SUMMARY_H
+#define ANA_SUMMARY_H
+
+#include <stddef.h>
+
+/* A mean with a two-sided confidence interval from n independent replications. */
+struct ana_ci {
+    double mean, low, high;
+    size_t n; /* replications with a finite value */
+};
+
+/* Summarises x[0], x[stride], ..., x[(count-1)*stride], ignoring non-finite values (a replication
+ * in which a quantity is undefined, such as a mean wait with no searches). The interval is Student-t
+ * at `level`; with fewer than two finite values low and high are NaN. */
+struct ana_ci ana_summarise(const double *x, size_t count, size_t stride, double level);
+
+#endif

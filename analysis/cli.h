@@ -1,0 +1,31 @@
+/* cli.h: the dispsim command-line tool's commands. Each returns a sysexits.h exit code; only this
+ * layer prints to stdout, and only main() exits. */
+#ifndef CLI_H
+#define CLI_H
+
+#include <signal.h>
+
+/* Exit codes from sysexits.h, named here so every command uses the same meaning. */
+enum {
+    CLI_OK = 0,
+    CLI_USAGE = 64,    /* EX_USAGE: bad command line */
+    CLI_DATAERR = 65,  /* EX_DATAERR: bad scenario data */
+    CLI_NOINPUT = 66,  /* EX_NOINPUT: input missing or unreadable */
+    CLI_SOFTWARE = 70, /* EX_SOFTWARE: an internal invariant failed (a bug: please report) */
+    CLI_CANTCREAT = 73, /* EX_CANTCREAT: cannot create the output */
+    CLI_IOERR = 74,    /* EX_IOERR: input/output error */
+    CLI_TEMPFAIL = 75, /* EX_TEMPFAIL: interrupted; run again */
+};
+
+int cli_run(int argc, char **argv);
+int cli_validate(int argc, char **argv);
+int cli_info(int argc, char **argv);
+int cli_bench(int argc, char **argv);
+
+/* Maps a status from the loader or results layer to an exit code. */
+int cli_exit_code(int status);
+
+/* Set by the SIGINT/SIGTERM handler installed by main. */
+extern volatile sig_atomic_t cli_interrupted;
+
+#endif

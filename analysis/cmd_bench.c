@@ -1,0 +1,208 @@
+/* dispsim bench: speed figures for the engine and the models. Prints figures; asserts nothing. */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../models/mdl_scenario.h"
+#include "../models/mdl_world.h"
+#include "../sim/sim_kernel.h"
+#include "cli.h"
+
+static const char bench_help[] =
+    "usage: dispsim bench [SCENARIO]\n"
+    "\n"
+    "Prints one line per benchmark, single-threaded:\n"
+    "  hold        the engine on the classic hold model: 1,000 pending events, exponential\n"
+    "              increments; events per second (one event = one taken from the queue)\n"
+    "  mm1         an M/M/1 queue, arrival rate 0.9, service rate 1, 1,000,000 customers: wall\n"
+    "              seconds, events per second, and the mean wait against the exact value 9\n"
+    "  ports       the port control model on SCENARIO (default scenarios/baseline.yaml):\n"
+    "              replication-years per second and events per second\n";
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static inline double expo(gsl_rng *r, double mean)
+{
+    return -mean * log1p(-gsl_rng_uniform(r));
+}
+
+/* ---- hold model: every event schedules one successor ---- */
+
+struct hold {
+    uint16_t id;
+    uint64_t left;
+};
+
+static void hold_handle(void *self, struct sim_kernel *k, const struct sim_event *ev)
+{
+    struct hold *h = self;
+    (void)ev;
+    if (h->left > 0) {
+        h->left--;
+        sim_kernel_at(k, h->id, 0, sim_kernel_now(k) + expo(sim_kernel_rng(k, 0), 1.0), 0, 0, 0, 0.0, NULL);
+    }
+}
+
+static const struct sim_model hold_model = {.name = "hold", .handle = hold_handle};
+
+static int bench_hold(void)
+{
+    struct sim_kernel *k = NULL;
+    struct hold h = {0};
+    if (sim_kernel_create(1, 1024, &k) != SIM_OK || sim_kernel_attach(k, &hold_model, &h, &h.id) != SIM_OK)
+        return sim_kernel_destroy(k), CLI_SOFTWARE;
+    const size_t pending = 1000;
+    const uint64_t events = 20000000;
+    sim_kernel_reset(k, 1, 0);
+    for (size_t i = 0; i < pending; i++)
+        sim_kernel_at(k, h.id, 0, expo(sim_kernel_rng(k, 0), 1.0), 0, 0, 0, 0.0, NULL);
+    h.left = events - pending;
+    double t0 = wall_now();
+    sim_kernel_run(k, INFINITY);
+    double el = wall_now() - t0;
+    printf("hold pending=%zu: %.3g events/s per core (%.3g events in %.3f s)\n", pending,
+           (double)sim_kernel_events(k) / el, (double)sim_kernel_events(k), el);
+    sim_kernel_destroy(k);
+    return CLI_OK;
+}
+
+/* ---- M/M/1: arrivals, one server, FIFO, waits measured ---- */
+
+enum { MM1_ARRIVE, MM1_DEPART };
+
+struct mm1 {
+    uint16_t id;
+    uint64_t to_arrive;
+    double *fifo; /* arrival times of waiting customers */
+    size_t cap, head, len;
+    int busy;
+    double wait_sum;
+    uint64_t served;
+};
+
+static void mm1_start(struct mm1 *q, struct sim_kernel *k, double arrived)
+{
+    q->busy = 1;
+    q->wait_sum += sim_kernel_now(k) - arrived;
+    q->served++;
+    sim_kernel_at(k, q->id, MM1_DEPART, sim_kernel_now(k) + expo(sim_kernel_rng(k, 1), 1.0), 0, 0, 0, 0.0, NULL);
+}
+
+static void mm1_handle(void *self, struct sim_kernel *k, const struct sim_event *ev)
+{
+    struct mm1 *q = self;
+    double now = sim_kernel_now(k);
+    if (ev->kind == MM1_ARRIVE) {
+        if (--q->to_arrive > 0)
+            sim_kernel_at(k, q->id, MM1_ARRIVE, now + expo(sim_kernel_rng(k, 0), 1.0 / 0.9), 0, 0, 0, 0.0, NULL);
+        if (!q->busy)
+            mm1_start(q, k, now);
+        else if (q->len < q->cap)
+            q->fifo[(q->head + q->len++) % q->cap] = now;
+        else
+            sim_kernel_fail(k, SIM_ENOMEM, "mm1: queue longer than %zu", q->cap);
+        return;
+    }
+    q->busy = 0;
+    if (q->len > 0) {
+        double arrived = q->fifo[q->head];
+        q->head = (q->head + 1) % q->cap;
+        q->len--;
+        mm1_start(q, k, arrived);
+    }
+}
+
+static const struct sim_model mm1_model = {.name = "mm1", .handle = mm1_handle};
+
+static int bench_mm1(void)
+{
+    struct sim_kernel *k = NULL;
+    struct mm1 q = {.cap = 1 << 20};
+    q.fifo = malloc(q.cap * sizeof *q.fifo);
+    int rc = CLI_SOFTWARE;
+    if (q.fifo == NULL || sim_kernel_create(2, 64, &k) != SIM_OK || sim_kernel_attach(k, &mm1_model, &q, &q.id) != SIM_OK)
+        goto done;
+    const uint64_t customers = 1000000;
+    sim_kernel_reset(k, 1, 0);
+    q.to_arrive = customers;
+    double t0 = wall_now();
+    sim_kernel_at(k, q.id, MM1_ARRIVE, expo(sim_kernel_rng(k, 0), 1.0 / 0.9), 0, 0, 0, 0.0, NULL);
+    sim_status st = sim_kernel_run(k, INFINITY);
+    double el = wall_now() - t0;
+    if (st != SIM_OK)
+        goto done;
+    printf("mm1 lambda=0.9 mu=1 customers=%llu: %.3f s, %.3g events/s (mean wait %.3f; exact 9)\n",
+           (unsigned long long)customers, el, (double)sim_kernel_events(k) / el, q.wait_sum / (double)q.served);
+    rc = CLI_OK;
+done:
+    sim_kernel_destroy(k);
+    free(q.fifo);
+    return rc;
+}
+
+/* ---- the port model on a scenario ---- */
+
+static int bench_ports(const char *path)
+{
+    char err[8192];
+    struct mdl_scenario *s = NULL;
+    sim_status st = mdl_scenario_load(path, &s, err, sizeof err);
+    if (st != SIM_OK)
+        return fprintf(stderr, "%s\n", err), cli_exit_code(st);
+    struct mdl_world *w = NULL;
+    struct mdl_world_ws *ws = NULL;
+    double *values = NULL;
+    int rc = CLI_SOFTWARE;
+    if (mdl_world_create(s, &w) != SIM_OK || mdl_world_ws_create(w, &ws) != SIM_OK)
+        goto done;
+    values = malloc(mdl_world_table(w)->rep_values * sizeof *values);
+    if (values == NULL)
+        goto done;
+    /* One untimed replication warms the pools, as in a long run. */
+    uint64_t ev = 0, total_ev = 0;
+    if (mdl_world_run_rep(ws, s->run.master_seed, 0, values, NULL, &ev, err, sizeof err) != SIM_OK)
+        goto done;
+    const int reps = 3;
+    double t0 = wall_now();
+    for (int r = 1; r <= reps; r++) {
+        if (mdl_world_run_rep(ws, s->run.master_seed, (uint64_t)r, values, NULL, &ev, err, sizeof err) != SIM_OK)
+            goto done;
+        total_ev += ev;
+    }
+    double el = wall_now() - t0;
+    double years = reps * (s->calendar.warmup_days + s->calendar.horizon_days) / 365.25;
+    printf("ports %s: %.3g replication-years/s per core, %.3g events/s (%d replications in %.2f s)\n", s->name,
+           years / el, (double)total_ev / el, reps, el);
+    rc = CLI_OK;
+done:
+    if (rc != CLI_OK)
+        fprintf(stderr, "dispsim bench: ports: %s\n", err);
+    free(values);
+    mdl_world_ws_destroy(ws);
+    mdl_world_destroy(w);
+    mdl_scenario_destroy(s);
+    return rc;
+}
+
+int cli_bench(int argc, char **argv)
+{
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+        return fputs(bench_help, stdout), CLI_OK;
+    if (argc > 2)
+        return fputs(bench_help, stderr), CLI_USAGE;
+    int rc = bench_hold();
+    if (rc == CLI_OK)
+        rc = bench_mm1();
+    if (rc == CLI_OK)
+        rc = bench_ports(argc > 1 ? argv[1] : "scenarios/baseline.yaml");
+    return rc;
+}

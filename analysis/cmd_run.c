@@ -1,0 +1,349 @@
+/* dispsim run / dispsim validate. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../models/mdl_scenario.h"
+#include "../models/mdl_world.h"
+#include "../results/res.h"
+#include "../sim/sim_run.h"
+#include "cli.h"
+
+static const char run_help[] =
+    "usage: dispsim run SCENARIO [-o OUT.h5] [-r REPS] [-j THREADS] [--seed S] [--force] [--quiet]\n"
+    "\n"
+    "Simulates SCENARIO (a YAML file, see scenarios/README.md) and writes every replication's\n"
+    "daily series and totals to an HDF5 file (layout: results/README.md).\n"
+    "\n"
+    "  -o, --output FILE   results file (default: the scenario's base name with .h5, here)\n"
+    "  -r, --reps N        replications (default: run.replications of the scenario)\n"
+    "  -j, --threads N     worker threads (default: $SLURM_CPUS_PER_TASK, else $OMP_NUM_THREADS,\n"
+    "                      else all cores); results are bitwise identical for any N\n"
+    "      --seed S        master seed (default: run.master_seed of the scenario)\n"
+    "  -f, --force         overwrite an existing results file\n"
+    "  -q, --quiet         no progress lines on stderr\n"
+    "\n"
+    "Replication r always uses the random streams of (master seed, r), whatever the thread count,\n"
+    "so a run is reproduced exactly from its scenario file and seed. The file is written under a\n"
+    "temporary name and renamed when complete: a results file that exists is whole.\n";
+
+struct run_opts {
+    const char *scenario, *out;
+    long reps;
+    int threads;
+    uint64_t seed;
+    bool seed_set, force, quiet;
+};
+
+struct run_ctx {
+    const struct mdl_world *w;
+    uint64_t seed;
+    size_t rep_values, nstreams;
+    double *values;
+    uint64_t *seeds, *events;
+    char **errors;
+    bool quiet;
+    double t_start, t_last_print;
+};
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static bool parse_count(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static int parse_run_opts(int argc, char **argv, struct run_opts *o)
+{
+    static const struct option longs[] = {
+        {"output", required_argument, NULL, 'o'}, {"reps", required_argument, NULL, 'r'},
+        {"threads", required_argument, NULL, 'j'}, {"seed", required_argument, NULL, 's'},
+        {"force", no_argument, NULL, 'f'},        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    int c;
+    long v;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:r:j:fqh", longs, NULL)) != -1) {
+        switch (c) {
+        case 'o': o->out = optarg; break;
+        case 'r':
+            if (!parse_count(optarg, 1, 1000000, &o->reps))
+                return fprintf(stderr, "dispsim run: -r: expected a count in [1, 1000000], got '%s'\n", optarg), CLI_USAGE;
+            break;
+        case 'j':
+            if (!parse_count(optarg, 1, 4096, &v))
+                return fprintf(stderr, "dispsim run: -j: expected a thread count in [1, 4096], got '%s'\n", optarg), CLI_USAGE;
+            o->threads = (int)v;
+            break;
+        case 's': {
+            char *end;
+            errno = 0;
+            unsigned long long s = strtoull(optarg, &end, 10);
+            if (errno != 0 || end == optarg || *end != '\0' || optarg[0] == '-')
+                return fprintf(stderr, "dispsim run: --seed: expected an unsigned 64-bit integer, got '%s'\n", optarg), CLI_USAGE;
+            o->seed = s;
+            o->seed_set = true;
+            break;
+        }
+        case 'f': o->force = true; break;
+        case 'q': o->quiet = true; break;
+        case 'h': fputs(run_help, stdout); return -1;
+        default: fputs(run_help, stderr); return CLI_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "dispsim run: expected exactly one SCENARIO file\n\n%s", run_help);
+        return CLI_USAGE;
+    }
+    o->scenario = argv[optind];
+    return CLI_OK;
+}
+
+/* The default output: the scenario's base name with .h5, in the current directory. */
+static char *default_output(const char *scenario)
+{
+    char *copy = strdup(scenario);
+    if (copy == NULL)
+        return NULL;
+    const char *base = basename(copy);
+    size_t n = strlen(base);
+    const char *dot = strrchr(base, '.');
+    if (dot != NULL && dot != base)
+        n = (size_t)(dot - base);
+    char *out = malloc(n + 4);
+    if (out != NULL)
+        snprintf(out, n + 4, "%.*s.h5", (int)n, base);
+    free(copy);
+    return out;
+}
+
+/* Fails early, before any simulation, if the output cannot be written. */
+static int check_output(const char *out, bool force)
+{
+    struct stat st;
+    if (stat(out, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return fprintf(stderr, "dispsim run: %s: is a directory; give a file name with -o\n", out), CLI_CANTCREAT;
+        if (!force)
+            return fprintf(stderr, "dispsim run: %s: exists; use --force to overwrite it or -o for another name\n", out),
+                   CLI_CANTCREAT;
+    }
+    char *copy = strdup(out);
+    if (copy == NULL)
+        return CLI_SOFTWARE;
+    const char *dir = dirname(copy);
+    int rc = CLI_OK;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "dispsim run: %s: cannot create: directory '%s' does not exist\n", out, dir);
+        rc = CLI_CANTCREAT;
+    } else if (access(dir, W_OK) != 0) {
+        fprintf(stderr, "dispsim run: %s: cannot create: directory '%s' is not writable\n", out, dir);
+        rc = CLI_CANTCREAT;
+    }
+    free(copy);
+    return rc;
+}
+
+static int thread_count(int requested)
+{
+    if (requested > 0)
+        return requested;
+    const char *slurm = getenv("SLURM_CPUS_PER_TASK");
+    long v;
+    if (slurm != NULL && parse_count(slurm, 1, 4096, &v))
+        return (int)v;
+    return 0; /* the OpenMP default, which honours OMP_NUM_THREADS */
+}
+
+static sim_status ws_create(const void *vctx, void **ws)
+{
+    const struct run_ctx *ctx = vctx;
+    struct mdl_world_ws *w = NULL;
+    sim_status st = mdl_world_ws_create(ctx->w, &w);
+    if (st == SIM_OK)
+        *ws = w;
+    return st;
+}
+
+static void ws_destroy(void *ws)
+{
+    mdl_world_ws_destroy(ws);
+}
+
+static sim_status run_item(const void *vctx, void *ws, size_t rep)
+{
+    const struct run_ctx *ctx = vctx;
+    char err[512];
+    sim_status st = mdl_world_run_rep(ws, ctx->seed, rep, ctx->values + rep * ctx->rep_values,
+                                      ctx->seeds + rep * ctx->nstreams, ctx->events + rep, err, sizeof err);
+    if (st != SIM_OK)
+        ctx->errors[rep] = strdup(err); /* each item owns its own slot */
+    return st;
+}
+
+/* Progress for runs longer than a couple of seconds: a rewritten line on a terminal, and a line
+ * every 10 seconds in batch logs. */
+static void progress(const void *vctx, size_t done, size_t total)
+{
+    struct run_ctx *ctx = (struct run_ctx *)vctx; /* progress fields are written under the runner's lock */
+    if (ctx->quiet)
+        return;
+    double now = wall_now(), el = now - ctx->t_start;
+    bool tty = isatty(STDERR_FILENO);
+    if (el < 2.0 || (done < total && now - ctx->t_last_print < (tty ? 0.5 : 10.0)))
+        return;
+    ctx->t_last_print = now;
+    double left = el / (double)done * (double)(total - done);
+    fprintf(stderr, "%sdispsim: %zu/%zu replications (%.0f%%), %.1f s elapsed, ~%.0f s left%s", tty ? "\r" : "",
+            done, total, 100.0 * (double)done / (double)total, el, left, tty ? (done == total ? "\n" : "") : "\n");
+}
+
+static int load(const char *path, struct mdl_scenario **s)
+{
+    char err[8192];
+    sim_status st = mdl_scenario_load(path, s, err, sizeof err);
+    if (st != SIM_OK) {
+        fprintf(stderr, "%s", err);
+        if (err[0] != '\0' && err[strlen(err) - 1] != '\n')
+            fputc('\n', stderr);
+        return cli_exit_code(st);
+    }
+    return CLI_OK;
+}
+
+static int simulate(const struct run_opts *o, const struct mdl_scenario *s, const char *out)
+{
+    int rc = CLI_SOFTWARE;
+    struct mdl_world *w = NULL;
+    size_t nreps = o->reps > 0 ? (size_t)o->reps : s->run.replications;
+    struct run_ctx ctx = {.seed = o->seed_set ? o->seed : s->run.master_seed, .quiet = o->quiet};
+    uint64_t *rep_index = malloc(nreps * sizeof *rep_index);
+    if (rep_index == NULL || mdl_world_create(s, &w) != SIM_OK)
+        goto done;
+    ctx.w = w;
+    ctx.rep_values = mdl_world_table(w)->rep_values;
+    ctx.nstreams = mdl_world_nstreams(w);
+    ctx.values = malloc(nreps * ctx.rep_values * sizeof *ctx.values);
+    ctx.seeds = malloc(nreps * ctx.nstreams * sizeof *ctx.seeds);
+    ctx.events = calloc(nreps, sizeof *ctx.events);
+    ctx.errors = calloc(nreps, sizeof *ctx.errors);
+    if (ctx.values == NULL || ctx.seeds == NULL || ctx.events == NULL || ctx.errors == NULL) {
+        fprintf(stderr, "dispsim run: out of memory for %zu replications\n", nreps);
+        goto done;
+    }
+    ctx.t_start = ctx.t_last_print = wall_now();
+    const struct sim_run_ops ops = {ws_create, ws_destroy, run_item, progress};
+    size_t failed = 0;
+    sim_status st = sim_run_items(&ops, &ctx, NULL, nreps, thread_count(o->threads), &cli_interrupted, &failed);
+    if (st == SIM_ECANCELED) {
+        fprintf(stderr, "\ndispsim run: interrupted; no results written\n");
+        rc = CLI_TEMPFAIL;
+        goto done;
+    }
+    if (st != SIM_OK) {
+        fprintf(stderr, "dispsim run: %s: %s\n", s->path,
+                ctx.errors[failed] != NULL ? ctx.errors[failed] : sim_status_str(st));
+        rc = cli_exit_code(st);
+        goto done;
+    }
+    for (size_t r = 0; r < nreps; r++)
+        rep_index[r] = r;
+    struct res_meta meta = {
+        .program_version = DISPSIM_VERSION, .scenario_path = s->path, .scenario_text = s->text,
+        .scenario_name = s->name, .master_seed = ctx.seed, .nreps = nreps, .rep_index = rep_index,
+        .nstreams = ctx.nstreams, .stream_names = mdl_world_stream_names(w), .stream_seeds = ctx.seeds,
+    };
+    char err[1024];
+    double t_write = wall_now();
+    st = res_write_run(out, &meta, mdl_world_table(w), ctx.values, err, sizeof err);
+    if (st != SIM_OK) {
+        fprintf(stderr, "dispsim run: %s\n", err);
+        rc = cli_exit_code(st);
+        goto done;
+    }
+    uint64_t events = 0;
+    for (size_t r = 0; r < nreps; r++)
+        events += ctx.events[r];
+    double el = wall_now() - ctx.t_start;
+    if (!o->quiet)
+        fprintf(stderr, "dispsim: %zu replications, %.3g events in %.2f s (%.2f s writing); wrote %s\n", nreps,
+                (double)events, el, wall_now() - t_write, out);
+    rc = CLI_OK;
+done:
+    for (size_t r = 0; ctx.errors != NULL && r < nreps; r++)
+        free(ctx.errors[r]);
+    free(ctx.errors);
+    free(ctx.values);
+    free(ctx.seeds);
+    free(ctx.events);
+    free(rep_index);
+    mdl_world_destroy(w);
+    return rc;
+}
+
+int cli_run(int argc, char **argv)
+{
+    struct run_opts o = {0};
+    int rc = parse_run_opts(argc, argv, &o);
+    if (rc != CLI_OK)
+        return rc < 0 ? CLI_OK : rc;
+    struct mdl_scenario *s = NULL;
+    if ((rc = load(o.scenario, &s)) != CLI_OK)
+        return rc;
+    char *out = o.out != NULL ? strdup(o.out) : default_output(o.scenario);
+    if (out == NULL)
+        rc = CLI_SOFTWARE;
+    else if ((rc = check_output(out, o.force)) == CLI_OK)
+        rc = simulate(&o, s, out);
+    free(out);
+    mdl_scenario_destroy(s);
+    return rc;
+}
+
+static const char validate_help[] =
+    "usage: dispsim validate FILE...\n"
+    "\n"
+    "Checks scenario files without running them. Every problem is reported on its own line as\n"
+    "FILE:LINE:COLUMN: FIELD: what was expected, got what. Exit 0 if all files are valid, 65 if\n"
+    "any has bad data, 66 if any cannot be read.\n";
+
+int cli_validate(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(validate_help, argc < 2 ? stderr : stdout);
+        return argc < 2 ? CLI_USAGE : CLI_OK;
+    }
+    int worst = CLI_OK;
+    for (int i = 1; i < argc; i++) {
+        struct mdl_scenario *s = NULL;
+        int rc = load(argv[i], &s);
+        if (rc == CLI_OK)
+            printf("%s: valid (%u ports, %g days after %g days warm-up, %u replications)\n", argv[i],
+                   s->ports_count, s->calendar.horizon_days, s->calendar.warmup_days, s->run.replications);
+        else if (worst == CLI_OK || rc == CLI_NOINPUT)
+            worst = rc;
+        mdl_scenario_destroy(s);
+    }
+    return worst;
+}

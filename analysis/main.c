@@ -1,0 +1,85 @@
+/* dispsim: Monte Carlo simulation of displacement between irregular entry modes to the UK. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "../sim/sim_status.h"
+#include "cli.h"
+
+volatile sig_atomic_t cli_interrupted = 0;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    cli_interrupted = 1;
+}
+
+static void usage(FILE *f)
+{
+    fputs("usage: dispsim COMMAND [OPTIONS]\n"
+          "\n"
+          "Simulates how irregular migrants in northern France choose between entry modes to the UK\n"
+          "and what happens to every mode when one is disrupted (see README.md).\n"
+          "\n"
+          "commands:\n"
+          "  run SCENARIO      simulate a scenario, write an HDF5 results file\n"
+          "  validate FILE...  check scenario files, report every problem with file:line:column\n"
+          "  info RESULTS.h5   summarise a results file: per-port totals with 95% confidence intervals\n"
+          "  bench             print engine and model speed figures\n"
+          "\n"
+          "'dispsim COMMAND --help' explains each command. Exit codes follow sysexits.h:\n"
+          "64 usage, 65 bad scenario data, 66 unreadable input, 70 internal error, 73 cannot create\n"
+          "output, 74 I/O error, 75 interrupted.\n",
+          f);
+}
+
+int cli_exit_code(int status)
+{
+    switch ((sim_status)status) {
+    case SIM_OK: return CLI_OK;
+    case SIM_EFORMAT:
+    case SIM_EINVAL:
+    case SIM_EVERSION: return CLI_DATAERR;
+    case SIM_ENOENT: return CLI_NOINPUT;
+    case SIM_ECREATE: return CLI_CANTCREAT;
+    case SIM_EIO: return CLI_IOERR;
+    case SIM_ECANCELED: return CLI_TEMPFAIL;
+    case SIM_ENOMEM:
+    case SIM_EINVARIANT: return CLI_SOFTWARE;
+    }
+    return CLI_SOFTWARE;
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL aborts on error by default; dispsim checks return values instead. */
+    gsl_set_error_handler_off();
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("dispsim %s\n", DISPSIM_VERSION);
+        return CLI_OK;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return cli_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "validate") == 0)
+        return cli_validate(argc - 1, argv + 1);
+    if (strcmp(cmd, "info") == 0)
+        return cli_info(argc - 1, argv + 1);
+    if (strcmp(cmd, "bench") == 0)
+        return cli_bench(argc - 1, argv + 1);
+    fprintf(stderr, "dispsim: unknown command '%s'\n\n", cmd);
+    usage(stderr);
+    return CLI_USAGE;
+}

@@ -1,0 +1,102 @@
+/* mdl_ports.h: lorries through the juxtaposed controls (Calais, Coquelles, Dunkerque, ...).
+ *
+ * Each port is a queueing system. Lorries bound for the UK arrive as a non-homogeneous Poisson
+ * process whose rate follows an hour-of-day and day-of-week profile. Border Force officers work
+ * shifts; officers present (each absent with a given probability) form search teams. Each arriving
+ * lorry is selected for a search at random or by risk-based targeting (carrying lorries selected
+ * `lift` times as often); selected lorries wait in a FIFO queue for a free team, and while
+ * `max_queue` lorries wait, selection is suspended (freight flow will not tolerate more). A search
+ * uses one method, with its own duration distribution and its own probability of detecting each
+ * hidden group. Detected groups are returned to France; the others cross and are recorded at a UK
+ * port, found in the UK within 72 hours, or not recorded.
+ *
+ * Hidden groups reach the lorries through mdl_ports_board: the population model calls it (later),
+ * and for now each port also generates groups at the exogenous rate `clandestine.groups_per_day`.
+ * A boarded group rides the next lorry to arrive at that port. Outcomes go back to the caller
+ * through the client callback.
+ *
+ * Random streams, one per (process, port), so that changing one port or one process leaves the
+ * draws of the others untouched: see mdl_ports_stream. */
+#ifndef MDL_PORTS_H
+#define MDL_PORTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../sim/sim_kernel.h"
+#include "../sim/sim_out.h"
+#include "mdl_scenario.h"
+
+/* The per-port random processes. */
+enum mdl_ports_process {
+    MDL_PP_TRAFFIC,     /* lorry arrival times */
+    MDL_PP_STAFFING,    /* officer absence per shift */
+    MDL_PP_SELECTION,   /* selection draws, one per lorry */
+    MDL_PP_SEARCH,      /* method and duration of each search */
+    MDL_PP_DETECTION,   /* detection of each hidden group */
+    MDL_PP_RECORDING,   /* where a passed group is recorded */
+    MDL_PP_CLANDESTINE, /* exogenous hidden groups: times and sizes */
+    MDL_PP_COUNT
+};
+
+/* Stream id of `process` at port `port` of a scenario with `nports` ports. The port model uses
+ * stream ids [first, first + MDL_PP_COUNT * nports). */
+size_t mdl_ports_stream(size_t first, size_t nports, enum mdl_ports_process process, size_t port);
+
+/* Writes the name of stream `process` at `port` ("traffic.calais") into buf. */
+void mdl_ports_stream_name(const struct mdl_scenario *s, enum mdl_ports_process process, size_t port,
+                           char *buf, size_t len);
+
+/* What happened to a hidden group riding a lorry. */
+enum mdl_lorry_outcome {
+    MDL_LORRY_DETECTED,    /* found in a search: returned to France */
+    MDL_LORRY_AT_PORT,     /* crossed; recorded on arrival at a UK port */
+    MDL_LORRY_WITHIN_72H,  /* crossed; found in the UK within 72 hours */
+    MDL_LORRY_UNRECORDED,  /* crossed; never recorded */
+};
+
+/* Receives outcomes of groups boarded through mdl_ports_board (not of exogenous groups). */
+struct mdl_ports_client {
+    void *ctx;
+    void (*outcome)(void *ctx, struct sim_kernel *k, unsigned port, uint32_t group, unsigned size,
+                    enum mdl_lorry_outcome o);
+};
+
+/* Output variable ids, set by mdl_ports_declare. */
+struct mdl_ports_vars {
+    int port_dim;
+    int daily[16];
+    int totals[24];
+};
+
+struct mdl_ports;
+
+/* Adds the "port" dimension and the port model's variables (daily, per port, over `day_dim`; and
+ * per-replication totals per port) to the output table. `labels` is caller storage for
+ * s->ports_count label pointers that must outlive the table (the names stay the scenario's). */
+sim_status mdl_ports_declare(struct sim_out_table *t, const struct mdl_scenario *s, int day_dim,
+                             const char **labels, struct mdl_ports_vars *ids);
+
+/* Creates the model's state for one thread. `s`, `t` and `ids` are borrowed and must outlive it.
+ * `first_stream` is the first kernel stream id the model may use. SIM_ENOMEM. */
+sim_status mdl_ports_create(const struct mdl_scenario *s, const struct sim_out_table *t,
+                            const struct mdl_ports_vars *ids, size_t first_stream, struct mdl_ports **out);
+
+/* Frees the state; accepts NULL. */
+void mdl_ports_destroy(struct mdl_ports *m);
+
+/* Prepares the next replication: results go to `rep_values` (a table-sized buffer the caller has
+ * zeroed), events carry `model_id` (from sim_kernel_attach of mdl_ports_model). */
+void mdl_ports_bind(struct mdl_ports *m, double *rep_values, uint16_t model_id);
+
+/* Routes outcomes of boarded groups to `client` (copied). */
+void mdl_ports_set_client(struct mdl_ports *m, const struct mdl_ports_client *client);
+
+/* Puts a hidden group of `size` people at `port`; it rides the next lorry to arrive there.
+ * SIM_ENOMEM if the group pool cannot grow. */
+sim_status mdl_ports_board(struct mdl_ports *m, unsigned port, uint32_t group, unsigned size);
+
+/* The callback table; `self` is a struct mdl_ports. */
+extern const struct sim_model mdl_ports_model;
+
+#endif

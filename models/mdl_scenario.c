@@ -1,0 +1,404 @@
+/* mdl_scenario.c: reading a scenario file (the libyaml and libcyaml half of the loader).
+ *
+ * Order of work: read the whole file; parse it with libyaml into a document, which gives syntax
+ * errors with positions and an index from field path to node; refuse a schema newer than ours
+ * before anything else complains about keys it does not know; load it with libcyaml against the
+ * schema below (mdl_scenario_diag.c turns libcyaml's log into one "FILE:LINE:COL: PATH: ..." line);
+ * finally validate the values (mdl_scenario_check.c). */
+#define _POSIX_C_SOURCE 200809L
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cyaml/cyaml.h>
+
+#include "mdl_scenario_priv.h"
+
+/* Larger files are refused: no scenario comes near this, and it bounds what a typo can allocate. */
+#define MAX_FILE_BYTES (16u << 20)
+
+/* ---- Schema: YAML keys equal the C field names ------------------------------------------------ */
+
+/* Offset of member `m` of the anonymous struct `sub` inside `outer`, relative to `sub`. */
+#define SUB_OFF(outer, sub, m) ((uint32_t)(offsetof(outer, sub.m) - offsetof(outer, sub)))
+
+#define VAL_DOUBLE(flags) {CYAML_VALUE_FLOAT((flags), double)}
+#define VAL_UINT(flags) {CYAML_VALUE_UINT((flags), unsigned)}
+
+static const cyaml_strval_t dist_kinds[] = {
+    {"fixed", MDL_DIST_FIXED},         {"exponential", MDL_DIST_EXPONENTIAL}, {"uniform", MDL_DIST_UNIFORM},
+    {"lognormal", MDL_DIST_LOGNORMAL}, {"gamma", MDL_DIST_GAMMA},
+};
+static const cyaml_strval_t policies[] = {{"random", MDL_SELECT_RANDOM}, {"targeted", MDL_SELECT_TARGETED}};
+
+static const cyaml_schema_field_t dist_fields[] = {
+    CYAML_FIELD_ENUM("dist", CYAML_FLAG_STRICT, struct mdl_dist, kind, dist_kinds, CYAML_ARRAY_LEN(dist_kinds)),
+    CYAML_FIELD_FLOAT("mean", CYAML_FLAG_OPTIONAL, struct mdl_dist, mean),
+    CYAML_FIELD_FLOAT("sd", CYAML_FLAG_OPTIONAL, struct mdl_dist, sd),
+    CYAML_FIELD_FLOAT("min", CYAML_FLAG_OPTIONAL, struct mdl_dist, min),
+    CYAML_FIELD_FLOAT("max", CYAML_FLAG_OPTIONAL, struct mdl_dist, max),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t shift_fields[] = {
+    CYAML_FIELD_FLOAT("start_hour", CYAML_FLAG_DEFAULT, struct mdl_shift, start_hour),
+    CYAML_FIELD_FLOAT("hours", CYAML_FLAG_DEFAULT, struct mdl_shift, hours),
+    CYAML_FIELD_UINT("officers", CYAML_FLAG_DEFAULT, struct mdl_shift, officers),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t method_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct mdl_method, name, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_FLOAT("share", CYAML_FLAG_DEFAULT, struct mdl_method, share),
+    CYAML_FIELD_MAPPING("time_min", CYAML_FLAG_DEFAULT, struct mdl_method, time_min, dist_fields),
+    CYAML_FIELD_FLOAT("detection", CYAML_FLAG_DEFAULT, struct mdl_method, detection),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t double_entry = VAL_DOUBLE(CYAML_FLAG_DEFAULT);
+static const cyaml_schema_value_t shift_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_shift, shift_fields)};
+static const cyaml_schema_value_t method_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_method, method_fields)};
+
+#define P struct mdl_port
+static const cyaml_schema_field_t staffing_fields[] = {
+    {.key = "team_size", .data_offset = SUB_OFF(P, staffing, team_size), .value = VAL_UINT(0)},
+    {.key = "absence_share", .data_offset = SUB_OFF(P, staffing, absence_share), .value = VAL_DOUBLE(0)},
+    {.key = "shifts", .data_offset = SUB_OFF(P, staffing, shifts),
+     .count_offset = SUB_OFF(P, staffing, shifts_count), .count_size = sizeof(unsigned),
+     .value = {CYAML_VALUE_SEQUENCE(CYAML_FLAG_POINTER, struct mdl_shift, &shift_entry, 0, CYAML_UNLIMITED)}},
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t selection_fields[] = {
+    {.key = "policy", .data_offset = SUB_OFF(P, selection, policy),
+     .value = {CYAML_VALUE_ENUM(CYAML_FLAG_STRICT, enum mdl_selection_policy, policies,
+                                CYAML_ARRAY_LEN(policies))}},
+    {.key = "share", .data_offset = SUB_OFF(P, selection, share), .value = VAL_DOUBLE(0)},
+    {.key = "lift", .data_offset = SUB_OFF(P, selection, lift), .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
+    {.key = "max_queue", .data_offset = SUB_OFF(P, selection, max_queue), .value = VAL_UINT(0)},
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t clandestine_fields[] = {
+    {.key = "groups_per_day", .data_offset = SUB_OFF(P, clandestine, groups_per_day), .value = VAL_DOUBLE(0)},
+    {.key = "group_size_weights", .data_offset = SUB_OFF(P, clandestine, group_size_weights),
+     .count_offset = SUB_OFF(P, clandestine, group_size_weights_count), .count_size = sizeof(unsigned),
+     .value = {CYAML_VALUE_SEQUENCE(CYAML_FLAG_POINTER, double, &double_entry, 0, CYAML_UNLIMITED)}},
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t recording_fields[] = {
+    {.key = "at_port_share", .data_offset = SUB_OFF(P, recording, at_port_share), .value = VAL_DOUBLE(0)},
+    {.key = "within_72h_share", .data_offset = SUB_OFF(P, recording, within_72h_share), .value = VAL_DOUBLE(0)},
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t port_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, P, name, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_FLOAT("lorries_per_year", CYAML_FLAG_DEFAULT, P, lorries_per_year),
+    CYAML_FIELD_SEQUENCE("hour_profile", CYAML_FLAG_POINTER, P, hour_profile, &double_entry, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE("weekday_profile", CYAML_FLAG_POINTER, P, weekday_profile, &double_entry, 0,
+                         CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING("staffing", CYAML_FLAG_DEFAULT, P, staffing, staffing_fields),
+    CYAML_FIELD_MAPPING("selection", CYAML_FLAG_DEFAULT, P, selection, selection_fields),
+    CYAML_FIELD_SEQUENCE("methods", CYAML_FLAG_POINTER, P, methods, &method_entry, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING("clandestine", CYAML_FLAG_DEFAULT, P, clandestine, clandestine_fields),
+    CYAML_FIELD_MAPPING("recording", CYAML_FLAG_DEFAULT, P, recording, recording_fields),
+    CYAML_FIELD_END,
+};
+#undef P
+static const cyaml_schema_value_t port_entry = {CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_port, port_fields)};
+
+#define S struct mdl_scenario
+static const cyaml_schema_field_t calendar_fields[] = {
+    {.key = "start_date", .data_offset = SUB_OFF(S, calendar, start_date),
+     .value = {CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, CYAML_UNLIMITED)}},
+    {.key = "horizon_days", .data_offset = SUB_OFF(S, calendar, horizon_days), .value = VAL_DOUBLE(0)},
+    {.key = "warmup_days", .data_offset = SUB_OFF(S, calendar, warmup_days), .value = VAL_DOUBLE(0)},
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t run_fields[] = {
+    {.key = "replications", .data_offset = SUB_OFF(S, run, replications), .value = VAL_UINT(0)},
+    {.key = "master_seed", .data_offset = SUB_OFF(S, run, master_seed),
+     .value = {CYAML_VALUE_UINT(CYAML_FLAG_DEFAULT, uint64_t)}},
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t top_fields[] = {
+    CYAML_FIELD_UINT("dispsim", CYAML_FLAG_DEFAULT, S, dispsim),
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, S, name, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("description", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, description, 0,
+                           CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING("calendar", CYAML_FLAG_DEFAULT, S, calendar, calendar_fields),
+    CYAML_FIELD_MAPPING("run", CYAML_FLAG_DEFAULT, S, run, run_fields),
+    CYAML_FIELD_SEQUENCE("ports", CYAML_FLAG_POINTER, S, ports, &port_entry, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_END,
+};
+#undef S
+const cyaml_schema_value_t mdl__scn_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct mdl_scenario, top_fields)};
+
+/* Used by mdl_scenario_destroy, which has nothing to log. */
+const cyaml_config_t mdl__scn_free_config = {.mem_fn = cyaml_mem, .log_level = CYAML_LOG_ERROR};
+
+bool mdl__scn_uint_range(const char *key, unsigned long long *lo, unsigned long long *hi)
+{
+    static const struct {
+        const char *key;
+        unsigned long long lo, hi;
+    } ranges[] = {
+        {"dispsim", MDL_SCENARIO_SCHEMA, MDL_SCENARIO_SCHEMA},
+        {"replications", 1, 1000000},
+        {"master_seed", 0, UINT64_MAX},
+        {"team_size", 1, 20},
+        {"officers", 0, 10000},
+        {"max_queue", 1, 1000000},
+    };
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        if (strcmp(ranges[i].key, key) == 0) {
+            *lo = ranges[i].lo;
+            *hi = ranges[i].hi;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- Reading the file ------------------------------------------------------------------------ */
+
+static sim_status cannot_read(struct mdl__scn_diag *d, int errnum)
+{
+    char reason[128];
+    if (strerror_r(errnum, reason, sizeof reason) != 0)
+        snprintf(reason, sizeof reason, "error %d", errnum);
+    mdl__scn_report(d, NULL, NULL, "cannot read: %s", reason);
+    return SIM_ENOENT;
+}
+
+/* Reads all of `fd` into a new NUL-terminated buffer. `hint` is the expected size. */
+static sim_status read_all(int fd, size_t hint, char **text, size_t *len, struct mdl__scn_diag *d)
+{
+    size_t cap = hint + 1 < 4096 ? 4096 : hint + 1, n = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        goto nomem;
+    for (;;) {
+        if (n + 1 == cap) {
+            if (cap > MAX_FILE_BYTES) {
+                free(buf);
+                mdl__scn_report(d, NULL, NULL, "scenario is too large (more than %u bytes)", MAX_FILE_BYTES);
+                return SIM_EFORMAT;
+            }
+            char *bigger = realloc(buf, 2 * cap);
+            if (!bigger)
+                goto nomem;
+            buf = bigger;
+            cap *= 2;
+        }
+        ssize_t got = read(fd, buf + n, cap - 1 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int e = errno;
+            free(buf);
+            return cannot_read(d, e);
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return SIM_OK;
+nomem:
+    free(buf);
+    mdl__scn_report(d, NULL, NULL, "out of memory reading the scenario");
+    return SIM_ENOMEM;
+}
+
+static sim_status read_text(const char *path, char **text, size_t *len, struct mdl__scn_diag *d)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return cannot_read(d, errno);
+    struct stat st;
+    sim_status status;
+    if (fstat(fd, &st) != 0)
+        status = cannot_read(d, errno);
+    else if (S_ISDIR(st.st_mode))
+        status = cannot_read(d, EISDIR);
+    else if (S_ISREG(st.st_mode) && st.st_size > (off_t)MAX_FILE_BYTES) {
+        mdl__scn_report(d, NULL, NULL, "scenario is too large (%lld bytes; the limit is %u)",
+                        (long long)st.st_size, MAX_FILE_BYTES);
+        status = SIM_EFORMAT;
+    } else
+        status = read_all(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, text, len, d);
+    close(fd);
+    return status;
+}
+
+/* ---- The libyaml document ------------------------------------------------------------------- */
+
+/* Reports a libyaml parser error at its problem mark (computed from the byte offset for errors
+ * found while decoding, which carry no mark). */
+static sim_status syntax_error(const yaml_parser_t *p, const char *text, struct mdl__scn_diag *d)
+{
+    if (p->error == YAML_MEMORY_ERROR) {
+        mdl__scn_report(d, NULL, NULL, "out of memory parsing the scenario");
+        return SIM_ENOMEM;
+    }
+    yaml_mark_t mark = p->problem_mark;
+    const char *problem = p->problem ? p->problem : "malformed YAML";
+    if (p->error == YAML_READER_ERROR) {
+        mark = (yaml_mark_t){0};
+        for (size_t i = 0; i < p->problem_offset && text[i]; i++, mark.column++)
+            if (text[i] == '\n')
+                mark.line++, mark.column = (size_t)-1;
+        mdl__scn_report(d, &mark, NULL, "not valid UTF-8 text: %s", problem);
+    } else if (p->context)
+        mdl__scn_report(d, &mark, NULL, "YAML syntax error: %s (%s that starts at line %zu, column %zu)",
+                        problem, p->context, p->context_mark.line + 1, p->context_mark.column + 1);
+    else
+        mdl__scn_report(d, &mark, NULL, "YAML syntax error: %s", problem);
+    return SIM_EFORMAT;
+}
+
+/* Parses `text` into *doc (deleted by the caller when *have_doc is set). Refuses an empty file,
+ * a second document (libcyaml would silently ignore it) and keys that are not scalars (on which
+ * libcyaml 1.3.1 fails with a bare "internal error"). */
+static sim_status parse_document(const char *text, size_t len, yaml_document_t *doc, bool *have_doc,
+                                 struct mdl__scn_diag *d)
+{
+    yaml_parser_t parser;
+    yaml_document_t extra;
+    sim_status status = SIM_OK;
+    if (!yaml_parser_initialize(&parser)) {
+        mdl__scn_report(d, NULL, NULL, "out of memory parsing the scenario");
+        return SIM_ENOMEM;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    if (!yaml_parser_load(&parser, doc)) {
+        status = syntax_error(&parser, text, d);
+        goto cleanup;
+    }
+    *have_doc = true;
+    const yaml_node_t *root = yaml_document_get_root_node(doc);
+    if (!root || (root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0 &&
+                  root->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)) {
+        mdl__scn_report(d, NULL, NULL, "empty scenario: the file holds no YAML content "
+                                       "(see scenarios/baseline.yaml for an example)");
+        status = SIM_EFORMAT;
+        goto cleanup;
+    }
+    if (!yaml_parser_load(&parser, &extra)) {
+        status = syntax_error(&parser, text, d);
+        goto cleanup;
+    }
+    if (yaml_document_get_root_node(&extra)) {
+        mdl__scn_report(d, &extra.start_mark, NULL, "a scenario file holds one YAML document; "
+                                                      "remove the second one (after '---')");
+        status = SIM_EFORMAT;
+    }
+    yaml_document_delete(&extra);
+    for (const yaml_node_t *n = doc->nodes.start; n < doc->nodes.top && status == SIM_OK; n++) {
+        if (n->type != YAML_MAPPING_NODE)
+            continue;
+        for (const yaml_node_pair_t *q = n->data.mapping.pairs.start; q < n->data.mapping.pairs.top; q++) {
+            const yaml_node_t *k = mdl__scn_node(doc, q->key);
+            if (k && k->type != YAML_SCALAR_NODE) {
+                mdl__scn_report(d, &k->start_mark, NULL, "a key must be a plain word, not a %s",
+                                k->type == YAML_MAPPING_NODE ? "mapping" : "list");
+                status = SIM_EFORMAT;
+                break;
+            }
+        }
+    }
+cleanup:
+    yaml_parser_delete(&parser);
+    return status;
+}
+
+/* Refuses a file written for a newer schema before libcyaml complains about keys it does not know. */
+static bool newer_schema(const struct mdl__scn_index *idx, struct mdl__scn_diag *d)
+{
+    const yaml_node_t *v = mdl__scn_index_find(idx, "dispsim");
+    if (!v || v->type != YAML_SCALAR_NODE)
+        return false;
+    const char *s = (const char *)v->data.scalar.value;
+    if (s[0] == '\0' || strspn(s, "0123456789") != strlen(s))
+        return false;
+    errno = 0;
+    unsigned long long version = strtoull(s, NULL, 10);
+    if (errno != ERANGE && version <= MDL_SCENARIO_SCHEMA)
+        return false;
+    mdl__scn_report(d, &v->start_mark, "dispsim", "written for a newer dispsim (schema %s); this build "
+                    "reads schema %d", s, MDL_SCENARIO_SCHEMA);
+    return true;
+}
+
+sim_status mdl_scenario_load(const char *path, struct mdl_scenario **out, char *err, size_t errlen)
+{
+    struct mdl__scn_diag d;
+    mdl__scn_diag_init(&d, err, errlen, path ? path : "(null)");
+    char *text = NULL;
+    size_t len = 0;
+    yaml_document_t doc;
+    bool have_doc = false;
+    struct mdl__scn_index idx = {0};
+    struct mdl_scenario *s = NULL;
+    sim_status st;
+
+    if (!path || !out) {
+        mdl__scn_report(&d, NULL, NULL, "no scenario file given");
+        st = SIM_EINVAL;
+        goto cleanup;
+    }
+    if ((st = read_text(path, &text, &len, &d)) != SIM_OK)
+        goto cleanup;
+    if ((st = parse_document(text, len, &doc, &have_doc, &d)) != SIM_OK)
+        goto cleanup;
+    if ((st = mdl__scn_index_build(&idx, &doc)) != SIM_OK) {
+        mdl__scn_report(&d, NULL, NULL, st == SIM_ENOMEM ? "out of memory indexing the scenario"
+                                                         : "scenario too large (more than %d values)",
+                        MDL__SCN_MAX_NODES);
+        goto cleanup;
+    }
+    if (newer_schema(&idx, &d)) {
+        st = SIM_EINVAL;
+        goto cleanup;
+    }
+    if ((st = mdl__scn_load_struct(text, len, &doc, &s, &d)) != SIM_OK)
+        goto cleanup;
+    if ((st = mdl__scn_validate(s, &idx, &d)) != SIM_OK)
+        goto cleanup;
+    if (!(s->path = strdup(path))) {
+        mdl__scn_report(&d, NULL, NULL, "out of memory");
+        st = SIM_ENOMEM;
+        goto cleanup;
+    }
+    s->text = text;
+    text = NULL;
+    *out = s;
+    s = NULL;
+cleanup:
+    mdl_scenario_destroy(s);
+    mdl__scn_index_fini(&idx);
+    if (have_doc)
+        yaml_document_delete(&doc);
+    free(text);
+    mdl__scn_diag_finish(&d);
+    return st;
+}
+
+void mdl_scenario_destroy(struct mdl_scenario *s)
+{
+    if (!s)
+        return;
+    free(s->path);
+    free(s->text);
+    cyaml_err_t e = cyaml_free(&mdl__scn_free_config, &mdl__scn_schema, s, 0);
+    assert(e == CYAML_OK); /* only fails for a NULL config or schema: our bug */
+    (void)e;
+}

@@ -1,0 +1,118 @@
+/* mdl_scenario_priv.h: internals shared by the three files of the scenario loader.
+ *
+ * mdl_scenario.c holds the libcyaml schema, reads the file and parses it with libyaml;
+ * mdl_scenario_diag.c turns positions and library errors into report lines (path index, labels,
+ * libcyaml log translation); mdl_scenario_check.c validates the values. Nothing outside these
+ * files includes this header (it pulls in <yaml.h> and <cyaml/cyaml.h>). */
+#ifndef MDL_SCENARIO_PRIV_H
+#define MDL_SCENARIO_PRIV_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cyaml/cyaml.h>
+#include <yaml.h>
+
+#include "mdl_scenario.h"
+
+/* Longest field path the loader builds or indexes, including the NUL. */
+#define MDL__SCN_PATH_MAX 512
+
+/* Most problem lines reported before the rest are only counted. */
+#define MDL__SCN_MAX_LINES 20
+
+/* Collects problem lines into the caller's err buffer. `buf` may be NULL when `cap` is 0. */
+struct mdl__scn_diag {
+    char *buf;
+    size_t cap;
+    size_t len;
+    const char *file;   /* the path as given, prefix of every line */
+    unsigned lines;     /* lines written */
+    unsigned dropped;   /* problems counted but not written (beyond MDL__SCN_MAX_LINES) */
+};
+
+/* Starts an empty report in err[errlen] for problems in `file`. */
+void mdl__scn_diag_init(struct mdl__scn_diag *d, char *err, size_t errlen, const char *file);
+
+/* Adds one line "FILE:LINE:COL: PATH: message". `mark` may be NULL (no position) and `path` NULL or
+ * "" (no path). Truncates rather than overflows; the buffer stays NUL-terminated. */
+void mdl__scn_report(struct mdl__scn_diag *d, const yaml_mark_t *mark, const char *path, const char *fmt,
+                     ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* Appends "... and N more problems" when lines were dropped. Call once, after the last report. */
+void mdl__scn_diag_finish(struct mdl__scn_diag *d);
+
+/* Returns the name of entry `i` of some sequence described by `ctx`, or NULL when it has none. */
+typedef const char *mdl__scn_name_fn(const void *ctx, size_t i);
+
+/* Writes the path suffix naming entry `i` of a sequence: ".NAME" when the entry's name is a short
+ * word (letters, digits, '_', '-', '.') not used by an earlier entry, "[i]" otherwise. The loader
+ * applies this one rule to the libyaml document and to the loaded structs, so paths agree. */
+void mdl__scn_label(mdl__scn_name_fn *name, const void *ctx, size_t i, char *out, size_t outlen);
+
+/* mdl__scn_label for entry `i` of the libyaml sequence node `seq`. */
+void mdl__scn_item_label(const yaml_document_t *doc, const yaml_node_t *seq, size_t i, char *out,
+                         size_t outlen);
+
+/* Returns node `id` of `doc`, or NULL when out of range. */
+yaml_node_t *mdl__scn_node(const yaml_document_t *doc, yaml_node_item_t id);
+
+/* Returns the value of key `key` in mapping `map`, or NULL (also when `map` is not a mapping). */
+yaml_node_t *mdl__scn_map_get(const yaml_document_t *doc, const yaml_node_t *map, const char *key);
+
+/* Every node of a libyaml document by field path ("ports.calais.hour_profile[3]"), sorted for
+ * binary search. Borrows the document, which must outlive the index. */
+struct mdl__scn_index {
+    yaml_document_t *doc;
+    struct mdl__scn_entry {
+        const char *path;         /* into `pool`, set once the pool stops growing */
+        size_t path_off;
+        size_t order;             /* document order: the first of equal paths wins */
+        const yaml_node_t *node;
+    } *v;
+    size_t n, cap;
+    char *pool;
+    size_t pool_len, pool_cap;
+};
+
+/* Most nodes indexed (aliases expanded); a larger document is refused as malformed. */
+#define MDL__SCN_MAX_NODES 200000
+
+/* Builds the index of `doc`. Returns SIM_OK, SIM_ENOMEM, or SIM_EFORMAT when the document has more
+ * than MDL__SCN_MAX_NODES nodes; call mdl__scn_index_fini in every case. */
+sim_status mdl__scn_index_build(struct mdl__scn_index *idx, yaml_document_t *doc);
+void mdl__scn_index_fini(struct mdl__scn_index *idx);
+
+/* Returns the node at `path` ("" is the root), or NULL when the file has no such field. */
+const yaml_node_t *mdl__scn_index_find(const struct mdl__scn_index *idx, const char *path);
+
+/* The libcyaml schema of a scenario file, and the configuration used to free what it loads. */
+extern const cyaml_schema_value_t mdl__scn_schema;
+extern const cyaml_config_t mdl__scn_free_config;
+
+/* Loads `text` with libcyaml into a new struct (free with cyaml_free and mdl__scn_free_config). On
+ * failure reports libcyaml's complaint as one line, positioned through `doc`, and returns
+ * SIM_EFORMAT (unknown key, wrong type, missing key), SIM_EINVAL (a number out of range, a value
+ * outside an enumeration) or SIM_ENOMEM. */
+sim_status mdl__scn_load_struct(const char *text, size_t len, const yaml_document_t *doc,
+                                struct mdl_scenario **out, struct mdl__scn_diag *d);
+
+/* True when `s` is 1..maxlen letters, digits, '_', '-' or '.'. */
+bool mdl__scn_is_word(const char *s, size_t maxlen);
+
+/* Returns the allowed range of an unsigned field named `key` through *lo and *hi; false when the
+ * loader does not know the key. Shared by the libcyaml error translation and the validation. */
+bool mdl__scn_uint_range(const char *key, unsigned long long *lo, unsigned long long *hi);
+
+/* Checks every value of `s` (loaded by libcyaml from the document behind `idx`), reporting every
+ * problem to `d`; fills the derived fields (start_weekday, start_yday) and the default of
+ * selection.lift. Returns SIM_OK or SIM_EINVAL. */
+sim_status mdl__scn_validate(struct mdl_scenario *s, const struct mdl__scn_index *idx,
+                             struct mdl__scn_diag *d);
+
+#endif

@@ -1,0 +1,45 @@
+/* mdl_world.h: a scenario assembled into runnable models.
+ *
+ * A world is built once per run from a validated scenario: it declares the output table and names
+ * the random streams. It is read-only afterwards and shared by all threads. Each thread then builds
+ * a workspace (a kernel plus every model's state) and runs replications in it; a replication's
+ * results depend only on (scenario, master seed, replication index). */
+#ifndef MDL_WORLD_H
+#define MDL_WORLD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../sim/sim_out.h"
+#include "mdl_scenario.h"
+
+struct mdl_world;
+struct mdl_world_ws;
+
+/* Builds the world for `s` (borrowed; must outlive the world). SIM_ENOMEM. */
+sim_status mdl_world_create(const struct mdl_scenario *s, struct mdl_world **out);
+
+/* Frees the world; accepts NULL. */
+void mdl_world_destroy(struct mdl_world *w);
+
+/* The output table every replication fills. Borrowed from the world. */
+const struct sim_out_table *mdl_world_table(const struct mdl_world *w);
+
+/* Number of random streams per replication and their names (borrowed). */
+size_t mdl_world_nstreams(const struct mdl_world *w);
+const char *const *mdl_world_stream_names(const struct mdl_world *w);
+
+/* Creates one thread's workspace. SIM_ENOMEM. */
+sim_status mdl_world_ws_create(const struct mdl_world *w, struct mdl_world_ws **out);
+
+/* Frees a workspace; accepts NULL. */
+void mdl_world_ws_destroy(struct mdl_world_ws *ws);
+
+/* Runs replication `rep` of master seed `master_seed`. Writes the table's rep_values doubles to
+ * `values`, the seed of each stream to seeds[nstreams] and the number of executed events to
+ * *events (either may be NULL). On failure returns the kernel's status (e.g. SIM_EINVARIANT) with
+ * a message in err. Not thread-safe per workspace; different workspaces run concurrently. */
+sim_status mdl_world_run_rep(struct mdl_world_ws *ws, uint64_t master_seed, uint64_t rep, double *values,
+                             uint64_t *seeds, uint64_t *events, char *err, size_t errlen);
+
+#endif

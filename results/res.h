@@ -1,0 +1,89 @@
+/* res.h: the HDF5 results layer. The only code in dispsim that includes <hdf5.h>.
+ *
+ * A results file holds one run: the scenario text, provenance, every replication's seeds and every
+ * output variable of a `sim_out_table` as a dataset with a leading "replication" dimension. The
+ * layout is documented in results/README.md. Files are written under a temporary name in the same
+ * directory and renamed into place only when complete, so a reader never sees a partial file under
+ * the final name. Not thread-safe: call from one thread (the HDF5 library is built serial). */
+#ifndef RES_H
+#define RES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../sim/sim_out.h"
+#include "../sim/sim_status.h"
+
+/* Version of the file layout written by this build; readers refuse files with a larger one. */
+#define RES_SCHEMA_VERSION 1
+
+/* Provenance written beside the data. All pointers are borrowed for the duration of the call. */
+struct res_meta {
+    const char *program_version; /* e.g. "0.1.0" */
+    const char *scenario_path;   /* as given on the command line */
+    const char *scenario_text;   /* full scenario file contents, NUL-terminated */
+    const char *scenario_name;
+    uint64_t master_seed;
+    size_t nreps;                      /* replications in this file */
+    const uint64_t *rep_index;         /* [nreps] replication index of each row */
+    size_t nstreams;                   /* random streams per replication */
+    const char *const *stream_names;   /* [nstreams] */
+    const uint64_t *stream_seeds;      /* [nreps * nstreams] row-major: seed of stream s in rep r */
+};
+
+/* Writes a complete results file at `path`: provenance from `meta` and, for each variable of `t`,
+ * a dataset /<group>/<name> of shape [nreps, dims...] taken from `values` (nreps * t->rep_values
+ * doubles, replication after replication). Writes to a temporary file beside `path` and renames it
+ * over `path` only after everything was written and closed; on any failure the temporary file is
+ * removed and nothing appears at `path`. On failure a one-line message naming the file and the
+ * reason (e.g. "out/x.h5: cannot create: Permission denied") is written to err (errlen bytes).
+ * Returns SIM_OK, SIM_ECREATE (cannot create the file or directory missing), SIM_EIO (write or
+ * rename failed) or SIM_EINVAL (inconsistent arguments). */
+sim_status res_write_run(const char *path, const struct res_meta *meta, const struct sim_out_table *t,
+                         const double *values, char *err, size_t errlen);
+
+/* An open results file for reading. Opaque. */
+struct res_file;
+
+/* Opens a results file read-only. Returns SIM_ENOENT (missing or unreadable), SIM_EFORMAT (not HDF5
+ * or not a dispsim file), SIM_EVERSION (schema newer than this build) with a message in err. */
+sim_status res_open(const char *path, struct res_file **out, char *err, size_t errlen);
+
+/* Closes the file; accepts NULL. */
+void res_close(struct res_file *f);
+
+/* A dataset read into memory. `data` holds the product of `shape` doubles (integers converted).
+ * `dim_names[k]` and `units`/`description` are owned by the array. Free with res_array_free. */
+struct res_array {
+    int rank;
+    size_t shape[SIM_OUT_MAXRANK + 1];
+    char *dim_names[SIM_OUT_MAXRANK + 1];
+    char *units;
+    char *description;
+    double *data;
+};
+
+/* Reads dataset `group`/`name`. SIM_ENOENT if absent, SIM_EFORMAT if not numeric. */
+sim_status res_read(struct res_file *f, const char *group, const char *name, struct res_array *out);
+
+/* Releases what res_read allocated and zeroes *a; accepts a zeroed array. */
+void res_array_free(struct res_array *a);
+
+/* Reads the coordinate labels of a categorical dimension (e.g. "port"). On success *labels is an
+ * array of *n malloc'd strings, free with res_labels_free. SIM_ENOENT if the dimension is absent
+ * or numeric. */
+sim_status res_read_labels(struct res_file *f, const char *dim, char ***labels, size_t *n);
+void res_labels_free(char **labels, size_t n);
+
+/* Lists the dataset names in `group`, sorted. *names: malloc'd array of *n malloc'd strings, free
+ * with res_labels_free. SIM_ENOENT if the group is absent. */
+sim_status res_list(struct res_file *f, const char *group, char ***names, size_t *n);
+
+/* Reads a root string attribute ("program_version", "scenario_name", ...) or the scenario text
+ * (name "scenario_text") into a malloc'd string. SIM_ENOENT if absent. */
+sim_status res_read_string(struct res_file *f, const char *name, char **out);
+
+/* Reads a root integer attribute ("master_seed", "replications", "schema_version"). */
+sim_status res_read_u64(struct res_file *f, const char *name, uint64_t *out);
+
+#endif

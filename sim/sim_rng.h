@@ -1,0 +1,30 @@
+/* sim_rng.h: reproducible random streams.
+ *
+ * Every random number in a replication comes from a stream identified by (master seed, replication
+ * index, stream id). sim_seed_mix turns that triple into a 64-bit key with a bijective hash, and the
+ * generator type sim_rng_philox (Random123's Philox-4x32-10 counter-based generator wrapped as a GSL
+ * generator type) uses the full 64 bits as its key. Streams are therefore independent of thread,
+ * rank and timing, and two streams of the same master seed never share a key. */
+#ifndef SIM_RNG_H
+#define SIM_RNG_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+/* Largest replication index and stream id sim_seed_mix keeps distinct. */
+#define SIM_RNG_MAX_REP ((UINT64_C(1) << 40) - 1)
+#define SIM_RNG_MAX_STREAM ((UINT32_C(1) << 24) - 1)
+
+/* Mixes (master, rep, stream) into a key. For a fixed master seed the map from (rep, stream), with
+ * rep <= SIM_RNG_MAX_REP and stream <= SIM_RNG_MAX_STREAM, is injective: no two streams collide.
+ * The result is never 0 (0 is remapped to a fixed odd constant outside the map's range of
+ * concern), so it is also safe for GSL generators that treat seed 0 specially. Pure function. */
+uint64_t sim_seed_mix(uint64_t master, uint64_t rep, uint32_t stream);
+
+/* The Philox-4x32-10 generator as a GSL type: gsl_rng_alloc(sim_rng_philox), then
+ * gsl_rng_set(r, key) with a 64-bit key from sim_seed_mix. Returns 32-bit outputs; get_double gives
+ * values in [0, 1) with 32-bit resolution, like GSL's own generators. */
+extern const gsl_rng_type *sim_rng_philox;
+
+#endif

@@ -1,0 +1,140 @@
+/* The dispsim command line, end to end. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../results/res.h"
+
+static char tmpdir[] = "/tmp/dispsim_cli_XXXXXX";
+
+static void setup(void)
+{
+    cr_assert_not_null(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(cli, .init = setup, .fini = teardown, .timeout = 600);
+
+/* Runs dispsim with `args` (a shell fragment), stdout/stderr into files in tmpdir; exit status. */
+static int dispsim(const char *args)
+{
+    const char *bin = getenv("DISPSIM_BIN"), *src = getenv("DISPSIM_SOURCE_DIR");
+    cr_assert_not_null(bin, "DISPSIM_BIN not set (run through ctest)");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s/stdout' 2>'%s/stderr'", src, bin, args, tmpdir, tmpdir);
+    int st = system(cmd);
+    cr_assert(WIFEXITED(st));
+    return WEXITSTATUS(st);
+}
+
+static char *slurp(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void assert_same_group(struct res_file *a, struct res_file *b, const char *group)
+{
+    char **names = NULL;
+    size_t n = 0;
+    cr_assert_eq(res_list(a, group, &names, &n), SIM_OK);
+    cr_assert_gt(n, 0);
+    for (size_t i = 0; i < n; i++) {
+        struct res_array x = {0}, y = {0};
+        cr_assert_eq(res_read(a, group, names[i], &x), SIM_OK);
+        cr_assert_eq(res_read(b, group, names[i], &y), SIM_OK);
+        size_t len = 1;
+        for (int k = 0; k < x.rank; k++) {
+            cr_assert_eq(x.shape[k], y.shape[k]);
+            len *= x.shape[k];
+        }
+        cr_assert_eq(memcmp(x.data, y.data, len * sizeof *x.data), 0, "%s/%s differs between -j 1 and -j 2",
+                     group, names[i]);
+        res_array_free(&x);
+        res_array_free(&y);
+    }
+    res_labels_free(names, n);
+}
+
+Test(cli, one_and_two_threads_write_bitwise_identical_datasets)
+{
+    char args[1024];
+    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 4 -j 1 -q -o '%s/j1.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 4 -j 2 -q -o '%s/j2.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    char p1[512], p2[512], err[512];
+    snprintf(p1, sizeof p1, "%s/j1.h5", tmpdir);
+    snprintf(p2, sizeof p2, "%s/j2.h5", tmpdir);
+    struct res_file *a = NULL, *b = NULL;
+    cr_assert_eq(res_open(p1, &a, err, sizeof err), SIM_OK, "%s", err);
+    cr_assert_eq(res_open(p2, &b, err, sizeof err), SIM_OK, "%s", err);
+    assert_same_group(a, b, "daily");
+    assert_same_group(a, b, "totals");
+    assert_same_group(a, b, "provenance");
+    res_close(a);
+    res_close(b);
+}
+
+Test(cli, info_prints_per_port_totals_with_intervals)
+{
+    char args[1024];
+    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 3 -q -o '%s/r.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    snprintf(args, sizeof args, "info '%s/r.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    const char *out = slurp("stdout");
+    cr_assert(strstr(out, "calais") && strstr(out, "coquelles") && strstr(out, "dunkerque"), "%s", out);
+    cr_assert(strstr(out, "lorries_arrived") && strstr(out, "search_wait_p95_min"), "%s", out);
+    cr_assert(strstr(out, "team_utilisation") != NULL);
+    snprintf(args, sizeof args, "info --csv '%s/r.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0);
+    out = slurp("stdout");
+    cr_assert(strncmp(out, "quantity,port,mean,ci95_low,ci95_high,replications\n", 51) == 0, "%s", out);
+    cr_assert(strstr(out, "\nlorries_arrived,calais,") != NULL);
+}
+
+Test(cli, exit_codes_follow_sysexits)
+{
+    char args[1024];
+    cr_assert_eq(dispsim(""), 64);
+    cr_assert_eq(dispsim("frobnicate"), 64);
+    cr_assert_eq(dispsim("run"), 64);
+    cr_assert_eq(dispsim("run scenarios/baseline.yaml -r zero"), 64);
+    cr_assert_eq(dispsim("run --help"), 0);
+    cr_assert(strstr(slurp("stdout"), "--threads") != NULL);
+    cr_assert_eq(dispsim("validate scenarios/baseline.yaml"), 0);
+    cr_assert_eq(dispsim("info /nonexistent/x.h5"), 66);
+    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 1 -q -o '%s/missing/dir/x.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 73);
+    cr_assert(strstr(slurp("stderr"), "does not exist") != NULL);
+    /* An existing output is never overwritten without --force. */
+    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 1 -q -o '%s/keep.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0);
+    cr_assert_eq(dispsim(args), 73);
+    cr_assert(strstr(slurp("stderr"), "--force") != NULL);
+    char notes[512];
+    snprintf(notes, sizeof notes, "%s/notes.txt", tmpdir);
+    FILE *f = fopen(notes, "w");
+    fputs("not hdf5\n", f);
+    fclose(f);
+    snprintf(args, sizeof args, "info '%s'", notes);
+    cr_assert_eq(dispsim(args), 65);
+}

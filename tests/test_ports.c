@@ -1,0 +1,155 @@
+/* Behaviour of the port control model. */
+#include <math.h>
+
+#include "world_helpers.h"
+
+struct fixture {
+    struct mdl_scenario *s;
+    struct mdl_world *w;
+    double *v;
+    size_t reps;
+};
+
+static struct fixture run_ports(const char *ports, double horizon, size_t reps)
+{
+    struct fixture f = {.reps = reps};
+    char *yaml = scenario_yaml(1, horizon, (unsigned)reps, ports);
+    f.s = load_text(yaml);
+    free(yaml);
+    cr_assert_eq(mdl_world_create(f.s, &f.w), SIM_OK);
+    f.v = run_reps(f.w, 99, reps);
+    return f;
+}
+
+static void done(struct fixture *f)
+{
+    free(f->v);
+    mdl_world_destroy(f->w);
+    mdl_scenario_destroy(f->s);
+}
+
+static double sum_total(const struct fixture *f, const char *name, size_t port)
+{
+    double s = 0.0;
+    for (size_t r = 0; r < f->reps; r++)
+        s += total(f->w, f->v, r, name, port);
+    return s;
+}
+
+Test(ports, groups_are_conserved_and_unsearched_lorries_pass_everyone)
+{
+    char a[2048], b[2048], both[4096];
+    port_yaml(a, sizeof a, "open", 200000, 4, 2, 0.1, "random", 0.0, 1.0, 10,
+              "{dist: uniform, min: 1, max: 4}", 0.9, 12.5);
+    port_yaml(b, sizeof b, "strict", 200000, 20, 2, 0.1, "random", 1.0, 1.0, 1000000,
+              "{dist: fixed, mean: 0.5}", 1.0, 12.5);
+    snprintf(both, sizeof both, "%s%s", a, b);
+    struct fixture f = run_ports(both, 30, 4);
+    for (size_t p = 0; p < 2; p++) {
+        double carried = sum_total(&f, "people_carried", p), det = sum_total(&f, "people_detected", p),
+               passed = sum_total(&f, "people_passed", p);
+        double rec = sum_total(&f, "passed_recorded_at_port", p) + sum_total(&f, "passed_recorded_72h", p) +
+                     sum_total(&f, "passed_unrecorded", p);
+        cr_assert_gt(carried, 0.0);
+        cr_assert_eq(rec, passed, "every passed person is recorded somewhere or unrecorded");
+        /* Up to the few still in a search at the horizon. */
+        cr_assert_leq(det + passed, carried);
+        cr_assert_geq(det + passed, carried - 10.0);
+    }
+    cr_assert_eq(sum_total(&f, "people_detected", 0), 0.0, "no searches, no detections");
+    cr_assert_eq(sum_total(&f, "lorries_selected", 0), 0.0);
+    cr_assert_eq(sum_total(&f, "people_passed", 1), 0.0, "detection 1 on every lorry lets nobody through");
+    done(&f);
+}
+
+Test(ports, arrivals_follow_the_annual_volume)
+{
+    char a[2048];
+    port_yaml(a, sizeof a, "calais", 1100000, 10, 2, 0.1, "random", 0.3, 1.0, 20,
+              "{dist: uniform, min: 1, max: 4}", 0.8, 5.0);
+    struct fixture f = run_ports(a, 60, 5);
+    double n = sum_total(&f, "lorries_arrived", 0);
+    double expect = 1100000.0 / 365.25 * 60.0 * 5.0;
+    /* Poisson: sd = sqrt(mean); 4 sd. */
+    cr_assert(fabs(n - expect) < 4.0 * sqrt(expect), "%g arrivals, expected %g", n, expect);
+    double sel = sum_total(&f, "lorries_selected", 0);
+    double p = 0.3;
+    cr_assert(fabs(sel / n - p) < 4.0 * sqrt(p * (1 - p) / n), "selected share %g", sel / n);
+    done(&f);
+}
+
+Test(ports, full_queue_suspends_selection_and_bounds_the_queue)
+{
+    char a[2048];
+    /* One team, searches of 30 minutes, 300 lorries a day all selected: hopelessly overloaded. */
+    port_yaml(a, sizeof a, "tiny", 300 * 365.25, 1, 1, 0.0, "random", 1.0, 1.0, 5, "{dist: fixed, mean: 30}", 0.5,
+              0.0);
+    struct fixture f = run_ports(a, 20, 2);
+    cr_assert_gt(sum_total(&f, "selection_suspended", 0), 0.0);
+    for (size_t r = 0; r < f.reps; r++) {
+        cr_assert_leq(total(f.w, f.v, r, "queue_length_mean", 0), 5.0);
+        /* At most 5 waiting ahead of 30-minute searches: nobody waits longer than 6 searches. */
+        cr_assert_leq(total(f.w, f.v, r, "search_wait_max_min", 0), 6 * 30.0 + 1e-9);
+        cr_assert_float_eq(total(f.w, f.v, r, "team_utilisation", 0), 1.0, 0.01);
+    }
+    done(&f);
+}
+
+Test(ports, targeting_with_lift_finds_more_people_than_random_selection)
+{
+    char a[2048], b[2048], both[4096];
+    port_yaml(a, sizeof a, "random", 500000, 40, 2, 0.0, "random", 0.1, 1.0, 1000, "{dist: fixed, mean: 2}", 0.9,
+              20.0);
+    port_yaml(b, sizeof b, "targeted", 500000, 40, 2, 0.0, "targeted", 0.1, 4.0, 1000, "{dist: fixed, mean: 2}",
+              0.9, 20.0);
+    snprintf(both, sizeof both, "%s%s", a, b);
+    struct fixture f = run_ports(both, 30, 3);
+    double r0 = sum_total(&f, "people_detected", 0) / sum_total(&f, "people_carried", 0);
+    double r1 = sum_total(&f, "people_detected", 1) / sum_total(&f, "people_carried", 1);
+    /* Expected shares: 0.1 * 0.9 = 0.09 and 0.4 * 0.9 = 0.36. */
+    cr_assert(fabs(r0 - 0.09) < 0.03, "random detects %g", r0);
+    cr_assert(fabs(r1 - 0.36) < 0.05, "targeted detects %g", r1);
+    done(&f);
+}
+
+Test(ports, no_officers_means_no_searches)
+{
+    char a[2048];
+    port_yaml(a, sizeof a, "empty", 100000, 0, 2, 0.0, "random", 0.5, 1.0, 7, "{dist: fixed, mean: 3}", 0.9, 4.0);
+    struct fixture f = run_ports(a, 10, 2);
+    cr_assert_eq(sum_total(&f, "lorries_searched", 0), 0.0);
+    cr_assert_eq(sum_total(&f, "people_detected", 0), 0.0);
+    cr_assert_gt(sum_total(&f, "selection_suspended", 0), 0.0);
+    done(&f);
+}
+
+Test(ports, weekday_profile_shapes_daily_arrivals)
+{
+    const char *yaml =
+        "dispsim: 1\nname: wk\ncalendar: {start_date: 2023-01-02, warmup_days: 0, horizon_days: 28}\n"
+        "run: {replications: 1, master_seed: 1}\nports:\n"
+        "  - name: p\n    lorries_per_year: 365250\n"
+        "    hour_profile: [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]\n"
+        "    weekday_profile: [1.2, 1.2, 1.2, 1.2, 1.2, 0.5, 0.5]\n"
+        "    staffing: {team_size: 2, absence_share: 0, shifts: [{start_hour: 6, hours: 8, officers: 4}]}\n"
+        "    selection: {policy: random, share: 0.1, lift: 1, max_queue: 10}\n"
+        "    methods: [{name: m, share: 1, time_min: {dist: fixed, mean: 2}, detection: 0.5}]\n"
+        "    clandestine: {groups_per_day: 0, group_size_weights: [1]}\n"
+        "    recording: {at_port_share: 0, within_72h_share: 1}\n";
+    struct mdl_scenario *s = load_text(yaml);
+    cr_assert_eq(s->start_weekday, 0, "2023-01-02 is a Monday");
+    struct mdl_world *w = NULL;
+    cr_assert_eq(mdl_world_create(s, &w), SIM_OK);
+    double *v = run_reps(w, 5, 1);
+    const struct sim_out_table *t = mdl_world_table(w);
+    const double *daily = v + t->offset[sim_out_find(t, "daily", "lorries_arrived")];
+    double weekday = 0.0, weekend = 0.0;
+    for (int d = 0; d < 28; d++)
+        (d % 7 < 5 ? weekday : weekend) += daily[d];
+    /* Mean rate 1000/day; weekday 1000 * 1.2 / (7/7 mean 1.0) = 1200/day, weekend 500/day. */
+    cr_assert(fabs(weekday / 20.0 - 1200.0) < 4.0 * sqrt(1200.0 / 20.0), "weekday mean %g", weekday / 20.0);
+    cr_assert(fabs(weekend / 8.0 - 500.0) < 4.0 * sqrt(500.0 / 8.0), "weekend mean %g", weekend / 8.0);
+    free(v);
+    mdl_world_destroy(w);
+    mdl_scenario_destroy(s);
+}
