@@ -4,7 +4,8 @@
  * output variable of a `sim_out_table` as a dataset with a leading "replication" dimension. The
  * layout is documented in results/README.md. Files are written under a temporary name in the same
  * directory and renamed into place only when complete, so a reader never sees a partial file under
- * the final name. Not thread-safe: call from one thread (the HDF5 library is built serial). */
+ * the final name. A CRC-32 trailer after the HDF5 data lets res_open refuse a corrupted file before
+ * HDF5 parses it. Not thread-safe: call from one thread (the HDF5 library is built serial). */
 #ifndef RES_H
 #define RES_H
 
@@ -46,7 +47,8 @@ sim_status res_write_run(const char *path, const struct res_meta *meta, const st
 struct res_file;
 
 /* Opens a results file read-only. Returns SIM_ENOENT (missing or unreadable), SIM_EFORMAT (not HDF5
- * or not a dispsim file), SIM_EVERSION (schema newer than this build) with a message in err. */
+ * or not a dispsim file), SIM_EVERSION (schema newer than this build) with a message in err.
+ * Also SIM_EIO if reading fails while the checksum is verified. */
 sim_status res_open(const char *path, struct res_file **out, char *err, size_t errlen);
 
 /* Closes the file; accepts NULL. */

@@ -1,10 +1,13 @@
 /* res_read.c: reads results files written by res_write.c (layout in results/README.md).
  *
- * Files come from disk and may be truncated, corrupted or simply something else, so every HDF5
- * call is checked and every size taken from the file is validated before it is used: a bad file
- * yields a status, never a crash. */
+ * Files come from disk and may be truncated, corrupted or simply something else. HDF5's parser
+ * does not survive every damaged file (a flipped byte in the global heap can crash or hang it),
+ * so res_open first checks the CRC-32 trailer that res_write_run appends (res_trailer.h) and
+ * only then lets HDF5 parse the file. Every HDF5 call is checked and every size taken from the
+ * file is validated before it is used: a bad file yields a status, never a crash. */
 #define _POSIX_C_SOURCE 200809L /* fsync, getpid, stat, access */
 #include "res.h"
+#include "res_trailer.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -30,6 +33,80 @@ static sim_status open_fail(char *err, size_t errlen, sim_status st, const char 
     return st;
 }
 
+uint32_t res__crc32(uint32_t crc, const void *buf, size_t n)
+{
+    /* Reflected CRC-32 (polynomial 0xEDB88320) four bits at a time: a table small enough to be a
+     * constant, so no initialisation and no thread-safety question. */
+    static const uint32_t t[16] = {
+        0x00000000, 0x1DB71064, 0x3B6E20C8, 0x26D930AC, 0x76DC4190, 0x6B6B51F4,
+        0x4DB26158, 0x5005713C, 0xEDB88320, 0xF00F9344, 0xD6D6A3E8, 0xCB61B38C,
+        0x9B64C2B0, 0x86D3D2D4, 0xA00AE278, 0xBDBDF21C};
+    const unsigned char *p = buf;
+    crc = ~crc;
+    for (size_t i = 0; i < n; i++) {
+        crc ^= p[i];
+        crc = (crc >> 4) ^ t[crc & 15];
+        crc = (crc >> 4) ^ t[crc & 15];
+    }
+    return ~crc;
+}
+
+/* Checks the checksum trailer of the open file `fp` of `size` bytes. Sets *sealed when the file
+ * has one (and it matched). SIM_EFORMAT when the trailer is present but the file does not match
+ * it, SIM_EIO when reading fails. */
+static sim_status check_trailer(FILE *fp, uint64_t size, int *sealed, const char **why)
+{
+    unsigned char tr[RES__TRAILER_SIZE], buf[65536];
+    *sealed = 0;
+    if (size < RES__TRAILER_SIZE)
+        return SIM_OK;
+    if (fseek(fp, (long)(size - RES__TRAILER_SIZE), SEEK_SET) != 0 ||
+        fread(tr, 1, sizeof tr, fp) != sizeof tr) {
+        *why = "read failed";
+        return SIM_EIO;
+    }
+    if (memcmp(tr, RES__TRAILER_MAGIC, 8) != 0)
+        return SIM_OK;
+    uint64_t len = 0;
+    uint32_t want = 0, crc = 0;
+    for (int i = 7; i >= 0; i--)
+        len = len << 8 | tr[8 + i];
+    for (int i = 3; i >= 0; i--)
+        want = want << 8 | tr[16 + i];
+    *why = "checksum mismatch (the file is corrupted or was modified)";
+    if (len != size - RES__TRAILER_SIZE || tr[20] != 0 || tr[21] != 0 || tr[22] != 0 || tr[23] != 0)
+        return SIM_EFORMAT;
+    rewind(fp);
+    for (uint64_t left = len; left > 0;) {
+        size_t k = left < sizeof buf ? (size_t)left : sizeof buf;
+        if (fread(buf, 1, k, fp) != k) {
+            *why = "read failed";
+            return SIM_EIO;
+        }
+        crc = res__crc32(crc, buf, k);
+        left -= k;
+    }
+    if (crc != want)
+        return SIM_EFORMAT;
+    *sealed = 1;
+    return SIM_OK;
+}
+
+/* Verifies the checksum trailer of `path` if it has one. */
+static sim_status verify_file(const char *path, uint64_t size, int *sealed, char *err, size_t errlen)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return open_fail(err, errlen, SIM_ENOENT, path, "cannot open", strerror(errno));
+    const char *why = NULL;
+    sim_status st = check_trailer(fp, size, sealed, &why);
+    fclose(fp);
+    if (st != SIM_OK)
+        return open_fail(err, errlen, st, path,
+                         st == SIM_EIO ? "cannot read" : "not a valid results file", why);
+    return SIM_OK;
+}
+
 static char *dup_str(const char *s)
 {
     size_t n = strlen(s) + 1;
@@ -45,6 +122,47 @@ static hssize_t npoints(hid_t space)
     return space < 0 ? -1 : H5Sget_simple_extent_npoints(space);
 }
 
+static herr_t read_raw(hid_t obj, int is_attr, hid_t mtype, void *buf)
+{
+    return is_attr ? H5Aread(obj, mtype, buf) : H5Dread(obj, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+}
+
+/* Reads n variable-length strings into s[] as malloc'd copies (HDF5's own are released). */
+static sim_status copy_vl(hid_t obj, int is_attr, hid_t mtype, size_t n, char **s)
+{
+    if (H5Tset_size(mtype, H5T_VARIABLE) < 0 || read_raw(obj, is_attr, mtype, s) < 0)
+        return SIM_EFORMAT;
+    sim_status st = SIM_OK;
+    for (size_t i = 0; i < n; i++) {
+        char *c = dup_str(s[i] != NULL ? s[i] : "");
+        if (c == NULL)
+            st = SIM_ENOMEM;
+        H5free_memory(s[i]);
+        s[i] = c;
+    }
+    return st;
+}
+
+/* Reads n fixed-length strings of file type `ftype` into s[] as malloc'd copies. */
+static sim_status copy_fixed(hid_t obj, int is_attr, hid_t ftype, hid_t mtype, size_t n, char **s)
+{
+    size_t size = H5Tget_size(ftype) + 1; /* room for a terminating NUL */
+    if (size < 2 || n > SIZE_MAX / size || H5Tset_size(mtype, size) < 0 ||
+        H5Tset_strpad(mtype, H5T_STR_NULLTERM) < 0)
+        return SIM_EFORMAT;
+    char *fixed = calloc(n > 0 ? n : 1, size);
+    if (fixed == NULL)
+        return SIM_ENOMEM;
+    sim_status st = read_raw(obj, is_attr, mtype, fixed) < 0 ? SIM_EFORMAT : SIM_OK;
+    for (size_t i = 0; st == SIM_OK && i < n; i++) {
+        fixed[i * size + size - 1] = '\0';
+        if ((s[i] = dup_str(fixed + i * size)) == NULL)
+            st = SIM_ENOMEM;
+    }
+    free(fixed);
+    return st;
+}
+
 /* Reads the `n` strings held by `obj` (an attribute if `is_attr`, else a dataset) into a malloc'd
  * array of malloc'd copies. Handles variable-length strings (what res_write writes) and
  * fixed-length ones (what other tools may write). SIM_EFORMAT if `obj` does not hold strings. */
@@ -53,8 +171,6 @@ static sim_status read_strings(hid_t obj, int is_attr, size_t n, char ***out)
     sim_status st = SIM_EFORMAT;
     hid_t ftype = is_attr ? H5Aget_type(obj) : H5Dget_type(obj), mtype = -1;
     char **s = calloc(n > 0 ? n : 1, sizeof *s);
-    char *fixed = NULL;
-    size_t size = 0;
     if (s == NULL) {
         st = SIM_ENOMEM;
         goto cleanup;
@@ -66,48 +182,16 @@ static sim_status read_strings(hid_t obj, int is_attr, size_t n, char ***out)
     htri_t vl = H5Tis_variable_str(ftype);
     if (vl < 0 || cset < 0 || H5Tset_cset(mtype, cset) < 0)
         goto cleanup;
-    if (vl) {
-        if (H5Tset_size(mtype, H5T_VARIABLE) < 0 ||
-            (is_attr ? H5Aread(obj, mtype, s) : H5Dread(obj, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, s)) < 0)
-            goto cleanup;
-        st = SIM_OK;
-        for (size_t i = 0; i < n; i++) {
-            char *c = dup_str(s[i] != NULL ? s[i] : "");
-            if (c == NULL)
-                st = SIM_ENOMEM;
-            H5free_memory(s[i]);
-            s[i] = c;
-        }
-        goto cleanup;
-    }
-    size = H5Tget_size(ftype) + 1; /* room for a terminating NUL */
-    if (size < 2 || n > SIZE_MAX / size || H5Tset_size(mtype, size) < 0 ||
-        H5Tset_strpad(mtype, H5T_STR_NULLTERM) < 0)
-        goto cleanup;
-    if ((fixed = calloc(n > 0 ? n : 1, size)) == NULL) {
-        st = SIM_ENOMEM;
-        goto cleanup;
-    }
-    if ((is_attr ? H5Aread(obj, mtype, fixed)
-                 : H5Dread(obj, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, fixed)) < 0)
-        goto cleanup;
-    st = SIM_OK;
-    for (size_t i = 0; i < n; i++) {
-        fixed[i * size + size - 1] = '\0';
-        if ((s[i] = dup_str(fixed + i * size)) == NULL)
-            st = SIM_ENOMEM;
-    }
+    st = vl ? copy_vl(obj, is_attr, mtype, n, s) : copy_fixed(obj, is_attr, ftype, mtype, n, s);
 cleanup:
-    free(fixed);
     if (mtype >= 0)
         H5Tclose(mtype);
     if (ftype >= 0)
         H5Tclose(ftype);
-    if (st == SIM_OK) {
+    if (st == SIM_OK)
         *out = s;
-    } else if (s != NULL) {
-        res_labels_free(s, st == SIM_ENOMEM ? n : 0);
-    }
+    else
+        res_labels_free(s, s != NULL ? n : 0); /* entries are copies or NULL */
     return st;
 }
 
@@ -206,8 +290,12 @@ sim_status res_open(const char *path, struct res_file **out, char *err, size_t e
         return open_fail(err, errlen, SIM_ENOENT, path, "cannot open",
                          S_ISDIR(sb.st_mode) ? strerror(EISDIR) : "not a regular file");
 
+    int sealed = 0;
+    sim_status st = verify_file(path, (uint64_t)sb.st_size, &sealed, err, errlen);
+    if (st != SIM_OK)
+        return st;
+
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    sim_status st = SIM_OK;
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), file = -1;
     if (fapl < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
         st = open_fail(err, errlen, SIM_ENOMEM, path, "cannot open", "HDF5 initialisation failed");
@@ -217,6 +305,14 @@ sim_status res_open(const char *path, struct res_file **out, char *err, size_t e
     if (file < 0) {
         st = open_fail(err, errlen, SIM_EFORMAT, path, "not a readable HDF5 file",
                        "not HDF5, truncated or corrupted");
+        goto cleanup;
+    }
+    /* Without a trailer (another HDF5 tool rewrote the file, overwriting it) the file must end
+     * exactly where HDF5's data ends: anything else is a damaged or partial trailer. */
+    haddr_t eoa = 0;
+    if (!sealed && (H5Fget_eoa(file, &eoa) < 0 || eoa != (haddr_t)sb.st_size)) {
+        st = open_fail(err, errlen, SIM_EFORMAT, path, "not a valid results file",
+                       "trailing bytes after the HDF5 data (damaged checksum trailer)");
         goto cleanup;
     }
     st = check_root(file, path, err, errlen);
@@ -314,8 +410,9 @@ static sim_status read_values(hid_t ds, struct res_array *a)
         goto cleanup;
     size_t n = 1;
     for (int k = 0; k < rank; k++) {
-        if (dims[k] > SIZE_MAX / sizeof(double) || (dims[k] > 0 && n > SIZE_MAX / sizeof(double) / dims[k]))
-            goto cleanup;
+        if (dims[k] > SIZE_MAX / sizeof(double) ||
+            (dims[k] > 0 && n > SIZE_MAX / sizeof(double) / dims[k]))
+            goto cleanup; /* a corrupted extent: refuse rather than overflow */
         a->shape[k] = (size_t)dims[k];
         n *= (size_t)dims[k];
     }

@@ -6,6 +6,7 @@
  * as a short file. */
 #define _POSIX_C_SOURCE 200809L /* fsync, getpid, stat, access */
 #include "res.h"
+#include "res_trailer.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -513,7 +514,20 @@ static int write_all(int fd, const char *buf, size_t n)
     return 0;
 }
 
-/* Copies the finished in-memory file to the temporary file and makes it durable. */
+/* Encodes the checksum trailer described in res_trailer.h. */
+static void encode_trailer(unsigned char *out, uint64_t len, uint32_t crc)
+{
+    memcpy(out, RES__TRAILER_MAGIC, 8);
+    for (int i = 0; i < 8; i++)
+        out[8 + i] = (unsigned char)(len >> (8 * i));
+    for (int i = 0; i < 4; i++) {
+        out[16 + i] = (unsigned char)(crc >> (8 * i));
+        out[20 + i] = 0;
+    }
+}
+
+/* Copies the finished in-memory file and its checksum trailer to the temporary file and makes
+ * them durable. */
 static sim_status write_image(struct wctx *w)
 {
     errno = 0;
@@ -529,8 +543,13 @@ static sim_status write_image(struct wctx *w)
     errno = 0;
     if (H5Fget_file_image(w->file, image, (size_t)size) != size)
         st = write_failed(w, "file image");
-    else if (write_all(w->fd, image, (size_t)size) < 0 || fsync(w->fd) < 0)
-        st = fail(w, SIM_EIO, "write failed: %s", strerror(errno));
+    else {
+        unsigned char trailer[RES__TRAILER_SIZE];
+        encode_trailer(trailer, (uint64_t)size, res__crc32(0, image, (size_t)size));
+        if (write_all(w->fd, image, (size_t)size) < 0 ||
+            write_all(w->fd, (const char *)trailer, sizeof trailer) < 0 || fsync(w->fd) < 0)
+            st = fail(w, SIM_EIO, "write failed: %s", strerror(errno));
+    }
     free(image);
     return st;
 }

@@ -3,24 +3,30 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* The heap holds small entries (key and node index) so that sifting moves 24 bytes, not the whole
- * event; the node remembers its heap slot so that cancellation is O(log n). */
+/* The heap holds 16-byte entries (time and node index) so that sifting moves little memory; the
+ * (priority, sequence) key lives in the node and is read only when two times are equal.
+ * Cancellation is lazy: a cancelled node stays in the heap, marked, and is discarded when it
+ * reaches the top. That keeps sifting free of back-pointer updates. */
 struct hent {
     double time;
-    uint64_t ord; /* priority (biased, high 16 bits) then insertion sequence (low 48 bits) */
     uint32_t node;
 };
 
+enum state { FREE, PENDING, CANCELLED };
+
 struct node {
     struct sim_event ev;
-    uint32_t slot; /* heap index while pending; next free node while free */
+    uint64_t ord;  /* priority (biased, high 16 bits) then insertion sequence (low 48 bits) */
+    uint32_t next; /* next free node while free */
     uint32_t gen;  /* bumped each time the node is released, to detect stale handles */
+    uint32_t state;
 };
 
 struct sim_evq {
     struct hent *heap;
     struct node *nodes;
-    size_t n, cap;     /* pending events; capacity of both arrays */
+    size_t n, cap;     /* heap entries (pending and cancelled); capacity of both arrays */
+    size_t live;       /* pending events */
     uint32_t free_head;
     uint64_t next_seq;
 };
@@ -28,15 +34,17 @@ struct sim_evq {
 #define NO_NODE UINT32_MAX
 #define SEQ_BITS 48
 
-static inline bool before(const struct hent *a, const struct hent *b)
+static inline bool before(const struct sim_evq *q, const struct hent *a, const struct hent *b)
 {
-    return a->time < b->time || (a->time == b->time && a->ord < b->ord);
+    return a->time < b->time || (a->time == b->time && q->nodes[a->node].ord < q->nodes[b->node].ord);
 }
 
 static void link_free(struct sim_evq *q, size_t from)
 {
-    for (size_t i = from; i < q->cap; i++)
-        q->nodes[i].slot = i + 1 < q->cap ? (uint32_t)(i + 1) : NO_NODE;
+    for (size_t i = from; i < q->cap; i++) {
+        q->nodes[i].next = i + 1 < q->cap ? (uint32_t)(i + 1) : NO_NODE;
+        q->nodes[i].state = FREE;
+    }
     q->free_head = from < q->cap ? (uint32_t)from : NO_NODE;
 }
 
@@ -71,7 +79,7 @@ void sim_evq_reset(struct sim_evq *q)
     /* Release pending nodes with a generation bump so that old handles stay stale. */
     for (size_t i = 0; i < q->n; i++)
         q->nodes[q->heap[i].node].gen++;
-    q->n = 0;
+    q->n = q->live = 0;
     q->next_seq = 0;
     link_free(q, 0);
 }
@@ -102,14 +110,12 @@ static void sift_up(struct sim_evq *q, size_t i, struct hent e)
 {
     while (i > 0) {
         size_t parent = (i - 1) / 2;
-        if (!before(&e, &q->heap[parent]))
+        if (!before(q, &e, &q->heap[parent]))
             break;
         q->heap[i] = q->heap[parent];
-        q->nodes[q->heap[i].node].slot = (uint32_t)i;
         i = parent;
     }
     q->heap[i] = e;
-    q->nodes[e.node].slot = (uint32_t)i;
 }
 
 /* Moves entry `e` down from hole `i` to its place. */
@@ -120,16 +126,14 @@ static void sift_down(struct sim_evq *q, size_t i, struct hent e)
         size_t c = 2 * i + 1;
         if (c >= n)
             break;
-        if (c + 1 < n && before(&q->heap[c + 1], &q->heap[c]))
+        if (c + 1 < n && before(q, &q->heap[c + 1], &q->heap[c]))
             c++;
-        if (!before(&q->heap[c], &e))
+        if (!before(q, &q->heap[c], &e))
             break;
         q->heap[i] = q->heap[c];
-        q->nodes[q->heap[i].node].slot = (uint32_t)i;
         i = c;
     }
     q->heap[i] = e;
-    q->nodes[e.node].slot = (uint32_t)i;
 }
 
 sim_status sim_evq_push(struct sim_evq *q, const struct sim_event *ev, sim_evh *h)
@@ -143,12 +147,14 @@ sim_status sim_evq_push(struct sim_evq *q, const struct sim_event *ev, sim_evh *
     }
     uint32_t id = q->free_head;
     struct node *nd = &q->nodes[id];
-    q->free_head = nd->slot;
+    q->free_head = nd->next;
     nd->ev = *ev;
     nd->ev.seq = q->next_seq++;
+    nd->state = PENDING;
     uint64_t prio = (uint64_t)((int32_t)ev->prio + 32768);
-    struct hent e = {ev->time, (prio << SEQ_BITS) | (nd->ev.seq & ((UINT64_C(1) << SEQ_BITS) - 1)), id};
-    sift_up(q, q->n++, e);
+    nd->ord = (prio << SEQ_BITS) | (nd->ev.seq & ((UINT64_C(1) << SEQ_BITS) - 1));
+    sift_up(q, q->n++, (struct hent){ev->time, id});
+    q->live++;
     if (h != NULL)
         *h = ((uint64_t)nd->gen << 32) | ((uint64_t)id + 1);
     return SIM_OK;
@@ -156,20 +162,37 @@ sim_status sim_evq_push(struct sim_evq *q, const struct sim_event *ev, sim_evh *
 
 static void release(struct sim_evq *q, uint32_t id)
 {
-    q->nodes[id].gen++;
-    q->nodes[id].slot = q->free_head;
+    struct node *nd = &q->nodes[id];
+    nd->gen++;
+    nd->state = FREE;
+    nd->next = q->free_head;
     q->free_head = id;
+}
+
+/* Removes the root entry, releasing its node. */
+static void drop_root(struct sim_evq *q)
+{
+    uint32_t id = q->heap[0].node;
+    if (--q->n > 0)
+        sift_down(q, 0, q->heap[q->n]);
+    release(q, id);
+}
+
+/* Discards cancelled entries from the top so that the root, if any, is pending. */
+static void purge(struct sim_evq *q)
+{
+    while (q->n > 0 && q->nodes[q->heap[0].node].state == CANCELLED)
+        drop_root(q);
 }
 
 bool sim_evq_pop(struct sim_evq *q, struct sim_event *out)
 {
+    purge(q);
     if (q->n == 0)
         return false;
-    uint32_t id = q->heap[0].node;
-    *out = q->nodes[id].ev;
-    if (--q->n > 0)
-        sift_down(q, 0, q->heap[q->n]);
-    release(q, id);
+    *out = q->nodes[q->heap[0].node].ev;
+    drop_root(q);
+    q->live--;
     return true;
 }
 
@@ -178,28 +201,21 @@ bool sim_evq_cancel(struct sim_evq *q, sim_evh h)
     uint64_t idx = h & 0xffffffffu;
     if (idx == 0 || idx > q->cap)
         return false;
-    uint32_t id = (uint32_t)(idx - 1);
-    struct node *nd = &q->nodes[id];
-    if (nd->gen != (uint32_t)(h >> 32) || nd->slot >= q->n || q->heap[nd->slot].node != id)
+    struct node *nd = &q->nodes[idx - 1];
+    if (nd->gen != (uint32_t)(h >> 32) || nd->state != PENDING)
         return false;
-    size_t i = nd->slot;
-    struct hent last = q->heap[--q->n];
-    if (i < q->n) {
-        if (i > 0 && before(&last, &q->heap[(i - 1) / 2]))
-            sift_up(q, i, last);
-        else
-            sift_down(q, i, last);
-    }
-    release(q, id);
+    nd->state = CANCELLED;
+    q->live--;
     return true;
 }
 
 size_t sim_evq_size(const struct sim_evq *q)
 {
-    return q->n;
+    return q->live;
 }
 
-double sim_evq_next_time(const struct sim_evq *q)
+double sim_evq_next_time(struct sim_evq *q)
 {
+    purge(q);
     return q->n > 0 ? q->heap[0].time : INFINITY;
 }

@@ -3,7 +3,7 @@
  * A binary min-heap of events from a node pool, ordered totally by (time, priority, insertion
  * sequence): equal times run in priority order (lower first), then in the order they were pushed,
  * so neither heap layout nor pointer values can break a tie. Events can be cancelled through the
- * handle returned by push. Nodes are recycled: after the first replication warms the pool, pushing
+ * handle returned by push (lazily: a cancelled event is discarded when it reaches the front). Nodes are recycled: after the first replication warms the pool, pushing
  * allocates nothing. Not thread-safe: each replication owns its queue. */
 #ifndef SIM_EVQ_H
 #define SIM_EVQ_H
@@ -58,7 +58,8 @@ bool sim_evq_cancel(struct sim_evq *q, sim_evh h);
 /* Number of pending events. */
 size_t sim_evq_size(const struct sim_evq *q);
 
-/* Time of the first pending event, or +infinity if the queue is empty. */
-double sim_evq_next_time(const struct sim_evq *q);
+/* Time of the first pending event, or +infinity if the queue is empty. Not const: it discards
+ * cancelled events that reached the front. */
+double sim_evq_next_time(struct sim_evq *q);
 
 #endif

@@ -89,7 +89,8 @@ sim_status sim_kernel_run(struct sim_kernel *k, double until)
                 sim_kernel_fail(k, st, "%s: init failed", k->models[i].m->name);
         }
     struct sim_event ev;
-    while (k->status == SIM_OK && sim_evq_next_time(k->q) <= until) {
+    /* An empty queue reports +infinity, which an infinite horizon would accept: test size too. */
+    while (k->status == SIM_OK && sim_evq_size(k->q) > 0 && sim_evq_next_time(k->q) <= until) {
         sim_evq_pop(k->q, &ev);
         k->now = ev.time;
         k->events++;

@@ -113,3 +113,13 @@ Test(kernel, cancel_and_limits)
     sim_kernel_destroy(k);
     sim_kernel_destroy(NULL);
 }
+
+Test(kernel, an_infinite_horizon_ends_when_the_queue_empties)
+{
+    struct rec r = {0};
+    struct sim_kernel *k = make(&r);
+    sim_kernel_reset(k, 3, 1);
+    cr_assert_eq(sim_kernel_run(k, INFINITY), SIM_OK);
+    cr_assert_eq(r.n, 4); /* kinds 1, 4, 2 and 3 */
+    sim_kernel_destroy(k);
+}

@@ -144,8 +144,12 @@ Test(ports, weekday_profile_shapes_daily_arrivals)
     const struct sim_out_table *t = mdl_world_table(w);
     const double *daily = v + t->offset[sim_out_find(t, "daily", "lorries_arrived")];
     double weekday = 0.0, weekend = 0.0;
-    for (int d = 0; d < 28; d++)
-        (d % 7 < 5 ? weekday : weekend) += daily[d];
+    for (int d = 0; d < 28; d++) {
+        if (d % 7 < 5)
+            weekday += daily[d];
+        else
+            weekend += daily[d];
+    }
     /* Mean rate 1000/day; weekday 1000 * 1.2 / (7/7 mean 1.0) = 1200/day, weekend 500/day. */
     cr_assert(fabs(weekday / 20.0 - 1200.0) < 4.0 * sqrt(1200.0 / 20.0), "weekday mean %g", weekday / 20.0);
     cr_assert(fabs(weekend / 8.0 - 500.0) < 4.0 * sqrt(500.0 / 8.0), "weekend mean %g", weekend / 8.0);
