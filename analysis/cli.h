@@ -8,13 +8,13 @@
 /* Exit codes from sysexits.h, named here so every command uses the same meaning. */
 enum {
     CLI_OK = 0,
-    CLI_USAGE = 64,    /* EX_USAGE: bad command line */
-    CLI_DATAERR = 65,  /* EX_DATAERR: bad scenario data */
-    CLI_NOINPUT = 66,  /* EX_NOINPUT: input missing or unreadable */
-    CLI_SOFTWARE = 70, /* EX_SOFTWARE: an internal invariant failed (a bug: please report) */
+    CLI_USAGE = 64,     /* EX_USAGE: bad command line */
+    CLI_DATAERR = 65,   /* EX_DATAERR: bad scenario data */
+    CLI_NOINPUT = 66,   /* EX_NOINPUT: input missing or unreadable */
+    CLI_SOFTWARE = 70,  /* EX_SOFTWARE: an internal invariant failed (a bug: please report) */
     CLI_CANTCREAT = 73, /* EX_CANTCREAT: cannot create the output */
-    CLI_IOERR = 74,    /* EX_IOERR: input/output error */
-    CLI_TEMPFAIL = 75, /* EX_TEMPFAIL: interrupted; run again */
+    CLI_IOERR = 74,     /* EX_IOERR: input/output error */
+    CLI_TEMPFAIL = 75,  /* EX_TEMPFAIL: interrupted; run again */
 };
 
 int cli_run(int argc, char **argv);

@@ -94,7 +94,8 @@ static void mm1_start(struct mm1 *q, struct sim_kernel *k, double arrived)
     q->busy = 1;
     q->wait_sum += sim_kernel_now(k) - arrived;
     q->served++;
-    sim_kernel_at(k, q->id, MM1_DEPART, sim_kernel_now(k) + expo(sim_kernel_rng(k, 1), 1.0), 0, 0, 0, 0.0, NULL);
+    sim_kernel_at(k, q->id, MM1_DEPART, sim_kernel_now(k) + expo(sim_kernel_rng(k, 1), 1.0), 0, 0, 0, 0.0,
+                  NULL);
 }
 
 static void mm1_handle(void *self, struct sim_kernel *k, const struct sim_event *ev)
@@ -103,7 +104,8 @@ static void mm1_handle(void *self, struct sim_kernel *k, const struct sim_event 
     double now = sim_kernel_now(k);
     if (ev->kind == MM1_ARRIVE) {
         if (--q->to_arrive > 0)
-            sim_kernel_at(k, q->id, MM1_ARRIVE, now + expo(sim_kernel_rng(k, 0), 1.0 / 0.9), 0, 0, 0, 0.0, NULL);
+            sim_kernel_at(k, q->id, MM1_ARRIVE, now + expo(sim_kernel_rng(k, 0), 1.0 / 0.9), 0, 0, 0, 0.0,
+                          NULL);
         if (!q->busy)
             mm1_start(q, k, now);
         else if (q->len < q->cap)
@@ -129,7 +131,8 @@ static int bench_mm1(void)
     struct mm1 q = {.cap = 1 << 20};
     q.fifo = malloc(q.cap * sizeof *q.fifo);
     int rc = CLI_SOFTWARE;
-    if (q.fifo == NULL || sim_kernel_create(2, 64, &k) != SIM_OK || sim_kernel_attach(k, &mm1_model, &q, &q.id) != SIM_OK)
+    if (q.fifo == NULL || sim_kernel_create(2, 64, &k) != SIM_OK ||
+        sim_kernel_attach(k, &mm1_model, &q, &q.id) != SIM_OK)
         goto done;
     const uint64_t customers = 1000000;
     sim_kernel_reset(k, 1, 0);
@@ -141,7 +144,8 @@ static int bench_mm1(void)
     if (st != SIM_OK)
         goto done;
     printf("mm1 lambda=0.9 mu=1 customers=%llu: %.3f s, %.3g events/s (mean wait %.3f; exact 9)\n",
-           (unsigned long long)customers, el, (double)sim_kernel_events(k) / el, q.wait_sum / (double)q.served);
+           (unsigned long long)customers, el, (double)sim_kernel_events(k) / el,
+           q.wait_sum / (double)q.served);
     rc = CLI_OK;
 done:
     sim_kernel_destroy(k);
@@ -174,14 +178,15 @@ static int bench_ports(const char *path)
     const int reps = 3;
     double t0 = wall_now();
     for (int r = 1; r <= reps; r++) {
-        if (mdl_world_run_rep(ws, s->run.master_seed, (uint64_t)r, values, NULL, &ev, err, sizeof err) != SIM_OK)
+        if (mdl_world_run_rep(ws, s->run.master_seed, (uint64_t)r, values, NULL, &ev, err, sizeof err) !=
+            SIM_OK)
             goto done;
         total_ev += ev;
     }
     double el = wall_now() - t0;
     double years = reps * (s->calendar.warmup_days + s->calendar.horizon_days) / 365.25;
-    printf("ports %s: %.3g replication-years/s per core, %.3g events/s (%d replications in %.2f s)\n", s->name,
-           years / el, (double)total_ev / el, reps, el);
+    printf("ports %s: %.3g replication-years/s per core, %.3g events/s (%d replications in %.2f s)\n",
+           s->name, years / el, (double)total_ev / el, reps, el);
     rc = CLI_OK;
 done:
     if (rc != CLI_OK)

@@ -21,11 +21,11 @@ static const char info_help[] =
 
 /* Totals shown first, in this order; any other totals in the file follow alphabetically. */
 static const char *const preferred[] = {
-    "lorries_arrived", "lorries_selected", "lorries_searched", "selection_suspended", "groups_carried",
-    "people_carried", "people_detected", "people_passed", "passed_recorded_at_port", "passed_recorded_72h",
-    "passed_unrecorded", "detected_share_people", "search_wait_mean_min", "search_wait_p95_min",
-    "search_wait_max_min", "queue_length_mean", "teams_on_duty_mean", "team_utilisation",
-    "freight_delay_mean_min",
+    "lorries_arrived",         "lorries_selected",    "lorries_searched",       "selection_suspended",
+    "groups_carried",          "people_carried",      "people_detected",        "people_passed",
+    "passed_recorded_at_port", "passed_recorded_72h", "passed_unrecorded",      "detected_share_people",
+    "search_wait_mean_min",    "search_wait_p95_min", "search_wait_max_min",    "queue_length_mean",
+    "teams_on_duty_mean",      "team_utilisation",    "freight_delay_mean_min",
 };
 enum { NPREFERRED = sizeof preferred / sizeof preferred[0] };
 
@@ -61,8 +61,8 @@ static void print_header(struct res_file *f, const char *path)
     free(spath);
 }
 
-static void print_row(bool csv, const char *q, const char *port, const struct res_array *a, size_t p, size_t np,
-                      const char *units)
+static void print_row(bool csv, const char *q, const char *port, const struct res_array *a, size_t p,
+                      size_t np, const char *units)
 {
     struct ana_ci c = ana_summarise(a->data + p, a->shape[0], np, 0.95);
     if (csv)
@@ -90,7 +90,8 @@ static int print_totals(struct res_file *f, bool csv)
         printf("quantity,port,mean,ci95_low,ci95_high,replications\n");
     for (size_t p = 0; p < np && rc == CLI_OK; p++) {
         if (!csv)
-            printf("\n%s%*s %14s  %-28s  %s\n", ports[p], (int)(27 - strlen(ports[p])), "", "mean", "95% CI", "units");
+            printf("\n%s%*s %14s  %-28s  %s\n", ports[p], (int)(27 - strlen(ports[p])), "", "mean", "95% CI",
+                   "units");
         for (size_t i = 0; i < nn; i++)
             print_row(csv, names[i], ports[p], &arr[i], p, np, arr[i].units ? arr[i].units : "");
     }
@@ -104,7 +105,8 @@ static int print_totals(struct res_file *f, bool csv)
 
 int cli_info(int argc, char **argv)
 {
-    static const struct option longs[] = {{"csv", no_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'}, {0}};
+    static const struct option longs[] = {
+        {"csv", no_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'}, {0}};
     bool csv = false;
     int c;
     optind = 1;

@@ -76,10 +76,10 @@ static bool parse_count(const char *s, long lo, long hi, long *out)
 static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 {
     static const struct option longs[] = {
-        {"output", required_argument, NULL, 'o'}, {"reps", required_argument, NULL, 'r'},
+        {"output", required_argument, NULL, 'o'},  {"reps", required_argument, NULL, 'r'},
         {"threads", required_argument, NULL, 'j'}, {"seed", required_argument, NULL, 's'},
-        {"force", no_argument, NULL, 'f'},        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"force", no_argument, NULL, 'f'},         {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     int c;
     long v;
@@ -89,11 +89,15 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
         case 'o': o->out = optarg; break;
         case 'r':
             if (!parse_count(optarg, 1, 1000000, &o->reps))
-                return fprintf(stderr, "dispsim run: -r: expected a count in [1, 1000000], got '%s'\n", optarg), CLI_USAGE;
+                return fprintf(stderr, "dispsim run: -r: expected a count in [1, 1000000], got '%s'\n",
+                               optarg),
+                       CLI_USAGE;
             break;
         case 'j':
             if (!parse_count(optarg, 1, 4096, &v))
-                return fprintf(stderr, "dispsim run: -j: expected a thread count in [1, 4096], got '%s'\n", optarg), CLI_USAGE;
+                return fprintf(stderr, "dispsim run: -j: expected a thread count in [1, 4096], got '%s'\n",
+                               optarg),
+                       CLI_USAGE;
             o->threads = (int)v;
             break;
         case 's': {
@@ -101,7 +105,9 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
             errno = 0;
             unsigned long long s = strtoull(optarg, &end, 10);
             if (errno != 0 || end == optarg || *end != '\0' || optarg[0] == '-')
-                return fprintf(stderr, "dispsim run: --seed: expected an unsigned 64-bit integer, got '%s'\n", optarg), CLI_USAGE;
+                return fprintf(stderr, "dispsim run: --seed: expected an unsigned 64-bit integer, got '%s'\n",
+                               optarg),
+                       CLI_USAGE;
             o->seed = s;
             o->seed_set = true;
             break;
@@ -144,9 +150,12 @@ static int check_output(const char *out, bool force)
     struct stat st;
     if (stat(out, &st) == 0) {
         if (S_ISDIR(st.st_mode))
-            return fprintf(stderr, "dispsim run: %s: is a directory; give a file name with -o\n", out), CLI_CANTCREAT;
+            return fprintf(stderr, "dispsim run: %s: is a directory; give a file name with -o\n", out),
+                   CLI_CANTCREAT;
         if (!force)
-            return fprintf(stderr, "dispsim run: %s: exists; use --force to overwrite it or -o for another name\n", out),
+            return fprintf(stderr,
+                           "dispsim run: %s: exists; use --force to overwrite it or -o for another name\n",
+                           out),
                    CLI_CANTCREAT;
     }
     char *copy = strdup(out);
@@ -215,8 +224,9 @@ static void progress(const void *vctx, size_t done, size_t total)
         return;
     ctx->t_last_print = now;
     double left = el / (double)done * (double)(total - done);
-    fprintf(stderr, "%sdispsim: %zu/%zu replications (%.0f%%), %.1f s elapsed, ~%.0f s left%s", tty ? "\r" : "",
-            done, total, 100.0 * (double)done / (double)total, el, left, tty ? (done == total ? "\n" : "") : "\n");
+    fprintf(stderr, "%sdispsim: %zu/%zu replications (%.0f%%), %.1f s elapsed, ~%.0f s left%s",
+            tty ? "\r" : "", done, total, 100.0 * (double)done / (double)total, el, left,
+            tty ? (done == total ? "\n" : "") : "\n");
 }
 
 static int load(const char *path, struct mdl_scenario **s)
@@ -255,7 +265,8 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
     ctx.t_start = ctx.t_last_print = wall_now();
     const struct sim_run_ops ops = {ws_create, ws_destroy, run_item, progress};
     size_t failed = 0;
-    sim_status st = sim_run_items(&ops, &ctx, NULL, nreps, thread_count(o->threads), &cli_interrupted, &failed);
+    sim_status st =
+        sim_run_items(&ops, &ctx, NULL, nreps, thread_count(o->threads), &cli_interrupted, &failed);
     if (st == SIM_ECANCELED) {
         fprintf(stderr, "\ndispsim run: interrupted; no results written\n");
         rc = CLI_TEMPFAIL;
@@ -270,9 +281,16 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
     for (size_t r = 0; r < nreps; r++)
         rep_index[r] = r;
     struct res_meta meta = {
-        .program_version = DISPSIM_VERSION, .scenario_path = s->path, .scenario_text = s->text,
-        .scenario_name = s->name, .master_seed = ctx.seed, .nreps = nreps, .rep_index = rep_index,
-        .nstreams = ctx.nstreams, .stream_names = mdl_world_stream_names(w), .stream_seeds = ctx.seeds,
+        .program_version = DISPSIM_VERSION,
+        .scenario_path = s->path,
+        .scenario_text = s->text,
+        .scenario_name = s->name,
+        .master_seed = ctx.seed,
+        .nreps = nreps,
+        .rep_index = rep_index,
+        .nstreams = ctx.nstreams,
+        .stream_names = mdl_world_stream_names(w),
+        .stream_seeds = ctx.seeds,
     };
     char err[1024];
     double t_write = wall_now();
@@ -287,8 +305,8 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
         events += ctx.events[r];
     double el = wall_now() - ctx.t_start;
     if (!o->quiet)
-        fprintf(stderr, "dispsim: %zu replications, %.3g events in %.2f s (%.2f s writing); wrote %s\n", nreps,
-                (double)events, el, wall_now() - t_write, out);
+        fprintf(stderr, "dispsim: %zu replications, %.3g events in %.2f s (%.2f s writing); wrote %s\n",
+                nreps, (double)events, el, wall_now() - t_write, out);
     rc = CLI_OK;
 done:
     for (size_t r = 0; ctx.errors != NULL && r < nreps; r++)

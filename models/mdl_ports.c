@@ -17,21 +17,45 @@ enum kind { EV_ARRIVAL, EV_GROUP, EV_SEARCH_END, EV_SHIFT_START, EV_SHIFT_END, E
  * a hand-over never doubles the teams), then everything else in insertion order. */
 enum { PRIO_BOOK = -10, PRIO_SHIFT_END = -2, PRIO_SHIFT_START = -1, PRIO_FLOW = 0 };
 
-#define MIN_PER_DAY 1440.0
-#define NONE UINT32_MAX
-#define EXOGENOUS UINT32_MAX
+#define MIN_PER_DAY  1440.0
+#define NONE         UINT32_MAX
+#define EXOGENOUS    UINT32_MAX
 #define WAIT_BIN_MIN 0.1
-#define WAIT_BINS 20000
+#define WAIT_BINS    20000
 
 /* Daily counters; the first D_NCOUNTS are also summed into per-replication totals. */
 enum dvar {
-    D_ARRIVED, D_SELECTED, D_SUSPENDED, D_SEARCHED, D_GROUPS_CARRIED, D_GROUPS_DETECTED,
-    D_GROUPS_PASSED, D_PEOPLE_CARRIED, D_PEOPLE_DETECTED, D_PEOPLE_PASSED, D_REC_PORT, D_REC_72H,
-    D_UNRECORDED, D_NCOUNTS, D_TEAMS = D_NCOUNTS, D_QUEUE, D_WAIT, D_NVARS
+    D_ARRIVED,
+    D_SELECTED,
+    D_SUSPENDED,
+    D_SEARCHED,
+    D_GROUPS_CARRIED,
+    D_GROUPS_DETECTED,
+    D_GROUPS_PASSED,
+    D_PEOPLE_CARRIED,
+    D_PEOPLE_DETECTED,
+    D_PEOPLE_PASSED,
+    D_REC_PORT,
+    D_REC_72H,
+    D_UNRECORDED,
+    D_NCOUNTS,
+    D_TEAMS = D_NCOUNTS,
+    D_QUEUE,
+    D_WAIT,
+    D_NVARS
 };
 enum tvar {
-    T_WAIT_MEAN = D_NCOUNTS, T_WAIT_P95, T_WAIT_MAX, T_QUEUE, T_TEAMS, T_BUSY, T_UTIL, T_SEARCH_MEAN,
-    T_DELAY_MEAN, T_DETECT_SHARE, T_NVARS
+    T_WAIT_MEAN = D_NCOUNTS,
+    T_WAIT_P95,
+    T_WAIT_MAX,
+    T_QUEUE,
+    T_TEAMS,
+    T_BUSY,
+    T_UTIL,
+    T_SEARCH_MEAN,
+    T_DELAY_MEAN,
+    T_DETECT_SHARE,
+    T_NVARS
 };
 
 struct var_info {
@@ -41,7 +65,8 @@ struct var_info {
 static const struct var_info daily_info[D_NVARS] = {
     {"lorries_arrived", "lorries", "lorries bound for the UK arriving at the control"},
     {"lorries_selected", "lorries", "lorries selected for a search"},
-    {"selection_suspended", "lorries", "lorries not considered for selection because the search queue was full"},
+    {"selection_suspended", "lorries",
+     "lorries not considered for selection because the search queue was full"},
     {"lorries_searched", "lorries", "searches completed"},
     {"groups_carried", "groups", "hidden groups on lorries arriving at the control"},
     {"groups_detected", "groups", "hidden groups detected in a search and returned to France"},
@@ -59,7 +84,8 @@ static const struct var_info daily_info[D_NVARS] = {
 
 static const struct var_info totals_info[T_NVARS - D_NCOUNTS] = {
     {"search_wait_mean_min", "minutes", "mean wait of selected lorries for a search team"},
-    {"search_wait_p95_min", "minutes", "95th percentile of the wait for a search team (0.1-minute resolution)"},
+    {"search_wait_p95_min", "minutes",
+     "95th percentile of the wait for a search team (0.1-minute resolution)"},
     {"search_wait_max_min", "minutes", "longest wait for a search team"},
     {"queue_length_mean", "lorries", "time-averaged number of selected lorries waiting"},
     {"teams_on_duty_mean", "teams", "time-averaged number of search teams on duty"},
@@ -78,7 +104,7 @@ struct grp {
 struct lorry {
     double t_arrive;
     double search_min; /* duration of its search, once started */
-    uint32_t groups; /* first group riding it, NONE if clean */
+    uint32_t groups;   /* first group riding it, NONE if clean */
 };
 
 struct method {
@@ -88,12 +114,12 @@ struct method {
 
 struct port {
     const struct mdl_port *p;
-    double rate[7 * 24];  /* lorries per day by weekday * 24 + hour */
-    double groups_rate;   /* exogenous groups per day */
-    double *size_cum;     /* cumulative group-size weights, normalised */
+    double rate[7 * 24]; /* lorries per day by weekday * 24 + hour */
+    double groups_rate;  /* exogenous groups per day */
+    double *size_cum;    /* cumulative group-size weights, normalised */
     struct method *methods;
     gsl_rng *rng[MDL_PP_COUNT];
-    uint32_t *ring;       /* FIFO of waiting lorries */
+    uint32_t *ring; /* FIFO of waiting lorries */
     size_t ring_cap, head, len;
     uint32_t pend_head, pend_tail; /* groups waiting to board */
     unsigned officers, teams, busy;
@@ -149,21 +175,30 @@ sim_status mdl_ports_declare(struct sim_out_table *t, const struct mdl_scenario 
 {
     for (size_t i = 0; i < s->ports_count; i++)
         labels[i] = s->ports[i].name;
-    struct sim_out_dim d = {.name = "port", .size = s->ports_count, .labels = labels, .units = "",
+    struct sim_out_dim d = {.name = "port",
+                            .size = s->ports_count,
+                            .labels = labels,
+                            .units = "",
                             .description = "juxtaposed control (port of embarkation in France)"};
     sim_status st = sim_out_add_dim(t, &d, &ids->port_dim);
     for (int v = 0; v < D_NVARS && st == SIM_OK; v++) {
-        struct sim_out_var var = {.group = "daily", .name = daily_info[v].name,
-                                  .units = daily_info[v].units, .description = daily_info[v].description,
-                                  .kind = v < D_NCOUNTS ? SIM_OUT_COUNT : SIM_OUT_REAL, .rank = 2,
+        struct sim_out_var var = {.group = "daily",
+                                  .name = daily_info[v].name,
+                                  .units = daily_info[v].units,
+                                  .description = daily_info[v].description,
+                                  .kind = v < D_NCOUNTS ? SIM_OUT_COUNT : SIM_OUT_REAL,
+                                  .rank = 2,
                                   .dims = {day_dim, ids->port_dim}};
         st = sim_out_add_var(t, &var, &ids->daily[v]);
     }
     for (int v = 0; v < T_NVARS && st == SIM_OK; v++) {
         const struct var_info *vi = v < D_NCOUNTS ? &daily_info[v] : &totals_info[v - D_NCOUNTS];
-        struct sim_out_var var = {.group = "totals", .name = vi->name, .units = vi->units,
+        struct sim_out_var var = {.group = "totals",
+                                  .name = vi->name,
+                                  .units = vi->units,
                                   .description = vi->description,
-                                  .kind = v < D_NCOUNTS ? SIM_OUT_COUNT : SIM_OUT_REAL, .rank = 1,
+                                  .kind = v < D_NCOUNTS ? SIM_OUT_COUNT : SIM_OUT_REAL,
+                                  .rank = 1,
                                   .dims = {ids->port_dim}};
         st = sim_out_add_var(t, &var, &ids->totals[v]);
     }
@@ -234,8 +269,13 @@ sim_status mdl_ports_create(const struct mdl_scenario *s, const struct sim_out_t
     struct mdl_ports *m = calloc(1, sizeof *m);
     if (m == NULL)
         return SIM_ENOMEM;
-    *m = (struct mdl_ports){.s = s, .t = t, .ids = ids, .nports = s->ports_count,
-                            .first_stream = first_stream, .grp_free = NONE, .lorry_free = NONE};
+    *m = (struct mdl_ports){.s = s,
+                            .t = t,
+                            .ids = ids,
+                            .nports = s->ports_count,
+                            .first_stream = first_stream,
+                            .grp_free = NONE,
+                            .lorry_free = NONE};
     m->w0 = s->calendar.warmup_days;
     m->w1 = m->w0 + s->calendar.horizon_days;
     m->ndays = (size_t)ceil(s->calendar.horizon_days);
@@ -420,7 +460,10 @@ static void pass_groups(struct mdl_ports *m, struct sim_kernel *k, size_t port, 
                                        : MDL_LORRY_UNRECORDED;
         count(m, now, port, D_GROUPS_PASSED, 1.0);
         count(m, now, port, D_PEOPLE_PASSED, gr->size);
-        count(m, now, port, o == MDL_LORRY_AT_PORT ? D_REC_PORT : o == MDL_LORRY_WITHIN_72H ? D_REC_72H : D_UNRECORDED,
+        count(m, now, port,
+              o == MDL_LORRY_AT_PORT      ? D_REC_PORT
+              : o == MDL_LORRY_WITHIN_72H ? D_REC_72H
+                                          : D_UNRECORDED,
               gr->size);
         pt->all_resolved++;
         if (gr->id != EXOGENOUS && m->client.outcome != NULL)
@@ -565,10 +608,11 @@ static void begin_shift(struct mdl_ports *m, struct sim_kernel *k, size_t port, 
     struct port *pt = &m->ports[port];
     double now = sim_kernel_now(k);
     const struct mdl_shift *sh = &pt->p->staffing.shifts[shift];
-    unsigned present = gsl_ran_binomial(pt->rng[MDL_PP_STAFFING], 1.0 - pt->p->staffing.absence_share,
-                                        sh->officers);
+    unsigned present =
+        gsl_ran_binomial(pt->rng[MDL_PP_STAFFING], 1.0 - pt->p->staffing.absence_share, sh->officers);
     set_officers(pt, now, pt->officers + present);
-    sim_kernel_at(k, m->model, EV_SHIFT_END, now + length, PRIO_SHIFT_END, (uint32_t)port, present, 0.0, NULL);
+    sim_kernel_at(k, m->model, EV_SHIFT_END, now + length, PRIO_SHIFT_END, (uint32_t)port, present, 0.0,
+                  NULL);
     dispatch(m, k, port);
 }
 
@@ -651,7 +695,8 @@ static void handle(void *self, struct sim_kernel *k, const struct sim_event *ev)
     case EV_SHIFT_START: {
         size_t port = ev->a & 0xff, shift = ev->a >> 8;
         begin_shift(m, k, port, shift, m->ports[port].p->staffing.shifts[shift].hours / 24.0);
-        sim_kernel_at(k, m->model, EV_SHIFT_START, sim_kernel_now(k) + 1.0, PRIO_SHIFT_START, ev->a, 0, 0.0, NULL);
+        sim_kernel_at(k, m->model, EV_SHIFT_START, sim_kernel_now(k) + 1.0, PRIO_SHIFT_START, ev->a, 0, 0.0,
+                      NULL);
         break;
     }
     case EV_SHIFT_END: on_shift_end(m, k, ev); break;
@@ -664,7 +709,8 @@ static void reset_port(struct mdl_ports *m, struct sim_kernel *k, size_t i)
 {
     struct port *pt = &m->ports[i];
     for (int p = 0; p < MDL_PP_COUNT; p++)
-        pt->rng[p] = sim_kernel_rng(k, mdl_ports_stream(m->first_stream, m->nports, (enum mdl_ports_process)p, i));
+        pt->rng[p] =
+            sim_kernel_rng(k, mdl_ports_stream(m->first_stream, m->nports, (enum mdl_ports_process)p, i));
     pt->head = pt->len = 0;
     pt->pend_head = pt->pend_tail = NONE;
     pt->officers = pt->teams = pt->busy = 0;
@@ -705,7 +751,8 @@ static sim_status init(void *self, struct sim_kernel *k)
         }
         schedule_arrival(m, k, i);
         if (m->ports[i].groups_rate > 0.0) {
-            double t = -log1p(-gsl_rng_uniform(m->ports[i].rng[MDL_PP_CLANDESTINE])) / m->ports[i].groups_rate;
+            double t =
+                -log1p(-gsl_rng_uniform(m->ports[i].rng[MDL_PP_CLANDESTINE])) / m->ports[i].groups_rate;
             sim_kernel_at(k, m->model, EV_GROUP, t, PRIO_FLOW, (uint32_t)i, 0, 0.0, NULL);
         }
     }
@@ -726,7 +773,8 @@ static void write_totals(struct mdl_ports *m, size_t i, double now)
     v[T_UTIL] = v[T_TEAMS] > 0.0 ? v[T_BUSY] / v[T_TEAMS] : NAN;
     v[T_SEARCH_MEAN] = pt->search.n > 0 ? pt->search.mean : NAN;
     v[T_DELAY_MEAN] = pt->cnt[D_ARRIVED] > 0 ? pt->delay_sum / pt->cnt[D_ARRIVED] : NAN;
-    v[T_DETECT_SHARE] = pt->cnt[D_PEOPLE_CARRIED] > 0 ? pt->cnt[D_PEOPLE_DETECTED] / pt->cnt[D_PEOPLE_CARRIED] : NAN;
+    v[T_DETECT_SHARE] =
+        pt->cnt[D_PEOPLE_CARRIED] > 0 ? pt->cnt[D_PEOPLE_DETECTED] / pt->cnt[D_PEOPLE_CARRIED] : NAN;
     for (int j = 0; j < T_NVARS; j++)
         m->out[m->t->offset[m->ids->totals[j]] + i] = v[j];
 }
@@ -740,10 +788,11 @@ static sim_status finish(void *self, struct sim_kernel *k)
     for (size_t i = 0; i < m->nports; i++) {
         const struct port *pt = &m->ports[i];
         if (pt->all_carried != pt->all_resolved + pt->in_system) {
-            sim_kernel_fail(k, SIM_EINVARIANT,
-                            "ports: %s: groups not conserved: %llu carried, %llu resolved, %llu in the control",
-                            pt->p->name, (unsigned long long)pt->all_carried,
-                            (unsigned long long)pt->all_resolved, (unsigned long long)pt->in_system);
+            sim_kernel_fail(
+                k, SIM_EINVARIANT,
+                "ports: %s: groups not conserved: %llu carried, %llu resolved, %llu in the control",
+                pt->p->name, (unsigned long long)pt->all_carried, (unsigned long long)pt->all_resolved,
+                (unsigned long long)pt->in_system);
             return SIM_EINVARIANT;
         }
         write_totals(m, i, now);
@@ -752,5 +801,8 @@ static sim_status finish(void *self, struct sim_kernel *k)
 }
 
 const struct sim_model mdl_ports_model = {
-    .name = "ports", .init = init, .handle = handle, .finish = finish,
+    .name = "ports",
+    .init = init,
+    .handle = handle,
+    .finish = finish,
 };

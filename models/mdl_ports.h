@@ -49,10 +49,10 @@ void mdl_ports_stream_name(const struct mdl_scenario *s, enum mdl_ports_process 
 
 /* What happened to a hidden group riding a lorry. */
 enum mdl_lorry_outcome {
-    MDL_LORRY_DETECTED,    /* found in a search: returned to France */
-    MDL_LORRY_AT_PORT,     /* crossed; recorded on arrival at a UK port */
-    MDL_LORRY_WITHIN_72H,  /* crossed; found in the UK within 72 hours */
-    MDL_LORRY_UNRECORDED,  /* crossed; never recorded */
+    MDL_LORRY_DETECTED,   /* found in a search: returned to France */
+    MDL_LORRY_AT_PORT,    /* crossed; recorded on arrival at a UK port */
+    MDL_LORRY_WITHIN_72H, /* crossed; found in the UK within 72 hours */
+    MDL_LORRY_UNRECORDED, /* crossed; never recorded */
 };
 
 /* Receives outcomes of groups boarded through mdl_ports_board (not of exogenous groups). */

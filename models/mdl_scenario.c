@@ -29,17 +29,25 @@
 /* Offset of member `m` of the anonymous struct `sub` inside `outer`, relative to `sub`. */
 #define SUB_OFF(outer, sub, m) ((uint32_t)(offsetof(outer, sub.m) - offsetof(outer, sub)))
 
-#define VAL_DOUBLE(flags) {CYAML_VALUE_FLOAT((flags), double)}
-#define VAL_UINT(flags) {CYAML_VALUE_UINT((flags), unsigned)}
+#define VAL_DOUBLE(flags)                                                                                    \
+    {                                                                                                        \
+        CYAML_VALUE_FLOAT((flags), double)                                                                   \
+    }
+#define VAL_UINT(flags)                                                                                      \
+    {                                                                                                        \
+        CYAML_VALUE_UINT((flags), unsigned)                                                                  \
+    }
 
 static const cyaml_strval_t dist_kinds[] = {
-    {"fixed", MDL_DIST_FIXED},         {"exponential", MDL_DIST_EXPONENTIAL}, {"uniform", MDL_DIST_UNIFORM},
-    {"lognormal", MDL_DIST_LOGNORMAL}, {"gamma", MDL_DIST_GAMMA},
+    {"fixed", MDL_DIST_FIXED},     {"exponential", MDL_DIST_EXPONENTIAL},
+    {"uniform", MDL_DIST_UNIFORM}, {"lognormal", MDL_DIST_LOGNORMAL},
+    {"gamma", MDL_DIST_GAMMA},
 };
 static const cyaml_strval_t policies[] = {{"random", MDL_SELECT_RANDOM}, {"targeted", MDL_SELECT_TARGETED}};
 
 static const cyaml_schema_field_t dist_fields[] = {
-    CYAML_FIELD_ENUM("dist", CYAML_FLAG_STRICT, struct mdl_dist, kind, dist_kinds, CYAML_ARRAY_LEN(dist_kinds)),
+    CYAML_FIELD_ENUM("dist", CYAML_FLAG_STRICT, struct mdl_dist, kind, dist_kinds,
+                     CYAML_ARRAY_LEN(dist_kinds)),
     CYAML_FIELD_FLOAT("mean", CYAML_FLAG_OPTIONAL, struct mdl_dist, mean),
     CYAML_FIELD_FLOAT("sd", CYAML_FLAG_OPTIONAL, struct mdl_dist, sd),
     CYAML_FIELD_FLOAT("min", CYAML_FLAG_OPTIONAL, struct mdl_dist, min),
@@ -69,13 +77,16 @@ static const cyaml_schema_value_t method_entry = {
 static const cyaml_schema_field_t staffing_fields[] = {
     {.key = "team_size", .data_offset = SUB_OFF(P, staffing, team_size), .value = VAL_UINT(0)},
     {.key = "absence_share", .data_offset = SUB_OFF(P, staffing, absence_share), .value = VAL_DOUBLE(0)},
-    {.key = "shifts", .data_offset = SUB_OFF(P, staffing, shifts),
-     .count_offset = SUB_OFF(P, staffing, shifts_count), .count_size = sizeof(unsigned),
+    {.key = "shifts",
+     .data_offset = SUB_OFF(P, staffing, shifts),
+     .count_offset = SUB_OFF(P, staffing, shifts_count),
+     .count_size = sizeof(unsigned),
      .value = {CYAML_VALUE_SEQUENCE(CYAML_FLAG_POINTER, struct mdl_shift, &shift_entry, 0, CYAML_UNLIMITED)}},
     CYAML_FIELD_END,
 };
 static const cyaml_schema_field_t selection_fields[] = {
-    {.key = "policy", .data_offset = SUB_OFF(P, selection, policy),
+    {.key = "policy",
+     .data_offset = SUB_OFF(P, selection, policy),
      .value = {CYAML_VALUE_ENUM(CYAML_FLAG_STRICT, enum mdl_selection_policy, policies,
                                 CYAML_ARRAY_LEN(policies))}},
     {.key = "share", .data_offset = SUB_OFF(P, selection, share), .value = VAL_DOUBLE(0)},
@@ -85,20 +96,25 @@ static const cyaml_schema_field_t selection_fields[] = {
 };
 static const cyaml_schema_field_t clandestine_fields[] = {
     {.key = "groups_per_day", .data_offset = SUB_OFF(P, clandestine, groups_per_day), .value = VAL_DOUBLE(0)},
-    {.key = "group_size_weights", .data_offset = SUB_OFF(P, clandestine, group_size_weights),
-     .count_offset = SUB_OFF(P, clandestine, group_size_weights_count), .count_size = sizeof(unsigned),
+    {.key = "group_size_weights",
+     .data_offset = SUB_OFF(P, clandestine, group_size_weights),
+     .count_offset = SUB_OFF(P, clandestine, group_size_weights_count),
+     .count_size = sizeof(unsigned),
      .value = {CYAML_VALUE_SEQUENCE(CYAML_FLAG_POINTER, double, &double_entry, 0, CYAML_UNLIMITED)}},
     CYAML_FIELD_END,
 };
 static const cyaml_schema_field_t recording_fields[] = {
     {.key = "at_port_share", .data_offset = SUB_OFF(P, recording, at_port_share), .value = VAL_DOUBLE(0)},
-    {.key = "within_72h_share", .data_offset = SUB_OFF(P, recording, within_72h_share), .value = VAL_DOUBLE(0)},
+    {.key = "within_72h_share",
+     .data_offset = SUB_OFF(P, recording, within_72h_share),
+     .value = VAL_DOUBLE(0)},
     CYAML_FIELD_END,
 };
 static const cyaml_schema_field_t port_fields[] = {
     CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, P, name, 0, CYAML_UNLIMITED),
     CYAML_FIELD_FLOAT("lorries_per_year", CYAML_FLAG_DEFAULT, P, lorries_per_year),
-    CYAML_FIELD_SEQUENCE("hour_profile", CYAML_FLAG_POINTER, P, hour_profile, &double_entry, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE("hour_profile", CYAML_FLAG_POINTER, P, hour_profile, &double_entry, 0,
+                         CYAML_UNLIMITED),
     CYAML_FIELD_SEQUENCE("weekday_profile", CYAML_FLAG_POINTER, P, weekday_profile, &double_entry, 0,
                          CYAML_UNLIMITED),
     CYAML_FIELD_MAPPING("staffing", CYAML_FLAG_DEFAULT, P, staffing, staffing_fields),
@@ -109,11 +125,13 @@ static const cyaml_schema_field_t port_fields[] = {
     CYAML_FIELD_END,
 };
 #undef P
-static const cyaml_schema_value_t port_entry = {CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_port, port_fields)};
+static const cyaml_schema_value_t port_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_port, port_fields)};
 
 #define S struct mdl_scenario
 static const cyaml_schema_field_t calendar_fields[] = {
-    {.key = "start_date", .data_offset = SUB_OFF(S, calendar, start_date),
+    {.key = "start_date",
+     .data_offset = SUB_OFF(S, calendar, start_date),
      .value = {CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, CYAML_UNLIMITED)}},
     {.key = "horizon_days", .data_offset = SUB_OFF(S, calendar, horizon_days), .value = VAL_DOUBLE(0)},
     {.key = "warmup_days", .data_offset = SUB_OFF(S, calendar, warmup_days), .value = VAL_DOUBLE(0)},
@@ -121,7 +139,8 @@ static const cyaml_schema_field_t calendar_fields[] = {
 };
 static const cyaml_schema_field_t run_fields[] = {
     {.key = "replications", .data_offset = SUB_OFF(S, run, replications), .value = VAL_UINT(0)},
-    {.key = "master_seed", .data_offset = SUB_OFF(S, run, master_seed),
+    {.key = "master_seed",
+     .data_offset = SUB_OFF(S, run, master_seed),
      .value = {CYAML_VALUE_UINT(CYAML_FLAG_DEFAULT, uint64_t)}},
     CYAML_FIELD_END,
 };
@@ -287,8 +306,9 @@ static sim_status parse_document(const char *text, size_t len, yaml_document_t *
     const yaml_node_t *root = yaml_document_get_root_node(doc);
     if (!root || (root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0 &&
                   root->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)) {
-        mdl__scn_report(d, NULL, NULL, "empty scenario: the file holds no YAML content "
-                                       "(see scenarios/baseline.yaml for an example)");
+        mdl__scn_report(d, NULL, NULL,
+                        "empty scenario: the file holds no YAML content "
+                        "(see scenarios/baseline.yaml for an example)");
         status = SIM_EFORMAT;
         goto cleanup;
     }
@@ -297,8 +317,9 @@ static sim_status parse_document(const char *text, size_t len, yaml_document_t *
         goto cleanup;
     }
     if (yaml_document_get_root_node(&extra)) {
-        mdl__scn_report(d, &extra.start_mark, NULL, "a scenario file holds one YAML document; "
-                                                      "remove the second one (after '---')");
+        mdl__scn_report(d, &extra.start_mark, NULL,
+                        "a scenario file holds one YAML document; "
+                        "remove the second one (after '---')");
         status = SIM_EFORMAT;
     }
     yaml_document_delete(&extra);
@@ -333,8 +354,10 @@ static bool newer_schema(const struct mdl__scn_index *idx, struct mdl__scn_diag 
     unsigned long long version = strtoull(s, NULL, 10);
     if (errno != ERANGE && version <= MDL_SCENARIO_SCHEMA)
         return false;
-    mdl__scn_report(d, &v->start_mark, "dispsim", "written for a newer dispsim (schema %s); this build "
-                    "reads schema %d", s, MDL_SCENARIO_SCHEMA);
+    mdl__scn_report(d, &v->start_mark, "dispsim",
+                    "written for a newer dispsim (schema %s); this build "
+                    "reads schema %d",
+                    s, MDL_SCENARIO_SCHEMA);
     return true;
 }
 
@@ -360,8 +383,9 @@ sim_status mdl_scenario_load(const char *path, struct mdl_scenario **out, char *
     if ((st = parse_document(text, len, &doc, &have_doc, &d)) != SIM_OK)
         goto cleanup;
     if ((st = mdl__scn_index_build(&idx, &doc)) != SIM_OK) {
-        mdl__scn_report(&d, NULL, NULL, st == SIM_ENOMEM ? "out of memory indexing the scenario"
-                                                         : "scenario too large (more than %d values)",
+        mdl__scn_report(&d, NULL, NULL,
+                        st == SIM_ENOMEM ? "out of memory indexing the scenario"
+                                         : "scenario too large (more than %d values)",
                         MDL__SCN_MAX_NODES);
         goto cleanup;
     }

@@ -19,7 +19,13 @@
 
 /* A parametric distribution of a positive quantity. Which fields are used depends on `kind`:
  * fixed: mean; exponential: mean; uniform: min, max; lognormal and gamma: mean, sd. */
-enum mdl_dist_kind { MDL_DIST_FIXED, MDL_DIST_EXPONENTIAL, MDL_DIST_UNIFORM, MDL_DIST_LOGNORMAL, MDL_DIST_GAMMA };
+enum mdl_dist_kind {
+    MDL_DIST_FIXED,
+    MDL_DIST_EXPONENTIAL,
+    MDL_DIST_UNIFORM,
+    MDL_DIST_LOGNORMAL,
+    MDL_DIST_GAMMA
+};
 struct mdl_dist {
     enum mdl_dist_kind kind;
     double mean, sd, min, max;
@@ -35,36 +41,36 @@ struct mdl_shift {
 /* A search method used by a search team. */
 struct mdl_method {
     char *name;
-    double share;      /* share of searches using this method; shares of a port sum to 1 */
+    double share;             /* share of searches using this method; shares of a port sum to 1 */
     struct mdl_dist time_min; /* search duration, minutes */
-    double detection;  /* probability of detecting each hidden group on the lorry */
+    double detection;         /* probability of detecting each hidden group on the lorry */
 };
 
 enum mdl_selection_policy { MDL_SELECT_RANDOM, MDL_SELECT_TARGETED };
 
 struct mdl_port {
     char *name;
-    double lorries_per_year;   /* freight vehicles heading to the UK through this control */
-    double *hour_profile;      /* 24 relative weights, hour 0 = 00:00-01:00 local time */
+    double lorries_per_year; /* freight vehicles heading to the UK through this control */
+    double *hour_profile;    /* 24 relative weights, hour 0 = 00:00-01:00 local time */
     unsigned hour_profile_count;
-    double *weekday_profile;   /* 7 relative weights, Monday first */
+    double *weekday_profile; /* 7 relative weights, Monday first */
     unsigned weekday_profile_count;
     struct {
-        unsigned team_size;      /* officers per search team */
-        double absence_share;    /* probability an officer on the roster is absent for a shift */
+        unsigned team_size;   /* officers per search team */
+        double absence_share; /* probability an officer on the roster is absent for a shift */
         struct mdl_shift *shifts;
         unsigned shifts_count;
     } staffing;
     struct {
         enum mdl_selection_policy policy;
-        double share;            /* probability a lorry is selected (random policy, and clean lorries) */
-        double lift;             /* targeted policy: selection probability of carrying lorries / share */
-        unsigned max_queue;      /* selection is suspended while this many selected lorries wait */
+        double share;       /* probability a lorry is selected (random policy, and clean lorries) */
+        double lift;        /* targeted policy: selection probability of carrying lorries / share */
+        unsigned max_queue; /* selection is suspended while this many selected lorries wait */
     } selection;
     struct mdl_method *methods;
     unsigned methods_count;
     struct {
-        double groups_per_day;   /* exogenous rate of hidden groups trying to board at this port */
+        double groups_per_day;      /* exogenous rate of hidden groups trying to board at this port */
         double *group_size_weights; /* relative weights of group sizes 1, 2, ... */
         unsigned group_size_weights_count;
     } clandestine;
@@ -75,13 +81,13 @@ struct mdl_port {
 };
 
 struct mdl_scenario {
-    unsigned dispsim;            /* schema version, must equal MDL_SCENARIO_SCHEMA */
+    unsigned dispsim; /* schema version, must equal MDL_SCENARIO_SCHEMA */
     char *name;
     char *description;
     struct {
-        char *start_date;        /* ISO date YYYY-MM-DD of day 0 */
-        double horizon_days;     /* simulated days after warm-up */
-        double warmup_days;      /* simulated days discarded before the analysis window */
+        char *start_date;    /* ISO date YYYY-MM-DD of day 0 */
+        double horizon_days; /* simulated days after warm-up */
+        double warmup_days;  /* simulated days discarded before the analysis window */
     } calendar;
     struct {
         unsigned replications;
@@ -90,10 +96,10 @@ struct mdl_scenario {
     struct mdl_port *ports;
     unsigned ports_count;
     /* Filled by the loader, not read from YAML. */
-    int start_weekday;           /* 0 = Monday, weekday of start_date */
-    int start_yday;              /* 0-based day of year of start_date */
-    char *path;                  /* file the scenario was loaded from */
-    char *text;                  /* full file contents, for provenance */
+    int start_weekday; /* 0 = Monday, weekday of start_date */
+    int start_yday;    /* 0-based day of year of start_date */
+    char *path;        /* file the scenario was loaded from */
+    char *text;        /* full file contents, for provenance */
 };
 
 /* Loads and validates `path`. On success *out owns a new scenario (free with

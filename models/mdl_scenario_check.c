@@ -186,7 +186,8 @@ static void duplicate(struct ck *c, mdl__scn_name_fn *name, const void *ctx, siz
     snprintf(path, sizeof path, "%.*s%s.name", (int)seq_len, c->path, label);
     const yaml_node_t *at = mdl__scn_index_find(c->idx, path);
     if (at)
-        fail(c, "duplicate %s name '%s' (first used at line %zu)", what, name(ctx, first), at->start_mark.line + 1);
+        fail(c, "duplicate %s name '%s' (first used at line %zu)", what, name(ctx, first),
+             at->start_mark.line + 1);
     else
         fail(c, "duplicate %s name '%s'", what, name(ctx, first));
 }

@@ -71,8 +71,7 @@ static void diag_put(struct mdl__scn_diag *d, const char *s)
     d->buf[d->len] = '\0';
 }
 
-void mdl__scn_report(struct mdl__scn_diag *d, const yaml_mark_t *mark, const char *path, const char *fmt,
-                     ...)
+void mdl__scn_report(struct mdl__scn_diag *d, const yaml_mark_t *mark, const char *path, const char *fmt, ...)
 {
     if (d->lines >= MDL__SCN_MAX_LINES) {
         d->dropped++;
@@ -290,7 +289,8 @@ static bool parse_frame(const char *s, struct frame *f)
         sscanf(s, "sequence entry: %u", &f->entry) == 1)
         return true;
     f->kind = FR_MAPPING;
-    return sscanf(s, "mapping (line: %zu, column: %zu)", &f->line, &f->col) == 2 || strncmp(s, "mapping", 7) == 0;
+    return sscanf(s, "mapping (line: %zu, column: %zu)", &f->line, &f->col) == 2 ||
+           strncmp(s, "mapping", 7) == 0;
 }
 
 /* libcyaml log function: keeps the messages instead of printing them. */
@@ -333,8 +333,8 @@ static const cyaml_schema_field_t *schema_field(const cyaml_schema_value_t *v, c
  * disagree; w->path then names the deepest point reached. */
 static bool walk(const yaml_document_t *doc, const struct capture *c, unsigned skip, struct walk *w)
 {
-    *w = (struct walk){.node = yaml_document_get_root_node((yaml_document_t *)doc), .schema = &mdl__scn_schema,
-                       .key = ""};
+    *w = (struct walk){
+        .node = yaml_document_get_root_node((yaml_document_t *)doc), .schema = &mdl__scn_schema, .key = ""};
     for (unsigned i = c->nfr; i-- > skip;) {
         const struct frame *f = &c->fr[i];
         char seg[MDL__SCN_PATH_MAX];
@@ -383,7 +383,8 @@ static void want_text(const cyaml_schema_value_t *v, char *out, size_t outlen)
     case CYAML_ENUM: {
         size_t len = (size_t)snprintf(out, outlen, "one of:");
         for (uint32_t i = 0; i < v->enumeration.count && len < outlen; i++)
-            len += (size_t)snprintf(out + len, outlen - len, "%s %s", i ? "," : "", v->enumeration.strings[i].str);
+            len += (size_t)snprintf(out + len, outlen - len, "%s %s", i ? "," : "",
+                                    v->enumeration.strings[i].str);
         return;
     }
     default: snprintf(out, outlen, "a different kind of value"); return;
@@ -411,9 +412,9 @@ static sim_status bad_number(struct mdl__scn_diag *d, const yaml_mark_t *at, con
     while (*text == ' ')
         text++;
     const char *t = (*text == '+' || *text == '-') ? text + 1 : text;
-    if (w->schema->type == CYAML_FLOAT && (strcmp(t, ".nan") == 0 || strcmp(t, ".NaN") == 0 ||
-                                           strcmp(t, ".NAN") == 0 || strcmp(t, ".inf") == 0 ||
-                                           strcmp(t, ".Inf") == 0 || strcmp(t, ".INF") == 0)) {
+    if (w->schema->type == CYAML_FLOAT &&
+        (strcmp(t, ".nan") == 0 || strcmp(t, ".NaN") == 0 || strcmp(t, ".NAN") == 0 ||
+         strcmp(t, ".inf") == 0 || strcmp(t, ".Inf") == 0 || strcmp(t, ".INF") == 0)) {
         mdl__scn_report(d, at, w->path, "must be a finite number, got %s", text);
         return SIM_EINVAL;
     }
@@ -436,7 +437,8 @@ static sim_status bad_key(struct mdl__scn_diag *d, const yaml_document_t *doc, c
                           const char *dup)
 {
     const yaml_node_t *first = NULL;
-    for (const yaml_node_pair_t *q = w->node->data.mapping.pairs.start; q < w->node->data.mapping.pairs.top; q++) {
+    for (const yaml_node_pair_t *q = w->node->data.mapping.pairs.start; q < w->node->data.mapping.pairs.top;
+         q++) {
         const yaml_node_t *k = mdl__scn_node(doc, q->key);
         const char *key = (const char *)k->data.scalar.value;
         if (dup ? strcmp(key, dup) != 0 : schema_field(w->schema, key) != NULL)
@@ -486,7 +488,8 @@ static sim_status translate(const struct capture *c, cyaml_err_t e, const yaml_d
         at = &fallback;
     }
     if (found && w.node->type == YAML_SCALAR_NODE &&
-        (starts(m, "Invalid FLOAT") || starts(m, "Invalid UINT") || starts(m, "Invalid uint") || starts(m, "Invalid INT")))
+        (starts(m, "Invalid FLOAT") || starts(m, "Invalid UINT") || starts(m, "Invalid uint") ||
+         starts(m, "Invalid INT")))
         return bad_number(d, at, &w, (const char *)w.node->data.scalar.value);
     if (found && starts(m, "Invalid ENUM value")) {
         char want[160], got[256];
@@ -502,7 +505,8 @@ static sim_status translate(const struct capture *c, cyaml_err_t e, const yaml_d
         mdl__scn_report(d, at, w.path, "expected %s, got %s", want, got);
         return SIM_EFORMAT;
     }
-    if (found && w.node->type == YAML_MAPPING_NODE && (starts(m, "Unexpected key") || starts(m, "Mapping field already"))) {
+    if (found && w.node->type == YAML_MAPPING_NODE &&
+        (starts(m, "Unexpected key") || starts(m, "Mapping field already"))) {
         sim_status st = bad_key(d, doc, &w, starts(m, "Unexpected key") ? NULL : arg);
         if (st != SIM_OK)
             return st;
@@ -517,11 +521,14 @@ static sim_status translate(const struct capture *c, cyaml_err_t e, const yaml_d
 
 /* Loads the text with libcyaml into a new struct (freed with cyaml_free), or reports why not. */
 sim_status mdl__scn_load_struct(const char *text, size_t len, const yaml_document_t *doc,
-                              struct mdl_scenario **out, struct mdl__scn_diag *d)
+                                struct mdl_scenario **out, struct mdl__scn_diag *d)
 {
     struct capture cap = {.have_msg = false};
-    cyaml_config_t cfg = {.log_fn = capture_log, .log_ctx = &cap, .mem_fn = cyaml_mem,
-                          .log_level = CYAML_LOG_ERROR, .flags = CYAML_CFG_DEFAULT};
+    cyaml_config_t cfg = {.log_fn = capture_log,
+                          .log_ctx = &cap,
+                          .mem_fn = cyaml_mem,
+                          .log_level = CYAML_LOG_ERROR,
+                          .flags = CYAML_CFG_DEFAULT};
     cyaml_data_t *data = NULL;
     cyaml_err_t e = cyaml_load_data((const uint8_t *)text, len, &cfg, &mdl__scn_schema, &data, NULL);
     if (e == CYAML_OK && data) {

@@ -27,9 +27,9 @@ struct mdl__scn_diag {
     char *buf;
     size_t cap;
     size_t len;
-    const char *file;   /* the path as given, prefix of every line */
-    unsigned lines;     /* lines written */
-    unsigned dropped;   /* problems counted but not written (beyond MDL__SCN_MAX_LINES) */
+    const char *file; /* the path as given, prefix of every line */
+    unsigned lines;   /* lines written */
+    unsigned dropped; /* problems counted but not written (beyond MDL__SCN_MAX_LINES) */
 };
 
 /* Starts an empty report in err[errlen] for problems in `file`. */
@@ -37,8 +37,7 @@ void mdl__scn_diag_init(struct mdl__scn_diag *d, char *err, size_t errlen, const
 
 /* Adds one line "FILE:LINE:COL: PATH: message". `mark` may be NULL (no position) and `path` NULL or
  * "" (no path). Truncates rather than overflows; the buffer stays NUL-terminated. */
-void mdl__scn_report(struct mdl__scn_diag *d, const yaml_mark_t *mark, const char *path, const char *fmt,
-                     ...)
+void mdl__scn_report(struct mdl__scn_diag *d, const yaml_mark_t *mark, const char *path, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
 #endif
@@ -70,11 +69,11 @@ yaml_node_t *mdl__scn_map_get(const yaml_document_t *doc, const yaml_node_t *map
 struct mdl__scn_index {
     yaml_document_t *doc;
     struct mdl__scn_entry {
-        const char *path;         /* into `pool`, set once the pool stops growing */
+        const char *path; /* into `pool`, set once the pool stops growing */
         size_t path_off;
-        size_t order;             /* document order: the first of equal paths wins */
+        size_t order; /* document order: the first of equal paths wins */
         const yaml_node_t *node;
-    } *v;
+    } * v;
     size_t n, cap;
     char *pool;
     size_t pool_len, pool_cap;

@@ -67,8 +67,11 @@ sim_status mdl_world_create(const struct mdl_scenario *s, struct mdl_world **out
     sim_status st = w->port_labels == NULL ? SIM_ENOMEM : name_streams(w);
     /* CF-style units let xarray decode the day coordinate as dates. */
     snprintf(w->day_units, sizeof w->day_units, "days since %s", s->calendar.start_date);
-    struct sim_out_dim day = {.name = "day", .size = (size_t)ceil(s->calendar.horizon_days),
-                              .origin = s->calendar.warmup_days, .step = 1.0, .units = w->day_units,
+    struct sim_out_dim day = {.name = "day",
+                              .size = (size_t)ceil(s->calendar.horizon_days),
+                              .origin = s->calendar.warmup_days,
+                              .step = 1.0,
+                              .units = w->day_units,
                               .description = "start of each day of the analysis window (after warm-up)"};
     int day_dim = 0;
     if (st == SIM_OK)

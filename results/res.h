@@ -25,11 +25,11 @@ struct res_meta {
     const char *scenario_text;   /* full scenario file contents, NUL-terminated */
     const char *scenario_name;
     uint64_t master_seed;
-    size_t nreps;                      /* replications in this file */
-    const uint64_t *rep_index;         /* [nreps] replication index of each row */
-    size_t nstreams;                   /* random streams per replication */
-    const char *const *stream_names;   /* [nstreams] */
-    const uint64_t *stream_seeds;      /* [nreps * nstreams] row-major: seed of stream s in rep r */
+    size_t nreps;                    /* replications in this file */
+    const uint64_t *rep_index;       /* [nreps] replication index of each row */
+    size_t nstreams;                 /* random streams per replication */
+    const char *const *stream_names; /* [nstreams] */
+    const uint64_t *stream_seeds;    /* [nreps * nstreams] row-major: seed of stream s in rep r */
 };
 
 /* Writes a complete results file at `path`: provenance from `meta` and, for each variable of `t`,

@@ -24,8 +24,8 @@ struct res_file {
 };
 
 /* Formats "PATH: <what>" into err (which may be NULL) and returns `st`. */
-static sim_status open_fail(char *err, size_t errlen, sim_status st, const char *path,
-                            const char *what, const char *detail)
+static sim_status open_fail(char *err, size_t errlen, sim_status st, const char *path, const char *what,
+                            const char *detail)
 {
     if (err != NULL && errlen > 0)
         snprintf(err, errlen, "%s: %s%s%s", path, what, detail != NULL ? ": " : "",
@@ -37,10 +37,9 @@ uint32_t res__crc32(uint32_t crc, const void *buf, size_t n)
 {
     /* Reflected CRC-32 (polynomial 0xEDB88320) four bits at a time: a table small enough to be a
      * constant, so no initialisation and no thread-safety question. */
-    static const uint32_t t[16] = {
-        0x00000000, 0x1DB71064, 0x3B6E20C8, 0x26D930AC, 0x76DC4190, 0x6B6B51F4,
-        0x4DB26158, 0x5005713C, 0xEDB88320, 0xF00F9344, 0xD6D6A3E8, 0xCB61B38C,
-        0x9B64C2B0, 0x86D3D2D4, 0xA00AE278, 0xBDBDF21C};
+    static const uint32_t t[16] = {0x00000000, 0x1DB71064, 0x3B6E20C8, 0x26D930AC, 0x76DC4190, 0x6B6B51F4,
+                                   0x4DB26158, 0x5005713C, 0xEDB88320, 0xF00F9344, 0xD6D6A3E8, 0xCB61B38C,
+                                   0x9B64C2B0, 0x86D3D2D4, 0xA00AE278, 0xBDBDF21C};
     const unsigned char *p = buf;
     crc = ~crc;
     for (size_t i = 0; i < n; i++) {
@@ -102,8 +101,8 @@ static sim_status verify_file(const char *path, uint64_t size, int *sealed, char
     sim_status st = check_trailer(fp, size, sealed, &why);
     fclose(fp);
     if (st != SIM_OK)
-        return open_fail(err, errlen, st, path,
-                         st == SIM_EIO ? "cannot read" : "not a valid results file", why);
+        return open_fail(err, errlen, st, path, st == SIM_EIO ? "cannot read" : "not a valid results file",
+                         why);
     return SIM_OK;
 }
 
@@ -344,16 +343,14 @@ void res_close(struct res_file *f)
 
 /* Opens the object at "/group/name" (group NULL or "" for the root) if it exists and has HDF5
  * type `want` (H5I_DATASET or H5I_GROUP). SIM_ENOENT otherwise. */
-static sim_status open_object(hid_t file, const char *group, const char *name, H5I_type_t want,
-                              hid_t *obj)
+static sim_status open_object(hid_t file, const char *group, const char *name, H5I_type_t want, hid_t *obj)
 {
     int root = group == NULL || group[0] == '\0';
     size_t n = (root ? 0 : strlen(group)) + (name != NULL ? strlen(name) : 0) + 3;
     char *p = malloc(n);
     if (p == NULL)
         return SIM_ENOMEM;
-    snprintf(p, n, "/%s%s%s", root ? "" : group, root || name == NULL ? "" : "/",
-             name != NULL ? name : "");
+    snprintf(p, n, "/%s%s%s", root ? "" : group, root || name == NULL ? "" : "/", name != NULL ? name : "");
     sim_status st = SIM_ENOENT;
     hid_t o = H5LTpath_valid(file, p, 1) > 0 ? H5Oopen(file, p, H5P_DEFAULT) : -1;
     if (o >= 0 && H5Iget_type(o) == want) {
@@ -410,8 +407,7 @@ static sim_status read_values(hid_t ds, struct res_array *a)
         goto cleanup;
     size_t n = 1;
     for (int k = 0; k < rank; k++) {
-        if (dims[k] > SIZE_MAX / sizeof(double) ||
-            (dims[k] > 0 && n > SIZE_MAX / sizeof(double) / dims[k]))
+        if (dims[k] > SIZE_MAX / sizeof(double) || (dims[k] > 0 && n > SIZE_MAX / sizeof(double) / dims[k]))
             goto cleanup; /* a corrupted extent: refuse rather than overflow */
         a->shape[k] = (size_t)dims[k];
         n *= (size_t)dims[k];
@@ -544,8 +540,8 @@ static sim_status collect_datasets(hid_t g, hsize_t nlinks, char **names, size_t
         char *name = malloc((size_t)len + 1);
         if (name == NULL)
             return SIM_ENOMEM;
-        if (H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, (size_t)len + 1,
-                               H5P_DEFAULT) < 0) {
+        if (H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, (size_t)len + 1, H5P_DEFAULT) <
+            0) {
             free(name);
             return SIM_EFORMAT;
         }

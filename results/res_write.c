@@ -109,8 +109,7 @@ static sim_status validate_table(const struct wctx *w, const struct sim_out_tabl
             return fail(w, SIM_EINVAL, "invalid argument: bad or reserved dimension name");
         for (size_t i = 0; dim->labels != NULL && i < dim->size; i++)
             if (dim->labels[i] == NULL)
-                return fail(w, SIM_EINVAL, "invalid argument: dimension %s: label %zu is NULL",
-                            dim->name, i);
+                return fail(w, SIM_EINVAL, "invalid argument: dimension %s: label %zu is NULL", dim->name, i);
     }
     for (size_t v = 0; v < t->nvars; v++) {
         const struct sim_out_var *var = &t->vars[v];
@@ -120,8 +119,8 @@ static sim_status validate_table(const struct wctx *w, const struct sim_out_tabl
             return fail(w, SIM_EINVAL, "invalid argument: %s/%s: bad rank", var->group, var->name);
         for (int k = 0; k < var->rank; k++)
             if (var->dims[k] < 0 || (size_t)var->dims[k] >= t->ndims)
-                return fail(w, SIM_EINVAL, "invalid argument: %s/%s: bad dimension index",
-                            var->group, var->name);
+                return fail(w, SIM_EINVAL, "invalid argument: %s/%s: bad dimension index", var->group,
+                            var->name);
         if (t->offset[v] != total)
             return fail(w, SIM_EINVAL, "invalid argument: table not finalized");
         total += sim_out_var_size(t, (int)v);
@@ -143,8 +142,7 @@ static sim_status validate_counts(const struct wctx *w, const struct res_meta *m
         for (size_t r = 0; r < m->nreps; r++) {
             const double *x = values + r * t->rep_values + t->offset[v];
             for (size_t i = 0; i < n; i++)
-                if (!(x[i] >= -9223372036854775808.0 && x[i] < 9223372036854775808.0) ||
-                    x[i] != floor(x[i]))
+                if (!(x[i] >= -9223372036854775808.0 && x[i] < 9223372036854775808.0) || x[i] != floor(x[i]))
                     return fail(w, SIM_EINVAL, "invalid argument: %s/%s: count %g is not an int64",
                                 t->vars[v].group, t->vars[v].name, x[i]);
         }
@@ -245,8 +243,8 @@ fail:
 /* Creates dataset `name` under `loc` with file type `ftype` and shape dims[rank] (rank 0 is a
  * scalar) and writes `buf` of memory type `mtype` to it, optionally through the memory selection
  * `mspace` (H5S_ALL: the buffer matches the dataset). Returns the open dataset or -1. */
-static hid_t put_dataset(hid_t loc, const char *name, hid_t ftype, int rank, const hsize_t *dims,
-                         hid_t mtype, hid_t mspace, const void *buf)
+static hid_t put_dataset(hid_t loc, const char *name, hid_t ftype, int rank, const hsize_t *dims, hid_t mtype,
+                         hid_t mspace, const void *buf)
 {
     hid_t space = rank > 0 ? H5Screate_simple(rank, dims, NULL) : H5Screate(H5S_SCALAR);
     hid_t dcpl = make_dcpl(rank, dims), ds = -1;
@@ -323,8 +321,8 @@ static sim_status write_scales(struct wctx *w, const struct res_meta *m, const s
 {
     hsize_t nreps[1] = {m->nreps};
     errno = 0;
-    w->rep_scale = put_dataset(w->file, "replication", H5T_STD_U64LE, 1, nreps, H5T_NATIVE_UINT64,
-                               H5S_ALL, m->rep_index);
+    w->rep_scale = put_dataset(w->file, "replication", H5T_STD_U64LE, 1, nreps, H5T_NATIVE_UINT64, H5S_ALL,
+                               m->rep_index);
     if (w->rep_scale < 0 || H5DSset_scale(w->rep_scale, "replication") < 0 ||
         write_str_attr(w->rep_scale, "description", "replication index (seed stream key)") < 0)
         return write_failed(w, "dimension replication");
@@ -360,15 +358,14 @@ static sim_status write_provenance(struct wctx *w, const struct res_meta *m)
         st = write_failed(w, "provenance/scenario_text");
         goto cleanup;
     }
-    idx = put_dataset(g, "rep_index", H5T_STD_U64LE, 1, dims, H5T_NATIVE_UINT64, H5S_ALL,
-                      m->rep_index);
+    idx = put_dataset(g, "rep_index", H5T_STD_U64LE, 1, dims, H5T_NATIVE_UINT64, H5S_ALL, m->rep_index);
     if (idx < 0 || H5DSattach_scale(idx, w->rep_scale, 0) < 0 ||
         write_str_attr(idx, "description", "replication index of each row") < 0) {
         st = write_failed(w, "provenance/rep_index");
         goto cleanup;
     }
-    seeds = put_dataset(g, "stream_seed", H5T_STD_U64LE, 2, dims, H5T_NATIVE_UINT64, H5S_ALL,
-                        m->stream_seeds);
+    seeds =
+        put_dataset(g, "stream_seed", H5T_STD_U64LE, 2, dims, H5T_NATIVE_UINT64, H5S_ALL, m->stream_seeds);
     if (seeds < 0 || H5DSattach_scale(seeds, w->rep_scale, 0) < 0 ||
         H5DSattach_scale(seeds, w->stream_scale, 1) < 0 ||
         write_str_attr(seeds, "description", "seed of each random stream in each replication") < 0)
@@ -390,8 +387,8 @@ cleanup:
 /* Writes variable `v` as /<group>/<name> [nreps, dims...]. The values of one variable are spread
  * over the replication buffers, so the memory side is the hyperslab [all reps, offset .. offset +
  * size) of a [nreps, rep_values] space and HDF5 gathers (and converts counts to int64) itself. */
-static int put_var(hid_t g, const struct sim_out_table *t, size_t v, size_t nreps,
-                   const double *values, hid_t rep_scale, const hid_t *dim_scale)
+static int put_var(hid_t g, const struct sim_out_table *t, size_t v, size_t nreps, const double *values,
+                   hid_t rep_scale, const hid_t *dim_scale)
 {
     const struct sim_out_var *var = &t->vars[v];
     hsize_t dims[SIM_OUT_MAXRANK + 1] = {nreps};
@@ -438,8 +435,9 @@ static sim_status write_vars(struct wctx *w, const struct res_meta *m, const str
         snprintf(what, sizeof what, "%s/%s", var->group, var->name);
         errno = 0;
         htri_t have = H5Lexists(w->file, var->group, H5P_DEFAULT);
-        hid_t g = have > 0 ? H5Gopen2(w->file, var->group, H5P_DEFAULT)
-                  : have == 0 ? make_group(w->file, var->group) : -1;
+        hid_t g = have > 0    ? H5Gopen2(w->file, var->group, H5P_DEFAULT)
+                  : have == 0 ? make_group(w->file, var->group)
+                              : -1;
         if (g < 0)
             return write_failed(w, what);
         int rc = put_var(g, t, v, m->nreps, values, w->rep_scale, w->dim_scale);
@@ -595,8 +593,13 @@ static sim_status finish_file(struct wctx *w)
 sim_status res_write_run(const char *path, const struct res_meta *meta, const struct sim_out_table *t,
                          const double *values, char *err, size_t errlen)
 {
-    struct wctx w = {.path = path != NULL ? path : "(null)", .err = err, .errlen = errlen,
-                     .file = -1, .fd = -1, .rep_scale = -1, .stream_scale = -1};
+    struct wctx w = {.path = path != NULL ? path : "(null)",
+                     .err = err,
+                     .errlen = errlen,
+                     .file = -1,
+                     .fd = -1,
+                     .rep_scale = -1,
+                     .stream_scale = -1};
     for (size_t d = 0; d < SIM_OUT_MAXDIMS; d++)
         w.dim_scale[d] = -1;
     if (err != NULL && errlen > 0)

@@ -25,13 +25,13 @@ struct node {
 struct sim_evq {
     struct hent *heap;
     struct node *nodes;
-    size_t n, cap;     /* heap entries (pending and cancelled); capacity of both arrays */
-    size_t live;       /* pending events */
+    size_t n, cap; /* heap entries (pending and cancelled); capacity of both arrays */
+    size_t live;   /* pending events */
     uint32_t free_head;
     uint64_t next_seq;
 };
 
-#define NO_NODE UINT32_MAX
+#define NO_NODE  UINT32_MAX
 #define SEQ_BITS 48
 
 static inline bool before(const struct sim_evq *q, const struct hent *a, const struct hent *b)

@@ -3,8 +3,9 @@
  * A binary min-heap of events from a node pool, ordered totally by (time, priority, insertion
  * sequence): equal times run in priority order (lower first), then in the order they were pushed,
  * so neither heap layout nor pointer values can break a tie. Events can be cancelled through the
- * handle returned by push (lazily: a cancelled event is discarded when it reaches the front). Nodes are recycled: after the first replication warms the pool, pushing
- * allocates nothing. Not thread-safe: each replication owns its queue. */
+ * handle returned by push (lazily: a cancelled event is discarded when it reaches the front). Nodes are
+ * recycled: after the first replication warms the pool, pushing allocates nothing. Not thread-safe: each
+ * replication owns its queue. */
 #ifndef SIM_EVQ_H
 #define SIM_EVQ_H
 

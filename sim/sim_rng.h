@@ -13,7 +13,7 @@
 #include <gsl/gsl_rng.h>
 
 /* Largest replication index and stream id sim_seed_mix keeps distinct. */
-#define SIM_RNG_MAX_REP ((UINT64_C(1) << 40) - 1)
+#define SIM_RNG_MAX_REP    ((UINT64_C(1) << 40) - 1)
 #define SIM_RNG_MAX_STREAM ((UINT32_C(1) << 24) - 1)
 
 /* Mixes (master, rep, stream) into a key. For a fixed master seed the map from (rep, stream), with

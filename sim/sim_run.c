@@ -16,7 +16,7 @@ sim_status sim_run_items(const struct sim_run_ops *ops, const void *ctx, const s
     if ((size_t)threads > n && n > 0)
         threads = (int)n;
 
-#pragma omp parallel num_threads(threads) default(none)                                              \
+#pragma omp parallel num_threads(threads) default(none)                                                      \
     shared(ops, ctx, items, n, cancel, first_status, first_item, done, stop)
     {
         void *ws = NULL;

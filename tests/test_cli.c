@@ -31,7 +31,8 @@ static int dispsim(const char *args)
     const char *bin = getenv("DISPSIM_BIN"), *src = getenv("DISPSIM_SOURCE_DIR");
     cr_assert_not_null(bin, "DISPSIM_BIN not set (run through ctest)");
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s/stdout' 2>'%s/stderr'", src, bin, args, tmpdir, tmpdir);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s/stdout' 2>'%s/stderr'", src, bin, args, tmpdir,
+             tmpdir);
     int st = system(cmd);
     cr_assert(WIFEXITED(st));
     return WEXITSTATUS(st);

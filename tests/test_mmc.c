@@ -60,12 +60,14 @@ Test(mmc, ports_match_erlang_c_for_wait_queue_length_and_utilisation, .timeout =
         /* Tolerance: 4 standard errors of the mean over independent replications. */
         cr_log_info("%s: Wq %.4f (exact %.4f, se %.4f) Lq %.4f (exact %.4f) rho %.4f (exact %.4f)",
                     cases[p].name, ww.mean, wq, sim_welford_sem(&ww), wl.mean, lq, wu.mean, cases[p].rho);
-        cr_expect(fabs(ww.mean - wq) < 4.0 * sim_welford_sem(&ww), "%s: mean wait %g min, Erlang C %g (se %g)",
-                  cases[p].name, ww.mean, wq, sim_welford_sem(&ww));
+        cr_expect(fabs(ww.mean - wq) < 4.0 * sim_welford_sem(&ww),
+                  "%s: mean wait %g min, Erlang C %g (se %g)", cases[p].name, ww.mean, wq,
+                  sim_welford_sem(&ww));
         cr_expect(fabs(wl.mean - lq) < 4.0 * sim_welford_sem(&wl), "%s: mean queue %g, Erlang C %g (se %g)",
                   cases[p].name, wl.mean, lq, sim_welford_sem(&wl));
-        cr_expect(fabs(wu.mean - cases[p].rho) < 4.0 * sim_welford_sem(&wu), "%s: utilisation %g, exact %g (se %g)",
-                  cases[p].name, wu.mean, cases[p].rho, sim_welford_sem(&wu));
+        cr_expect(fabs(wu.mean - cases[p].rho) < 4.0 * sim_welford_sem(&wu),
+                  "%s: utilisation %g, exact %g (se %g)", cases[p].name, wu.mean, cases[p].rho,
+                  sim_welford_sem(&wu));
     }
     free(v);
     mdl_world_destroy(w);

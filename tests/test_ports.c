@@ -82,8 +82,8 @@ Test(ports, full_queue_suspends_selection_and_bounds_the_queue)
 {
     char a[2048];
     /* One team, searches of 30 minutes, 300 lorries a day all selected: hopelessly overloaded. */
-    port_yaml(a, sizeof a, "tiny", 300 * 365.25, 1, 1, 0.0, "random", 1.0, 1.0, 5, "{dist: fixed, mean: 30}", 0.5,
-              0.0);
+    port_yaml(a, sizeof a, "tiny", 300 * 365.25, 1, 1, 0.0, "random", 1.0, 1.0, 5, "{dist: fixed, mean: 30}",
+              0.5, 0.0);
     struct fixture f = run_ports(a, 20, 2);
     cr_assert_gt(sum_total(&f, "selection_suspended", 0), 0.0);
     for (size_t r = 0; r < f.reps; r++) {
@@ -98,10 +98,10 @@ Test(ports, full_queue_suspends_selection_and_bounds_the_queue)
 Test(ports, targeting_with_lift_finds_more_people_than_random_selection)
 {
     char a[2048], b[2048], both[4096];
-    port_yaml(a, sizeof a, "random", 500000, 40, 2, 0.0, "random", 0.1, 1.0, 1000, "{dist: fixed, mean: 2}", 0.9,
-              20.0);
-    port_yaml(b, sizeof b, "targeted", 500000, 40, 2, 0.0, "targeted", 0.1, 4.0, 1000, "{dist: fixed, mean: 2}",
+    port_yaml(a, sizeof a, "random", 500000, 40, 2, 0.0, "random", 0.1, 1.0, 1000, "{dist: fixed, mean: 2}",
               0.9, 20.0);
+    port_yaml(b, sizeof b, "targeted", 500000, 40, 2, 0.0, "targeted", 0.1, 4.0, 1000,
+              "{dist: fixed, mean: 2}", 0.9, 20.0);
     snprintf(both, sizeof both, "%s%s", a, b);
     struct fixture f = run_ports(both, 30, 3);
     double r0 = sum_total(&f, "people_detected", 0) / sum_total(&f, "people_carried", 0);
@@ -115,7 +115,8 @@ Test(ports, targeting_with_lift_finds_more_people_than_random_selection)
 Test(ports, no_officers_means_no_searches)
 {
     char a[2048];
-    port_yaml(a, sizeof a, "empty", 100000, 0, 2, 0.0, "random", 0.5, 1.0, 7, "{dist: fixed, mean: 3}", 0.9, 4.0);
+    port_yaml(a, sizeof a, "empty", 100000, 0, 2, 0.0, "random", 0.5, 1.0, 7, "{dist: fixed, mean: 3}", 0.9,
+              4.0);
     struct fixture f = run_ports(a, 10, 2);
     cr_assert_eq(sum_total(&f, "lorries_searched", 0), 0.0);
     cr_assert_eq(sum_total(&f, "people_detected", 0), 0.0);

@@ -49,10 +49,14 @@ static void build_table(size_t ndays)
 {
     memset(&table, 0, sizeof table);
     int day, port, id;
-    struct sim_out_dim d_day = {.name = "day", .size = ndays, .origin = 0.5, .step = 1.0,
-                                .units = "day", .description = "middle of the daily bin"};
-    struct sim_out_dim d_port = {.name = "port", .size = NPORTS, .labels = port_labels,
-                                 .description = "juxtaposed control"};
+    struct sim_out_dim d_day = {.name = "day",
+                                .size = ndays,
+                                .origin = 0.5,
+                                .step = 1.0,
+                                .units = "day",
+                                .description = "middle of the daily bin"};
+    struct sim_out_dim d_port = {
+        .name = "port", .size = NPORTS, .labels = port_labels, .description = "juxtaposed control"};
     cr_assert_eq(sim_out_add_dim(&table, &d_day, &day), SIM_OK);
     cr_assert_eq(sim_out_add_dim(&table, &d_port, &port), SIM_OK);
     struct sim_out_var vars[] = {
@@ -77,11 +81,16 @@ static void setup(void)
 {
     strcpy(dir, "/tmp/test_results_XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
-    meta = (struct res_meta){
-        .program_version = "0.1.0", .scenario_path = "scenarios/baseline.yaml",
-        .scenario_text = "dispsim: 1\nname: baseline \xc3\xa9t\xc3\xa9\n", .scenario_name = "baseline",
-        .master_seed = UINT64_C(0xFEDCBA9876543210), .nreps = NREPS, .rep_index = rep_index,
-        .nstreams = NSTREAMS, .stream_names = stream_names, .stream_seeds = stream_seeds};
+    meta = (struct res_meta){.program_version = "0.1.0",
+                             .scenario_path = "scenarios/baseline.yaml",
+                             .scenario_text = "dispsim: 1\nname: baseline \xc3\xa9t\xc3\xa9\n",
+                             .scenario_name = "baseline",
+                             .master_seed = UINT64_C(0xFEDCBA9876543210),
+                             .nreps = NREPS,
+                             .rep_index = rep_index,
+                             .nstreams = NSTREAMS,
+                             .stream_names = stream_names,
+                             .stream_seeds = stream_seeds};
     build_table(4);
 }
 
@@ -207,8 +216,8 @@ Test(results, round_trip_restores_values_shapes_and_dimension_names)
         size_t n = sim_out_var_size(&table, (int)v);
         for (size_t r = 0; r < NREPS; r++)
             for (size_t i = 0; i < n; i++)
-                cr_assert_eq(a.data[r * n + i], expected(r, v, i), "%s/%s[%zu,%zu]",
-                             table.vars[v].group, table.vars[v].name, r, i);
+                cr_assert_eq(a.data[r * n + i], expected(r, v, i), "%s/%s[%zu,%zu]", table.vars[v].group,
+                             table.vars[v].name, r, i);
         res_array_free(&a);
         cr_assert_null(a.data);
     }
@@ -311,8 +320,7 @@ Test(results, string_and_u64_attributes_round_trip)
     write_good(in_dir("run.h5"));
     struct res_file *f = open_good(in_dir("run.h5"));
     const char *names[] = {"program_version", "scenario_name", "scenario_path", "scenario_text"};
-    const char *want[] = {meta.program_version, meta.scenario_name, meta.scenario_path,
-                          meta.scenario_text};
+    const char *want[] = {meta.program_version, meta.scenario_name, meta.scenario_path, meta.scenario_text};
     for (size_t i = 0; i < 4; i++) {
         char *s = NULL;
         cr_assert_eq(res_read_string(f, names[i], &s), SIM_OK);
@@ -428,7 +436,7 @@ Test(results, failed_rename_is_eio_and_removes_the_temporary_file)
 
 Test(results, full_disk_is_eio_and_leaves_nothing)
 {
-    build_table(2000); /* 2 x 2000 x 3 values per daily variable: chunked, written in pieces */
+    build_table(2000);        /* 2 x 2000 x 3 values per daily variable: chunked, written in pieces */
     signal(SIGXFSZ, SIG_IGN); /* write(2) past the limit then fails with EFBIG, like ENOSPC */
     struct rlimit old, lim;
     cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
@@ -503,8 +511,7 @@ Test(results, open_of_truncated_file_is_eformat)
         copy_prefix(in_dir("run.h5"), in_dir("cut.h5"), cuts[i], -1);
         struct res_file *f = NULL;
         char err[256];
-        cr_assert_eq(res_open(in_dir("cut.h5"), &f, err, sizeof err), SIM_EFORMAT, "cut at %ld",
-                     cuts[i]);
+        cr_assert_eq(res_open(in_dir("cut.h5"), &f, err, sizeof err), SIM_EFORMAT, "cut at %ld", cuts[i]);
     }
 }
 
@@ -658,8 +665,8 @@ static H5D_layout_t layout_of(const char *path, const char *name, int *compresse
     size_t n0 = 4, n1 = 4;
     *compressed = H5Pget_nfilters(dcpl) == 2 &&
                   H5Pget_filter2(dcpl, 0, &flags, &n0, cd, 0, NULL, NULL) == H5Z_FILTER_SHUFFLE &&
-                  H5Pget_filter2(dcpl, 1, &flags, &n1, cd, 0, NULL, NULL) == H5Z_FILTER_DEFLATE &&
-                  n1 == 1 && cd[0] == 4;
+                  H5Pget_filter2(dcpl, 1, &flags, &n1, cd, 0, NULL, NULL) == H5Z_FILTER_DEFLATE && n1 == 1 &&
+                  cd[0] == 4;
     H5Pclose(dcpl);
     H5Dclose(ds);
     H5Fclose(file);

@@ -209,35 +209,43 @@ Test(scenario, wrong_type_names_path_and_token_position)
     cr_assert_eq(load(mini_with("officers: 14", "officers: abc"), &s), SIM_EFORMAT);
     /* line 14 is "        - {start_hour: 6, hours: 8, officers: abc}"; 'abc' starts at column 47 */
     cr_expect_not_null(strstr(err, "mini.yaml:14:47: ports.calais.staffing.shifts[0].officers: "
-                                   "expected a whole number, got 'abc'"), "%s", err);
+                                   "expected a whole number, got 'abc'"),
+                       "%s", err);
     cr_assert_eq(load(mini_with("detection: 0.9", "detection: {p: 0.9}"), &s), SIM_EFORMAT);
     cr_expect_not_null(strstr(err, ":18:"), "%s", err);
-    cr_expect_not_null(strstr(err, "ports.calais.methods.dog.detection: expected a number, got a mapping"), "%s", err);
+    cr_expect_not_null(strstr(err, "ports.calais.methods.dog.detection: expected a number, got a mapping"),
+                       "%s", err);
 }
 
 Test(scenario, unknown_key_lists_allowed_keys)
 {
     struct mdl_scenario *s;
-    cr_assert_eq(load(mini_with("      team_size: 3\n", "      team_size: 3\n      bogus: 1\n"), &s), SIM_EFORMAT);
-    cr_expect_not_null(strstr(err, "mini.yaml:12:7: ports.calais.staffing.bogus: unknown key (expected one of: "
-                                   "team_size, absence_share, shifts)"), "%s", err);
+    cr_assert_eq(load(mini_with("      team_size: 3\n", "      team_size: 3\n      bogus: 1\n"), &s),
+                 SIM_EFORMAT);
+    cr_expect_not_null(strstr(err,
+                              "mini.yaml:12:7: ports.calais.staffing.bogus: unknown key (expected one of: "
+                              "team_size, absence_share, shifts)"),
+                       "%s", err);
 }
 
 Test(scenario, missing_key_names_key_and_mapping)
 {
     struct mdl_scenario *s;
     cr_assert_eq(load(mini_with("      absence_share: 0.125\n", ""), &s), SIM_EFORMAT);
-    cr_expect_not_null(strstr(err, "mini.yaml:11:7: ports.calais.staffing: missing required key 'absence_share'"),
-                       "%s", err);
+    cr_expect_not_null(
+        strstr(err, "mini.yaml:11:7: ports.calais.staffing: missing required key 'absence_share'"), "%s",
+        err);
 }
 
 Test(scenario, out_of_range_values_are_einval_with_position)
 {
     struct mdl_scenario *s;
     cr_assert_eq(load(mini_with("absence_share: 0.125", "absence_share: 1.5"), &s), SIM_EINVAL);
-    cr_expect_str_eq(strchr(err, ':'), ":12:22: ports.calais.staffing.absence_share: must be in [0, 1], got 1.5");
+    cr_expect_str_eq(strchr(err, ':'),
+                     ":12:22: ports.calais.staffing.absence_share: must be in [0, 1], got 1.5");
     cr_assert_eq(load(mini_with("max_queue: 12", "max_queue: 99999999999999999999"), &s), SIM_EINVAL);
-    cr_expect_not_null(strstr(err, "ports.calais.selection.max_queue: must be in [1, 1000000], got 9999"), "%s", err);
+    cr_expect_not_null(strstr(err, "ports.calais.selection.max_queue: must be in [1, 1000000], got 9999"),
+                       "%s", err);
     cr_assert_eq(load(mini_with("groups_per_day: 14", "groups_per_day: .nan"), &s), SIM_EINVAL);
     cr_expect_not_null(strstr(err, "groups_per_day: must be a finite number, got .nan"), "%s", err);
     cr_assert_eq(load(mini_with("groups_per_day: 14", "groups_per_day: 1e999"), &s), SIM_EINVAL);
@@ -248,7 +256,8 @@ Test(scenario, every_validation_problem_is_reported)
 {
     struct mdl_scenario *s;
     cr_assert_eq(load(mini_with("share: 0.625", "share: 0.5"), &s), SIM_EINVAL);
-    cr_expect_not_null(strstr(err, "ports.calais.methods: shares must sum to 1 (within 1e-6), got 0.875"), "%s", err);
+    cr_expect_not_null(strstr(err, "ports.calais.methods: shares must sum to 1 (within 1e-6), got 0.875"),
+                       "%s", err);
     cr_expect_null(strstr(err, "\n\n"));
     /* A second file with three independent problems gives three lines. */
     static char text[8192];
@@ -263,16 +272,16 @@ Test(scenario, every_validation_problem_is_reported)
     cr_expect_not_null(strstr(err, "calendar.start_date: must be a real date"), "%s", err);
     cr_expect_not_null(strstr(err, "\n"), "%s", err);
     cr_expect_not_null(strstr(err, "ports.calais.staffing.team_size: must be in [1, 20], got 0"), "%s", err);
-    cr_expect_not_null(strstr(err, "ports.calais.methods.scanner.time_min.max: must be in (0, 10000], got 0"), "%s",
-                       err);
+    cr_expect_not_null(strstr(err, "ports.calais.methods.scanner.time_min.max: must be in (0, 10000], got 0"),
+                       "%s", err);
 }
 
 Test(scenario, distribution_parameters_must_match_the_kind)
 {
     struct mdl_scenario *s;
     cr_assert_eq(load(mini_with("min: 1, max: 4}", "min: 1, max: 4, sd: 2}"), &s), SIM_EINVAL);
-    cr_expect_not_null(strstr(err, "ports.calais.methods.scanner.time_min.sd: sd is not used by dist: uniform"),
-                       "%s", err);
+    cr_expect_not_null(
+        strstr(err, "ports.calais.methods.scanner.time_min.sd: sd is not used by dist: uniform"), "%s", err);
     cr_assert_eq(load(mini_with("mean: 10, sd: 3", "mean: 10"), &s), SIM_EINVAL);
     cr_expect_not_null(strstr(err, "ports.calais.methods.dog.time_min: dist: gamma needs sd"), "%s", err);
 }
@@ -293,7 +302,8 @@ Test(scenario, duplicate_port_names_are_reported)
     snprintf(text, sizeof text, "%s%s", mini, m);
     cr_assert_eq(load(write_file("dup.yaml", text), &s), SIM_EINVAL);
     cr_expect_not_null(strstr(err, ":21:"), "%s", err);
-    cr_expect_not_null(strstr(err, "ports[1].name: duplicate port name 'calais' (first used at line 6)"), "%s", err);
+    cr_expect_not_null(strstr(err, "ports[1].name: duplicate port name 'calais' (first used at line 6)"),
+                       "%s", err);
 }
 
 Test(scenario, small_error_buffer_is_truncated_and_terminated)
@@ -310,7 +320,8 @@ Test(scenario, null_arguments_are_einval)
 {
     struct mdl_scenario *s = NULL;
     cr_expect_eq(mdl_scenario_load(NULL, &s, err, sizeof err), SIM_EINVAL);
-    cr_expect_eq(mdl_scenario_load(source_path("scenarios/baseline.yaml"), NULL, err, sizeof err), SIM_EINVAL);
+    cr_expect_eq(mdl_scenario_load(source_path("scenarios/baseline.yaml"), NULL, err, sizeof err),
+                 SIM_EINVAL);
 }
 
 Test(scenario, allocation_failure_is_enomem)
@@ -361,7 +372,8 @@ Test(scenario, index_names_entries_by_name_or_index)
     cr_assert_not_null(n);
     cr_expect_str_eq((const char *)n->data.scalar.value, "14");
     cr_expect_not_null(mdl__scn_index_find(&idx, "ports[1].name"), "a repeated name falls back to the index");
-    cr_expect_not_null(mdl__scn_index_find(&idx, "ports[2].lorries"), "an entry without a name uses its index");
+    cr_expect_not_null(mdl__scn_index_find(&idx, "ports[2].lorries"),
+                       "an entry without a name uses its index");
     cr_expect_null(mdl__scn_index_find(&idx, "ports.calais.bogus"));
     cr_expect_eq(mdl__scn_index_find(&idx, ""), yaml_document_get_root_node(&doc));
     mdl__scn_index_fini(&idx);

@@ -80,13 +80,15 @@ static inline double *run_reps(const struct mdl_world *w, uint64_t seed, size_t 
     cr_assert_eq(mdl_world_ws_create(w, &ws), SIM_OK);
     char err[512];
     for (size_t r = 0; r < nreps; r++)
-        cr_assert_eq(mdl_world_run_rep(ws, seed, r, v + r * nv, NULL, NULL, err, sizeof err), SIM_OK, "%s", err);
+        cr_assert_eq(mdl_world_run_rep(ws, seed, r, v + r * nv, NULL, NULL, err, sizeof err), SIM_OK, "%s",
+                     err);
     mdl_world_ws_destroy(ws);
     return v;
 }
 
 /* Value of totals variable `name` at `port` in replication r. */
-static inline double total(const struct mdl_world *w, const double *v, size_t r, const char *name, size_t port)
+static inline double total(const struct mdl_world *w, const double *v, size_t r, const char *name,
+                           size_t port)
 {
     const struct sim_out_table *t = mdl_world_table(w);
     int id = sim_out_find(t, "totals", name);
