@@ -9,6 +9,7 @@
 #ifndef MDL_SCENARIO_H
 #define MDL_SCENARIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -78,6 +79,123 @@ struct mdl_port {
         double at_port_share;    /* passed groups recorded on arrival at a UK port */
         double within_72h_share; /* passed groups found in the UK within 72 hours */
     } recording;
+    double perimeter_security; /* optional, default 0: share of boarding attempts the perimeter stops */
+};
+
+/* ---- The staging population and its entry modes (optional: without `population`, only the port
+ * model runs, fed by each port's exogenous clandestine groups). ---- */
+
+/* The staging population in northern France. */
+struct mdl_population {
+    double initial_stock; /* people present at time 0 (whole number) */
+    struct {
+        double level_per_day;    /* mean inflow, people per day (with monthly_profile) */
+        double *monthly_profile; /* optional: 12 relative weights, January first, mean-normalised */
+        unsigned monthly_profile_count;
+        double *monthly_per_day; /* alternative: 12 absolute rates, people per day */
+        unsigned monthly_per_day_count;
+    } inflow;
+    struct mdl_dist preparation_days; /* arrival to first decision */
+    struct mdl_dist return_days;      /* back in the camps after a failed attempt to next decision */
+    struct mdl_dist wait_days;        /* after choosing to wait, until the next decision */
+    struct mdl_dist budget_eur;       /* money available per attempt */
+    double documents_share;           /* share holding documents usable on an air route */
+    struct mdl_dist risk_tolerance;   /* divides the risk term of utility (mean 1 is neutral) */
+    struct mdl_dist patience_days;    /* time scale over which the wish to leave grows */
+};
+
+enum mdl_choice_model { MDL_CHOICE_MNL, MDL_CHOICE_NESTED };
+
+/* A nest of the nested logit: alternatives (mode names, "wait", "leave") sharing a scale. */
+struct mdl_nest {
+    char *name;
+    double lambda; /* dissimilarity parameter in (0, 1]; 1 is no correlation */
+    char **members;
+    unsigned members_count;
+};
+
+/* The random-utility choice rule. V_m = asc_m + b_success ln(belief_m) - b_price price_m / budget
+ * - b_risk risk_m / risk_tolerance - b_wait expected_wait_m for a mode; V_wait = wait_asc;
+ * V_leave = leave.asc + leave.per_failure failures + leave.per_patience days_in_staging/patience. */
+struct mdl_choice {
+    enum mdl_choice_model model;
+    double b_success, b_price, b_risk, b_wait;
+    double wait_asc;
+    struct {
+        double asc, per_failure, per_patience;
+    } leave;
+    struct mdl_nest *nests; /* nested model only; unlisted alternatives are nests of their own */
+    unsigned nests_count;
+    struct {
+        bool learning;             /* false: beliefs stay at each mode's initial belief */
+        double time_constant_days; /* exponential smoothing of daily outcomes */
+        double delay_days;         /* outcomes of day d are known from day d + 1 + delay */
+        double own_weight;         /* own failures discount the community belief by 1/(1+w f) */
+        double floor;              /* beliefs never fall below this (ln 0 is -inf) */
+    } beliefs;
+};
+
+enum mdl_mode_kind { MDL_MODE_BOAT, MDL_MODE_LORRY, MDL_MODE_GENERIC };
+
+/* Small boats: weather, supply, launches, prevention, the sea. */
+struct mdl_boat {
+    double *good_weather_share; /* 12 stationary probabilities a day is fit to launch, by month */
+    unsigned good_weather_share_count;
+    double weather_persistence;     /* lag-1 autocorrelation of the weather chain, [0, 1) */
+    double initial_boats;           /* boats and engines held by the networks at time 0 */
+    double replenish_per_day;       /* Poisson rate of new boats */
+    double seizure_share_per_day;   /* share of the stock seized each day */
+    double launch_capacity_per_day; /* most launches per suitable day */
+    double launch_hour;             /* launches happen at this hour of suitable days */
+    double occupancy_mean;          /* people per boat when boats are not scarce */
+    double occupancy_max;
+    double occupancy_adaptation;  /* elasticity of occupancy to demand/supply; 0 switches it off */
+    double patrol_effort;         /* French beach patrol effort (1 = reference) */
+    double prevention_per_effort; /* P(prevented) = 1 - exp(-prevention_per_effort * effort) */
+    double death_base;            /* per-person death probability at reference occupancy */
+    double death_reference_occupancy;
+    double death_crowding; /* P(death) = base * (occupancy / reference)^crowding, capped */
+    double death_max;
+    double price_elasticity; /* price = price_eur * (demand / supply)^elasticity, clamped */
+    double price_min_factor, price_max_factor;
+};
+
+/* Lorries: boarding before the juxtaposed controls. */
+struct mdl_lorry {
+    struct mdl_dist attempt_days;  /* choice to boarding attempt */
+    double self_success;           /* P(boarding) of a self-organised attempt */
+    double facilitated_success;    /* P(boarding) of a smuggler-facilitated attempt */
+    double facilitated_price_eur;  /* price of a facilitated attempt (price_eur is self-organised) */
+    double facilitated_share;      /* share of those who can afford it who pay a facilitator */
+    double hauliers_secured_share; /* share of lorries whose hauliers secure them */
+    double secured_block;          /* P(a secured lorry defeats a boarding attempt) */
+    double death_risk;             /* per boarding attempt */
+};
+
+/* Any other mode: air, non-juxtaposed ports, cars and rail, ... */
+struct mdl_generic {
+    struct mdl_dist attempt_days; /* choice to outcome */
+    double detection;             /* P(detected and returned) at reference staffing */
+    double officers;              /* optional staffing: detection = 1 - (1 - d)^(officers/ref) */
+    double reference_officers;
+    double capacity_per_day; /* attempts per day before the mode is unavailable; 0 = unlimited */
+    double death_risk;       /* per attempt */
+};
+
+/* An entry mode, one alternative of the choice. */
+struct mdl_mode {
+    char *name;
+    enum mdl_mode_kind kind;
+    double asc;
+    double price_eur;
+    double risk;               /* perceived death risk per attempt */
+    double belief;             /* initial (and, without learning, fixed) belief of success */
+    double expected_wait_days; /* initial (fixed without learning) belief of the wait */
+    bool needs_documents;
+    double eligible_share; /* optional, default 1: share of arrivals able to use the mode at all */
+    struct mdl_boat *boat;
+    struct mdl_lorry *lorry;
+    struct mdl_generic *generic;
 };
 
 struct mdl_scenario {
@@ -95,6 +213,10 @@ struct mdl_scenario {
     } run;
     struct mdl_port *ports;
     unsigned ports_count;
+    struct mdl_population *population; /* NULL: no population model */
+    struct mdl_choice *choice;         /* present with population */
+    struct mdl_mode *modes;            /* present with population */
+    unsigned modes_count;
     /* Filled by the loader, not read from YAML. */
     int start_weekday; /* 0 = Monday, weekday of start_date */
     int start_yday;    /* 0-based day of year of start_date */

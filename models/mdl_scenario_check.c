@@ -14,20 +14,10 @@
 
 #include "mdl_scenario_priv.h"
 
-enum { LO_OPEN = 1, HI_OPEN = 2 }; /* interval ends excluded from a range */
-
-struct ck {
-    const struct mdl__scn_index *idx;
-    struct mdl__scn_diag *d;
-    char path[MDL__SCN_PATH_MAX];
-    size_t len;
-    bool bad;
-};
-
 /* Appends `seg` to the current path ("." first unless at the root or `seg` is an index label) and
- * returns the length to restore with leave(). Paths that would not fit are cut; they then match
+ * returns the length to restore with mdl__ck_leave(). Paths that would not fit are cut; they then match
  * nothing in the index, which only costs the position of a message. */
-static size_t enter(struct ck *c, const char *seg)
+size_t mdl__ck_enter(struct mdl__ck *c, const char *seg)
 {
     size_t old = c->len;
     const char *dot = (c->len > 0 && seg[0] != '.' && seg[0] != '[') ? "." : "";
@@ -37,13 +27,13 @@ static size_t enter(struct ck *c, const char *seg)
     return old;
 }
 
-static void leave(struct ck *c, size_t old)
+void mdl__ck_leave(struct mdl__ck *c, size_t old)
 {
     c->len = old;
     c->path[old] = '\0';
 }
 
-static const yaml_node_t *here(const struct ck *c)
+const yaml_node_t *mdl__ck_here(const struct mdl__ck *c)
 {
     return mdl__scn_index_find(c->idx, c->path);
 }
@@ -54,14 +44,14 @@ static const char *scalar_text(const yaml_node_t *n)
 }
 
 /* Reports a problem at the current path, positioned at its node when the file has one. */
-static void fail(struct ck *c, const char *fmt, ...)
+void mdl__ck_fail(struct mdl__ck *c, const char *fmt, ...)
 {
     char msg[400];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    const yaml_node_t *n = here(c);
+    const yaml_node_t *n = mdl__ck_here(c);
     mdl__scn_report(c->d, n ? &n->start_mark : NULL, c->path, "%s", msg);
     c->bad = true;
 }
@@ -100,109 +90,109 @@ static bool full_uint(const char *s)
 }
 
 /* Checks a real value at the current path against [lo, hi] (ends excluded per `open`). */
-static bool real_here(struct ck *c, double v, double lo, double hi, unsigned open)
+bool mdl__ck_real_here(struct mdl__ck *c, double v, double lo, double hi, unsigned open)
 {
-    const char *txt = scalar_text(here(c));
+    const char *txt = scalar_text(mdl__ck_here(c));
     char got[64];
     snprintf(got, sizeof got, "%.15g", v);
     if (txt && !full_number(txt)) {
-        fail(c, "expected a number, got '%s'", txt);
+        mdl__ck_fail(c, "expected a number, got '%s'", txt);
         return false;
     }
     if (!isfinite(v)) {
-        fail(c, "must be a finite number, got %s", txt ? txt : got);
+        mdl__ck_fail(c, "must be a finite number, got %s", txt ? txt : got);
         return false;
     }
-    bool below = (open & LO_OPEN) ? v <= lo : v < lo;
-    bool above = (open & HI_OPEN) ? v >= hi : v > hi;
+    bool below = (open & MDL__CK_LO_OPEN) ? v <= lo : v < lo;
+    bool above = (open & MDL__CK_HI_OPEN) ? v >= hi : v > hi;
     if (below || above) {
-        fail(c, "must be in %c%.15g, %.15g%c, got %s", (open & LO_OPEN) ? '(' : '[', lo, hi,
-             (open & HI_OPEN) ? ')' : ']', txt ? txt : got);
+        mdl__ck_fail(c, "must be in %c%.15g, %.15g%c, got %s", (open & MDL__CK_LO_OPEN) ? '(' : '[', lo, hi,
+                     (open & MDL__CK_HI_OPEN) ? ')' : ']', txt ? txt : got);
         return false;
     }
     return true;
 }
 
-static bool ck_real(struct ck *c, const char *key, double v, double lo, double hi, unsigned open)
+bool mdl__ck_real(struct mdl__ck *c, const char *key, double v, double lo, double hi, unsigned open)
 {
-    size_t old = enter(c, key);
-    bool ok = real_here(c, v, lo, hi, open);
-    leave(c, old);
+    size_t old = mdl__ck_enter(c, key);
+    bool ok = mdl__ck_real_here(c, v, lo, hi, open);
+    mdl__ck_leave(c, old);
     return ok;
 }
 
 /* Checks an unsigned field against the range the loader knows for its key. */
-static bool ck_uint(struct ck *c, const char *key, unsigned long long v)
+bool mdl__ck_uint(struct mdl__ck *c, const char *key, unsigned long long v)
 {
     unsigned long long lo = 0, hi = UINT64_MAX;
     (void)mdl__scn_uint_range(key, &lo, &hi);
-    size_t old = enter(c, key);
-    const char *txt = scalar_text(here(c));
+    size_t old = mdl__ck_enter(c, key);
+    const char *txt = scalar_text(mdl__ck_here(c));
     bool ok = true;
     if (txt && !full_uint(txt)) {
-        fail(c, "expected a whole number, got '%s'", txt);
+        mdl__ck_fail(c, "expected a whole number, got '%s'", txt);
         ok = false;
     } else if (v < lo || v > hi) {
-        fail(c, "must be in [%llu, %llu], got %llu", lo, hi, v);
+        mdl__ck_fail(c, "must be in [%llu, %llu], got %llu", lo, hi, v);
         ok = false;
     }
-    leave(c, old);
+    mdl__ck_leave(c, old);
     return ok;
 }
 
 /* Checks a list of relative weights: count in [nmin, nmax], each in [0, hi], positive sum. */
-static void ck_weights(struct ck *c, const char *key, const double *w, unsigned n, unsigned nmin,
-                       unsigned nmax, double hi)
+void mdl__ck_weights(struct mdl__ck *c, const char *key, const double *w, unsigned n, unsigned nmin,
+                     unsigned nmax, double hi)
 {
-    size_t old = enter(c, key);
+    size_t old = mdl__ck_enter(c, key);
     if (n < nmin || n > nmax) {
         if (nmin == nmax)
-            fail(c, "must have exactly %u values, got %u", nmin, n);
+            mdl__ck_fail(c, "must have exactly %u values, got %u", nmin, n);
         else
-            fail(c, "must have %u to %u values, got %u", nmin, nmax, n);
+            mdl__ck_fail(c, "must have %u to %u values, got %u", nmin, nmax, n);
     }
     bool finite = true;
     double sum = 0;
     for (unsigned i = 0; i < n; i++) {
         char label[32];
         snprintf(label, sizeof label, "[%u]", i);
-        size_t o = enter(c, label);
-        finite = real_here(c, w[i], 0, hi, 0) && finite;
+        size_t o = mdl__ck_enter(c, label);
+        finite = mdl__ck_real_here(c, w[i], 0, hi, 0) && finite;
         sum += w[i];
-        leave(c, o);
+        mdl__ck_leave(c, o);
     }
     if (n > 0 && finite && !(sum > 0))
-        fail(c, "values must have a positive sum, got %.15g", sum);
-    leave(c, old);
+        mdl__ck_fail(c, "values must have a positive sum, got %.15g", sum);
+    mdl__ck_leave(c, old);
 }
 
 /* Reports the name of the current entry as a duplicate of entry `first` of the same sequence, whose
  * path is the current one cut at `seq_len` followed by its label (the name itself). */
-static void duplicate(struct ck *c, mdl__scn_name_fn *name, const void *ctx, size_t first, size_t seq_len,
-                      const char *what)
+static void duplicate(struct mdl__ck *c, mdl__scn_name_fn *name, const void *ctx, size_t first,
+                      size_t seq_len, const char *what)
 {
     char label[80], path[MDL__SCN_PATH_MAX + 80];
     mdl__scn_label(name, ctx, first, label, sizeof label);
     snprintf(path, sizeof path, "%.*s%s.name", (int)seq_len, c->path, label);
     const yaml_node_t *at = mdl__scn_index_find(c->idx, path);
     if (at)
-        fail(c, "duplicate %s name '%s' (first used at line %zu)", what, name(ctx, first),
-             at->start_mark.line + 1);
+        mdl__ck_fail(c, "duplicate %s name '%s' (first used at line %zu)", what, name(ctx, first),
+                     at->start_mark.line + 1);
     else
-        fail(c, "duplicate %s name '%s'", what, name(ctx, first));
+        mdl__ck_fail(c, "duplicate %s name '%s'", what, name(ctx, first));
 }
 
 /* Checks that the entries of a sequence have names, unique within it. */
-static void ck_names(struct ck *c, mdl__scn_name_fn *name, const void *ctx, size_t n, const char *what)
+void mdl__ck_names(struct mdl__ck *c, mdl__scn_name_fn *name, const void *ctx, size_t n, const char *what)
 {
     for (size_t i = 0; i < n; i++) {
         char label[80];
         mdl__scn_label(name, ctx, i, label, sizeof label);
-        size_t o = enter(c, label);
-        size_t o2 = enter(c, "name");
+        size_t o = mdl__ck_enter(c, label);
+        size_t o2 = mdl__ck_enter(c, "name");
         const char *nm = name(ctx, i);
         if (!nm || !nm[0])
-            fail(c, "must not be empty");
+            mdl__ck_fail(c, "must not be empty");
         for (size_t j = 0; nm && nm[0] && j < i; j++) {
             const char *other = name(ctx, j);
             if (other && strcmp(other, nm) == 0) {
@@ -210,51 +200,51 @@ static void ck_names(struct ck *c, mdl__scn_name_fn *name, const void *ctx, size
                 break;
             }
         }
-        leave(c, o2);
-        leave(c, o);
+        mdl__ck_leave(c, o2);
+        mdl__ck_leave(c, o);
     }
 }
 
 /* Checks a count at the current path. */
-static void ck_count(struct ck *c, unsigned n, unsigned lo, unsigned hi)
+void mdl__ck_count(struct mdl__ck *c, unsigned n, unsigned lo, unsigned hi)
 {
     if (n < lo || n > hi)
-        fail(c, "must have %u to %u entries, got %u", lo, hi, n);
+        mdl__ck_fail(c, "must have %u to %u entries, got %u", lo, hi, n);
 }
 
 static const char *const dist_names[] = {"fixed", "exponential", "uniform", "lognormal", "gamma"};
 
 /* Checks a distribution: the parameters its kind needs are present and in range, the others absent.
  * Presence comes from the index, since libcyaml leaves an absent optional field at 0. */
-static void ck_dist(struct ck *c, const char *key, const struct mdl_dist *t)
+void mdl__ck_dist(struct mdl__ck *c, const char *key, const struct mdl_dist *t)
 {
     static const char *const params[4] = {"mean", "sd", "min", "max"};
     /* bit p set: kind uses params[p] */
     static const unsigned uses[5] = {1u, 1u, 4u | 8u, 1u | 2u, 1u | 2u};
     double vals[4] = {t->mean, t->sd, t->min, t->max};
-    size_t old = enter(c, key);
+    size_t old = mdl__ck_enter(c, key);
     unsigned kind = (unsigned)t->kind < 5 ? (unsigned)t->kind : 0;
     bool ok = true;
     for (unsigned p = 0; p < 4; p++) {
-        size_t o = enter(c, params[p]);
-        bool present = here(c) != NULL;
+        size_t o = mdl__ck_enter(c, params[p]);
+        bool present = mdl__ck_here(c) != NULL;
         bool used = (uses[kind] >> p) & 1u;
         if (used && present)
-            ok = real_here(c, vals[p], 0, 10000, p == 2 ? 0 : LO_OPEN) && ok;
+            ok = mdl__ck_real_here(c, vals[p], 0, 10000, p == 2 ? 0 : MDL__CK_LO_OPEN) && ok;
         else if (present)
-            fail(c, "%s is not used by dist: %s", params[p], dist_names[kind]);
-        leave(c, o);
+            mdl__ck_fail(c, "%s is not used by dist: %s", params[p], dist_names[kind]);
+        mdl__ck_leave(c, o);
         if (used && !present) {
-            fail(c, "dist: %s needs %s", dist_names[kind], params[p]);
+            mdl__ck_fail(c, "dist: %s needs %s", dist_names[kind], params[p]);
             ok = false;
         }
     }
     if (ok && kind == MDL_DIST_UNIFORM && !(t->min < t->max)) {
-        size_t o = enter(c, "max");
-        fail(c, "must be greater than min (%.15g), got %.15g", t->min, t->max);
-        leave(c, o);
+        size_t o = mdl__ck_enter(c, "max");
+        mdl__ck_fail(c, "must be greater than min (%.15g), got %.15g", t->min, t->max);
+        mdl__ck_leave(c, o);
     }
-    leave(c, old);
+    mdl__ck_leave(c, old);
 }
 
 static const char *method_name(const void *ctx, size_t i)
@@ -262,78 +252,79 @@ static const char *method_name(const void *ctx, size_t i)
     return ((const struct mdl_method *)ctx)[i].name;
 }
 
-static void ck_methods(struct ck *c, const struct mdl_port *p)
+static void ck_methods(struct mdl__ck *c, const struct mdl_port *p)
 {
-    size_t old = enter(c, "methods");
-    ck_count(c, p->methods_count, 1, 16);
-    ck_names(c, method_name, p->methods, p->methods_count, "method");
+    size_t old = mdl__ck_enter(c, "methods");
+    mdl__ck_count(c, p->methods_count, 1, 16);
+    mdl__ck_names(c, method_name, p->methods, p->methods_count, "method");
     bool finite = true;
     double sum = 0;
     for (unsigned i = 0; i < p->methods_count; i++) {
         const struct mdl_method *m = &p->methods[i];
         char label[80];
         mdl__scn_label(method_name, p->methods, i, label, sizeof label);
-        size_t o = enter(c, label);
-        finite = ck_real(c, "share", m->share, 0, 1, 0) && finite;
+        size_t o = mdl__ck_enter(c, label);
+        finite = mdl__ck_real(c, "share", m->share, 0, 1, 0) && finite;
         sum += m->share;
-        ck_dist(c, "time_min", &m->time_min);
-        ck_real(c, "detection", m->detection, 0, 1, 0);
-        leave(c, o);
+        mdl__ck_dist(c, "time_min", &m->time_min);
+        mdl__ck_real(c, "detection", m->detection, 0, 1, 0);
+        mdl__ck_leave(c, o);
     }
     if (p->methods_count > 0 && finite && fabs(sum - 1) > 1e-6)
-        fail(c, "shares must sum to 1 (within 1e-6), got %.10g", sum);
-    leave(c, old);
+        mdl__ck_fail(c, "shares must sum to 1 (within 1e-6), got %.10g", sum);
+    mdl__ck_leave(c, old);
 }
 
-static void ck_staffing(struct ck *c, const struct mdl_port *p)
+static void ck_staffing(struct mdl__ck *c, const struct mdl_port *p)
 {
-    size_t old = enter(c, "staffing");
-    ck_uint(c, "team_size", p->staffing.team_size);
-    ck_real(c, "absence_share", p->staffing.absence_share, 0, 1, 0);
-    size_t o = enter(c, "shifts");
-    ck_count(c, p->staffing.shifts_count, 1, 24);
+    size_t old = mdl__ck_enter(c, "staffing");
+    mdl__ck_uint(c, "team_size", p->staffing.team_size);
+    mdl__ck_real(c, "absence_share", p->staffing.absence_share, 0, 1, 0);
+    size_t o = mdl__ck_enter(c, "shifts");
+    mdl__ck_count(c, p->staffing.shifts_count, 1, 24);
     for (unsigned i = 0; i < p->staffing.shifts_count; i++) {
         const struct mdl_shift *sh = &p->staffing.shifts[i];
         char label[32];
         snprintf(label, sizeof label, "[%u]", i);
-        size_t o2 = enter(c, label);
-        ck_real(c, "start_hour", sh->start_hour, 0, 24, HI_OPEN);
-        ck_real(c, "hours", sh->hours, 0, 24, LO_OPEN);
-        ck_uint(c, "officers", sh->officers);
-        leave(c, o2);
+        size_t o2 = mdl__ck_enter(c, label);
+        mdl__ck_real(c, "start_hour", sh->start_hour, 0, 24, MDL__CK_HI_OPEN);
+        mdl__ck_real(c, "hours", sh->hours, 0, 24, MDL__CK_LO_OPEN);
+        mdl__ck_uint(c, "officers", sh->officers);
+        mdl__ck_leave(c, o2);
     }
-    leave(c, o);
-    leave(c, old);
+    mdl__ck_leave(c, o);
+    mdl__ck_leave(c, old);
 }
 
-static void ck_port(struct ck *c, const struct mdl_port *p)
+static void ck_port(struct mdl__ck *c, const struct mdl_port *p)
 {
-    ck_real(c, "lorries_per_year", p->lorries_per_year, 0, 1e8, 0);
-    ck_weights(c, "hour_profile", p->hour_profile, p->hour_profile_count, 24, 24, 1e6);
-    ck_weights(c, "weekday_profile", p->weekday_profile, p->weekday_profile_count, 7, 7, 1e6);
+    mdl__ck_real(c, "lorries_per_year", p->lorries_per_year, 0, 1e8, 0);
+    mdl__ck_weights(c, "hour_profile", p->hour_profile, p->hour_profile_count, 24, 24, 1e6);
+    mdl__ck_weights(c, "weekday_profile", p->weekday_profile, p->weekday_profile_count, 7, 7, 1e6);
     ck_staffing(c, p);
 
-    size_t old = enter(c, "selection");
-    ck_real(c, "share", p->selection.share, 0, 1, 0);
-    ck_real(c, "lift", p->selection.lift, 1, 1000, 0);
-    ck_uint(c, "max_queue", p->selection.max_queue);
-    leave(c, old);
+    size_t old = mdl__ck_enter(c, "selection");
+    mdl__ck_real(c, "share", p->selection.share, 0, 1, 0);
+    mdl__ck_real(c, "lift", p->selection.lift, 1, 1000, 0);
+    mdl__ck_uint(c, "max_queue", p->selection.max_queue);
+    mdl__ck_leave(c, old);
 
     ck_methods(c, p);
 
-    old = enter(c, "clandestine");
-    ck_real(c, "groups_per_day", p->clandestine.groups_per_day, 0, 1e5, 0);
-    ck_weights(c, "group_size_weights", p->clandestine.group_size_weights,
-               p->clandestine.group_size_weights_count, 1, 20, 1e6);
-    leave(c, old);
+    old = mdl__ck_enter(c, "clandestine");
+    mdl__ck_real(c, "groups_per_day", p->clandestine.groups_per_day, 0, 1e5, 0);
+    mdl__ck_weights(c, "group_size_weights", p->clandestine.group_size_weights,
+                    p->clandestine.group_size_weights_count, 1, 20, 1e6);
+    mdl__ck_leave(c, old);
 
-    old = enter(c, "recording");
-    bool ok = ck_real(c, "at_port_share", p->recording.at_port_share, 0, 1, 0);
-    ok = ck_real(c, "within_72h_share", p->recording.within_72h_share, 0, 1, 0) && ok;
+    old = mdl__ck_enter(c, "recording");
+    bool ok = mdl__ck_real(c, "at_port_share", p->recording.at_port_share, 0, 1, 0);
+    ok = mdl__ck_real(c, "within_72h_share", p->recording.within_72h_share, 0, 1, 0) && ok;
     double sum = p->recording.at_port_share + p->recording.within_72h_share;
     if (ok && sum > 1 + 1e-12)
-        fail(c, "at_port_share + within_72h_share must be <= 1, got %.15g", sum);
-    leave(c, old);
+        mdl__ck_fail(c, "at_port_share + within_72h_share must be <= 1, got %.15g", sum);
+    mdl__ck_leave(c, old);
+    mdl__ck_real(c, "perimeter_security", p->perimeter_security, 0, 1, 0);
 }
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant's algorithm). */
@@ -367,36 +358,36 @@ static bool parse_date(const char *s, int *weekday, int *yday)
     return true;
 }
 
-static void ck_header(struct ck *c, struct mdl_scenario *s)
+static void ck_header(struct mdl__ck *c, struct mdl_scenario *s)
 {
-    size_t old = enter(c, "dispsim");
+    size_t old = mdl__ck_enter(c, "dispsim");
     if (s->dispsim > MDL_SCENARIO_SCHEMA)
-        fail(c, "written for a newer dispsim (schema %u); this build reads schema %d", s->dispsim,
-             MDL_SCENARIO_SCHEMA);
+        mdl__ck_fail(c, "written for a newer dispsim (schema %u); this build reads schema %d", s->dispsim,
+                     MDL_SCENARIO_SCHEMA);
     else if (s->dispsim != MDL_SCENARIO_SCHEMA)
-        fail(c, "must be %d, got %u", MDL_SCENARIO_SCHEMA, s->dispsim);
-    leave(c, old);
+        mdl__ck_fail(c, "must be %d, got %u", MDL_SCENARIO_SCHEMA, s->dispsim);
+    mdl__ck_leave(c, old);
 
-    old = enter(c, "name");
+    old = mdl__ck_enter(c, "name");
     if (!s->name || !mdl__scn_is_word(s->name, 200))
-        fail(c, "must be a non-empty word of letters, digits, '_', '-' and '.', got '%s'",
-             s->name ? s->name : "");
-    leave(c, old);
+        mdl__ck_fail(c, "must be a non-empty word of letters, digits, '_', '-' and '.', got '%s'",
+                     s->name ? s->name : "");
+    mdl__ck_leave(c, old);
 
-    old = enter(c, "calendar");
-    size_t o = enter(c, "start_date");
+    old = mdl__ck_enter(c, "calendar");
+    size_t o = mdl__ck_enter(c, "start_date");
     if (!s->calendar.start_date || !parse_date(s->calendar.start_date, &s->start_weekday, &s->start_yday))
-        fail(c, "must be a real date YYYY-MM-DD between 1900-01-01 and 2199-12-31, got '%s'",
-             s->calendar.start_date ? s->calendar.start_date : "");
-    leave(c, o);
-    ck_real(c, "horizon_days", s->calendar.horizon_days, 0, 36500, LO_OPEN);
-    ck_real(c, "warmup_days", s->calendar.warmup_days, 0, 36500, 0);
-    leave(c, old);
+        mdl__ck_fail(c, "must be a real date YYYY-MM-DD between 1900-01-01 and 2199-12-31, got '%s'",
+                     s->calendar.start_date ? s->calendar.start_date : "");
+    mdl__ck_leave(c, o);
+    mdl__ck_real(c, "horizon_days", s->calendar.horizon_days, 0, 36500, MDL__CK_LO_OPEN);
+    mdl__ck_real(c, "warmup_days", s->calendar.warmup_days, 0, 36500, 0);
+    mdl__ck_leave(c, old);
 
-    old = enter(c, "run");
-    ck_uint(c, "replications", s->run.replications);
-    ck_uint(c, "master_seed", s->run.master_seed);
-    leave(c, old);
+    old = mdl__ck_enter(c, "run");
+    mdl__ck_uint(c, "replications", s->run.replications);
+    mdl__ck_uint(c, "master_seed", s->run.master_seed);
+    mdl__ck_leave(c, old);
 }
 
 static const char *port_name(const void *ctx, size_t i)
@@ -407,7 +398,7 @@ static const char *port_name(const void *ctx, size_t i)
 sim_status mdl__scn_validate(struct mdl_scenario *s, const struct mdl__scn_index *idx,
                              struct mdl__scn_diag *d)
 {
-    struct ck *c = &(struct ck){.idx = idx, .d = d, .len = 0, .bad = false};
+    struct mdl__ck *c = &(struct mdl__ck){.idx = idx, .d = d, .len = 0, .bad = false};
     c->path[0] = '\0';
 
     /* Defaults of optional fields, before checking so that ranges apply to the value used. */
@@ -420,16 +411,16 @@ sim_status mdl__scn_validate(struct mdl_scenario *s, const struct mdl__scn_index
     }
 
     ck_header(c, s);
-    size_t old = enter(c, "ports");
-    ck_count(c, s->ports_count, 1, 16);
-    ck_names(c, port_name, s->ports, s->ports_count, "port");
+    size_t old = mdl__ck_enter(c, "ports");
+    mdl__ck_count(c, s->ports_count, 1, 16);
+    mdl__ck_names(c, port_name, s->ports, s->ports_count, "port");
     for (unsigned i = 0; i < s->ports_count; i++) {
         char label[80];
         mdl__scn_label(port_name, s->ports, i, label, sizeof label);
-        size_t o = enter(c, label);
+        size_t o = mdl__ck_enter(c, label);
         ck_port(c, &s->ports[i]);
-        leave(c, o);
+        mdl__ck_leave(c, o);
     }
-    leave(c, old);
+    mdl__ck_leave(c, old);
     return c->bad ? SIM_EINVAL : SIM_OK;
 }

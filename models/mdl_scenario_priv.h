@@ -114,4 +114,56 @@ bool mdl__scn_uint_range(const char *key, unsigned long long *lo, unsigned long 
 sim_status mdl__scn_validate(struct mdl_scenario *s, const struct mdl__scn_index *idx,
                              struct mdl__scn_diag *d);
 
+/* ---- Validation helpers (mdl_scenario_check.c), shared with mdl_scenario_check_pop.c ---- */
+
+enum { MDL__CK_LO_OPEN = 1, MDL__CK_HI_OPEN = 2 }; /* interval ends excluded from a range */
+
+/* The state of a validation pass: the current field path and whether anything failed. */
+struct mdl__ck {
+    const struct mdl__scn_index *idx;
+    struct mdl__scn_diag *d;
+    char path[MDL__SCN_PATH_MAX];
+    size_t len;
+    bool bad;
+};
+
+/* Appends a path segment ("key" or "[i]"); returns the length to restore with mdl__ck_leave. */
+size_t mdl__ck_enter(struct mdl__ck *c, const char *seg);
+void mdl__ck_leave(struct mdl__ck *c, size_t old);
+
+/* The node at the current path, or NULL when the file has none (an absent optional field). */
+const yaml_node_t *mdl__ck_here(const struct mdl__ck *c);
+
+/* Reports a problem at the current path and marks the pass failed. */
+void mdl__ck_fail(struct mdl__ck *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Checks a real at the current path (mdl__ck_real_here) or at child `key` against [lo, hi], ends
+ * excluded per `open` (MDL__CK_LO_OPEN, MDL__CK_HI_OPEN); reports and returns false when not. */
+bool mdl__ck_real_here(struct mdl__ck *c, double v, double lo, double hi, unsigned open);
+bool mdl__ck_real(struct mdl__ck *c, const char *key, double v, double lo, double hi, unsigned open);
+
+/* Checks an unsigned field against the range mdl__scn_uint_range gives for its key. */
+bool mdl__ck_uint(struct mdl__ck *c, const char *key, unsigned long long v);
+
+/* Checks a list of relative weights: count in [nmin, nmax], each in [0, hi], positive sum. */
+void mdl__ck_weights(struct mdl__ck *c, const char *key, const double *w, unsigned n, unsigned nmin,
+                     unsigned nmax, double hi);
+
+/* Checks that the entries of a sequence have names, unique within it. */
+void mdl__ck_names(struct mdl__ck *c, mdl__scn_name_fn *name, const void *ctx, size_t n, const char *what);
+
+/* Checks a count of entries at the current path. */
+void mdl__ck_count(struct mdl__ck *c, unsigned n, unsigned lo, unsigned hi);
+
+/* Checks a distribution at child `key`: the parameters its kind uses are present and in range. */
+void mdl__ck_dist(struct mdl__ck *c, const char *key, const struct mdl_dist *t);
+
+/* Validates the population, choice and modes sections (mdl_scenario_check_pop.c) and fills their
+ * defaults. Reports through `c`. */
+void mdl__ck_population(struct mdl__ck *c, struct mdl_scenario *s);
+
 #endif

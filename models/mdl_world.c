@@ -1,11 +1,14 @@
 #include "mdl_world.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../sim/sim_kernel.h"
+#include "mdl_boats.h"
+#include "mdl_pop.h"
 #include "mdl_ports.h"
 
 enum { NAME_LEN = 64 };
@@ -14,7 +17,13 @@ struct mdl_world {
     const struct mdl_scenario *s;
     struct sim_out_table table;
     struct mdl_ports_vars ports_vars;
+    struct mdl_boats_vars boats_vars;
+    struct mdl_pop_vars pop_vars;
     const char **port_labels;
+    const char **mode_labels;
+    const struct mdl_mode *boat; /* the boat mode, or NULL */
+    unsigned char *months;       /* calendar month (0..11) of each simulated day */
+    size_t boats_stream, pop_stream;
     char day_units[64];
     size_t nstreams;
     char *name_buf;
@@ -26,7 +35,9 @@ struct mdl_world_ws {
     const struct mdl_world *w;
     struct sim_kernel *k;
     struct mdl_ports *ports;
-    uint16_t ports_id;
+    struct mdl_boats *boats;
+    struct mdl_pop *pop;
+    uint16_t ports_id, boats_id, pop_id;
 };
 
 void mdl_world_destroy(struct mdl_world *w)
@@ -34,6 +45,8 @@ void mdl_world_destroy(struct mdl_world *w)
     if (w == NULL)
         return;
     free(w->port_labels);
+    free(w->mode_labels);
+    free(w->months);
     free(w->name_buf);
     free(w->stream_names);
     free(w);
@@ -42,7 +55,9 @@ void mdl_world_destroy(struct mdl_world *w)
 static sim_status name_streams(struct mdl_world *w)
 {
     const struct mdl_scenario *s = w->s;
-    w->nstreams = MDL_PP_COUNT * s->ports_count;
+    w->boats_stream = MDL_PP_COUNT * s->ports_count;
+    w->pop_stream = w->boats_stream + (w->boat ? MDL_BP_COUNT : 0);
+    w->nstreams = w->pop_stream + (s->population ? MDL_POP_COUNT : 0);
     w->name_buf = calloc(w->nstreams, NAME_LEN);
     w->stream_names = calloc(w->nstreams, sizeof *w->stream_names);
     if (w->name_buf == NULL || w->stream_names == NULL)
@@ -53,7 +68,46 @@ static sim_status name_streams(struct mdl_world *w)
             mdl_ports_stream_name(s, (enum mdl_ports_process)p, i, w->name_buf + id * NAME_LEN, NAME_LEN);
             w->stream_names[id] = w->name_buf + id * NAME_LEN;
         }
+    for (size_t i = 0; w->boat && i < MDL_BP_COUNT; i++)
+        w->stream_names[w->boats_stream + i] = mdl_boats_stream_name((enum mdl_boats_process)i);
+    for (size_t i = 0; s->population && i < MDL_POP_COUNT; i++)
+        w->stream_names[w->pop_stream + i] = mdl_pop_stream_name((enum mdl_pop_process)i);
     return SIM_OK;
+}
+
+/* Calendar month of every simulated day, from the validated start date. */
+static sim_status fill_months(struct mdl_world *w)
+{
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    size_t n = (size_t)ceil(w->until) + 2;
+    w->months = malloc(n);
+    if (w->months == NULL)
+        return SIM_ENOMEM;
+    int y = atoi(w->s->calendar.start_date), m = atoi(w->s->calendar.start_date + 5) - 1,
+        d = atoi(w->s->calendar.start_date + 8);
+    for (size_t i = 0; i < n; i++) {
+        w->months[i] = (unsigned char)m;
+        bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        if (++d > mdays[m] + (m == 1 && leap)) {
+            d = 1;
+            if (++m == 12)
+                m = 0, y++;
+        }
+    }
+    return SIM_OK;
+}
+
+static sim_status declare_population(struct mdl_world *w, int day_dim)
+{
+    const struct mdl_scenario *s = w->s;
+    w->mode_labels = calloc(s->modes_count, sizeof *w->mode_labels);
+    if (w->mode_labels == NULL)
+        return SIM_ENOMEM;
+    sim_status st =
+        mdl_pop_declare(&w->table, s, day_dim, w->ports_vars.port_dim, w->mode_labels, &w->pop_vars);
+    if (st == SIM_OK && w->boat)
+        st = mdl_boats_declare(&w->table, day_dim, &w->boats_vars);
+    return st;
 }
 
 sim_status mdl_world_create(const struct mdl_scenario *s, struct mdl_world **out)
@@ -63,8 +117,13 @@ sim_status mdl_world_create(const struct mdl_scenario *s, struct mdl_world **out
         return SIM_ENOMEM;
     w->s = s;
     w->until = s->calendar.warmup_days + s->calendar.horizon_days;
+    for (unsigned i = 0; s->population && i < s->modes_count; i++)
+        if (s->modes[i].kind == MDL_MODE_BOAT)
+            w->boat = &s->modes[i];
     w->port_labels = calloc(s->ports_count, sizeof *w->port_labels);
     sim_status st = w->port_labels == NULL ? SIM_ENOMEM : name_streams(w);
+    if (st == SIM_OK)
+        st = fill_months(w);
     /* CF-style units let xarray decode the day coordinate as dates. */
     snprintf(w->day_units, sizeof w->day_units, "days since %s", s->calendar.start_date);
     struct sim_out_dim day = {.name = "day",
@@ -78,6 +137,8 @@ sim_status mdl_world_create(const struct mdl_scenario *s, struct mdl_world **out
         st = sim_out_add_dim(&w->table, &day, &day_dim);
     if (st == SIM_OK)
         st = mdl_ports_declare(&w->table, s, day_dim, w->port_labels, &w->ports_vars);
+    if (st == SIM_OK && s->population)
+        st = declare_population(w, day_dim);
     if (st != SIM_OK) {
         mdl_world_destroy(w);
         return st;
@@ -107,6 +168,8 @@ void mdl_world_ws_destroy(struct mdl_world_ws *ws)
     if (ws == NULL)
         return;
     sim_kernel_destroy(ws->k);
+    mdl_pop_destroy(ws->pop);
+    mdl_boats_destroy(ws->boats);
     mdl_ports_destroy(ws->ports);
     free(ws);
 }
@@ -122,6 +185,16 @@ sim_status mdl_world_ws_create(const struct mdl_world *w, struct mdl_world_ws **
         st = mdl_ports_create(w->s, &w->table, &w->ports_vars, 0, &ws->ports);
     if (st == SIM_OK)
         st = sim_kernel_attach(ws->k, &mdl_ports_model, ws->ports, &ws->ports_id);
+    if (st == SIM_OK && w->boat)
+        st = mdl_boats_create(w->s, w->boat, w->months, &w->table, &w->boats_vars, w->boats_stream,
+                              &ws->boats);
+    if (st == SIM_OK && w->boat)
+        st = sim_kernel_attach(ws->k, &mdl_boats_model, ws->boats, &ws->boats_id);
+    if (st == SIM_OK && w->s->population)
+        st = mdl_pop_create(w->s, w->months, &w->table, &w->pop_vars, w->pop_stream, ws->ports, ws->boats,
+                            &ws->pop);
+    if (st == SIM_OK && w->s->population)
+        st = sim_kernel_attach(ws->k, &mdl_pop_model, ws->pop, &ws->pop_id);
     if (st != SIM_OK) {
         mdl_world_ws_destroy(ws);
         return st;
@@ -137,6 +210,8 @@ sim_status mdl_world_run_rep(struct mdl_world_ws *ws, uint64_t master_seed, uint
     memset(values, 0, w->table.rep_values * sizeof *values);
     sim_kernel_reset(ws->k, master_seed, rep);
     mdl_ports_bind(ws->ports, values, ws->ports_id);
+    if (ws->pop != NULL)
+        mdl_pop_bind(ws->pop, values, ws->pop_id, ws->boats_id);
     sim_status st = sim_kernel_run(ws->k, w->until);
     if (st != SIM_OK) {
         snprintf(err, errlen, "replication %llu: %s", (unsigned long long)rep, sim_kernel_error(ws->k));

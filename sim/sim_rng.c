@@ -59,3 +59,18 @@ static const gsl_rng_type philox_type = {
 };
 
 const gsl_rng_type *sim_rng_philox = &philox_type;
+
+void sim_rng_philox_seek(gsl_rng *r, uint64_t key, uint64_t block)
+{
+    struct philox_state *s = r->state;
+    philox_set(s, (unsigned long)key);
+    s->ctr.v[0] = (uint32_t)block;
+    s->ctr.v[1] = (uint32_t)(block >> 32);
+}
+
+uint64_t sim_rng_philox_tell(const gsl_rng *r)
+{
+    const struct philox_state *s = r->state;
+    /* ctr is already past the block being consumed, or is the next block when none is. */
+    return (uint64_t)s->ctr.v[0] | ((uint64_t)s->ctr.v[1] << 32);
+}

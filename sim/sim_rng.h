@@ -27,4 +27,14 @@ uint64_t sim_seed_mix(uint64_t master, uint64_t rep, uint32_t stream);
  * values in [0, 1) with 32-bit resolution, like GSL's own generators. */
 extern const gsl_rng_type *sim_rng_philox;
 
+/* Positions a sim_rng_philox generator at block `block` (four 32-bit words) of the stream with key
+ * `key`: the next draw is the first word of that block. With sim_rng_philox_tell this gives cheap
+ * private streams, e.g. one per simulated person, resumed where they stopped, without storing a
+ * generator per person. `r` must be of type sim_rng_philox. */
+void sim_rng_philox_seek(gsl_rng *r, uint64_t key, uint64_t block);
+
+/* The block a later sim_rng_philox_seek should resume from: the first block not yet drawn from
+ * (the rest of a partly used block is skipped). */
+uint64_t sim_rng_philox_tell(const gsl_rng *r);
+
 #endif

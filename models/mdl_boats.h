@@ -1,0 +1,73 @@
+/* mdl_boats.h: small boats across the Channel.
+ *
+ * Each calendar day is fit to launch or not: a two-state Markov chain whose stationary probability
+ * is the month's `good_weather_share` and whose lag-1 autocorrelation is `weather_persistence`, so
+ * good days cluster. The networks hold a stock of boats, replenished as a Poisson process and
+ * reduced by seizures. People who chose the boat wait in a queue; on each good day, at the launch
+ * hour, the networks launch up to min(capacity, stock, boats needed) boats. Occupancy is drawn
+ * around a target that rises above `occupancy_mean` when boats are scarce relative to the queue
+ * (elasticity `occupancy_adaptation`; 0 switches adaptation off). French patrols prevent a launch
+ * with probability 1 - exp(-prevention_per_effort * patrol_effort): the boat is lost and its
+ * occupants return. At sea each person dies with probability death_base *
+ * (occupancy / reference)^crowding, capped at death_max; the others arrive. The price per person
+ * follows the ratio of demand (queue) to supply (launchable places) with an elasticity, clamped.
+ *
+ * Outcomes for each person go back through the client callback. Random streams: weather, supply,
+ * launch (occupancy, prevention) and sea, so that a seizure lever does not shift the weather. */
+#ifndef MDL_BOATS_H
+#define MDL_BOATS_H
+
+#include <stdint.h>
+
+#include "../sim/sim_kernel.h"
+#include "../sim/sim_out.h"
+#include "mdl_scenario.h"
+
+enum mdl_boats_process { MDL_BP_WEATHER, MDL_BP_SUPPLY, MDL_BP_LAUNCH, MDL_BP_SEA, MDL_BP_COUNT };
+
+/* Name of stream `process` ("boats.weather"). */
+const char *mdl_boats_stream_name(enum mdl_boats_process process);
+
+enum mdl_boat_outcome { MDL_BOAT_PREVENTED, MDL_BOAT_DIED, MDL_BOAT_ARRIVED };
+
+/* Receives the outcome of each person who was on a launched boat; `waited` is days in the queue. */
+struct mdl_boats_client {
+    void *ctx;
+    void (*outcome)(void *ctx, struct sim_kernel *k, uint32_t person, enum mdl_boat_outcome o, double waited);
+};
+
+/* Output variable ids, set by mdl_boats_declare. */
+struct mdl_boats_vars {
+    int daily[12];
+    int totals[12];
+};
+
+struct mdl_boats;
+
+/* Adds the boat variables over `day_dim` (daily) and per replication (totals). */
+sim_status mdl_boats_declare(struct sim_out_table *t, int day_dim, struct mdl_boats_vars *ids);
+
+/* Creates the model for the boat mode `mode` (borrowed, with mode->boat set) of scenario `s`.
+ * `months` (borrowed) gives the calendar month 0..11 of each simulated day. Streams
+ * [first_stream, first_stream + MDL_BP_COUNT). SIM_ENOMEM. */
+sim_status mdl_boats_create(const struct mdl_scenario *s, const struct mdl_mode *mode,
+                            const unsigned char *months, const struct sim_out_table *t,
+                            const struct mdl_boats_vars *ids, size_t first_stream, struct mdl_boats **out);
+
+/* Frees the model; accepts NULL. */
+void mdl_boats_destroy(struct mdl_boats *b);
+
+/* Prepares the next replication (see mdl_ports_bind) and routes outcomes to `client`. */
+void mdl_boats_bind(struct mdl_boats *b, double *rep_values, uint16_t model_id,
+                    const struct mdl_boats_client *client);
+
+/* Puts `person` in the queue for a boat. SIM_ENOMEM if the queue cannot grow. */
+sim_status mdl_boats_join(struct mdl_boats *b, uint32_t person, double now);
+
+/* Current price per person, EUR, and number of people waiting for a boat. */
+double mdl_boats_price(const struct mdl_boats *b);
+uint64_t mdl_boats_waiting(const struct mdl_boats *b);
+
+extern const struct sim_model mdl_boats_model;
+
+#endif

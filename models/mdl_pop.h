@@ -1,0 +1,70 @@
+/* mdl_pop.h: the staging population in northern France and its choice between entry modes.
+ *
+ * People arrive as a non-homogeneous Poisson process (monthly rates) on top of an initial stock and
+ * draw attributes on arrival: budget, documents, risk tolerance, patience, and which modes they are
+ * eligible for. After a preparation delay, and after every failed attempt (after a return delay),
+ * each person chooses among the modes they can afford and are eligible for, waiting, and leaving,
+ * by multinomial or nested logit (mdl_choice.h) on utilities built from beliefs of success,
+ * prices, perceived risk and expected waits. Lorry choosers pick a port (in proportion to its
+ * traffic times belief^b_success) and try to board before the control: a boarded person rides a
+ * real lorry through the port model (mdl_ports.h). Boat choosers queue for a boat (mdl_boats.h).
+ * Other modes are generic: an attempt takes a while, then ends in death, detection or arrival.
+ *
+ * Beliefs of success (per mode, and per port for lorries) and of the wait (per mode) are community
+ * beliefs: exponentially smoothed daily outcome rates, known after an information delay; a
+ * person's own failures with a mode discount its belief by 1 / (1 + own_weight * failures). With
+ * learning off they stay at the scenario's values, which makes choice shares analytic.
+ *
+ * Every person draws from a private counter-based stream keyed by (replication, arrival serial),
+ * so the n-th arrival has the same attributes and the same uniform numbers in every variant of a
+ * study: the comparison between variants is paired at the level of each person. Inflow times come
+ * from their own stream. Conservation (inflow = final stock - initial stock + arrivals + leavers
+ * + deaths) is checked at the end of every replication, for the whole run and for the analysis
+ * window; a violation stops the run with SIM_EINVARIANT. */
+#ifndef MDL_POP_H
+#define MDL_POP_H
+
+#include <stdint.h>
+
+#include "../sim/sim_kernel.h"
+#include "../sim/sim_out.h"
+#include "mdl_boats.h"
+#include "mdl_ports.h"
+#include "mdl_scenario.h"
+
+enum mdl_pop_process { MDL_POP_INFLOW, MDL_POP_PEOPLE, MDL_POP_COUNT };
+
+/* Name of stream `process` ("population.inflow", "population.people"). */
+const char *mdl_pop_stream_name(enum mdl_pop_process process);
+
+/* Output variable ids, set by mdl_pop_declare. */
+struct mdl_pop_vars {
+    int mode_dim;
+    int daily[16];
+    int totals[24];
+};
+
+struct mdl_pop;
+
+/* Adds the "mode" dimension (labels: caller storage for s->modes_count pointers that outlive the
+ * table) and the population's variables over `day_dim`, `port_dim` and the mode dimension. */
+sim_status mdl_pop_declare(struct sim_out_table *t, const struct mdl_scenario *s, int day_dim, int port_dim,
+                           const char **labels, struct mdl_pop_vars *ids);
+
+/* Creates the model. `months` gives the calendar month of each simulated day; `ports` and `boats`
+ * (NULL when the scenario has no boat mode) are the thread's other models, borrowed. Streams
+ * [first_stream, first_stream + MDL_POP_COUNT). SIM_ENOMEM. */
+sim_status mdl_pop_create(const struct mdl_scenario *s, const unsigned char *months,
+                          const struct sim_out_table *t, const struct mdl_pop_vars *ids, size_t first_stream,
+                          struct mdl_ports *ports, struct mdl_boats *boats, struct mdl_pop **out);
+
+/* Frees the model; accepts NULL. */
+void mdl_pop_destroy(struct mdl_pop *p);
+
+/* Prepares the next replication: results go to `rep_values`, events carry `model_id`. Routes the
+ * ports' and the boats' outcomes to this model (binding the boats model with `boats_id`). */
+void mdl_pop_bind(struct mdl_pop *p, double *rep_values, uint16_t model_id, uint16_t boats_id);
+
+extern const struct sim_model mdl_pop_model;
+
+#endif

@@ -1,0 +1,110 @@
+/* mdl_pop_priv.h: state of the population model shared by mdl_pop.c (outputs, creation) and
+ * mdl_pop_run.c (the replication). Nothing else includes it. */
+#ifndef MDL_POP_PRIV_H
+#define MDL_POP_PRIV_H
+
+#include <stdbool.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "mdl_choice.h"
+#include "mdl_dist.h"
+#include "mdl_pop.h"
+
+enum mdl__pop_event { EV_INFLOW, EV_DECIDE, EV_ATTEMPT, EV_DAY, EV_WINDOW };
+
+/* Beliefs and windows move before anything else that happens at the same instant. */
+enum { PRIO_WINDOW = -12, PRIO_DAY = -11, PRIO_FLOW = 0 };
+
+enum { MDL__POP_MAX_MODES = 16, MDL__POP_NONE = UINT32_MAX };
+
+/* Per-mode counters, daily [day, mode] and totals [mode]. */
+enum mvar { M_CHOICES, M_ATTEMPTS, M_PREVENTED, M_ARRIVALS, M_DEATHS, M_NCOUNT };
+/* Per-mode levels, daily [day, mode] at the end of each day. */
+enum lvar { L_BELIEF, L_WAIT, L_PRICE, L_NLEVEL };
+/* Population counters, daily [day] and totals. */
+enum pvar { P_INFLOW, P_LEAVERS, P_WAITED, P_NCOUNT };
+/* Totals only. */
+enum tvar { T_STOCK_START, T_STOCK_END, T_REC_PORT, T_REC_72H, T_UNRECORDED, T_NTOTAL };
+
+/* Variable id slots in struct mdl_pop_vars. */
+enum {
+    DI_MODE = 0,
+    DI_LEVEL = DI_MODE + M_NCOUNT,
+    DI_POP = DI_LEVEL + L_NLEVEL,
+    DI_STAGING = DI_POP + P_NCOUNT
+};
+enum {
+    TI_MODE = 0,
+    TI_POP = TI_MODE + M_NCOUNT,
+    TI_TOTAL = TI_POP + P_NCOUNT,
+    TI_PORT = TI_TOTAL + T_NTOTAL
+};
+
+struct mdl__person {
+    double t_in, t_choice;
+    double budget, risk_tol, patience;
+    uint64_t key, block;
+    uint32_t next; /* free list */
+    uint16_t failures, eligible;
+    uint8_t fails[MDL__POP_MAX_MODES];
+    uint8_t mode, port, facilitated;
+};
+
+/* A belief channel: one per mode, and one per port for the lorry mode's port choice. */
+struct mdl__channel {
+    double belief, wait;
+    double *succ, *n, *wait_sum, *wait_n; /* ring of daily outcomes, `ring` days */
+};
+
+struct mdl__mode {
+    const struct mdl_mode *m;
+    struct mdl_sampler attempt;
+    double detection; /* generic: effective detection probability */
+    double capacity;  /* generic: attempts per day, 0 = unlimited */
+    unsigned started; /* attempts started today */
+};
+
+struct mdl_pop {
+    const struct mdl_scenario *s;
+    const struct mdl_population *pp;
+    const struct mdl_choice *ch;
+    const unsigned char *months;
+    const struct sim_out_table *t;
+    const struct mdl_pop_vars *ids;
+    size_t first_stream, nmodes, nports, nchan, ndays, ring;
+    double w0, w1, t0, alpha;
+    struct mdl_ports *ports;
+    struct mdl_boats *boats;
+    int boat_mode, lorry_mode;
+    struct mdl__mode modes[MDL__POP_MAX_MODES];
+    struct mdl__channel *chan;
+    double *chan_mem;
+    double rate[12], rate_max;
+    double *port_weight; /* lorries per year of each port */
+    struct mdl_sampler prep, ret, wait, budget, risk, patience;
+    struct mdl_choice_set cs;
+    struct mdl__person *people;
+    size_t cap;
+    uint32_t free_head;
+    gsl_rng *inflow, *prng;
+    uint64_t people_seed, serial;
+    /* whole-run accounting for the conservation check */
+    uint64_t initial, live, in_all, arrived_all, left_all, died_all;
+    uint64_t in_w, arrived_w, left_w, died_w, stock_w;
+    bool window_open;
+    double *out;
+    uint16_t model, boats_model;
+};
+
+/* Adds x to daily variable slot `dvar` (at [day], or [day, mode] when mode >= 0) and to totals slot
+ * `tvar` ([mode] or scalar) when t lies in the analysis window. */
+void mdl__pop_count(struct mdl_pop *p, double t, int dvar, int tvar, int mode, double x);
+
+/* Index of the analysis-window day holding t, or -1 outside the window. */
+long mdl__pop_day(const struct mdl_pop *p, double t);
+
+/* The value of totals slot `slot` (element 0) in the replication's buffer. */
+double *mdl__pop_total(struct mdl_pop *p, int slot);
+
+#endif

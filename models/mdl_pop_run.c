@@ -1,0 +1,451 @@
+/* mdl_pop_run.c: one replication of the population model: arrivals, decisions, attempts, outcomes,
+ * beliefs and the conservation check. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "../sim/sim_rng.h"
+#include "mdl_pop_priv.h"
+
+typedef struct mdl__person person;
+
+static void count_mode(struct mdl_pop *p, double t, enum mvar v, int mode)
+{
+    mdl__pop_count(p, t, DI_MODE + (int)v, TI_MODE + (int)v, mode, 1.0);
+}
+
+static void count_pop(struct mdl_pop *p, double t, enum pvar v)
+{
+    mdl__pop_count(p, t, DI_POP + (int)v, TI_POP + (int)v, -1, 1.0);
+}
+
+/* ---- people ---- */
+
+static sim_status grow(struct mdl_pop *p)
+{
+    size_t ncap = 2 * p->cap;
+    if (ncap >= MDL__POP_NONE)
+        return SIM_ENOMEM;
+    person *bigger = realloc(p->people, ncap * sizeof *bigger);
+    if (bigger == NULL)
+        return SIM_ENOMEM;
+    p->people = bigger;
+    p->cap = ncap;
+    return SIM_OK;
+}
+
+/* Positions the private generator at person i's stream; pair with release(). */
+static gsl_rng *draws(struct mdl_pop *p, uint32_t i)
+{
+    sim_rng_philox_seek(p->prng, p->people[i].key, p->people[i].block);
+    return p->prng;
+}
+
+static void release(struct mdl_pop *p, uint32_t i)
+{
+    p->people[i].block = sim_rng_philox_tell(p->prng);
+}
+
+/* Creates a person arriving at t; returns its index or MDL__POP_NONE (out of memory: run failed). */
+static uint32_t spawn(struct mdl_pop *p, struct sim_kernel *k, double t)
+{
+    uint32_t i = p->free_head;
+    if (i != MDL__POP_NONE)
+        p->free_head = p->people[i].next;
+    else {
+        if (p->live + 1 > p->cap && grow(p) != SIM_OK) {
+            sim_kernel_fail(k, SIM_ENOMEM, "out of memory for %llu people", (unsigned long long)p->live + 1);
+            return MDL__POP_NONE;
+        }
+        i = (uint32_t)p->live; /* no free slot: every index below live is taken */
+    }
+    person *q = &p->people[i];
+    memset(q, 0, sizeof *q);
+    q->key = sim_seed_mix(p->people_seed, p->serial++, 0);
+    q->t_in = t;
+    gsl_rng *r = draws(p, i);
+    const struct mdl_population *pp = p->pp;
+    q->budget = mdl_sampler_draw(&p->budget, r);
+    bool docs = gsl_rng_uniform(r) < pp->documents_share;
+    q->risk_tol = fmax(mdl_sampler_draw(&p->risk, r), 1e-9);
+    q->patience = fmax(mdl_sampler_draw(&p->patience, r), 1e-9);
+    for (size_t m = 0; m < p->nmodes; m++) {
+        const struct mdl_mode *md = p->modes[m].m;
+        bool ok = gsl_rng_uniform(r) < md->eligible_share && (!md->needs_documents || docs);
+        q->eligible |= (uint16_t)(ok ? 1u << m : 0u);
+    }
+    double first = t + mdl_sampler_draw(&p->prep, r);
+    release(p, i);
+    p->live++;
+    sim_kernel_at(k, p->model, EV_DECIDE, first, PRIO_FLOW, i, 0, 0.0, NULL);
+    return i;
+}
+
+static void retire(struct mdl_pop *p, uint32_t i)
+{
+    p->people[i].next = p->free_head;
+    p->free_head = i;
+    p->live--;
+}
+
+/* ---- beliefs ---- */
+
+static void observe(struct mdl_pop *p, size_t c, double t, bool success, double waited)
+{
+    size_t slot = (size_t)floor(fmax(t - p->t0, 0.0)) % p->ring;
+    struct mdl__channel *ch = &p->chan[c];
+    ch->succ[slot] += success;
+    ch->n[slot] += 1.0;
+    if (waited >= 0) {
+        ch->wait_sum[slot] += waited;
+        ch->wait_n[slot] += 1.0;
+    }
+}
+
+/* At the start of day d the slot d % ring holds day d - ring = d - 1 - delay: learn it, clear it. */
+static void learn(struct mdl_pop *p, double t)
+{
+    size_t slot = (size_t)floor(t - p->t0 + 0.5) % p->ring;
+    bool on = p->ch->beliefs.learning;
+    for (size_t c = 0; c < p->nchan; c++) {
+        struct mdl__channel *ch = &p->chan[c];
+        if (on && ch->n[slot] > 0)
+            ch->belief += p->alpha * (ch->succ[slot] / ch->n[slot] - ch->belief);
+        if (on && ch->wait_n[slot] > 0)
+            ch->wait += p->alpha * (ch->wait_sum[slot] / ch->wait_n[slot] - ch->wait);
+        ch->belief = fmax(ch->belief, p->ch->beliefs.floor);
+        ch->succ[slot] = ch->n[slot] = ch->wait_sum[slot] = ch->wait_n[slot] = 0.0;
+    }
+}
+
+/* ---- outcomes ---- */
+
+static void decide_later(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t,
+                         const struct mdl_sampler *d)
+{
+    double when = t + mdl_sampler_draw(d, draws(p, i));
+    release(p, i);
+    sim_kernel_at(k, p->model, EV_DECIDE, when, PRIO_FLOW, i, 0, 0.0, NULL);
+}
+
+static void observe_outcome(struct mdl_pop *p, uint32_t i, double t, bool success)
+{
+    const person *q = &p->people[i];
+    observe(p, q->mode, t, success, t - q->t_choice);
+    if ((int)q->mode == p->lorry_mode)
+        observe(p, p->nmodes + q->port, t, success, -1.0);
+}
+
+static void failed(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t)
+{
+    person *q = &p->people[i];
+    count_mode(p, t, M_PREVENTED, q->mode);
+    observe_outcome(p, i, t, false);
+    if (q->failures < UINT16_MAX)
+        q->failures++;
+    if (q->fails[q->mode] < UINT8_MAX)
+        q->fails[q->mode]++;
+    decide_later(p, k, i, t, &p->ret);
+}
+
+static void arrived(struct mdl_pop *p, uint32_t i, double t)
+{
+    count_mode(p, t, M_ARRIVALS, p->people[i].mode);
+    observe_outcome(p, i, t, true);
+    p->arrived_all++;
+    p->arrived_w += mdl__pop_day(p, t) >= 0;
+    retire(p, i);
+}
+
+static void died(struct mdl_pop *p, uint32_t i, double t)
+{
+    count_mode(p, t, M_DEATHS, p->people[i].mode);
+    observe_outcome(p, i, t, false);
+    p->died_all++;
+    p->died_w += mdl__pop_day(p, t) >= 0;
+    retire(p, i);
+}
+
+static void boat_outcome(void *ctx, struct sim_kernel *k, uint32_t i, enum mdl_boat_outcome o, double waited)
+{
+    struct mdl_pop *p = ctx;
+    double t = sim_kernel_now(k);
+    (void)waited; /* the same as t - t_choice */
+    count_mode(p, t, M_ATTEMPTS, p->people[i].mode);
+    if (o == MDL_BOAT_PREVENTED)
+        failed(p, k, i, t);
+    else if (o == MDL_BOAT_DIED)
+        died(p, i, t);
+    else
+        arrived(p, i, t);
+}
+
+static void lorry_outcome(void *ctx, struct sim_kernel *k, unsigned port, uint32_t group, unsigned size,
+                          enum mdl_lorry_outcome o)
+{
+    struct mdl_pop *p = ctx;
+    double t = sim_kernel_now(k);
+    (void)size; /* people board one by one: groups of 1 */
+    if (o == MDL_LORRY_DETECTED) {
+        failed(p, k, group, t);
+        return;
+    }
+    static const int slot[] = {[MDL_LORRY_AT_PORT] = T_REC_PORT,
+                               [MDL_LORRY_WITHIN_72H] = T_REC_72H,
+                               [MDL_LORRY_UNRECORDED] = T_UNRECORDED};
+    if (mdl__pop_day(p, t) >= 0) {
+        *mdl__pop_total(p, TI_TOTAL + slot[o]) += 1.0;
+        mdl__pop_total(p, TI_PORT)[port] += 1.0;
+    }
+    arrived(p, group, t);
+}
+
+/* ---- decisions ---- */
+
+/* Price person q pays for mode m: the boats' current price; for lorries, the expected price. */
+static double price_of(const struct mdl_pop *p, const person *q, size_t m)
+{
+    const struct mdl_mode *md = p->modes[m].m;
+    if (md->kind == MDL_MODE_BOAT)
+        return mdl_boats_price(p->boats);
+    if (md->kind == MDL_MODE_LORRY && q->budget >= md->lorry->facilitated_price_eur) {
+        double f = md->lorry->facilitated_share;
+        return f * md->lorry->facilitated_price_eur + (1.0 - f) * md->price_eur;
+    }
+    return md->price_eur;
+}
+
+static void utilities(const struct mdl_pop *p, const person *q, double t, double *v, bool *avail)
+{
+    const struct mdl_choice *ch = p->ch;
+    for (size_t m = 0; m < p->nmodes; m++) {
+        const struct mdl__mode *md = &p->modes[m];
+        double price = price_of(p, q, m);
+        avail[m] = ((q->eligible >> m) & 1u) &&
+                   q->budget >= (md->m->kind == MDL_MODE_BOAT ? price : md->m->price_eur) &&
+                   !(md->capacity > 0 && (double)md->started >= md->capacity);
+        if (!avail[m])
+            continue;
+        double belief =
+            fmax(p->chan[m].belief / (1.0 + ch->beliefs.own_weight * q->fails[m]), ch->beliefs.floor);
+        v[m] = md->m->asc + ch->b_success * log(belief) - ch->b_price * price / q->budget -
+               ch->b_risk * md->m->risk / q->risk_tol - ch->b_wait * p->chan[m].wait;
+    }
+    avail[p->nmodes] = avail[p->nmodes + 1] = true;
+    v[p->nmodes] = ch->wait_asc;
+    v[p->nmodes + 1] = ch->leave.asc + ch->leave.per_failure * q->failures +
+                       ch->leave.per_patience * (t - q->t_in) / q->patience;
+}
+
+/* Port of a lorry attempt: weight = traffic * belief^b_success. */
+static unsigned pick_port(const struct mdl_pop *p, double u)
+{
+    double w[32], sum = 0.0;
+    for (size_t i = 0; i < p->nports; i++)
+        sum += w[i] = p->port_weight[i] * pow(p->chan[p->nmodes + i].belief, p->ch->b_success);
+    double x = u * sum;
+    for (size_t i = 0; i < p->nports; i++)
+        if ((x -= w[i]) < 0 || i + 1 == p->nports)
+            return (unsigned)i;
+    return 0;
+}
+
+static void decide(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t)
+{
+    person *q = &p->people[i];
+    double v[MDL_CHOICE_MAX], pr[MDL_CHOICE_MAX];
+    bool avail[MDL_CHOICE_MAX];
+    utilities(p, q, t, v, avail);
+    mdl_choice_probs(&p->cs, v, avail, pr); /* wait and leave are always available */
+    gsl_rng *r = draws(p, i);
+    unsigned a = mdl_choice_pick(pr, p->cs.n, gsl_rng_uniform(r));
+    if (a == p->nmodes + 1) {
+        release(p, i);
+        count_pop(p, t, P_LEAVERS);
+        p->left_all++;
+        p->left_w += mdl__pop_day(p, t) >= 0;
+        retire(p, i);
+        return;
+    }
+    if (a == p->nmodes) {
+        release(p, i);
+        count_pop(p, t, P_WAITED);
+        decide_later(p, k, i, t, &p->wait);
+        return;
+    }
+    q->mode = (uint8_t)a;
+    q->t_choice = t;
+    count_mode(p, t, M_CHOICES, (int)a);
+    struct mdl__mode *md = &p->modes[a];
+    md->started++;
+    if (md->m->kind == MDL_MODE_BOAT) {
+        release(p, i);
+        if (mdl_boats_join(p->boats, i, t) != SIM_OK)
+            sim_kernel_fail(k, SIM_ENOMEM, "out of memory for the boat queue");
+        return;
+    }
+    if (md->m->kind == MDL_MODE_LORRY) {
+        q->port = (uint8_t)pick_port(p, gsl_rng_uniform(r));
+        q->facilitated = q->budget >= md->m->lorry->facilitated_price_eur &&
+                         gsl_rng_uniform(r) < md->m->lorry->facilitated_share;
+    }
+    double when = t + mdl_sampler_draw(&md->attempt, r);
+    release(p, i);
+    sim_kernel_at(k, p->model, EV_ATTEMPT, when, PRIO_FLOW, i, 0, 0.0, NULL);
+}
+
+/* ---- attempts ---- */
+
+static void attempt(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t)
+{
+    person *q = &p->people[i];
+    const struct mdl__mode *md = &p->modes[q->mode];
+    count_mode(p, t, M_ATTEMPTS, q->mode);
+    gsl_rng *r = draws(p, i);
+    double u_death = gsl_rng_uniform(r), u_pass = gsl_rng_uniform(r);
+    release(p, i);
+    if (md->m->kind == MDL_MODE_GENERIC) {
+        if (u_death < md->m->generic->death_risk)
+            died(p, i, t);
+        else if (u_pass < md->detection)
+            failed(p, k, i, t);
+        else
+            arrived(p, i, t);
+        return;
+    }
+    const struct mdl_lorry *l = md->m->lorry;
+    if (u_death < l->death_risk) {
+        died(p, i, t);
+        return;
+    }
+    double board = q->facilitated ? l->facilitated_success : l->self_success;
+    board *= (1.0 - p->s->ports[q->port].perimeter_security) *
+             (1.0 - l->hauliers_secured_share * l->secured_block);
+    if (u_pass >= board) {
+        failed(p, k, i, t);
+        return;
+    }
+    if (mdl_ports_board(p->ports, q->port, i, 1) != SIM_OK)
+        sim_kernel_fail(k, SIM_ENOMEM, "out of memory for hidden groups");
+}
+
+/* ---- days, window, inflow ---- */
+
+/* Records end-of-day levels for the day ending at t, then learns and opens the next day. */
+static void day(struct mdl_pop *p, struct sim_kernel *k, double t)
+{
+    long d = mdl__pop_day(p, t - 0.5);
+    const struct sim_out_table *tb = p->t;
+    if (d >= 0) {
+        p->out[tb->offset[p->ids->daily[DI_STAGING]] + (size_t)d] = (double)p->live;
+        for (size_t m = 0; m < p->nmodes; m++) {
+            size_t row = (size_t)d * p->nmodes + m;
+            p->out[tb->offset[p->ids->daily[DI_LEVEL + L_BELIEF]] + row] = p->chan[m].belief;
+            p->out[tb->offset[p->ids->daily[DI_LEVEL + L_WAIT]] + row] = p->chan[m].wait;
+            double price =
+                p->modes[m].m->kind == MDL_MODE_BOAT ? mdl_boats_price(p->boats) : p->modes[m].m->price_eur;
+            p->out[tb->offset[p->ids->daily[DI_LEVEL + L_PRICE]] + row] = price;
+        }
+    }
+    learn(p, t);
+    for (size_t m = 0; m < p->nmodes; m++)
+        p->modes[m].started = 0;
+    if (t + 1.0 <= p->w1)
+        sim_kernel_at(k, p->model, EV_DAY, t + 1.0, PRIO_DAY, 0, 0, 0.0, NULL);
+}
+
+static void next_inflow(struct mdl_pop *p, struct sim_kernel *k, double t)
+{
+    if (p->rate_max <= 0)
+        return;
+    /* Thinning (Lewis and Shedler): candidates at the peak rate, kept with rate(t) / peak. */
+    for (;;) {
+        t += gsl_ran_exponential(p->inflow, 1.0 / p->rate_max);
+        if (t >= p->w1)
+            return;
+        if (gsl_rng_uniform(p->inflow) * p->rate_max < p->rate[p->months[(size_t)t]])
+            break;
+    }
+    sim_kernel_at(k, p->model, EV_INFLOW, t, PRIO_FLOW, 0, 0, 0.0, NULL);
+}
+
+static sim_status pop_init(void *self, struct sim_kernel *k)
+{
+    struct mdl_pop *p = self;
+    p->inflow = sim_kernel_rng(k, p->first_stream + MDL_POP_INFLOW);
+    p->people_seed = sim_kernel_seed(k, p->first_stream + MDL_POP_PEOPLE);
+    p->serial = p->live = 0;
+    p->free_head = MDL__POP_NONE;
+    p->in_all = p->arrived_all = p->left_all = p->died_all = 0;
+    p->in_w = p->arrived_w = p->left_w = p->died_w = p->stock_w = 0;
+    memset(p->chan_mem, 0, p->nchan * 4 * p->ring * sizeof *p->chan_mem);
+    for (size_t c = 0; c < p->nchan; c++) {
+        const struct mdl_mode *m = p->modes[c < p->nmodes ? c : (size_t)p->lorry_mode].m;
+        p->chan[c].belief = m->belief;
+        p->chan[c].wait = m->expected_wait_days;
+    }
+    for (size_t m = 0; m < p->nmodes; m++)
+        p->modes[m].started = 0;
+    p->initial = (uint64_t)p->pp->initial_stock;
+    for (uint64_t j = 0; j < p->initial; j++)
+        if (spawn(p, k, 0.0) == MDL__POP_NONE)
+            return SIM_ENOMEM;
+    next_inflow(p, k, 0.0);
+    sim_kernel_at(k, p->model, EV_WINDOW, p->w0, PRIO_WINDOW, 0, 0, 0.0, NULL);
+    return sim_kernel_at(k, p->model, EV_DAY, p->t0, PRIO_DAY, 0, 0, 0.0, NULL);
+}
+
+static void pop_handle(void *self, struct sim_kernel *k, const struct sim_event *ev)
+{
+    struct mdl_pop *p = self;
+    switch ((enum mdl__pop_event)ev->kind) {
+    case EV_INFLOW:
+        p->in_all++;
+        p->in_w += mdl__pop_day(p, ev->time) >= 0;
+        count_pop(p, ev->time, P_INFLOW);
+        spawn(p, k, ev->time);
+        next_inflow(p, k, ev->time);
+        break;
+    case EV_DECIDE: decide(p, k, ev->a, ev->time); break;
+    case EV_ATTEMPT: attempt(p, k, ev->a, ev->time); break;
+    case EV_DAY: day(p, k, ev->time); break;
+    case EV_WINDOW: p->stock_w = p->live; break;
+    }
+}
+
+static sim_status pop_finish(void *self, struct sim_kernel *k)
+{
+    struct mdl_pop *p = self;
+    *mdl__pop_total(p, TI_TOTAL + T_STOCK_START) = (double)p->stock_w;
+    *mdl__pop_total(p, TI_TOTAL + T_STOCK_END) = (double)p->live;
+    /* Two independent tallies: the people alive in the pool, and the flows in and out. */
+    if (p->initial + p->in_all != p->live + p->arrived_all + p->left_all + p->died_all ||
+        p->stock_w + p->in_w != p->live + p->arrived_w + p->left_w + p->died_w) {
+        sim_kernel_fail(
+            k, SIM_EINVARIANT,
+            "population not conserved: initial %llu + inflow %llu != stock %llu + arrivals %llu + "
+            "leavers %llu + deaths %llu",
+            (unsigned long long)p->initial, (unsigned long long)p->in_all, (unsigned long long)p->live,
+            (unsigned long long)p->arrived_all, (unsigned long long)p->left_all,
+            (unsigned long long)p->died_all);
+        return SIM_EINVARIANT;
+    }
+    return SIM_OK;
+}
+
+void mdl_pop_bind(struct mdl_pop *p, double *rep_values, uint16_t model_id, uint16_t boats_id)
+{
+    p->out = rep_values;
+    p->model = model_id;
+    struct mdl_ports_client pc = {.ctx = p, .outcome = lorry_outcome};
+    mdl_ports_set_client(p->ports, &pc);
+    if (p->boats != NULL) {
+        struct mdl_boats_client bc = {.ctx = p, .outcome = boat_outcome};
+        mdl_boats_bind(p->boats, rep_values, boats_id, &bc);
+    }
+}
+
+const struct sim_model mdl_pop_model = {
+    .name = "population", .init = pop_init, .handle = pop_handle, .finish = pop_finish};

@@ -1,0 +1,327 @@
+/* mdl_scenario_schema.c: the libcyaml schema of a scenario file. YAML keys equal the C field names
+ * of mdl_scenario.h; this table is the single place that says which keys a file may hold. */
+#include <stdint.h>
+#include <string.h>
+
+#include "mdl_scenario_priv.h"
+
+/* ---- Schema: YAML keys equal the C field names ------------------------------------------------ */
+
+/* Offset of member `m` of the anonymous struct `sub` inside `outer`, relative to `sub`. */
+#define SUB_OFF(outer, sub, m) ((uint32_t)(offsetof(outer, sub.m) - offsetof(outer, sub)))
+
+#define VAL_DOUBLE(flags)                                                                                    \
+    {                                                                                                        \
+        CYAML_VALUE_FLOAT((flags), double)                                                                   \
+    }
+#define VAL_UINT(flags)                                                                                      \
+    {                                                                                                        \
+        CYAML_VALUE_UINT((flags), unsigned)                                                                  \
+    }
+
+static const cyaml_strval_t dist_kinds[] = {
+    {"fixed", MDL_DIST_FIXED},     {"exponential", MDL_DIST_EXPONENTIAL},
+    {"uniform", MDL_DIST_UNIFORM}, {"lognormal", MDL_DIST_LOGNORMAL},
+    {"gamma", MDL_DIST_GAMMA},
+};
+static const cyaml_strval_t policies[] = {{"random", MDL_SELECT_RANDOM}, {"targeted", MDL_SELECT_TARGETED}};
+
+static const cyaml_schema_field_t dist_fields[] = {
+    CYAML_FIELD_ENUM("dist", CYAML_FLAG_STRICT, struct mdl_dist, kind, dist_kinds,
+                     CYAML_ARRAY_LEN(dist_kinds)),
+    CYAML_FIELD_FLOAT("mean", CYAML_FLAG_OPTIONAL, struct mdl_dist, mean),
+    CYAML_FIELD_FLOAT("sd", CYAML_FLAG_OPTIONAL, struct mdl_dist, sd),
+    CYAML_FIELD_FLOAT("min", CYAML_FLAG_OPTIONAL, struct mdl_dist, min),
+    CYAML_FIELD_FLOAT("max", CYAML_FLAG_OPTIONAL, struct mdl_dist, max),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t shift_fields[] = {
+    CYAML_FIELD_FLOAT("start_hour", CYAML_FLAG_DEFAULT, struct mdl_shift, start_hour),
+    CYAML_FIELD_FLOAT("hours", CYAML_FLAG_DEFAULT, struct mdl_shift, hours),
+    CYAML_FIELD_UINT("officers", CYAML_FLAG_DEFAULT, struct mdl_shift, officers),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t method_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct mdl_method, name, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_FLOAT("share", CYAML_FLAG_DEFAULT, struct mdl_method, share),
+    CYAML_FIELD_MAPPING("time_min", CYAML_FLAG_DEFAULT, struct mdl_method, time_min, dist_fields),
+    CYAML_FIELD_FLOAT("detection", CYAML_FLAG_DEFAULT, struct mdl_method, detection),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t double_entry = VAL_DOUBLE(CYAML_FLAG_DEFAULT);
+static const cyaml_schema_value_t shift_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_shift, shift_fields)};
+static const cyaml_schema_value_t method_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_method, method_fields)};
+
+#define P struct mdl_port
+static const cyaml_schema_field_t staffing_fields[] = {
+    {.key = "team_size", .data_offset = SUB_OFF(P, staffing, team_size), .value = VAL_UINT(0)},
+    {.key = "absence_share", .data_offset = SUB_OFF(P, staffing, absence_share), .value = VAL_DOUBLE(0)},
+    {.key = "shifts",
+     .data_offset = SUB_OFF(P, staffing, shifts),
+     .count_offset = SUB_OFF(P, staffing, shifts_count),
+     .count_size = sizeof(unsigned),
+     .value = {CYAML_VALUE_SEQUENCE(CYAML_FLAG_POINTER, struct mdl_shift, &shift_entry, 0, CYAML_UNLIMITED)}},
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t selection_fields[] = {
+    {.key = "policy",
+     .data_offset = SUB_OFF(P, selection, policy),
+     .value = {CYAML_VALUE_ENUM(CYAML_FLAG_STRICT, enum mdl_selection_policy, policies,
+                                CYAML_ARRAY_LEN(policies))}},
+    {.key = "share", .data_offset = SUB_OFF(P, selection, share), .value = VAL_DOUBLE(0)},
+    {.key = "lift", .data_offset = SUB_OFF(P, selection, lift), .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
+    {.key = "max_queue", .data_offset = SUB_OFF(P, selection, max_queue), .value = VAL_UINT(0)},
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t clandestine_fields[] = {
+    {.key = "groups_per_day", .data_offset = SUB_OFF(P, clandestine, groups_per_day), .value = VAL_DOUBLE(0)},
+    {.key = "group_size_weights",
+     .data_offset = SUB_OFF(P, clandestine, group_size_weights),
+     .count_offset = SUB_OFF(P, clandestine, group_size_weights_count),
+     .count_size = sizeof(unsigned),
+     .value = {CYAML_VALUE_SEQUENCE(CYAML_FLAG_POINTER, double, &double_entry, 0, CYAML_UNLIMITED)}},
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t recording_fields[] = {
+    {.key = "at_port_share", .data_offset = SUB_OFF(P, recording, at_port_share), .value = VAL_DOUBLE(0)},
+    {.key = "within_72h_share",
+     .data_offset = SUB_OFF(P, recording, within_72h_share),
+     .value = VAL_DOUBLE(0)},
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t port_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, P, name, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_FLOAT("lorries_per_year", CYAML_FLAG_DEFAULT, P, lorries_per_year),
+    CYAML_FIELD_SEQUENCE("hour_profile", CYAML_FLAG_POINTER, P, hour_profile, &double_entry, 0,
+                         CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE("weekday_profile", CYAML_FLAG_POINTER, P, weekday_profile, &double_entry, 0,
+                         CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING("staffing", CYAML_FLAG_DEFAULT, P, staffing, staffing_fields),
+    CYAML_FIELD_MAPPING("selection", CYAML_FLAG_DEFAULT, P, selection, selection_fields),
+    CYAML_FIELD_SEQUENCE("methods", CYAML_FLAG_POINTER, P, methods, &method_entry, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING("clandestine", CYAML_FLAG_DEFAULT, P, clandestine, clandestine_fields),
+    CYAML_FIELD_MAPPING("recording", CYAML_FLAG_DEFAULT, P, recording, recording_fields),
+    CYAML_FIELD_FLOAT("perimeter_security", CYAML_FLAG_OPTIONAL, P, perimeter_security),
+    CYAML_FIELD_END,
+};
+#undef P
+static const cyaml_schema_value_t port_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_port, port_fields)};
+
+/* ---- The population, the choice rule and the modes ---- */
+
+static const cyaml_schema_value_t string_ptr_entry = {
+    CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, CYAML_UNLIMITED)};
+
+#define PO struct mdl_population
+static const cyaml_schema_field_t inflow_fields[] = {
+    {.key = "level_per_day",
+     .data_offset = SUB_OFF(PO, inflow, level_per_day),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
+    {.key = "monthly_profile",
+     .data_offset = SUB_OFF(PO, inflow, monthly_profile),
+     .count_offset = SUB_OFF(PO, inflow, monthly_profile_count),
+     .count_size = sizeof(unsigned),
+     .value = {CYAML_VALUE_SEQUENCE(CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, double, &double_entry, 0,
+                                    CYAML_UNLIMITED)}},
+    {.key = "monthly_per_day",
+     .data_offset = SUB_OFF(PO, inflow, monthly_per_day),
+     .count_offset = SUB_OFF(PO, inflow, monthly_per_day_count),
+     .count_size = sizeof(unsigned),
+     .value = {CYAML_VALUE_SEQUENCE(CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, double, &double_entry, 0,
+                                    CYAML_UNLIMITED)}},
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t population_fields[] = {
+    CYAML_FIELD_FLOAT("initial_stock", CYAML_FLAG_DEFAULT, PO, initial_stock),
+    CYAML_FIELD_MAPPING("inflow", CYAML_FLAG_DEFAULT, PO, inflow, inflow_fields),
+    CYAML_FIELD_MAPPING("preparation_days", CYAML_FLAG_DEFAULT, PO, preparation_days, dist_fields),
+    CYAML_FIELD_MAPPING("return_days", CYAML_FLAG_DEFAULT, PO, return_days, dist_fields),
+    CYAML_FIELD_MAPPING("wait_days", CYAML_FLAG_DEFAULT, PO, wait_days, dist_fields),
+    CYAML_FIELD_MAPPING("budget_eur", CYAML_FLAG_DEFAULT, PO, budget_eur, dist_fields),
+    CYAML_FIELD_FLOAT("documents_share", CYAML_FLAG_DEFAULT, PO, documents_share),
+    CYAML_FIELD_MAPPING("risk_tolerance", CYAML_FLAG_DEFAULT, PO, risk_tolerance, dist_fields),
+    CYAML_FIELD_MAPPING("patience_days", CYAML_FLAG_DEFAULT, PO, patience_days, dist_fields),
+    CYAML_FIELD_END,
+};
+#undef PO
+
+static const cyaml_strval_t choice_models[] = {{"mnl", MDL_CHOICE_MNL}, {"nested", MDL_CHOICE_NESTED}};
+static const cyaml_strval_t mode_kinds[] = {
+    {"boat", MDL_MODE_BOAT}, {"lorry", MDL_MODE_LORRY}, {"generic", MDL_MODE_GENERIC}};
+
+static const cyaml_schema_field_t nest_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct mdl_nest, name, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_FLOAT("lambda", CYAML_FLAG_DEFAULT, struct mdl_nest, lambda),
+    CYAML_FIELD_SEQUENCE("members", CYAML_FLAG_POINTER, struct mdl_nest, members, &string_ptr_entry, 0,
+                         CYAML_UNLIMITED),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t nest_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_nest, nest_fields)};
+
+#define C struct mdl_choice
+static const cyaml_schema_field_t leave_fields[] = {
+    {.key = "asc", .data_offset = SUB_OFF(C, leave, asc), .value = VAL_DOUBLE(0)},
+    {.key = "per_failure", .data_offset = SUB_OFF(C, leave, per_failure), .value = VAL_DOUBLE(0)},
+    {.key = "per_patience", .data_offset = SUB_OFF(C, leave, per_patience), .value = VAL_DOUBLE(0)},
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t beliefs_fields[] = {
+    {.key = "learning",
+     .data_offset = SUB_OFF(C, beliefs, learning),
+     .value = {CYAML_VALUE_BOOL(CYAML_FLAG_DEFAULT, bool)}},
+    {.key = "time_constant_days",
+     .data_offset = SUB_OFF(C, beliefs, time_constant_days),
+     .value = VAL_DOUBLE(0)},
+    {.key = "delay_days", .data_offset = SUB_OFF(C, beliefs, delay_days), .value = VAL_DOUBLE(0)},
+    {.key = "own_weight", .data_offset = SUB_OFF(C, beliefs, own_weight), .value = VAL_DOUBLE(0)},
+    {.key = "floor", .data_offset = SUB_OFF(C, beliefs, floor), .value = VAL_DOUBLE(0)},
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t choice_fields[] = {
+    CYAML_FIELD_ENUM("model", CYAML_FLAG_STRICT, C, model, choice_models, CYAML_ARRAY_LEN(choice_models)),
+    CYAML_FIELD_FLOAT("b_success", CYAML_FLAG_DEFAULT, C, b_success),
+    CYAML_FIELD_FLOAT("b_price", CYAML_FLAG_DEFAULT, C, b_price),
+    CYAML_FIELD_FLOAT("b_risk", CYAML_FLAG_DEFAULT, C, b_risk),
+    CYAML_FIELD_FLOAT("b_wait", CYAML_FLAG_DEFAULT, C, b_wait),
+    CYAML_FIELD_FLOAT("wait_asc", CYAML_FLAG_DEFAULT, C, wait_asc),
+    CYAML_FIELD_MAPPING("leave", CYAML_FLAG_DEFAULT, C, leave, leave_fields),
+    CYAML_FIELD_SEQUENCE("nests", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, C, nests, &nest_entry, 0,
+                         CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING("beliefs", CYAML_FLAG_DEFAULT, C, beliefs, beliefs_fields),
+    CYAML_FIELD_END,
+};
+#undef C
+
+#define B struct mdl_boat
+static const cyaml_schema_field_t boat_fields[] = {
+    CYAML_FIELD_SEQUENCE("good_weather_share", CYAML_FLAG_POINTER, B, good_weather_share, &double_entry, 0,
+                         CYAML_UNLIMITED),
+    CYAML_FIELD_FLOAT("weather_persistence", CYAML_FLAG_DEFAULT, B, weather_persistence),
+    CYAML_FIELD_FLOAT("initial_boats", CYAML_FLAG_DEFAULT, B, initial_boats),
+    CYAML_FIELD_FLOAT("replenish_per_day", CYAML_FLAG_DEFAULT, B, replenish_per_day),
+    CYAML_FIELD_FLOAT("seizure_share_per_day", CYAML_FLAG_DEFAULT, B, seizure_share_per_day),
+    CYAML_FIELD_FLOAT("launch_capacity_per_day", CYAML_FLAG_DEFAULT, B, launch_capacity_per_day),
+    CYAML_FIELD_FLOAT("launch_hour", CYAML_FLAG_DEFAULT, B, launch_hour),
+    CYAML_FIELD_FLOAT("occupancy_mean", CYAML_FLAG_DEFAULT, B, occupancy_mean),
+    CYAML_FIELD_FLOAT("occupancy_max", CYAML_FLAG_DEFAULT, B, occupancy_max),
+    CYAML_FIELD_FLOAT("occupancy_adaptation", CYAML_FLAG_DEFAULT, B, occupancy_adaptation),
+    CYAML_FIELD_FLOAT("patrol_effort", CYAML_FLAG_DEFAULT, B, patrol_effort),
+    CYAML_FIELD_FLOAT("prevention_per_effort", CYAML_FLAG_DEFAULT, B, prevention_per_effort),
+    CYAML_FIELD_FLOAT("death_base", CYAML_FLAG_DEFAULT, B, death_base),
+    CYAML_FIELD_FLOAT("death_reference_occupancy", CYAML_FLAG_DEFAULT, B, death_reference_occupancy),
+    CYAML_FIELD_FLOAT("death_crowding", CYAML_FLAG_DEFAULT, B, death_crowding),
+    CYAML_FIELD_FLOAT("death_max", CYAML_FLAG_DEFAULT, B, death_max),
+    CYAML_FIELD_FLOAT("price_elasticity", CYAML_FLAG_DEFAULT, B, price_elasticity),
+    CYAML_FIELD_FLOAT("price_min_factor", CYAML_FLAG_DEFAULT, B, price_min_factor),
+    CYAML_FIELD_FLOAT("price_max_factor", CYAML_FLAG_DEFAULT, B, price_max_factor),
+    CYAML_FIELD_END,
+};
+#undef B
+#define L struct mdl_lorry
+static const cyaml_schema_field_t lorry_fields[] = {
+    CYAML_FIELD_MAPPING("attempt_days", CYAML_FLAG_DEFAULT, L, attempt_days, dist_fields),
+    CYAML_FIELD_FLOAT("self_success", CYAML_FLAG_DEFAULT, L, self_success),
+    CYAML_FIELD_FLOAT("facilitated_success", CYAML_FLAG_DEFAULT, L, facilitated_success),
+    CYAML_FIELD_FLOAT("facilitated_price_eur", CYAML_FLAG_DEFAULT, L, facilitated_price_eur),
+    CYAML_FIELD_FLOAT("facilitated_share", CYAML_FLAG_DEFAULT, L, facilitated_share),
+    CYAML_FIELD_FLOAT("hauliers_secured_share", CYAML_FLAG_DEFAULT, L, hauliers_secured_share),
+    CYAML_FIELD_FLOAT("secured_block", CYAML_FLAG_DEFAULT, L, secured_block),
+    CYAML_FIELD_FLOAT("death_risk", CYAML_FLAG_DEFAULT, L, death_risk),
+    CYAML_FIELD_END,
+};
+#undef L
+#define G struct mdl_generic
+static const cyaml_schema_field_t generic_fields[] = {
+    CYAML_FIELD_MAPPING("attempt_days", CYAML_FLAG_DEFAULT, G, attempt_days, dist_fields),
+    CYAML_FIELD_FLOAT("detection", CYAML_FLAG_DEFAULT, G, detection),
+    CYAML_FIELD_FLOAT("officers", CYAML_FLAG_OPTIONAL, G, officers),
+    CYAML_FIELD_FLOAT("reference_officers", CYAML_FLAG_OPTIONAL, G, reference_officers),
+    CYAML_FIELD_FLOAT("capacity_per_day", CYAML_FLAG_OPTIONAL, G, capacity_per_day),
+    CYAML_FIELD_FLOAT("death_risk", CYAML_FLAG_DEFAULT, G, death_risk),
+    CYAML_FIELD_END,
+};
+#undef G
+#define M struct mdl_mode
+static const cyaml_schema_field_t mode_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, M, name, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_ENUM("kind", CYAML_FLAG_STRICT, M, kind, mode_kinds, CYAML_ARRAY_LEN(mode_kinds)),
+    CYAML_FIELD_FLOAT("asc", CYAML_FLAG_DEFAULT, M, asc),
+    CYAML_FIELD_FLOAT("price_eur", CYAML_FLAG_DEFAULT, M, price_eur),
+    CYAML_FIELD_FLOAT("risk", CYAML_FLAG_DEFAULT, M, risk),
+    CYAML_FIELD_FLOAT("belief", CYAML_FLAG_DEFAULT, M, belief),
+    CYAML_FIELD_FLOAT("expected_wait_days", CYAML_FLAG_DEFAULT, M, expected_wait_days),
+    CYAML_FIELD_BOOL("needs_documents", CYAML_FLAG_OPTIONAL, M, needs_documents),
+    CYAML_FIELD_FLOAT("eligible_share", CYAML_FLAG_OPTIONAL, M, eligible_share),
+    CYAML_FIELD_MAPPING_PTR("boat", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, M, boat, boat_fields),
+    CYAML_FIELD_MAPPING_PTR("lorry", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, M, lorry, lorry_fields),
+    CYAML_FIELD_MAPPING_PTR("generic", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, M, generic, generic_fields),
+    CYAML_FIELD_END,
+};
+#undef M
+static const cyaml_schema_value_t mode_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_mode, mode_fields)};
+
+#define S struct mdl_scenario
+static const cyaml_schema_field_t calendar_fields[] = {
+    {.key = "start_date",
+     .data_offset = SUB_OFF(S, calendar, start_date),
+     .value = {CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, CYAML_UNLIMITED)}},
+    {.key = "horizon_days", .data_offset = SUB_OFF(S, calendar, horizon_days), .value = VAL_DOUBLE(0)},
+    {.key = "warmup_days", .data_offset = SUB_OFF(S, calendar, warmup_days), .value = VAL_DOUBLE(0)},
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t run_fields[] = {
+    {.key = "replications", .data_offset = SUB_OFF(S, run, replications), .value = VAL_UINT(0)},
+    {.key = "master_seed",
+     .data_offset = SUB_OFF(S, run, master_seed),
+     .value = {CYAML_VALUE_UINT(CYAML_FLAG_DEFAULT, uint64_t)}},
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t top_fields[] = {
+    CYAML_FIELD_UINT("dispsim", CYAML_FLAG_DEFAULT, S, dispsim),
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, S, name, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("description", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, description, 0,
+                           CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING("calendar", CYAML_FLAG_DEFAULT, S, calendar, calendar_fields),
+    CYAML_FIELD_MAPPING("run", CYAML_FLAG_DEFAULT, S, run, run_fields),
+    CYAML_FIELD_SEQUENCE("ports", CYAML_FLAG_POINTER, S, ports, &port_entry, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING_PTR("population", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, population,
+                            population_fields),
+    CYAML_FIELD_MAPPING_PTR("choice", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, choice, choice_fields),
+    CYAML_FIELD_SEQUENCE("modes", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, modes, &mode_entry, 0,
+                         CYAML_UNLIMITED),
+    CYAML_FIELD_END,
+};
+#undef S
+const cyaml_schema_value_t mdl__scn_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct mdl_scenario, top_fields)};
+
+/* Used by mdl_scenario_destroy, which has nothing to log. */
+const cyaml_config_t mdl__scn_free_config = {.mem_fn = cyaml_mem, .log_level = CYAML_LOG_ERROR};
+
+bool mdl__scn_uint_range(const char *key, unsigned long long *lo, unsigned long long *hi)
+{
+    static const struct {
+        const char *key;
+        unsigned long long lo, hi;
+    } ranges[] = {
+        {"dispsim", MDL_SCENARIO_SCHEMA, MDL_SCENARIO_SCHEMA},
+        {"replications", 1, 1000000},
+        {"master_seed", 0, UINT64_MAX},
+        {"team_size", 1, 20},
+        {"officers", 0, 10000},
+        {"max_queue", 1, 1000000},
+    };
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        if (strcmp(ranges[i].key, key) == 0) {
+            *lo = ranges[i].lo;
+            *hi = ranges[i].hi;
+            return true;
+        }
+    }
+    return false;
+}
