@@ -254,6 +254,9 @@ sim_status mdl_pop_create(const struct mdl_scenario *s, const unsigned char *mon
     mdl_sampler_init(&p->patience, &pp->patience_days);
     init_modes(p);
     init_inflow(p);
+    for (int f = 0; f < 256; f++)
+        p->log_own[f] = log1p(s->choice->beliefs.own_weight * f);
+    p->log_floor = log(s->choice->beliefs.floor);
     build_choice_set(p);
     p->port_weight = malloc(p->nports * sizeof *p->port_weight);
     p->prng = gsl_rng_alloc(sim_rng_philox);

@@ -43,7 +43,7 @@ enum {
 
 struct mdl__person {
     double t_in, t_choice;
-    double budget, risk_tol, patience;
+    double budget, inv_risk_tol, inv_patience; /* reciprocals: decisions multiply */
     uint64_t key, block;
     uint32_t next; /* free list */
     uint16_t failures, eligible;
@@ -58,6 +58,8 @@ struct mdl__channel {
 };
 
 struct mdl__mode {
+    double v_fixed;    /* asc + b_success ln(belief) - b_wait wait, refreshed when beliefs move */
+    double log_belief; /* ln(belief), refreshed with v_fixed */
     const struct mdl_mode *m;
     struct mdl_sampler attempt;
     double detection; /* generic: effective detection probability */
@@ -84,6 +86,8 @@ struct mdl_pop {
     double *port_weight; /* lorries per year of each port */
     struct mdl_sampler prep, ret, wait, budget, risk, patience;
     struct mdl_choice_set cs;
+    double log_own[256]; /* ln(1 + own_weight f): the own-failure discount of f failures, in logs */
+    double log_floor;
     struct mdl__person *people;
     size_t cap;
     uint32_t free_head;

@@ -69,8 +69,8 @@ static uint32_t spawn(struct mdl_pop *p, struct sim_kernel *k, double t)
     const struct mdl_population *pp = p->pp;
     q->budget = mdl_sampler_draw(&p->budget, r);
     bool docs = gsl_rng_uniform(r) < pp->documents_share;
-    q->risk_tol = fmax(mdl_sampler_draw(&p->risk, r), 1e-9);
-    q->patience = fmax(mdl_sampler_draw(&p->patience, r), 1e-9);
+    q->inv_risk_tol = 1.0 / fmax(mdl_sampler_draw(&p->risk, r), 1e-9);
+    q->inv_patience = 1.0 / fmax(mdl_sampler_draw(&p->patience, r), 1e-9);
     for (size_t m = 0; m < p->nmodes; m++) {
         const struct mdl_mode *md = p->modes[m].m;
         bool ok = gsl_rng_uniform(r) < md->eligible_share && (!md->needs_documents || docs);
@@ -104,6 +104,18 @@ static void observe(struct mdl_pop *p, size_t c, double t, bool success, double 
     }
 }
 
+/* The parts of each mode's utility shared by everyone: asc + b_success ln(belief) - b_wait wait.
+ * Beliefs move once a day, so decisions reuse these instead of taking logarithms. */
+static void refresh_utilities(struct mdl_pop *p)
+{
+    const struct mdl_choice *ch = p->ch;
+    for (size_t m = 0; m < p->nmodes; m++) {
+        struct mdl__mode *md = &p->modes[m];
+        md->log_belief = log(p->chan[m].belief);
+        md->v_fixed = md->m->asc + ch->b_success * md->log_belief - ch->b_wait * p->chan[m].wait;
+    }
+}
+
 /* At the start of day d the slot d % ring holds day d - ring = d - 1 - delay: learn it, clear it. */
 static void learn(struct mdl_pop *p, double t)
 {
@@ -118,6 +130,7 @@ static void learn(struct mdl_pop *p, double t)
         ch->belief = fmax(ch->belief, p->ch->beliefs.floor);
         ch->succ[slot] = ch->n[slot] = ch->wait_sum[slot] = ch->wait_n[slot] = 0.0;
     }
+    refresh_utilities(p);
 }
 
 /* ---- outcomes ---- */
@@ -220,6 +233,7 @@ static double price_of(const struct mdl_pop *p, const person *q, size_t m)
 static void utilities(const struct mdl_pop *p, const person *q, double t, double *v, bool *avail)
 {
     const struct mdl_choice *ch = p->ch;
+    double inv_budget = 1.0 / q->budget;
     for (size_t m = 0; m < p->nmodes; m++) {
         const struct mdl__mode *md = &p->modes[m];
         double price = price_of(p, q, m);
@@ -228,15 +242,16 @@ static void utilities(const struct mdl_pop *p, const person *q, double t, double
                    !(md->capacity > 0 && (double)md->started >= md->capacity);
         if (!avail[m])
             continue;
-        double belief =
-            fmax(p->chan[m].belief / (1.0 + ch->beliefs.own_weight * q->fails[m]), ch->beliefs.floor);
-        v[m] = md->m->asc + ch->b_success * log(belief) - ch->b_price * price / q->budget -
-               ch->b_risk * md->m->risk / q->risk_tol - ch->b_wait * p->chan[m].wait;
+        /* ln max(belief / (1 + w f), floor), with ln(belief) inside v_fixed */
+        double lb = md->log_belief, own = p->log_own[q->fails[m]];
+        double discount = lb - own >= p->log_floor ? -own : p->log_floor - lb;
+        v[m] = md->v_fixed + ch->b_success * discount - ch->b_price * price * inv_budget -
+               ch->b_risk * md->m->risk * q->inv_risk_tol;
     }
     avail[p->nmodes] = avail[p->nmodes + 1] = true;
     v[p->nmodes] = ch->wait_asc;
     v[p->nmodes + 1] = ch->leave.asc + ch->leave.per_failure * q->failures +
-                       ch->leave.per_patience * (t - q->t_in) / q->patience;
+                       ch->leave.per_patience * (t - q->t_in) * q->inv_patience;
 }
 
 /* Port of a lorry attempt: weight = traffic * belief^b_success. */
@@ -388,6 +403,7 @@ static sim_status pop_init(void *self, struct sim_kernel *k)
     }
     for (size_t m = 0; m < p->nmodes; m++)
         p->modes[m].started = 0;
+    refresh_utilities(p);
     p->initial = (uint64_t)p->pp->initial_stock;
     for (uint64_t j = 0; j < p->initial; j++)
         if (spawn(p, k, 0.0) == MDL__POP_NONE)

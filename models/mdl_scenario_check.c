@@ -422,5 +422,6 @@ sim_status mdl__scn_validate(struct mdl_scenario *s, const struct mdl__scn_index
         mdl__ck_leave(c, o);
     }
     mdl__ck_leave(c, old);
+    mdl__ck_population(c, s);
     return c->bad ? SIM_EINVAL : SIM_OK;
 }
