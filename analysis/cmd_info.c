@@ -12,12 +12,20 @@
 #include "cli.h"
 
 static const char info_help[] =
-    "usage: dispsim info RESULTS.h5 [--csv]\n"
+    "usage: dispsim info RESULTS.h5 [--csv] [--ports]\n"
     "\n"
-    "Prints the run's provenance and, for every port, each per-replication total over the analysis\n"
-    "window as a mean with a 95% confidence interval across replications (Student t).\n"
+    "Prints the run's provenance, then per-replication totals over the analysis window as means\n"
+    "with 95% confidence intervals across replications (Student t): choices, attempts,\n"
+    "prevented, arrivals and deaths by entry mode and in total; the population and boat totals;\n"
+    "and every port's totals (lorries, searches, waits, detections).\n"
     "\n"
-    "  --csv   print the table as CSV: quantity,port,mean,ci95_low,ci95_high,replications\n";
+    "  --csv     print the mode table as CSV for spreadsheets and scripts, with the header\n"
+    "            variant,quantity,mode,mean,ci95_low,ci95_high\n"
+    "            (one row per variant, quantity and mode, plus mode 'total'). A run is one\n"
+    "            variant, named after its scenario. Files without modes (a ports-only scenario)\n"
+    "            print the port table instead.\n"
+    "  --ports   with --csv: print the port table, with the header\n"
+    "            quantity,port,mean,ci95_low,ci95_high,replications\n";
 
 /* Totals shown first, in this order; any other totals in the file follow alphabetically. */
 static const char *const preferred[] = {
@@ -84,8 +92,8 @@ static int print_totals(struct res_file *f, bool csv)
     struct res_array *arr = calloc(nn, sizeof *arr);
     int rc = arr == NULL ? CLI_SOFTWARE : CLI_OK;
     for (size_t i = 0; i < nn && rc == CLI_OK; i++)
-        if (res_read(f, "totals", names[i], &arr[i]) != SIM_OK || arr[i].rank != 2 || arr[i].shape[1] != np)
-            rc = (fprintf(stderr, "dispsim info: totals/%s: unexpected shape\n", names[i]), CLI_DATAERR);
+        if (res_read(f, "totals", names[i], &arr[i]) != SIM_OK)
+            rc = (fprintf(stderr, "dispsim info: totals/%s: cannot read\n", names[i]), CLI_DATAERR);
     if (csv && rc == CLI_OK)
         printf("quantity,port,mean,ci95_low,ci95_high,replications\n");
     for (size_t p = 0; p < np && rc == CLI_OK; p++) {
@@ -93,7 +101,9 @@ static int print_totals(struct res_file *f, bool csv)
             printf("\n%s%*s %14s  %-28s  %s\n", ports[p], (int)(27 - strlen(ports[p])), "", "mean", "95% CI",
                    "units");
         for (size_t i = 0; i < nn; i++)
-            print_row(csv, names[i], ports[p], &arr[i], p, np, arr[i].units ? arr[i].units : "");
+            if (arr[i].rank == 2 && arr[i].shape[1] == np && arr[i].dim_names[1] != NULL &&
+                strcmp(arr[i].dim_names[1], "port") == 0)
+                print_row(csv, names[i], ports[p], &arr[i], p, np, arr[i].units ? arr[i].units : "");
     }
     for (size_t i = 0; arr != NULL && i < nn; i++)
         res_array_free(&arr[i]);
@@ -103,16 +113,107 @@ static int print_totals(struct res_file *f, bool csv)
     return rc;
 }
 
+/* The per-mode totals, in this order, then the scalar totals. */
+static const char *const mode_quantities[] = {"arrivals", "attempts", "prevented", "deaths", "choices"};
+enum { NMODEQ = sizeof mode_quantities / sizeof mode_quantities[0] };
+
+/* Prints quantity `q` by mode, then the per-replication sum over modes as mode "total". */
+static int print_mode_quantity(struct res_file *f, bool csv, const char *variant, const char *q, char **modes,
+                               size_t nm)
+{
+    struct res_array a = {0};
+    if (res_read(f, "totals", q, &a) != SIM_OK || a.rank != 2 || a.shape[1] != nm) {
+        res_array_free(&a);
+        return fprintf(stderr, "dispsim info: totals/%s: missing or not [replication, mode]\n", q),
+               CLI_DATAERR;
+    }
+    size_t nr = a.shape[0];
+    double *sum = calloc(nr ? nr : 1, sizeof *sum);
+    if (sum == NULL) {
+        res_array_free(&a);
+        return CLI_SOFTWARE;
+    }
+    if (!csv)
+        printf("\n%-27s %14s  %-28s  %s\n", q, "mean", "95% CI", a.units ? a.units : "");
+    for (size_t m = 0; m <= nm; m++) {
+        struct ana_ci c;
+        if (m < nm) {
+            c = ana_summarise(a.data + m, nr, nm, 0.95);
+            for (size_t r = 0; r < nr; r++)
+                sum[r] += a.data[r * nm + m];
+        } else
+            c = ana_summarise(sum, nr, 1, 0.95);
+        const char *name = m < nm ? modes[m] : "total";
+        if (csv)
+            printf("%s,%s,%s,%.10g,%.10g,%.10g\n", variant, q, name, c.mean, c.low, c.high);
+        else
+            printf("  %-26s %14.6g  [%12.6g, %12.6g]\n", name, c.mean, c.low, c.high);
+    }
+    free(sum);
+    res_array_free(&a);
+    return CLI_OK;
+}
+
+/* Scalar totals (population, boats): one line each. */
+static int print_scalars(struct res_file *f)
+{
+    char **names = NULL;
+    size_t nn = 0;
+    if (res_list(f, "totals", &names, &nn) != SIM_OK)
+        return CLI_DATAERR;
+    bool first = true;
+    for (size_t i = 0; i < nn; i++) {
+        struct res_array a = {0};
+        if (res_read(f, "totals", names[i], &a) == SIM_OK && a.rank == 1) {
+            if (first)
+                printf("\n%-27s %14s  %-28s  %s\n", "population and boats", "mean", "95% CI", "units");
+            first = false;
+            struct ana_ci c = ana_summarise(a.data, a.shape[0], 1, 0.95);
+            printf("  %-26s %14.6g  [%12.6g, %12.6g]  %s\n", names[i], c.mean, c.low, c.high,
+                   a.units ? a.units : "");
+        }
+        res_array_free(&a);
+    }
+    res_labels_free(names, nn);
+    return CLI_OK;
+}
+
+/* The mode table, or CLI_NOINPUT when the file has no mode dimension. */
+static int print_modes(struct res_file *f, bool csv)
+{
+    char **modes = NULL, *variant = NULL;
+    size_t nm = 0;
+    if (res_read_labels(f, "mode", &modes, &nm) != SIM_OK)
+        return CLI_NOINPUT;
+    res_read_string(f, "scenario_name", &variant);
+    if (csv)
+        printf("variant,quantity,mode,mean,ci95_low,ci95_high\n");
+    else
+        printf("\nBy entry mode (people over the analysis window):\n");
+    int rc = CLI_OK;
+    for (size_t q = 0; q < NMODEQ && rc == CLI_OK; q++)
+        rc = print_mode_quantity(f, csv, variant ? variant : "run", mode_quantities[q], modes, nm);
+    if (!csv && rc == CLI_OK)
+        rc = print_scalars(f);
+    free(variant);
+    res_labels_free(modes, nm);
+    return rc;
+}
+
 int cli_info(int argc, char **argv)
 {
-    static const struct option longs[] = {
-        {"csv", no_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'}, {0}};
-    bool csv = false;
+    static const struct option longs[] = {{"csv", no_argument, NULL, 'c'},
+                                          {"ports", no_argument, NULL, 'p'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {0}};
+    bool csv = false, by_port = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
         if (c == 'c')
             csv = true;
+        else if (c == 'p')
+            by_port = true;
         else if (c == 'h')
             return fputs(info_help, stdout), CLI_OK;
         else
@@ -128,7 +229,12 @@ int cli_info(int argc, char **argv)
         return fprintf(stderr, "dispsim info: %s\n", err), cli_exit_code(st);
     if (!csv)
         print_header(f, path);
-    int rc = print_totals(f, csv);
+    int rc = by_port ? CLI_NOINPUT : print_modes(f, csv);
+    if (rc == CLI_NOINPUT || (rc == CLI_OK && !csv)) {
+        if (!csv)
+            printf("\nBy port:\n");
+        rc = print_totals(f, csv);
+    }
     res_close(f);
     return rc;
 }

@@ -397,9 +397,10 @@ static sim_status pop_init(void *self, struct sim_kernel *k)
     p->in_w = p->arrived_w = p->left_w = p->died_w = p->stock_w = 0;
     memset(p->chan_mem, 0, p->nchan * 4 * p->ring * sizeof *p->chan_mem);
     for (size_t c = 0; c < p->nchan; c++) {
-        const struct mdl_mode *m = p->modes[c < p->nmodes ? c : (size_t)p->lorry_mode].m;
-        p->chan[c].belief = m->belief;
-        p->chan[c].wait = m->expected_wait_days;
+        /* Port channels start from the lorry mode's belief (unused without a lorry mode). */
+        int m = c < p->nmodes ? (int)c : p->lorry_mode;
+        p->chan[c].belief = m >= 0 ? p->modes[m].m->belief : 1.0;
+        p->chan[c].wait = m >= 0 ? p->modes[m].m->expected_wait_days : 0.0;
     }
     for (size_t m = 0; m < p->nmodes; m++)
         p->modes[m].started = 0;

@@ -113,11 +113,42 @@ Test(cli, info_prints_per_port_totals_with_intervals)
     cr_assert(strstr(out, "calais") && strstr(out, "coquelles") && strstr(out, "dunkerque"), "%s", out);
     cr_assert(strstr(out, "lorries_arrived") && strstr(out, "search_wait_p95_min"), "%s", out);
     cr_assert(strstr(out, "team_utilisation") != NULL);
-    snprintf(args, sizeof args, "info --csv '%s/r.h5'", tmpdir);
+    cr_assert(strstr(out, "small_boat") && strstr(out, "arrivals") && strstr(out, "total"), "%s", out);
+    snprintf(args, sizeof args, "info --csv --ports '%s/r.h5'", tmpdir);
     cr_assert_eq(dispsim(args), 0);
     out = slurp("stdout");
     cr_assert(strncmp(out, "quantity,port,mean,ci95_low,ci95_high,replications\n", 51) == 0, "%s", out);
     cr_assert(strstr(out, "\nlorries_arrived,calais,") != NULL);
+}
+
+Test(cli, info_csv_gives_arrivals_by_mode_with_a_total)
+{
+    char args[1024];
+    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 3 -q -o '%s/m.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    snprintf(args, sizeof args, "info --csv '%s/m.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    const char *out = slurp("stdout");
+    const char *header = "variant,quantity,mode,mean,ci95_low,ci95_high\n";
+    cr_assert(strncmp(out, header, strlen(header)) == 0, "%s", out);
+    /* total = sum of the modes, row by row, for arrivals */
+    double sum = 0, tot = -1, mean, lo, hi;
+    char mode[64];
+    const char *line = strstr(out, "\nbaseline,arrivals,");
+    cr_assert(line != NULL, "%s", out);
+    int rows = 0;
+    while (line && sscanf(line, "\nbaseline,arrivals,%63[^,],%lf,%lf,%lf", mode, &mean, &lo, &hi) == 4) {
+        cr_assert(lo <= mean && mean <= hi, "%s: %g not in [%g, %g]", mode, mean, lo, hi);
+        if (strcmp(mode, "total") == 0)
+            tot = mean;
+        else
+            sum += mean;
+        rows++;
+        line = strchr(line + 1, '\n');
+    }
+    cr_assert_eq(rows, 6, "five modes and the total: %s", out);
+    cr_assert_float_eq(tot, sum, 1e-6 * sum);
+    cr_assert(strstr(out, "\nbaseline,deaths,small_boat,") && strstr(out, "\nbaseline,attempts,total,"));
 }
 
 Test(cli, exit_codes_follow_sysexits)

@@ -1,0 +1,209 @@
+/* Tests of the population model with all its modes: conservation, displacement, 2023 magnitudes,
+ * reproducibility. */
+#include <criterion/criterion.h>
+#include <math.h>
+
+#include "../analysis/ana_summary.h"
+#include "world_helpers.h"
+
+/* The default scenario's text with every `from` replaced by `to`, and calendar/run edits. */
+static char *baseline_with(const char *const *from, const char *const *to, size_t n)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/scenarios/baseline.yaml", getenv("DISPSIM_SOURCE_DIR"));
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "cannot open %s", path);
+    size_t cap = 1 << 20, len;
+    char *text = malloc(cap);
+    len = fread(text, 1, cap - 1, f);
+    fclose(f);
+    text[len] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        size_t fl = strlen(from[i]), tl = strlen(to[i]);
+        int hits = 0;
+        for (char *at = strstr(text, from[i]); at; at = strstr(at + tl, from[i])) {
+            cr_assert_lt(strlen(text) + tl, cap);
+            memmove(at + tl, at + fl, strlen(at + fl) + 1);
+            memcpy(at, to[i], tl);
+            hits++;
+        }
+        cr_assert_gt(hits, 0, "baseline.yaml has no '%s' to replace", from[i]);
+    }
+    return text;
+}
+
+struct run {
+    struct mdl_scenario *s;
+    struct mdl_world *w;
+    double *v;
+    size_t reps;
+};
+
+static struct run run_text(const char *yaml, size_t reps, uint64_t seed)
+{
+    struct run r = {.reps = reps};
+    r.s = load_text(yaml);
+    cr_assert_eq(mdl_world_create(r.s, &r.w), SIM_OK);
+    r.v = run_reps(r.w, seed, reps);
+    return r;
+}
+
+static void run_free(struct run *r)
+{
+    free(r->v);
+    mdl_world_destroy(r->w);
+    mdl_scenario_destroy(r->s);
+}
+
+static size_t mode_index(const struct run *r, const char *name)
+{
+    for (size_t m = 0; m < r->s->modes_count; m++)
+        if (strcmp(r->s->modes[m].name, name) == 0)
+            return m;
+    cr_assert_fail("no mode %s", name);
+    return 0;
+}
+
+/* Mean and 95% CI over replications of totals/`name`[index]. */
+static struct ana_ci summary(const struct run *r, const char *name, size_t index)
+{
+    double x[64];
+    cr_assert_leq(r->reps, 64);
+    for (size_t i = 0; i < r->reps; i++)
+        x[i] = total(r->w, r->v, i, name, index);
+    return ana_summarise(x, r->reps, 1, 0.95);
+}
+
+static void assert_conserved(const struct run *r)
+{
+    for (size_t i = 0; i < r->reps; i++) {
+        double out = 0;
+        for (size_t m = 0; m < r->s->modes_count; m++)
+            out += total(r->w, r->v, i, "arrivals", m) + total(r->w, r->v, i, "deaths", m);
+        double in = total(r->w, r->v, i, "inflow", 0);
+        double stock = total(r->w, r->v, i, "stock_end", 0) - total(r->w, r->v, i, "stock_start", 0);
+        cr_assert_eq(in, stock + out + total(r->w, r->v, i, "leavers", 0), "replication %zu: inflow %g", i,
+                     in);
+    }
+}
+
+static const char *const short_from[] = {"warmup_days: 90", "horizon_days: 365"};
+static const char *const short_to[] = {"warmup_days: 60", "horizon_days: 150"};
+
+Test(pop, population_is_conserved_in_every_replication, .timeout = 300)
+{
+    char *yaml = baseline_with(short_from, short_to, 2);
+    struct run r = run_text(yaml, 3, 7);
+    assert_conserved(&r);
+    /* and every flow is positive: the baseline exercises every mode */
+    for (size_t m = 0; m < r.s->modes_count; m++)
+        cr_assert_gt(summary(&r, "attempts", m).mean, 0, "mode %s", r.s->modes[m].name);
+    run_free(&r);
+    free(yaml);
+}
+
+Test(pop, conservation_holds_with_deadly_modes_and_no_boats, .timeout = 120)
+{
+    /* Drop the boats (the boat mode is the first entry) and make lorries deadly: deaths must be
+     * counted on the way out. */
+    const char *from[] = {"warmup_days: 90", "horizon_days: 365",
+                          "death_risk: 0.0001\n\n  - name: other_ports", "b_risk: 50"};
+    const char *to[] = {"warmup_days: 20", "horizon_days: 60", "death_risk: 0.2\n\n  - name: other_ports",
+                        "b_risk: 0"};
+    char *yaml = baseline_with(from, to, 4);
+    char *boat = strstr(yaml, "  - name: small_boat"), *end = strstr(yaml, "  - name: lorry");
+    memmove(boat, end, strlen(end) + 1);
+    struct run r = run_text(yaml, 2, 3);
+    assert_conserved(&r);
+    cr_assert_gt(summary(&r, "deaths", mode_index(&r, "lorry")).mean, 10);
+    run_free(&r);
+    free(yaml);
+}
+
+/* Replaces every `from` by `to` (same length) in the ports section of a scenario text. */
+static void in_ports(char *text, const char *from, const char *to)
+{
+    char *end = strstr(text, "\npopulation:");
+    cr_assert_not_null(end);
+    cr_assert_eq(strlen(from), strlen(to));
+    int hits = 0;
+    for (char *at = strstr(text, from); at && at < end; at = strstr(at + 1, from), hits++)
+        memcpy(at, to, strlen(to));
+    cr_assert_gt(hits, 0, "no '%s' in the ports section", from);
+}
+
+Test(pop, hardening_all_three_ports_displaces_lorry_arrivals_to_small_boats, .timeout = 600)
+{
+    /* A sharp rise in detection at every search method of the three ports, nothing else. */
+    char *base = baseline_with(NULL, NULL, 0), *hard = baseline_with(NULL, NULL, 0);
+    const char *methods[] = {"detection: 0.80", "detection: 0.75", "detection: 0.90", "detection: 0.85"};
+    for (size_t i = 0; i < 4; i++)
+        in_ports(hard, methods[i], "detection: 0.99");
+    struct run a = run_text(base, 10, 11), b = run_text(hard, 10, 11);
+    size_t boat = mode_index(&a, "small_boat"), lorry = mode_index(&a, "lorry");
+    struct ana_ci la = summary(&a, "arrivals", lorry), lb = summary(&b, "arrivals", lorry);
+    cr_assert_lt(lb.high, la.low, "lorry arrivals fall beyond their CIs: %g [%g, %g] -> %g [%g, %g]", la.mean,
+                 la.low, la.high, lb.mean, lb.low, lb.high);
+    /* Both variants ran with the same seeds (common random numbers), so the change is measured
+     * replication by replication, with its own 95% CI, which must exclude 0 for both modes. */
+    double dl[10], db[10];
+    for (size_t r = 0; r < 10; r++) {
+        dl[r] = total(b.w, b.v, r, "arrivals", lorry) - total(a.w, a.v, r, "arrivals", lorry);
+        db[r] = total(b.w, b.v, r, "arrivals", boat) - total(a.w, a.v, r, "arrivals", boat);
+    }
+    struct ana_ci cl = ana_summarise(dl, 10, 1, 0.95), cb = ana_summarise(db, 10, 1, 0.95);
+    cr_assert_lt(cl.high, 0, "lorry arrivals fall: change %g [%g, %g]", cl.mean, cl.low, cl.high);
+    cr_assert_gt(cb.low, 0, "small-boat arrivals rise: change %g [%g, %g]", cb.mean, cb.low, cb.high);
+    cr_assert_lt(cb.mean, -cl.mean, "no more than full displacement to boats: %g vs %g", cb.mean, -cl.mean);
+    assert_conserved(&a);
+    assert_conserved(&b);
+    run_free(&a);
+    run_free(&b);
+    free(base);
+    free(hard);
+}
+
+Test(pop, the_default_scenario_gives_2023_magnitudes_by_mode, .timeout = 600)
+{
+    char *yaml = baseline_with(NULL, NULL, 0);
+    struct run r = run_text(yaml, 3, 20250325);
+    double boats = summary(&r, "arrivals", mode_index(&r, "small_boat")).mean;
+    double lorry = summary(&r, "lorry_recorded_at_port", 0).mean + summary(&r, "lorry_recorded_72h", 0).mean;
+    double vehicle = lorry + summary(&r, "arrivals", mode_index(&r, "other_ports")).mean +
+                     summary(&r, "arrivals", mode_index(&r, "cars_rail")).mean;
+    double air = summary(&r, "arrivals", mode_index(&r, "air")).mean;
+    double crossed = summary(&r, "boats_crossed", 0).mean,
+           per_boat = summary(&r, "boat_people_per_boat", 0).mean;
+    /* observed 2023 (shared/data/observed.csv): 29,437 by boat in 602 boats (49 per boat), 3,072
+     * by lorries and other vehicles, 3,854 by air */
+    cr_assert(boats >= 10000 && boats < 100000, "small boats: %g", boats);
+    cr_assert(vehicle >= 1000 && vehicle < 10000, "vehicle routes: %g", vehicle);
+    cr_assert(air >= 1000 && air < 10000, "air: %g", air);
+    cr_assert(crossed >= 200 && crossed < 2000, "boats crossing: %g", crossed);
+    cr_assert(per_boat >= 20 && per_boat < 80, "people per boat: %g", per_boat);
+    assert_conserved(&r);
+    run_free(&r);
+    free(yaml);
+}
+
+Test(pop, a_replication_is_the_same_whichever_workspace_runs_it, .timeout = 120)
+{
+    char *yaml = baseline_with(short_from, short_to, 2);
+    struct mdl_scenario *s = load_text(yaml);
+    struct mdl_world *w = NULL;
+    cr_assert_eq(mdl_world_create(s, &w), SIM_OK);
+    size_t nv = mdl_world_table(w)->rep_values;
+    double *all = run_reps(w, 5, 3); /* replications 0, 1, 2 in one workspace */
+    struct mdl_world_ws *ws = NULL;
+    cr_assert_eq(mdl_world_ws_create(w, &ws), SIM_OK);
+    double *one = malloc(nv * sizeof *one);
+    char err[256];
+    cr_assert_eq(mdl_world_run_rep(ws, 5, 2, one, NULL, NULL, err, sizeof err), SIM_OK, "%s", err);
+    cr_assert(memcmp(one, all + 2 * nv, nv * sizeof *one) == 0, "replication 2 alone differs");
+    free(one);
+    free(all);
+    mdl_world_ws_destroy(ws);
+    mdl_world_destroy(w);
+    mdl_scenario_destroy(s);
+    free(yaml);
+}
