@@ -100,11 +100,28 @@ Test(scenario, baseline_loads_with_expected_values)
     cr_expect_eq(s->dispsim, 1u);
     cr_expect_str_eq(s->name, "baseline");
     cr_expect_not_null(s->description);
-    cr_expect_str_eq(s->calendar.start_date, "2023-01-01");
-    cr_expect_eq(s->start_weekday, 6, "2023-01-01 was a Sunday");
-    cr_expect_eq(s->start_yday, 0);
+    cr_expect_str_eq(s->calendar.start_date, "2022-10-03");
+    cr_expect_eq(s->start_weekday, 0, "2022-10-03 was a Monday");
+    cr_expect_eq(s->start_yday, 275);
     cr_expect_eq(s->calendar.horizon_days, 365.0);
-    cr_expect_eq(s->calendar.warmup_days, 7.0);
+    cr_expect_eq(s->calendar.warmup_days, 90.0);
+    /* the population sections, with the defaults the loader fills */
+    cr_assert_not_null(s->population);
+    cr_assert_not_null(s->choice);
+    cr_expect_eq(s->choice->model, MDL_CHOICE_NESTED);
+    cr_assert_eq(s->choice->nests_count, 1u);
+    cr_expect_eq(s->choice->nests[0].members_count, 3u);
+    cr_assert_eq(s->modes_count, 5u);
+    cr_expect_eq(s->modes[0].kind, MDL_MODE_BOAT);
+    cr_assert_not_null(s->modes[0].boat);
+    cr_expect_eq(s->modes[0].boat->good_weather_share_count, 12u);
+    cr_expect_eq(s->modes[1].kind, MDL_MODE_LORRY);
+    cr_expect_eq(s->modes[2].eligible_share, 1.0, "eligible_share defaults to 1");
+    cr_expect_eq(s->modes[3].eligible_share, 0.5);
+    cr_expect_eq(s->modes[2].generic->officers, s->modes[2].generic->reference_officers,
+                 "no staffing: detection as given");
+    cr_expect(s->modes[4].needs_documents);
+    cr_expect_eq(s->ports[0].perimeter_security, 0.2);
     cr_expect_eq(s->run.replications, 40u);
     cr_expect_eq(s->run.master_seed, 20250325u);
     cr_assert_eq(s->ports_count, 3u);
