@@ -163,22 +163,25 @@ static void failed(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t
     decide_later(p, k, i, t, &p->ret);
 }
 
+/* Person i leaves the population at t by arriving in the UK or dying; both end an attempt. */
+static void exits(struct mdl_pop *p, uint32_t i, double t, bool arrival)
+{
+    count_mode(p, t, arrival ? M_ARRIVALS : M_DEATHS, p->people[i].mode);
+    observe_outcome(p, i, t, arrival);
+    uint64_t *all = arrival ? &p->arrived_all : &p->died_all, *in_w = arrival ? &p->arrived_w : &p->died_w;
+    (*all)++;
+    *in_w += mdl__pop_day(p, t) >= 0;
+    retire(p, i);
+}
+
 static void arrived(struct mdl_pop *p, uint32_t i, double t)
 {
-    count_mode(p, t, M_ARRIVALS, p->people[i].mode);
-    observe_outcome(p, i, t, true);
-    p->arrived_all++;
-    p->arrived_w += mdl__pop_day(p, t) >= 0;
-    retire(p, i);
+    exits(p, i, t, true);
 }
 
 static void died(struct mdl_pop *p, uint32_t i, double t)
 {
-    count_mode(p, t, M_DEATHS, p->people[i].mode);
-    observe_outcome(p, i, t, false);
-    p->died_all++;
-    p->died_w += mdl__pop_day(p, t) >= 0;
-    retire(p, i);
+    exits(p, i, t, false);
 }
 
 static void boat_outcome(void *ctx, struct sim_kernel *k, uint32_t i, enum mdl_boat_outcome o, double waited)
