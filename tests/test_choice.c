@@ -153,32 +153,26 @@ static void expected_p(const char *modes, bool nested, double p[5])
 static double simulate(const char *modes, bool nested, size_t reps, double count[5])
 {
     char *yaml = choice_scenario(modes, nested);
-    struct mdl_scenario *s = load_text(yaml);
-    struct mdl_world *w = NULL;
-    cr_assert_eq(mdl_world_create(s, &w), SIM_OK);
-    double *v = run_reps(w, 99, reps);
-    const struct sim_out_table *t = mdl_world_table(w);
+    struct world_run run = world_run_text(yaml, reps, 99);
+    const struct mdl_scenario *s = run.s;
     memset(count, 0, 5 * sizeof *count);
     double n = 0;
     for (size_t r = 0; r < reps; r++) {
         for (unsigned m = 0; m < s->modes_count; m++)
-            count[s->modes[m].name[0] - 'a'] += total(w, v, r, "choices", m);
-        count[3] += total(w, v, r, "chose_wait", 0);
-        count[4] += total(w, v, r, "leavers", 0);
+            count[s->modes[m].name[0] - 'a'] += total(run.w, run.v, r, "choices", m);
+        count[3] += total(run.w, run.v, r, "chose_wait", 0);
+        count[4] += total(run.w, run.v, r, "leavers", 0);
         /* conservation holds in every replication (the model also checks it itself) */
         double arr = 0;
         for (unsigned m = 0; m < s->modes_count; m++)
-            arr += total(w, v, r, "arrivals", m);
-        cr_assert_eq(total(w, v, r, "inflow", 0), total(w, v, r, "stock_end", 0) -
-                                                      total(w, v, r, "stock_start", 0) + arr +
-                                                      total(w, v, r, "leavers", 0));
+            arr += total(run.w, run.v, r, "arrivals", m);
+        cr_assert_eq(total(run.w, run.v, r, "inflow", 0), total(run.w, run.v, r, "stock_end", 0) -
+                                                              total(run.w, run.v, r, "stock_start", 0) + arr +
+                                                              total(run.w, run.v, r, "leavers", 0));
     }
-    (void)t;
     for (int i = 0; i < 5; i++)
         n += count[i];
-    free(v);
-    mdl_world_destroy(w);
-    mdl_scenario_destroy(s);
+    world_run_free(&run);
     free(yaml);
     return n;
 }

@@ -32,30 +32,7 @@ static char *baseline_with(const char *const *from, const char *const *to, size_
     return text;
 }
 
-struct run {
-    struct mdl_scenario *s;
-    struct mdl_world *w;
-    double *v;
-    size_t reps;
-};
-
-static struct run run_text(const char *yaml, size_t reps, uint64_t seed)
-{
-    struct run r = {.reps = reps};
-    r.s = load_text(yaml);
-    cr_assert_eq(mdl_world_create(r.s, &r.w), SIM_OK);
-    r.v = run_reps(r.w, seed, reps);
-    return r;
-}
-
-static void run_free(struct run *r)
-{
-    free(r->v);
-    mdl_world_destroy(r->w);
-    mdl_scenario_destroy(r->s);
-}
-
-static size_t mode_index(const struct run *r, const char *name)
+static size_t mode_index(const struct world_run *r, const char *name)
 {
     for (size_t m = 0; m < r->s->modes_count; m++)
         if (strcmp(r->s->modes[m].name, name) == 0)
@@ -65,7 +42,7 @@ static size_t mode_index(const struct run *r, const char *name)
 }
 
 /* Mean and 95% CI over replications of totals/`name`[index]. */
-static struct ana_ci summary(const struct run *r, const char *name, size_t index)
+static struct ana_ci summary(const struct world_run *r, const char *name, size_t index)
 {
     double x[64];
     cr_assert_leq(r->reps, 64);
@@ -74,7 +51,7 @@ static struct ana_ci summary(const struct run *r, const char *name, size_t index
     return ana_summarise(x, r->reps, 1, 0.95);
 }
 
-static void assert_conserved(const struct run *r)
+static void assert_conserved(const struct world_run *r)
 {
     for (size_t i = 0; i < r->reps; i++) {
         double out = 0;
@@ -93,12 +70,12 @@ static const char *const short_to[] = {"warmup_days: 60", "horizon_days: 150"};
 Test(pop, population_is_conserved_in_every_replication, .timeout = 300)
 {
     char *yaml = baseline_with(short_from, short_to, 2);
-    struct run r = run_text(yaml, 3, 7);
+    struct world_run r = world_run_text(yaml, 3, 7);
     assert_conserved(&r);
     /* and every flow is positive: the baseline exercises every mode */
     for (size_t m = 0; m < r.s->modes_count; m++)
         cr_assert_gt(summary(&r, "attempts", m).mean, 0, "mode %s", r.s->modes[m].name);
-    run_free(&r);
+    world_run_free(&r);
     free(yaml);
 }
 
@@ -113,10 +90,10 @@ Test(pop, conservation_holds_with_deadly_modes_and_no_boats, .timeout = 120)
     char *yaml = baseline_with(from, to, 4);
     char *boat = strstr(yaml, "  - name: small_boat"), *end = strstr(yaml, "  - name: lorry");
     memmove(boat, end, strlen(end) + 1);
-    struct run r = run_text(yaml, 2, 3);
+    struct world_run r = world_run_text(yaml, 2, 3);
     assert_conserved(&r);
     cr_assert_gt(summary(&r, "deaths", mode_index(&r, "lorry")).mean, 10);
-    run_free(&r);
+    world_run_free(&r);
     free(yaml);
 }
 
@@ -139,7 +116,7 @@ Test(pop, hardening_all_three_ports_displaces_lorry_arrivals_to_small_boats, .ti
     const char *methods[] = {"detection: 0.80", "detection: 0.75", "detection: 0.90", "detection: 0.85"};
     for (size_t i = 0; i < 4; i++)
         in_ports(hard, methods[i], "detection: 0.99");
-    struct run a = run_text(base, 10, 11), b = run_text(hard, 10, 11);
+    struct world_run a = world_run_text(base, 10, 11), b = world_run_text(hard, 10, 11);
     size_t boat = mode_index(&a, "small_boat"), lorry = mode_index(&a, "lorry");
     struct ana_ci la = summary(&a, "arrivals", lorry), lb = summary(&b, "arrivals", lorry);
     cr_assert_lt(lb.high, la.low, "lorry arrivals fall beyond their CIs: %g [%g, %g] -> %g [%g, %g]", la.mean,
@@ -157,8 +134,8 @@ Test(pop, hardening_all_three_ports_displaces_lorry_arrivals_to_small_boats, .ti
     cr_assert_lt(cb.mean, -cl.mean, "no more than full displacement to boats: %g vs %g", cb.mean, -cl.mean);
     assert_conserved(&a);
     assert_conserved(&b);
-    run_free(&a);
-    run_free(&b);
+    world_run_free(&a);
+    world_run_free(&b);
     free(base);
     free(hard);
 }
@@ -166,7 +143,7 @@ Test(pop, hardening_all_three_ports_displaces_lorry_arrivals_to_small_boats, .ti
 Test(pop, the_default_scenario_gives_2023_magnitudes_by_mode, .timeout = 600)
 {
     char *yaml = baseline_with(NULL, NULL, 0);
-    struct run r = run_text(yaml, 3, 20250325);
+    struct world_run r = world_run_text(yaml, 3, 20250325);
     double boats = summary(&r, "arrivals", mode_index(&r, "small_boat")).mean;
     double lorry = summary(&r, "lorry_recorded_at_port", 0).mean + summary(&r, "lorry_recorded_72h", 0).mean;
     double vehicle = lorry + summary(&r, "arrivals", mode_index(&r, "other_ports")).mean +
@@ -182,7 +159,7 @@ Test(pop, the_default_scenario_gives_2023_magnitudes_by_mode, .timeout = 600)
     cr_assert(crossed >= 200 && crossed < 2000, "boats crossing: %g", crossed);
     cr_assert(per_boat >= 20 && per_boat < 80, "people per boat: %g", per_boat);
     assert_conserved(&r);
-    run_free(&r);
+    world_run_free(&r);
     free(yaml);
 }
 

@@ -3,32 +3,15 @@
 
 #include "world_helpers.h"
 
-struct fixture {
-    struct mdl_scenario *s;
-    struct mdl_world *w;
-    double *v;
-    size_t reps;
-};
-
-static struct fixture run_ports(const char *ports, double horizon, size_t reps)
+static struct world_run run_ports(const char *ports, double horizon, size_t reps)
 {
-    struct fixture f = {.reps = reps};
     char *yaml = scenario_yaml(1, horizon, (unsigned)reps, ports);
-    f.s = load_text(yaml);
+    struct world_run f = world_run_text(yaml, reps, 99);
     free(yaml);
-    cr_assert_eq(mdl_world_create(f.s, &f.w), SIM_OK);
-    f.v = run_reps(f.w, 99, reps);
     return f;
 }
 
-static void done(struct fixture *f)
-{
-    free(f->v);
-    mdl_world_destroy(f->w);
-    mdl_scenario_destroy(f->s);
-}
-
-static double sum_total(const struct fixture *f, const char *name, size_t port)
+static double sum_total(const struct world_run *f, const char *name, size_t port)
 {
     double s = 0.0;
     for (size_t r = 0; r < f->reps; r++)
@@ -44,7 +27,7 @@ Test(ports, groups_are_conserved_and_unsearched_lorries_pass_everyone)
     port_yaml(b, sizeof b, "strict", 200000, 20, 2, 0.1, "random", 1.0, 1.0, 1000000,
               "{dist: fixed, mean: 0.5}", 1.0, 12.5);
     snprintf(both, sizeof both, "%s%s", a, b);
-    struct fixture f = run_ports(both, 30, 4);
+    struct world_run f = run_ports(both, 30, 4);
     for (size_t p = 0; p < 2; p++) {
         double carried = sum_total(&f, "people_carried", p), det = sum_total(&f, "people_detected", p),
                passed = sum_total(&f, "people_passed", p);
@@ -59,7 +42,7 @@ Test(ports, groups_are_conserved_and_unsearched_lorries_pass_everyone)
     cr_assert_eq(sum_total(&f, "people_detected", 0), 0.0, "no searches, no detections");
     cr_assert_eq(sum_total(&f, "lorries_selected", 0), 0.0);
     cr_assert_eq(sum_total(&f, "people_passed", 1), 0.0, "detection 1 on every lorry lets nobody through");
-    done(&f);
+    world_run_free(&f);
 }
 
 Test(ports, arrivals_follow_the_annual_volume)
@@ -67,7 +50,7 @@ Test(ports, arrivals_follow_the_annual_volume)
     char a[2048];
     port_yaml(a, sizeof a, "calais", 1100000, 10, 2, 0.1, "random", 0.3, 1.0, 20,
               "{dist: uniform, min: 1, max: 4}", 0.8, 5.0);
-    struct fixture f = run_ports(a, 60, 5);
+    struct world_run f = run_ports(a, 60, 5);
     double n = sum_total(&f, "lorries_arrived", 0);
     double expect = 1100000.0 / 365.25 * 60.0 * 5.0;
     /* Poisson: sd = sqrt(mean); 4 sd. */
@@ -75,7 +58,7 @@ Test(ports, arrivals_follow_the_annual_volume)
     double sel = sum_total(&f, "lorries_selected", 0);
     double p = 0.3;
     cr_assert(fabs(sel / n - p) < 4.0 * sqrt(p * (1 - p) / n), "selected share %g", sel / n);
-    done(&f);
+    world_run_free(&f);
 }
 
 Test(ports, full_queue_suspends_selection_and_bounds_the_queue)
@@ -84,7 +67,7 @@ Test(ports, full_queue_suspends_selection_and_bounds_the_queue)
     /* One team, searches of 30 minutes, 300 lorries a day all selected: hopelessly overloaded. */
     port_yaml(a, sizeof a, "tiny", 300 * 365.25, 1, 1, 0.0, "random", 1.0, 1.0, 5, "{dist: fixed, mean: 30}",
               0.5, 0.0);
-    struct fixture f = run_ports(a, 20, 2);
+    struct world_run f = run_ports(a, 20, 2);
     cr_assert_gt(sum_total(&f, "selection_suspended", 0), 0.0);
     for (size_t r = 0; r < f.reps; r++) {
         cr_assert_leq(total(f.w, f.v, r, "queue_length_mean", 0), 5.0);
@@ -92,7 +75,7 @@ Test(ports, full_queue_suspends_selection_and_bounds_the_queue)
         cr_assert_leq(total(f.w, f.v, r, "search_wait_max_min", 0), 6 * 30.0 + 1e-9);
         cr_assert_float_eq(total(f.w, f.v, r, "team_utilisation", 0), 1.0, 0.01);
     }
-    done(&f);
+    world_run_free(&f);
 }
 
 Test(ports, targeting_with_lift_finds_more_people_than_random_selection)
@@ -103,13 +86,13 @@ Test(ports, targeting_with_lift_finds_more_people_than_random_selection)
     port_yaml(b, sizeof b, "targeted", 500000, 40, 2, 0.0, "targeted", 0.1, 4.0, 1000,
               "{dist: fixed, mean: 2}", 0.9, 20.0);
     snprintf(both, sizeof both, "%s%s", a, b);
-    struct fixture f = run_ports(both, 30, 3);
+    struct world_run f = run_ports(both, 30, 3);
     double r0 = sum_total(&f, "people_detected", 0) / sum_total(&f, "people_carried", 0);
     double r1 = sum_total(&f, "people_detected", 1) / sum_total(&f, "people_carried", 1);
     /* Expected shares: 0.1 * 0.9 = 0.09 and 0.4 * 0.9 = 0.36. */
     cr_assert(fabs(r0 - 0.09) < 0.03, "random detects %g", r0);
     cr_assert(fabs(r1 - 0.36) < 0.05, "targeted detects %g", r1);
-    done(&f);
+    world_run_free(&f);
 }
 
 Test(ports, no_officers_means_no_searches)
@@ -117,11 +100,11 @@ Test(ports, no_officers_means_no_searches)
     char a[2048];
     port_yaml(a, sizeof a, "empty", 100000, 0, 2, 0.0, "random", 0.5, 1.0, 7, "{dist: fixed, mean: 3}", 0.9,
               4.0);
-    struct fixture f = run_ports(a, 10, 2);
+    struct world_run f = run_ports(a, 10, 2);
     cr_assert_eq(sum_total(&f, "lorries_searched", 0), 0.0);
     cr_assert_eq(sum_total(&f, "people_detected", 0), 0.0);
     cr_assert_gt(sum_total(&f, "selection_suspended", 0), 0.0);
-    done(&f);
+    world_run_free(&f);
 }
 
 Test(ports, weekday_profile_shapes_daily_arrivals)

@@ -96,4 +96,29 @@ static inline double total(const struct mdl_world *w, const double *v, size_t r,
     return v[r * t->rep_values + t->offset[id] + port];
 }
 
+/* A scenario loaded, built into a world and run: the fixture of the model tests. */
+struct world_run {
+    struct mdl_scenario *s;
+    struct mdl_world *w;
+    double *v; /* reps * rep_values doubles, from run_reps */
+    size_t reps;
+};
+
+/* Loads `yaml`, builds its world and runs replications 0..reps-1 of master seed `seed`. */
+static inline struct world_run world_run_text(const char *yaml, size_t reps, uint64_t seed)
+{
+    struct world_run r = {.reps = reps};
+    r.s = load_text(yaml);
+    cr_assert_eq(mdl_world_create(r.s, &r.w), SIM_OK);
+    r.v = run_reps(r.w, seed, reps);
+    return r;
+}
+
+static inline void world_run_free(struct world_run *r)
+{
+    free(r->v);
+    mdl_world_destroy(r->w);
+    mdl_scenario_destroy(r->s);
+}
+
 #endif
