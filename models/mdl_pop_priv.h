@@ -54,6 +54,7 @@ struct mdl__person {
 /* A belief channel: one per mode, and one per port for the lorry mode's port choice. */
 struct mdl__channel {
     double belief, wait;
+    double pick; /* port channels: lorries_per_year x belief^b_success, refreshed with beliefs */
     double *succ, *n, *wait_sum, *wait_n; /* ring of daily outcomes, `ring` days */
 };
 

@@ -114,6 +114,10 @@ static void refresh_utilities(struct mdl_pop *p)
         md->log_belief = log(p->chan[m].belief);
         md->v_fixed = md->m->asc + ch->b_success * md->log_belief - ch->b_wait * p->chan[m].wait;
     }
+    for (size_t i = 0; i < p->nports; i++) {
+        struct mdl__channel *c = &p->chan[p->nmodes + i];
+        c->pick = p->port_weight[i] * pow(c->belief, ch->b_success);
+    }
 }
 
 /* At the start of day d the slot d % ring holds day d - ring = d - 1 - delay: learn it, clear it. */
@@ -257,15 +261,16 @@ static void utilities(const struct mdl_pop *p, const person *q, double t, double
                        ch->leave.per_patience * (t - q->t_in) * q->inv_patience;
 }
 
-/* Port of a lorry attempt: weight = traffic * belief^b_success. */
+/* Port of a lorry attempt: weight = traffic * belief^b_success (cached daily in `pick`). */
 static unsigned pick_port(const struct mdl_pop *p, double u)
 {
-    double w[32], sum = 0.0;
+    const struct mdl__channel *ports = &p->chan[p->nmodes];
+    double sum = 0.0;
     for (size_t i = 0; i < p->nports; i++)
-        sum += w[i] = p->port_weight[i] * pow(p->chan[p->nmodes + i].belief, p->ch->b_success);
+        sum += ports[i].pick;
     double x = u * sum;
     for (size_t i = 0; i < p->nports; i++)
-        if ((x -= w[i]) < 0 || i + 1 == p->nports)
+        if ((x -= ports[i].pick) < 0 || i + 1 == p->nports)
             return (unsigned)i;
     return 0;
 }
