@@ -2,13 +2,16 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
-/* The heap holds 16-byte entries (time and node index) so that sifting moves little memory; the
- * (priority, sequence) key lives in the node and is read only when two times are equal.
+/* The heap holds 24-byte entries carrying the whole sort key, (time, priority, sequence), and the
+ * node index, so that comparisons never leave the heap array and compile without branches. The
+ * time is stored as an unsigned integer whose order is the order of the doubles (sign-magnitude
+ * mapped to two's complement), so the key compares as a pair of integers.
  * Cancellation is lazy: a cancelled node stays in the heap, marked, and is discarded when it
  * reaches the top. That keeps sifting free of back-pointer updates. */
 struct hent {
-    double time;
+    uint64_t tkey; /* the time, order-mapped to an unsigned integer */
     uint32_t node;
 };
 
@@ -36,7 +39,28 @@ struct sim_evq {
 
 static inline bool before(const struct sim_evq *q, const struct hent *a, const struct hent *b)
 {
-    return a->time < b->time || (a->time == b->time && q->nodes[a->node].ord < q->nodes[b->node].ord);
+    bool lt = a->tkey < b->tkey;
+    if (__builtin_expect(a->tkey == b->tkey, 0))
+        lt = q->nodes[a->node].ord < q->nodes[b->node].ord;
+    return lt;
+}
+
+/* Maps a double to an unsigned integer with the same order; -0 is first made +0 so that the two
+ * zeros, equal as doubles, stay equal. NaN never reaches here (push refuses it). */
+static inline uint64_t time_key(double t)
+{
+    t += 0.0;
+    uint64_t u;
+    memcpy(&u, &t, sizeof u);
+    return u >> 63 ? ~u : u | (UINT64_C(1) << 63);
+}
+
+static inline double key_time(uint64_t u)
+{
+    u = u >> 63 ? u & ~(UINT64_C(1) << 63) : ~u;
+    double t;
+    memcpy(&t, &u, sizeof t);
+    return t;
 }
 
 static void link_free(struct sim_evq *q, size_t from)
@@ -118,22 +142,27 @@ static void sift_up(struct sim_evq *q, size_t i, struct hent e)
     q->heap[i] = e;
 }
 
-/* Moves entry `e` down from hole `i` to its place. */
-static void sift_down(struct sim_evq *q, size_t i, struct hent e)
+/* Refills the hole at the root with entry `e`, the old last entry, by Floyd's bottom-up method:
+ * the hole first walks down to a leaf along the smaller child (one comparison per level, without a
+ * hard-to-predict branch), then `e` sifts up from there. The last entry almost always belongs near
+ * the bottom, so this does about half the comparisons of the textbook sift-down. */
+static void refill_root(struct sim_evq *q, struct hent e)
 {
-    size_t n = q->n;
+    size_t n = q->n, i = 0;
     for (;;) {
         size_t c = 2 * i + 1;
-        if (c >= n)
+        if (c + 1 >= n) {
+            if (c < n) {
+                q->heap[i] = q->heap[c];
+                i = c;
+            }
             break;
-        if (c + 1 < n && before(q, &q->heap[c + 1], &q->heap[c]))
-            c++;
-        if (!before(q, &q->heap[c], &e))
-            break;
+        }
+        c += before(q, &q->heap[c + 1], &q->heap[c]);
         q->heap[i] = q->heap[c];
         i = c;
     }
-    q->heap[i] = e;
+    sift_up(q, i, e);
 }
 
 sim_status sim_evq_push(struct sim_evq *q, const struct sim_event *ev, sim_evh *h)
@@ -153,7 +182,7 @@ sim_status sim_evq_push(struct sim_evq *q, const struct sim_event *ev, sim_evh *
     nd->state = PENDING;
     uint64_t prio = (uint64_t)((int32_t)ev->prio + 32768);
     nd->ord = (prio << SEQ_BITS) | (nd->ev.seq & ((UINT64_C(1) << SEQ_BITS) - 1));
-    sift_up(q, q->n++, (struct hent){ev->time, id});
+    sift_up(q, q->n++, (struct hent){time_key(ev->time), id});
     q->live++;
     if (h != NULL)
         *h = ((uint64_t)nd->gen << 32) | ((uint64_t)id + 1);
@@ -174,7 +203,7 @@ static void drop_root(struct sim_evq *q)
 {
     uint32_t id = q->heap[0].node;
     if (--q->n > 0)
-        sift_down(q, 0, q->heap[q->n]);
+        refill_root(q, q->heap[q->n]);
     release(q, id);
 }
 
@@ -217,5 +246,5 @@ size_t sim_evq_size(const struct sim_evq *q)
 double sim_evq_next_time(struct sim_evq *q)
 {
     purge(q);
-    return q->n > 0 ? q->heap[0].time : INFINITY;
+    return q->n > 0 ? key_time(q->heap[0].tkey) : INFINITY;
 }
