@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../sim/sim_rng.h"
+
 #include "../models/mdl_scenario.h"
 #include "../models/mdl_world.h"
 #include "../sim/sim_kernel.h"
@@ -36,7 +38,7 @@ static double wall_now(void)
 
 static inline double expo(gsl_rng *r, double mean)
 {
-    return -mean * log1p(-gsl_rng_uniform(r));
+    return mean * sim_rng_exponential(r);
 }
 
 /* ---- hold model: every event schedules one successor ---- */

@@ -385,7 +385,7 @@ static void next_inflow(struct mdl_pop *p, struct sim_kernel *k, double t)
         return;
     /* Thinning (Lewis and Shedler): candidates at the peak rate, kept with rate(t) / peak. */
     for (;;) {
-        t += gsl_ran_exponential(p->inflow, 1.0 / p->rate_max);
+        t += sim_rng_exponential(p->inflow) / p->rate_max;
         if (t >= p->w1)
             return;
         if (gsl_rng_uniform(p->inflow) * p->rate_max < p->rate[p->months[(size_t)t]])

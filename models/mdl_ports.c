@@ -8,6 +8,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "../sim/sim_rng.h"
 #include "../sim/sim_stats.h"
 #include "mdl_dist.h"
 
@@ -421,7 +422,7 @@ static inline void count(struct mdl_ports *m, double now, size_t port, enum dvar
  * integrated rate: one exponential draw per arrival, exact at hour boundaries. */
 static double next_arrival(const struct port *pt, int start_wd, double t, gsl_rng *r)
 {
-    double e = -log1p(-gsl_rng_uniform(r));
+    double e = sim_rng_exponential(r);
     double hour = floor(t * 24.0);
     for (int guard = 0; guard < 2 * 7 * 24 + 2; guard++) {
         double seg_end = (hour + 1.0) / 24.0;
@@ -640,7 +641,7 @@ static void on_group(struct mdl_ports *m, struct sim_kernel *k, size_t port)
         sim_kernel_fail(k, SIM_ENOMEM, "ports: cannot grow the group pool");
         return;
     }
-    double t = sim_kernel_now(k) - log1p(-gsl_rng_uniform(r)) / pt->groups_rate;
+    double t = sim_kernel_now(k) + sim_rng_exponential(r) / pt->groups_rate;
     sim_kernel_at(k, m->model, EV_GROUP, t, PRIO_FLOW, (uint32_t)port, 0, 0.0, NULL);
 }
 
@@ -751,8 +752,7 @@ static sim_status init(void *self, struct sim_kernel *k)
         }
         schedule_arrival(m, k, i);
         if (m->ports[i].groups_rate > 0.0) {
-            double t =
-                -log1p(-gsl_rng_uniform(m->ports[i].rng[MDL_PP_CLANDESTINE])) / m->ports[i].groups_rate;
+            double t = sim_rng_exponential(m->ports[i].rng[MDL_PP_CLANDESTINE]) / m->ports[i].groups_rate;
             sim_kernel_at(k, m->model, EV_GROUP, t, PRIO_FLOW, (uint32_t)i, 0, 0.0, NULL);
         }
     }

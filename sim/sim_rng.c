@@ -1,5 +1,10 @@
 #include "sim_rng.h"
 
+#include <math.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <threads.h>
+
 #include <Random123/philox.h>
 
 /* SplitMix64's finaliser: a bijection on 64-bit integers with good avalanche. */
@@ -73,4 +78,61 @@ uint64_t sim_rng_philox_tell(const gsl_rng *r)
     const struct philox_state *s = r->state;
     /* ctr is already past the block being consumed, or is the next block when none is. */
     return (uint64_t)s->ctr.v[0] | ((uint64_t)s->ctr.v[1] << 32);
+}
+
+/* ---- exponential ziggurat (Marsaglia and Tsang, J. Stat. Software 5(8), 2000) ----
+ * Layer i has right edge x_i = zig_w[i] * 2^53 (x_255 = R, the base); a draw j * zig_w[i] with j
+ * below zig_k[i] lies wholly under the curve and is accepted at once. Layer 0 is the base strip,
+ * whose overhang is the tail beyond R. */
+#define ZIG_R    7.69711747013104972
+#define ZIG_AREA 3.949659822581572e-3
+#define ZIG_M    9007199254740992.0 /* 2^53 */
+
+static uint64_t zig_k[256];
+static double zig_w[256], zig_f[256];
+static once_flag zig_once = ONCE_FLAG_INIT;
+static atomic_bool zig_ready; /* a cheap acquire load in the hot path instead of call_once */
+
+static void zig_init(void)
+{
+    double de = ZIG_R, te = ZIG_R;
+    double q = ZIG_AREA / exp(-de);
+    zig_k[0] = (uint64_t)((de / q) * ZIG_M);
+    zig_k[1] = 0;
+    zig_w[0] = q / ZIG_M;
+    zig_w[255] = de / ZIG_M;
+    zig_f[0] = 1.0;
+    zig_f[255] = exp(-de);
+    for (int i = 254; i >= 1; i--) {
+        de = -log(ZIG_AREA / de + exp(-de));
+        zig_k[i + 1] = (uint64_t)((de / te) * ZIG_M);
+        te = de;
+        zig_f[i] = exp(-de);
+        zig_w[i] = de / ZIG_M;
+    }
+    atomic_store_explicit(&zig_ready, true, memory_order_release);
+}
+
+static inline uint64_t draw64(gsl_rng *r)
+{
+    uint64_t hi = gsl_rng_get(r);
+    return (hi << 32) | gsl_rng_get(r);
+}
+
+double sim_rng_exponential(gsl_rng *r)
+{
+    if (!atomic_load_explicit(&zig_ready, memory_order_acquire))
+        call_once(&zig_once, zig_init);
+    for (;;) {
+        uint64_t u = draw64(r);
+        unsigned i = (unsigned)(u & 0xff);
+        uint64_t j = u >> 11;
+        if (j < zig_k[i])
+            return (double)j * zig_w[i];
+        if (i == 0) /* the tail beyond R is R plus a fresh exponential */
+            return ZIG_R - log(1.0 - gsl_rng_uniform(r));
+        double x = (double)j * zig_w[i];
+        if (zig_f[i] + gsl_rng_uniform(r) * (zig_f[i - 1] - zig_f[i]) < exp(-x))
+            return x;
+    }
 }

@@ -79,3 +79,65 @@ Test(rng, same_key_repeats_and_different_keys_differ)
     gsl_rng_free(a);
     gsl_rng_free(b);
 }
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+Test(rng, ziggurat_exponential_passes_kolmogorov_smirnov_and_moments)
+{
+    gsl_rng *r = gsl_rng_alloc(sim_rng_philox);
+    gsl_rng_set(r, sim_seed_mix(11, 0, 0));
+    const size_t n = 1000000;
+    double *x = malloc(n * sizeof *x);
+    double sum = 0.0, sum2 = 0.0;
+    size_t tail = 0;
+    for (size_t i = 0; i < n; i++) {
+        x[i] = sim_rng_exponential(r);
+        cr_assert(x[i] >= 0.0 && isfinite(x[i]));
+        sum += x[i];
+        sum2 += x[i] * x[i];
+        tail += x[i] > 7.69711747013104972; /* beyond the ziggurat's base: the tail branch */
+    }
+    double mean = sum / (double)n, var = sum2 / (double)n - mean * mean;
+    /* Exp(1): mean 1, sd of the mean 1/sqrt(n); variance 1, sd of the sample variance sqrt(8/n). */
+    cr_assert(fabs(mean - 1.0) < 5.0 / sqrt((double)n), "mean %g", mean);
+    cr_assert(fabs(var - 1.0) < 5.0 * sqrt(8.0 / (double)n), "variance %g", var);
+    /* The tail beyond R has probability e^-R; binomial 5-sigma band. */
+    double pt = exp(-7.69711747013104972);
+    cr_assert(fabs((double)tail - (double)n * pt) < 5.0 * sqrt((double)n * pt) + 1.0, "tail count %zu", tail);
+    /* Kolmogorov-Smirnov: sqrt(n) D exceeds 1.95 with probability 0.001 under the null. */
+    qsort(x, n, sizeof *x, cmp_double);
+    double d = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double f = 1.0 - exp(-x[i]);
+        double lo = f - (double)i / (double)n, hi = (double)(i + 1) / (double)n - f;
+        d = fmax(d, fmax(lo, hi));
+    }
+    cr_assert_lt(sqrt((double)n) * d, 1.95, "KS statistic sqrt(n) D = %g", sqrt((double)n) * d);
+    free(x);
+    gsl_rng_free(r);
+}
+
+Test(rng, ziggurat_exponential_layers_fit_the_density)
+{
+    /* A chi-square over 40 equal-probability bins catches a wrong layer table (a bad layer shows as
+     * a bin excess far beyond sampling noise). 99.9% point of chi-square with 39 df is 72.1. */
+    gsl_rng *r = gsl_rng_alloc(sim_rng_philox);
+    gsl_rng_set(r, sim_seed_mix(12, 0, 0));
+    enum { B = 40 };
+    const size_t n = 2000000;
+    size_t count[B] = {0};
+    for (size_t i = 0; i < n; i++) {
+        double u = 1.0 - exp(-sim_rng_exponential(r)); /* uniform if the variate is Exp(1) */
+        size_t b = (size_t)(u * B);
+        count[b < B ? b : B - 1]++;
+    }
+    double chi2 = 0.0, e = (double)n / B;
+    for (int b = 0; b < B; b++)
+        chi2 += ((double)count[b] - e) * ((double)count[b] - e) / e;
+    cr_assert_lt(chi2, 72.1, "chi-square %g over %d bins", chi2, B);
+    gsl_rng_free(r);
+}
