@@ -6,6 +6,8 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "../sim/sim_rng.h"
+
 enum kind { EV_DAY, EV_LAUNCH };
 enum { PRIO_DAY = -9, PRIO_LAUNCH = 0 };
 
@@ -236,10 +238,21 @@ static sim_status boats_init(void *self, struct sim_kernel *k)
     return sim_kernel_at(k, b->model, EV_DAY, 0.0, PRIO_DAY, 0, 0, 0.0, NULL);
 }
 
+/* Positions stream `s` at its own stretch of blocks for (day, item): 4,096 blocks (16,384 words)
+ * per item, 2^20 items per day. Draws for one day or boat then never depend on how many numbers
+ * earlier days or boats consumed, so two variants that differ in demand (more people waiting, one
+ * more boat) stay on common random numbers for everything else: paired comparisons stay tight. */
+static void seek(struct mdl_boats *b, struct sim_kernel *k, int s, size_t day, size_t item)
+{
+    sim_rng_philox_seek(b->rng[s], sim_kernel_seed(k, b->first_stream + (size_t)s),
+                        ((uint64_t)day << 32) | ((uint64_t)item << 12));
+}
+
 static void new_day(struct mdl_boats *b, struct sim_kernel *k, double t)
 {
     const struct mdl_boat *p = b->p;
     size_t day = (size_t)t;
+    seek(b, k, MDL_BP_SUPPLY, day, 0);
     if (day > 0) {
         /* Close yesterday's record, then move the chain: P(good | good) = pi + rho (1 - pi),
          * P(good | bad) = pi (1 - rho), which keeps the month's pi stationary. */
@@ -292,7 +305,10 @@ static void launch(struct mdl_boats *b, struct sim_kernel *k, double t)
     double boats = fmin(fmin(b->stock, floor(p->launch_capacity_per_day)), ceil((double)b->qlen / target));
     double people = 0;
     unsigned launched = 0;
+    size_t day = (size_t)t;
     for (unsigned i = 0; i < (unsigned)boats && b->qlen > 0; i++) {
+        seek(b, k, MDL_BP_LAUNCH, day, i);
+        seek(b, k, MDL_BP_SEA, day, i);
         unsigned occ = 1 + gsl_ran_poisson(b->rng[MDL_BP_LAUNCH], target - 1.0);
         occ = (unsigned)fmin(fmin((double)occ, p->occupancy_max), (double)b->qlen);
         bool prevented = gsl_rng_uniform(b->rng[MDL_BP_LAUNCH]) < b->prevent_p;

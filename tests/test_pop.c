@@ -129,6 +129,10 @@ Test(pop, hardening_all_three_ports_displaces_lorry_arrivals_to_small_boats, .ti
         db[r] = total(b.w, b.v, r, "arrivals", boat) - total(a.w, a.v, r, "arrivals", boat);
     }
     struct ana_ci cl = ana_summarise(dl, 10, 1, 0.95), cb = ana_summarise(db, 10, 1, 0.95);
+    fprintf(stderr,
+            "displacement test: lorry arrivals %.0f [%.0f, %.0f] -> %.0f; paired change %.0f [%.0f, %.0f]; "
+            "small boats paired change %.0f [%.0f, %.0f]\n",
+            la.mean, la.low, la.high, lb.mean, cl.mean, cl.low, cl.high, cb.mean, cb.low, cb.high);
     cr_assert_lt(cl.high, 0, "lorry arrivals fall: change %g [%g, %g]", cl.mean, cl.low, cl.high);
     cr_assert_gt(cb.low, 0, "small-boat arrivals rise: change %g [%g, %g]", cb.mean, cb.low, cb.high);
     cr_assert_lt(cb.mean, -cl.mean, "no more than full displacement to boats: %g vs %g", cb.mean, -cl.mean);
