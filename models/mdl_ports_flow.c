@@ -1,0 +1,336 @@
+/* The port control model's events: lorry arrivals and selection, searches, shifts, exogenous
+ * groups, and the daily and warm-up bookkeeping. */
+#include <math.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "../sim/sim_rng.h"
+#include "mdl_ports_priv.h"
+
+static sim_status ring_push(struct port *pt, uint32_t l)
+{
+    if (pt->len == pt->ring_cap) {
+        size_t ncap = pt->ring_cap * 2;
+        uint32_t *r = malloc(ncap * sizeof *r);
+        if (r == NULL)
+            return SIM_ENOMEM;
+        for (size_t i = 0; i < pt->len; i++)
+            r[i] = pt->ring[(pt->head + i) % pt->ring_cap];
+        free(pt->ring);
+        pt->ring = r;
+        pt->ring_cap = ncap;
+        pt->head = 0;
+    }
+    pt->ring[(pt->head + pt->len++) % pt->ring_cap] = l;
+    return SIM_OK;
+}
+
+static uint32_t ring_pop(struct port *pt)
+{
+    uint32_t l = pt->ring[pt->head];
+    pt->head = (pt->head + 1) % pt->ring_cap;
+    pt->len--;
+    return l;
+}
+
+/* ---- the event handlers ---- */
+
+static inline void count(struct mdl_ports *m, double now, size_t port, enum dvar v, double n)
+{
+    if (!m->in_window || now >= m->w1)
+        return;
+    size_t day = (size_t)(now - m->w0);
+    if (day >= m->ndays)
+        day = m->ndays - 1;
+    m->out[m->t->offset[m->ids->daily[v]] + day * m->nports + port] += n;
+    m->ports[port].cnt[v] += n;
+}
+
+/* Next arrival after t of the piecewise-constant (hourly) Poisson process, by inverting its
+ * integrated rate: one exponential draw per arrival, exact at hour boundaries. */
+static double next_arrival(const struct port *pt, int start_wd, double t, gsl_rng *r)
+{
+    double e = sim_rng_exponential(r);
+    double hour = floor(t * 24.0);
+    for (int guard = 0; guard < 2 * 7 * 24 + 2; guard++) {
+        double seg_end = (hour + 1.0) / 24.0;
+        long h = (long)hour;
+        double rate = pt->rate[((start_wd + h / 24) % 7) * 24 + h % 24];
+        double mass = rate * (seg_end - t);
+        if (rate > 0.0 && e <= mass)
+            return t + e / rate;
+        e -= mass;
+        t = seg_end;
+        hour += 1.0;
+    }
+    return INFINITY; /* no traffic in any hour of the week */
+}
+
+void mdl__ports_schedule_arrival(struct mdl_ports *m, struct sim_kernel *k, size_t port)
+{
+    struct port *pt = &m->ports[port];
+    double t = next_arrival(pt, m->s->start_weekday, sim_kernel_now(k), pt->rng[MDL_PP_TRAFFIC]);
+    if (isfinite(t))
+        sim_kernel_at(k, m->model, EV_ARRIVAL, t, PRIO_FLOW, (uint32_t)port, 0, 0.0, NULL);
+}
+
+/* Resolves every group of a list that crossed undetected, and frees the groups. */
+static void pass_groups(struct mdl_ports *m, struct sim_kernel *k, size_t port, uint32_t g)
+{
+    struct port *pt = &m->ports[port];
+    double now = sim_kernel_now(k);
+    while (g != NONE) {
+        struct grp *gr = &m->grps[g];
+        uint32_t next = gr->next;
+        double u = gsl_rng_uniform(pt->rng[MDL_PP_RECORDING]);
+        enum mdl_lorry_outcome o = u < pt->p->recording.at_port_share ? MDL_LORRY_AT_PORT
+                                   : u < pt->p->recording.at_port_share + pt->p->recording.within_72h_share
+                                       ? MDL_LORRY_WITHIN_72H
+                                       : MDL_LORRY_UNRECORDED;
+        count(m, now, port, D_GROUPS_PASSED, 1.0);
+        count(m, now, port, D_PEOPLE_PASSED, gr->size);
+        count(m, now, port,
+              o == MDL_LORRY_AT_PORT      ? D_REC_PORT
+              : o == MDL_LORRY_WITHIN_72H ? D_REC_72H
+                                          : D_UNRECORDED,
+              gr->size);
+        pt->all_resolved++;
+        if (gr->id != EXOGENOUS && m->client.outcome != NULL)
+            m->client.outcome(m->client.ctx, k, (unsigned)port, gr->id, gr->size, o);
+        gr->next = m->grp_free;
+        m->grp_free = g;
+        g = next;
+    }
+}
+
+static void set_busy(struct port *pt, double now, unsigned busy)
+{
+    pt->busy = busy;
+    sim_tavg_set(&pt->busy_t, now, busy);
+}
+
+static void start_search(struct mdl_ports *m, struct sim_kernel *k, size_t port, uint32_t l)
+{
+    struct port *pt = &m->ports[port];
+    double now = sim_kernel_now(k);
+    gsl_rng *r = pt->rng[MDL_PP_SEARCH];
+    double u = gsl_rng_uniform(r);
+    uint32_t mi = 0;
+    while (u >= pt->methods[mi].cum_share)
+        mi++;
+    double dur_min = mdl_sampler_draw(&pt->methods[mi].time_min, r);
+    double wait_min = (now - m->lorries[l].t_arrive) * MIN_PER_DAY;
+    m->lorries[l].search_min = dur_min;
+    set_busy(pt, now, pt->busy + 1);
+    if (m->in_window && now < m->w1) {
+        sim_welford_add(&pt->wait, wait_min);
+        sim_hist_add(&pt->wait_hist, wait_min);
+        pt->day_wait_sum += wait_min;
+        pt->day_wait_n += 1.0;
+    }
+    sim_kernel_at(k, m->model, EV_SEARCH_END, now + dur_min / MIN_PER_DAY, PRIO_FLOW,
+                  (uint32_t)port | mi << 8, l, wait_min + dur_min, NULL);
+}
+
+/* Starts searches while teams are free and lorries wait. */
+static void dispatch(struct mdl_ports *m, struct sim_kernel *k, size_t port)
+{
+    struct port *pt = &m->ports[port];
+    while (pt->busy < pt->teams && pt->len > 0) {
+        start_search(m, k, port, ring_pop(pt));
+        sim_tavg_set(&pt->queue_t, sim_kernel_now(k), (double)pt->len);
+    }
+}
+
+static void on_arrival(struct mdl_ports *m, struct sim_kernel *k, size_t port)
+{
+    struct port *pt = &m->ports[port];
+    double now = sim_kernel_now(k);
+    mdl__ports_schedule_arrival(m, k, port);
+    uint32_t groups = pt->pend_head;
+    uint64_t ngroups = 0;
+    pt->pend_head = pt->pend_tail = NONE;
+    count(m, now, port, D_ARRIVED, 1.0);
+    for (uint32_t g = groups; g != NONE; g = m->grps[g].next) {
+        count(m, now, port, D_GROUPS_CARRIED, 1.0);
+        count(m, now, port, D_PEOPLE_CARRIED, m->grps[g].size);
+        ngroups++;
+    }
+    pt->all_carried += ngroups;
+    /* One selection draw per lorry whatever happens, so that streams stay aligned across variants. */
+    double u = gsl_rng_uniform(pt->rng[MDL_PP_SELECTION]);
+    const struct mdl_port *p = pt->p;
+    double share = p->selection.share;
+    if (p->selection.policy == MDL_SELECT_TARGETED && groups != NONE)
+        share = fmin(1.0, share * p->selection.lift);
+    if (pt->len >= p->selection.max_queue) {
+        count(m, now, port, D_SUSPENDED, 1.0);
+        pass_groups(m, k, port, groups);
+        return;
+    }
+    if (u >= share) {
+        pass_groups(m, k, port, groups);
+        return;
+    }
+    count(m, now, port, D_SELECTED, 1.0);
+    pt->in_system += ngroups;
+    uint32_t l = mdl__ports_lorry_alloc(m, k);
+    if (l == NONE)
+        return;
+    m->lorries[l] = (struct lorry){.t_arrive = now, .groups = groups};
+    if (ring_push(pt, l) != SIM_OK) {
+        sim_kernel_fail(k, SIM_ENOMEM, "ports: cannot grow the search queue");
+        return;
+    }
+    sim_tavg_set(&pt->queue_t, now, (double)pt->len);
+    dispatch(m, k, port);
+}
+
+static void on_search_end(struct mdl_ports *m, struct sim_kernel *k, const struct sim_event *ev)
+{
+    size_t port = ev->a & 0xff, mi = ev->a >> 8;
+    struct port *pt = &m->ports[port];
+    double now = sim_kernel_now(k);
+    uint32_t l = (uint32_t)ev->b;
+    double detection = pt->methods[mi].detection;
+    uint32_t passed = NONE, g = m->lorries[l].groups;
+    while (g != NONE) {
+        struct grp *gr = &m->grps[g];
+        uint32_t next = gr->next;
+        pt->in_system--;
+        if (gsl_rng_uniform(pt->rng[MDL_PP_DETECTION]) < detection) {
+            count(m, now, port, D_GROUPS_DETECTED, 1.0);
+            count(m, now, port, D_PEOPLE_DETECTED, gr->size);
+            pt->all_resolved++;
+            if (gr->id != EXOGENOUS && m->client.outcome != NULL)
+                m->client.outcome(m->client.ctx, k, (unsigned)port, gr->id, gr->size, MDL_LORRY_DETECTED);
+            gr->next = m->grp_free;
+            m->grp_free = g;
+        } else {
+            gr->next = passed;
+            passed = g;
+        }
+        g = next;
+    }
+    pass_groups(m, k, port, passed);
+    count(m, now, port, D_SEARCHED, 1.0);
+    if (m->in_window && now < m->w1) {
+        pt->delay_sum += ev->x;
+        sim_welford_add(&pt->search, m->lorries[l].search_min);
+    }
+    mdl__ports_lorry_release(m, l);
+    set_busy(pt, now, pt->busy - 1);
+    dispatch(m, k, port);
+}
+
+static void set_officers(struct port *pt, double now, unsigned officers)
+{
+    pt->officers = officers;
+    pt->teams = officers / pt->p->staffing.team_size;
+    sim_tavg_set(&pt->teams_t, now, pt->teams);
+}
+
+/* A shift instance begins: each rostered officer is present unless absent (one binomial draw per
+ * instance); the instance ends `length` days later. */
+void mdl__ports_begin_shift(struct mdl_ports *m, struct sim_kernel *k, size_t port, size_t shift,
+                            double length)
+{
+    struct port *pt = &m->ports[port];
+    double now = sim_kernel_now(k);
+    const struct mdl_shift *sh = &pt->p->staffing.shifts[shift];
+    unsigned present =
+        gsl_ran_binomial(pt->rng[MDL_PP_STAFFING], 1.0 - pt->p->staffing.absence_share, sh->officers);
+    set_officers(pt, now, pt->officers + present);
+    sim_kernel_at(k, m->model, EV_SHIFT_END, now + length, PRIO_SHIFT_END, (uint32_t)port, present, 0.0,
+                  NULL);
+    dispatch(m, k, port);
+}
+
+static void on_shift_end(struct mdl_ports *m, struct sim_kernel *k, const struct sim_event *ev)
+{
+    struct port *pt = &m->ports[ev->a];
+    if (ev->b > pt->officers) {
+        sim_kernel_fail(k, SIM_EINVARIANT, "ports: %s: more officers leaving (%llu) than on duty (%u)",
+                        pt->p->name, (unsigned long long)ev->b, pt->officers);
+        return;
+    }
+    /* Teams busy beyond the new count finish their search and then stand down (see on_search_end). */
+    set_officers(pt, sim_kernel_now(k), pt->officers - (unsigned)ev->b);
+}
+
+static void on_group(struct mdl_ports *m, struct sim_kernel *k, size_t port)
+{
+    struct port *pt = &m->ports[port];
+    gsl_rng *r = pt->rng[MDL_PP_CLANDESTINE];
+    double u = gsl_rng_uniform(r);
+    unsigned size = 1;
+    while (u >= pt->size_cum[size - 1] && size < pt->p->clandestine.group_size_weights_count)
+        size++;
+    if (mdl_ports_board(m, (unsigned)port, EXOGENOUS, size) != SIM_OK) {
+        sim_kernel_fail(k, SIM_ENOMEM, "ports: cannot grow the group pool");
+        return;
+    }
+    double t = sim_kernel_now(k) + sim_rng_exponential(r) / pt->groups_rate;
+    sim_kernel_at(k, m->model, EV_GROUP, t, PRIO_FLOW, (uint32_t)port, 0, 0.0, NULL);
+}
+
+static double tavg_area(const struct sim_tavg *a, double t)
+{
+    return a->area + a->value * (t - a->t_last);
+}
+
+static void on_day_end(struct mdl_ports *m, struct sim_kernel *k, const struct sim_event *ev)
+{
+    double now = sim_kernel_now(k);
+    size_t day = ev->a;
+    double span = now - (m->w0 + (double)day);
+    for (size_t i = 0; i < m->nports; i++) {
+        struct port *pt = &m->ports[i];
+        double aq = tavg_area(&pt->queue_t, now), at = tavg_area(&pt->teams_t, now);
+        size_t cell = day * m->nports + i;
+        m->out[m->t->offset[m->ids->daily[D_QUEUE]] + cell] = (aq - pt->day_area_queue) / span;
+        m->out[m->t->offset[m->ids->daily[D_TEAMS]] + cell] = (at - pt->day_area_teams) / span;
+        m->out[m->t->offset[m->ids->daily[D_WAIT]] + cell] =
+            pt->day_wait_n > 0 ? pt->day_wait_sum / pt->day_wait_n : NAN;
+        pt->day_area_queue = aq;
+        pt->day_area_teams = at;
+        pt->day_wait_sum = pt->day_wait_n = 0.0;
+    }
+    if (day + 1 < m->ndays)
+        sim_kernel_at(k, m->model, EV_DAY_END, fmin(m->w0 + (double)day + 2.0, m->w1), PRIO_BOOK,
+                      (uint32_t)(day + 1), 0, 0.0, NULL);
+}
+
+static void on_warmup_end(struct mdl_ports *m, struct sim_kernel *k)
+{
+    double now = sim_kernel_now(k);
+    m->in_window = 1;
+    for (size_t i = 0; i < m->nports; i++) {
+        struct port *pt = &m->ports[i];
+        sim_tavg_restart(&pt->queue_t, now);
+        sim_tavg_restart(&pt->teams_t, now);
+        sim_tavg_restart(&pt->busy_t, now);
+        pt->day_area_queue = pt->day_area_teams = 0.0;
+    }
+    sim_kernel_at(k, m->model, EV_DAY_END, fmin(m->w0 + 1.0, m->w1), PRIO_BOOK, 0, 0, 0.0, NULL);
+}
+
+void mdl__ports_handle(void *self, struct sim_kernel *k, const struct sim_event *ev)
+{
+    struct mdl_ports *m = self;
+    switch ((enum mdl__ports_event)ev->kind) {
+    case EV_ARRIVAL: on_arrival(m, k, ev->a); break;
+    case EV_GROUP: on_group(m, k, ev->a); break;
+    case EV_SEARCH_END: on_search_end(m, k, ev); break;
+    case EV_SHIFT_START: {
+        size_t port = ev->a & 0xff, shift = ev->a >> 8;
+        mdl__ports_begin_shift(m, k, port, shift, m->ports[port].p->staffing.shifts[shift].hours / 24.0);
+        sim_kernel_at(k, m->model, EV_SHIFT_START, sim_kernel_now(k) + 1.0, PRIO_SHIFT_START, ev->a, 0, 0.0,
+                      NULL);
+        break;
+    }
+    case EV_SHIFT_END: on_shift_end(m, k, ev); break;
+    case EV_DAY_END: on_day_end(m, k, ev); break;
+    case EV_WARMUP_END: on_warmup_end(m, k); break;
+    }
+}

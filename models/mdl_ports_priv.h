@@ -1,0 +1,132 @@
+/* mdl_ports_priv.h: the port model's state, shared by mdl_ports.c (set-up, pools, totals) and
+ * mdl_ports_flow.c (the event handlers). Not part of the model's interface. */
+#ifndef MDL_PORTS_PRIV_H
+#define MDL_PORTS_PRIV_H
+
+#include "../sim/sim_stats.h"
+#include "mdl_dist.h"
+#include "mdl_ports.h"
+
+enum mdl__ports_event {
+    EV_ARRIVAL,
+    EV_GROUP,
+    EV_SEARCH_END,
+    EV_SHIFT_START,
+    EV_SHIFT_END,
+    EV_DAY_END,
+    EV_WARMUP_END
+};
+
+/* At equal times: bookkeeping first, then officers leaving before the next shift arrives (so that
+ * a hand-over never doubles the teams), then everything else in insertion order. */
+enum { PRIO_BOOK = -10, PRIO_SHIFT_END = -2, PRIO_SHIFT_START = -1, PRIO_FLOW = 0 };
+
+#define MIN_PER_DAY  1440.0
+#define NONE         UINT32_MAX
+#define EXOGENOUS    UINT32_MAX
+#define WAIT_BIN_MIN 0.1
+#define WAIT_BINS    20000
+
+/* Daily counters; the first D_NCOUNTS are also summed into per-replication totals. */
+enum dvar {
+    D_ARRIVED,
+    D_SELECTED,
+    D_SUSPENDED,
+    D_SEARCHED,
+    D_GROUPS_CARRIED,
+    D_GROUPS_DETECTED,
+    D_GROUPS_PASSED,
+    D_PEOPLE_CARRIED,
+    D_PEOPLE_DETECTED,
+    D_PEOPLE_PASSED,
+    D_REC_PORT,
+    D_REC_72H,
+    D_UNRECORDED,
+    D_NCOUNTS,
+    D_TEAMS = D_NCOUNTS,
+    D_QUEUE,
+    D_WAIT,
+    D_NVARS
+};
+enum tvar {
+    T_WAIT_MEAN = D_NCOUNTS,
+    T_WAIT_P95,
+    T_WAIT_MAX,
+    T_QUEUE,
+    T_TEAMS,
+    T_BUSY,
+    T_UTIL,
+    T_SEARCH_MEAN,
+    T_DELAY_MEAN,
+    T_DETECT_SHARE,
+    T_NVARS
+};
+
+struct grp {
+    uint32_t id, next;
+    uint16_t size;
+};
+
+struct lorry {
+    double t_arrive;
+    double search_min; /* duration of its search, once started */
+    uint32_t groups;   /* first group riding it, NONE if clean */
+};
+
+struct method {
+    double cum_share, detection;
+    struct mdl_sampler time_min;
+};
+
+struct port {
+    const struct mdl_port *p;
+    double rate[7 * 24]; /* lorries per day by weekday * 24 + hour */
+    double groups_rate;  /* exogenous groups per day */
+    double *size_cum;    /* cumulative group-size weights, normalised */
+    struct method *methods;
+    gsl_rng *rng[MDL_PP_COUNT];
+    uint32_t *ring; /* FIFO of waiting lorries */
+    size_t ring_cap, head, len;
+    uint32_t pend_head, pend_tail; /* groups waiting to board */
+    unsigned officers, teams, busy;
+    double next_arrival_hour; /* absolute hour index the arrival inversion continues from */
+    struct sim_tavg queue_t, teams_t, busy_t;
+    double day_area_queue, day_area_teams; /* tavg areas at the start of the current day */
+    double day_wait_sum, day_wait_n;
+    struct sim_welford wait, search;
+    struct sim_hist wait_hist;
+    double delay_sum;
+    double cnt[D_NCOUNTS];
+    uint64_t all_carried, all_resolved, in_system; /* whole-run group accounting (conservation) */
+};
+
+struct mdl_ports {
+    const struct mdl_scenario *s;
+    const struct sim_out_table *t;
+    const struct mdl_ports_vars *ids;
+    size_t nports, first_stream, ndays;
+    double w0, w1; /* analysis window [w0, w1) */
+    struct port *ports;
+    struct grp *grps;
+    size_t ngrps_cap;
+    uint32_t grp_free;
+    struct lorry *lorries;
+    size_t nlorries_cap;
+    uint32_t lorry_free;
+    double *out;
+    uint16_t model;
+    int in_window;
+    struct mdl_ports_client client;
+};
+
+/* Pools (mdl_ports.c). */
+uint32_t mdl__ports_lorry_alloc(struct mdl_ports *m, struct sim_kernel *k);
+void mdl__ports_lorry_release(struct mdl_ports *m, uint32_t l);
+
+/* Event handling (mdl_ports_flow.c). */
+void mdl__ports_handle(void *self, struct sim_kernel *k, const struct sim_event *ev);
+void mdl__ports_schedule_arrival(struct mdl_ports *m, struct sim_kernel *k, size_t port);
+void mdl__ports_begin_shift(struct mdl_ports *m, struct sim_kernel *k, size_t port, size_t shift,
+                            double length);
+
+#endif
