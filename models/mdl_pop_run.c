@@ -350,7 +350,7 @@ static void attempt(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double 
         failed(p, k, i, t);
         return;
     }
-    if (mdl_ports_board(p->ports, q->port, i, 1) != SIM_OK)
+    if (mdl_ports_board(p->ports, k, q->port, i, 1) != SIM_OK)
         sim_kernel_fail(k, SIM_ENOMEM, "out of memory for hidden groups");
 }
 

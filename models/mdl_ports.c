@@ -16,7 +16,7 @@ static const struct var_info daily_info[D_NVARS] = {
     {"lorries_arrived", "lorries", "lorries bound for the UK arriving at the control"},
     {"lorries_selected", "lorries", "lorries selected for a search"},
     {"selection_suspended", "lorries",
-     "lorries not considered for selection because the search queue was full"},
+     "lorries due for a search that passed unsearched because the search queue was full"},
     {"lorries_searched", "lorries", "searches completed"},
     {"groups_carried", "groups", "hidden groups on lorries arriving at the control"},
     {"groups_detected", "groups", "hidden groups detected in a search and returned to France"},
@@ -47,7 +47,7 @@ static const struct var_info totals_info[T_NVARS - D_NCOUNTS] = {
 };
 
 static const char *const process_names[MDL_PP_COUNT] = {
-    "traffic", "staffing", "selection", "search", "detection", "recording", "clandestine",
+    "traffic", "staffing", "selection", "search", "detection", "recording", "clandestine", "passing",
 };
 
 size_t mdl_ports_stream(size_t first, size_t nports, enum mdl_ports_process process, size_t port)
@@ -108,15 +108,20 @@ static double profile_mean(const double *w, size_t n)
     return sum / (double)n;
 }
 
-static sim_status port_init(struct port *pt, const struct mdl_port *p)
+static sim_status port_init(struct port *pt, const struct mdl_port *p, int start_weekday)
 {
     pt->p = p;
-    /* Profiles are relative: dividing by their means keeps the annual volume. */
+    /* Profiles are relative: dividing by their means keeps the annual volume. Hour H of the week
+     * counts from t = 0, which falls on `start_weekday`. */
     double hm = profile_mean(p->hour_profile, 24), wm = profile_mean(p->weekday_profile, 7);
     double base = p->lorries_per_year / 365.25;
-    for (int d = 0; d < 7; d++)
-        for (int h = 0; h < 24; h++)
-            pt->rate[d * 24 + h] = base * (p->weekday_profile[d] / wm) * (p->hour_profile[h] / hm);
+    pt->cum[0] = 0.0;
+    for (int hw = 0; hw < HOURS_PER_WEEK; hw++) {
+        int d = (start_weekday + hw / 24) % 7, h = hw % 24;
+        pt->rate[hw] = base * (p->weekday_profile[d] / wm) * (p->hour_profile[h] / hm);
+        pt->cum[hw + 1] = pt->cum[hw] + pt->rate[hw] / 24.0;
+    }
+    pt->share = p->selection.share;
     pt->groups_rate = p->clandestine.groups_per_day;
     size_t nsz = p->clandestine.group_size_weights_count;
     pt->size_cum = malloc(nsz * sizeof *pt->size_cum);
@@ -176,7 +181,7 @@ sim_status mdl_ports_create(const struct mdl_scenario *s, const struct sim_out_t
     if (m->ports == NULL)
         goto nomem;
     for (size_t i = 0; i < m->nports; i++)
-        if (port_init(&m->ports[i], &s->ports[i]) != SIM_OK)
+        if (port_init(&m->ports[i], &s->ports[i], s->start_weekday) != SIM_OK)
             goto nomem;
     *out = m;
     return SIM_OK;
@@ -228,7 +233,8 @@ static void link_lorries(void *p, size_t from, size_t to)
         l[i].groups = i + 1 < to ? (uint32_t)(i + 1) : NONE;
 }
 
-sim_status mdl_ports_board(struct mdl_ports *m, unsigned port, uint32_t group, unsigned size)
+sim_status mdl_ports_board(struct mdl_ports *m, struct sim_kernel *k, unsigned port, uint32_t group,
+                           unsigned size)
 {
     if (m->grp_free == NONE) {
         void *base = m->grps;
@@ -241,10 +247,12 @@ sim_status mdl_ports_board(struct mdl_ports *m, unsigned port, uint32_t group, u
     m->grp_free = m->grps[g].next;
     m->grps[g] = (struct grp){.id = group, .next = NONE, .size = (uint16_t)size};
     struct port *pt = &m->ports[port];
-    if (pt->pend_tail == NONE)
+    if (pt->pend_tail == NONE) {
         pt->pend_head = g;
-    else
+        mdl__ports_await_carrier(m, k, port);
+    } else {
         m->grps[pt->pend_tail].next = g;
+    }
     pt->pend_tail = g;
     return SIM_OK;
 }
@@ -279,6 +287,8 @@ static void reset_port(struct mdl_ports *m, struct sim_kernel *k, size_t i)
             sim_kernel_rng(k, mdl_ports_stream(m->first_stream, m->nports, (enum mdl_ports_process)p, i));
     pt->head = pt->len = 0;
     pt->pend_head = pt->pend_tail = NONE;
+    pt->others_from = 0.0;
+    pt->carrier = 0;
     pt->officers = pt->teams = pt->busy = 0;
     sim_tavg_reset(&pt->queue_t, 0.0, 0.0);
     sim_tavg_reset(&pt->teams_t, 0.0, 0.0);

@@ -5,7 +5,8 @@
  * shifts; officers present (each absent with a given probability) form search teams. Each arriving
  * lorry is selected for a search at random or by risk-based targeting (carrying lorries selected
  * `lift` times as often); selected lorries wait in a FIFO queue for a free team, and while
- * `max_queue` lorries wait, selection is suspended (freight flow will not tolerate more). A search
+ * `max_queue` lorries wait, selection is suspended (freight flow will not tolerate more): lorries
+ * due for a search pass unsearched and are counted as `selection_suspended`. A search
  * uses one method, with its own duration distribution and its own probability of detecting each
  * hidden group. Detected groups are returned to France; the others cross and are recorded at a UK
  * port, found in the UK within 72 hours, or not recorded.
@@ -14,6 +15,10 @@
  * and for now each port also generates groups at the exogenous rate `clandestine.groups_per_day`.
  * A boarded group rides the next lorry to arrive at that port. Outcomes go back to the caller
  * through the client callback.
+ *
+ * Only lorries that matter get events: candidates for selection, and the first other lorry after
+ * groups begin waiting; the rest are counted by one Poisson draw per day (exact by the thinning
+ * theorem; see mdl_ports_flow.c).
  *
  * Random streams, one per (process, port), so that changing one port or one process leaves the
  * draws of the others untouched: see mdl_ports_stream. */
@@ -36,6 +41,7 @@ enum mdl_ports_process {
     MDL_PP_DETECTION,   /* detection of each hidden group */
     MDL_PP_RECORDING,   /* where a passed group is recorded */
     MDL_PP_CLANDESTINE, /* exogenous hidden groups: times and sizes */
+    MDL_PP_PASSING,     /* lorries not due for selection: daily counts, and the carrier of waiting groups */
     MDL_PP_COUNT
 };
 
@@ -94,7 +100,8 @@ void mdl_ports_set_client(struct mdl_ports *m, const struct mdl_ports_client *cl
 
 /* Puts a hidden group of `size` people at `port`; it rides the next lorry to arrive there.
  * SIM_ENOMEM if the group pool cannot grow. */
-sim_status mdl_ports_board(struct mdl_ports *m, unsigned port, uint32_t group, unsigned size);
+sim_status mdl_ports_board(struct mdl_ports *m, struct sim_kernel *k, unsigned port, uint32_t group,
+                           unsigned size);
 
 /* The callback table; `self` is a struct mdl_ports. */
 extern const struct sim_model mdl_ports_model;

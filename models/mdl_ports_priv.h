@@ -8,7 +8,8 @@
 #include "mdl_ports.h"
 
 enum mdl__ports_event {
-    EV_ARRIVAL,
+    EV_ARRIVAL, /* a candidate lorry: one that is selected unless it finds the queue full */
+    EV_CARRIER, /* the first non-candidate lorry after groups began waiting to board */
     EV_GROUP,
     EV_SEARCH_END,
     EV_SHIFT_START,
@@ -21,11 +22,12 @@ enum mdl__ports_event {
  * a hand-over never doubles the teams), then everything else in insertion order. */
 enum { PRIO_BOOK = -10, PRIO_SHIFT_END = -2, PRIO_SHIFT_START = -1, PRIO_FLOW = 0 };
 
-#define MIN_PER_DAY  1440.0
-#define NONE         UINT32_MAX
-#define EXOGENOUS    UINT32_MAX
-#define WAIT_BIN_MIN 0.1
-#define WAIT_BINS    20000
+#define MIN_PER_DAY    1440.0
+#define NONE           UINT32_MAX
+#define EXOGENOUS      UINT32_MAX
+#define WAIT_BIN_MIN   0.1
+#define WAIT_BINS      20000
+#define HOURS_PER_WEEK 168
 
 /* Daily counters; the first D_NCOUNTS are also summed into per-replication totals. */
 enum dvar {
@@ -80,16 +82,19 @@ struct method {
 
 struct port {
     const struct mdl_port *p;
-    double rate[7 * 24]; /* lorries per day by weekday * 24 + hour */
-    double groups_rate;  /* exogenous groups per day */
-    double *size_cum;    /* cumulative group-size weights, normalised */
+    double rate[HOURS_PER_WEEK];    /* lorries per day in each hour of the week from t = 0 */
+    double cum[HOURS_PER_WEEK + 1]; /* lorries expected from t = 0 to the start of each hour */
+    double share;                   /* selection share of clean lorries (the candidates' thinning) */
+    double groups_rate;             /* exogenous groups per day */
+    double *size_cum;               /* cumulative group-size weights, normalised */
     struct method *methods;
     gsl_rng *rng[MDL_PP_COUNT];
     uint32_t *ring; /* FIFO of waiting lorries */
     size_t ring_cap, head, len;
     uint32_t pend_head, pend_tail; /* groups waiting to board */
     unsigned officers, teams, busy;
-    double next_arrival_hour; /* absolute hour index the arrival inversion continues from */
+    double others_from; /* non-candidate lorries before this time are counted */
+    sim_evh carrier;    /* pending EV_CARRIER event, 0 if none */
     struct sim_tavg queue_t, teams_t, busy_t;
     double day_area_queue, day_area_teams; /* tavg areas at the start of the current day */
     double day_wait_sum, day_wait_n;
@@ -126,6 +131,7 @@ void mdl__ports_lorry_release(struct mdl_ports *m, uint32_t l);
 /* Event handling (mdl_ports_flow.c). */
 void mdl__ports_handle(void *self, struct sim_kernel *k, const struct sim_event *ev);
 void mdl__ports_schedule_arrival(struct mdl_ports *m, struct sim_kernel *k, size_t port);
+void mdl__ports_await_carrier(struct mdl_ports *m, struct sim_kernel *k, size_t port);
 void mdl__ports_begin_shift(struct mdl_ports *m, struct sim_kernel *k, size_t port, size_t shift,
                             double length);
 

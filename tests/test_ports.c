@@ -95,6 +95,39 @@ Test(ports, targeting_with_lift_finds_more_people_than_random_selection)
     world_run_free(&f);
 }
 
+/* Lorries are simulated as two thinned processes (candidates for selection, and the others counted
+ * in bulk, with a carrier drawn when groups wait): the sums must be those of one Poisson stream of
+ * lorries where each is selected with probability `share`, or min(1, share * lift) if it carries. */
+Test(ports, thinned_traffic_keeps_volumes_and_selection_probabilities)
+{
+    const double share = 0.3, lift = 2.0, days = 60, per_day = 1000.0;
+    char a[2048], b[2048], both[4096];
+    /* "few": groups rarely share a lorry; "many": three groups per lorry, so carriers dominate. */
+    port_yaml(a, sizeof a, "few", per_day * 365.25, 400, 2, 0.0, "targeted", share, lift, 1000000,
+              "{dist: fixed, mean: 1}", 1.0, 20.0);
+    port_yaml(b, sizeof b, "many", per_day * 365.25, 400, 2, 0.0, "targeted", share, lift, 1000000,
+              "{dist: fixed, mean: 1}", 1.0, 3000.0);
+    snprintf(both, sizeof both, "%s%s", a, b);
+    struct world_run f = run_ports(both, days, 4);
+    double expect = per_day * days * 4;
+    for (size_t p = 0; p < 2; p++) {
+        double n = sum_total(&f, "lorries_arrived", p);
+        cr_assert(fabs(n - expect) < 4.0 * sqrt(expect), "port %zu: %g lorries, expected %g", p, n, expect);
+    }
+    /* With detection 1, a group is detected exactly when its lorry is selected. */
+    double g = sum_total(&f, "groups_carried", 0), det = sum_total(&f, "groups_detected", 0);
+    double q = fmin(1.0, share * lift);
+    cr_assert_gt(g, 1000.0);
+    cr_assert(fabs(det / g - q) < 4.0 * sqrt(q * (1 - q) / g), "carrying lorries selected %g, expected %g",
+              det / g, q);
+    /* Clean lorries: selected minus carrying lorries selected, over clean lorries. */
+    double clean_sel = sum_total(&f, "lorries_selected", 0) - det,
+           clean = sum_total(&f, "lorries_arrived", 0) - g;
+    cr_assert(fabs(clean_sel / clean - share) < 4.0 * sqrt(share * (1 - share) / clean),
+              "clean lorries selected %g, expected %g", clean_sel / clean, share);
+    world_run_free(&f);
+}
+
 Test(ports, no_officers_means_no_searches)
 {
     char a[2048];
