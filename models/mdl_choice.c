@@ -10,7 +10,7 @@
 bool mdl_choice_probs(const struct mdl_choice_set *cs, const double *v, const bool *avail, double *p)
 {
     assert(cs->n <= MDL_CHOICE_MAX && cs->nnests <= MDL_CHOICE_MAX);
-    double top[MDL_CHOICE_MAX], sum[MDL_CHOICE_MAX], nest_v[MDL_CHOICE_MAX];
+    double top[MDL_CHOICE_MAX], sum[MDL_CHOICE_MAX], nest_p[MDL_CHOICE_MAX], e[MDL_CHOICE_MAX];
     bool used[MDL_CHOICE_MAX] = {false};
     for (unsigned k = 0; k < cs->nnests; k++)
         top[k] = -INFINITY, sum[k] = 0.0;
@@ -22,29 +22,29 @@ bool mdl_choice_probs(const struct mdl_choice_set *cs, const double *v, const bo
         used[k] = true;
         top[k] = fmax(top[k], v[i] / cs->lambda[k]);
     }
-    double best = -INFINITY;
     for (unsigned i = 0; i < cs->n; i++)
         if (avail[i]) {
             unsigned k = cs->nest_of[i];
-            sum[k] += exp(v[i] / cs->lambda[k] - top[k]);
+            sum[k] += e[i] = exp(v[i] / cs->lambda[k] - top[k]);
         }
+    double best = -INFINITY;
     for (unsigned k = 0; k < cs->nnests; k++)
         if (used[k]) {
-            nest_v[k] = cs->lambda[k] * (top[k] + log(sum[k])); /* l_k I_k */
-            best = fmax(best, nest_v[k]);
+            nest_p[k] = cs->lambda[k] * (top[k] + log(sum[k])); /* l_k I_k, for now */
+            best = fmax(best, nest_p[k]);
         }
     if (best == -INFINITY)
         return false;
     double denom = 0.0;
     for (unsigned k = 0; k < cs->nnests; k++)
         if (used[k])
-            denom += exp(nest_v[k] - best);
+            denom += nest_p[k] = exp(nest_p[k] - best);
+    for (unsigned k = 0; k < cs->nnests; k++)
+        if (used[k])
+            nest_p[k] /= denom * sum[k]; /* P(nest k) / sum_k: times e_i gives P(i) */
     for (unsigned i = 0; i < cs->n; i++)
-        if (avail[i]) {
-            unsigned k = cs->nest_of[i];
-            double pk = exp(nest_v[k] - best) / denom;
-            p[i] = pk * exp(v[i] / cs->lambda[k] - top[k]) / sum[k];
-        }
+        if (avail[i])
+            p[i] = nest_p[cs->nest_of[i]] * e[i];
     return true;
 }
 
