@@ -38,6 +38,14 @@ struct sim_evq;
  * leaving *out untouched. */
 sim_status sim_evq_create(size_t hint, struct sim_evq **out);
 
+/* Turns the far tier on with slots of `width` time units (0 turns it off): events more than a slot
+ * ahead wait unsorted in per-slot lists and join the heap when their slot comes up, so the heap
+ * holds about one slot's worth of events. Pick a width holding a few to a few dozen events; the
+ * order of events is the same whatever the width. Only on an empty queue: SIM_EINVAL otherwise or
+ * for a negative or non-finite width, SIM_ENOMEM if the slot table cannot be allocated. Survives
+ * sim_evq_reset. */
+sim_status sim_evq_set_tier(struct sim_evq *q, double width);
+
 /* Frees the queue; accepts NULL. */
 void sim_evq_destroy(struct sim_evq *q);
 
@@ -51,6 +59,10 @@ sim_status sim_evq_push(struct sim_evq *q, const struct sim_event *ev, sim_evh *
 
 /* Removes the first event in (time, prio, seq) order into *out. Returns false if empty. */
 bool sim_evq_pop(struct sim_evq *q, struct sim_event *out);
+
+/* Like sim_evq_pop, but only if the first event's time is <= until; false otherwise (the queue is
+ * then unchanged but for discarded cancelled events). */
+bool sim_evq_pop_until(struct sim_evq *q, double until, struct sim_event *out);
 
 /* Removes a pending event. Returns true if it was pending, false if the handle is stale (already
  * popped or cancelled) or 0. */

@@ -46,6 +46,12 @@ fail:
     return SIM_ENOMEM;
 }
 
+sim_status sim_kernel_set_tier(struct sim_kernel *k, double width)
+{
+    sim_evq_reset(k->q);
+    return sim_evq_set_tier(k->q, width);
+}
+
 void sim_kernel_destroy(struct sim_kernel *k)
 {
     if (k == NULL)
@@ -89,9 +95,7 @@ sim_status sim_kernel_run(struct sim_kernel *k, double until)
                 sim_kernel_fail(k, st, "%s: init failed", k->models[i].m->name);
         }
     struct sim_event ev;
-    /* An empty queue reports +infinity, which an infinite horizon would accept: test size too. */
-    while (k->status == SIM_OK && sim_evq_size(k->q) > 0 && sim_evq_next_time(k->q) <= until) {
-        sim_evq_pop(k->q, &ev);
+    while (k->status == SIM_OK && sim_evq_pop_until(k->q, until, &ev)) {
         k->now = ev.time;
         k->events++;
         const struct slot *s = &k->models[ev.model];

@@ -34,6 +34,10 @@ enum { SIM_KERNEL_MAX_MODELS = 16 };
  * `hint` pending events. SIM_EINVAL if nstreams is 0; SIM_ENOMEM. */
 sim_status sim_kernel_create(size_t nstreams, size_t hint, struct sim_kernel **out);
 
+/* Sets the event queue's far-tier slot width (see sim_evq_set_tier; 0, the default, is a plain
+ * heap). Changes speed only, never the order of events. Call before a run; SIM_EINVAL, SIM_ENOMEM. */
+sim_status sim_kernel_set_tier(struct sim_kernel *k, double width);
+
 /* Frees the kernel (not the attached models); accepts NULL. */
 void sim_kernel_destroy(struct sim_kernel *k);
 
