@@ -233,7 +233,7 @@ static sim_status boats_init(void *self, struct sim_kernel *k)
     b->prevent_p = 1.0 - exp(-b->p->prevention_per_effort * b->p->patrol_effort);
     b->price_sum = b->price_days = 0.0;
     /* The first day's weather comes from the stationary distribution of its month. */
-    b->good = gsl_rng_uniform(b->rng[MDL_BP_WEATHER]) < b->p->good_weather_share[b->months[0]];
+    b->good = sim_rng_uniform(b->rng[MDL_BP_WEATHER]) < b->p->good_weather_share[b->months[0]];
     update_price(b);
     return sim_kernel_at(k, b->model, EV_DAY, 0.0, PRIO_DAY, 0, 0, 0.0, NULL);
 }
@@ -261,7 +261,7 @@ static void new_day(struct mdl_boats *b, struct sim_kernel *k, double t)
         set_daily(b, t - 0.5, D_PRICE, b->price);
         double pi = p->good_weather_share[b->months[day]], rho = p->weather_persistence;
         double pg = b->good ? pi + rho * (1.0 - pi) : pi * (1.0 - rho);
-        b->good = gsl_rng_uniform(b->rng[MDL_BP_WEATHER]) < pg;
+        b->good = sim_rng_uniform(b->rng[MDL_BP_WEATHER]) < pg;
     }
     b->stock += gsl_ran_poisson(b->rng[MDL_BP_SUPPLY], p->replenish_per_day);
     unsigned seized =
@@ -311,7 +311,7 @@ static void launch(struct mdl_boats *b, struct sim_kernel *k, double t)
         seek(b, k, MDL_BP_SEA, day, i);
         unsigned occ = 1 + gsl_ran_poisson(b->rng[MDL_BP_LAUNCH], target - 1.0);
         occ = (unsigned)fmin(fmin((double)occ, p->occupancy_max), (double)b->qlen);
-        bool prevented = gsl_rng_uniform(b->rng[MDL_BP_LAUNCH]) < b->prevent_p;
+        bool prevented = sim_rng_uniform(b->rng[MDL_BP_LAUNCH]) < b->prevent_p;
         double dp = death_p(p, occ);
         b->stock -= 1;
         launched++;
@@ -323,7 +323,7 @@ static void launch(struct mdl_boats *b, struct sim_kernel *k, double t)
             b->qlen--;
             enum mdl_boat_outcome o = MDL_BOAT_PREVENTED;
             if (!prevented)
-                o = gsl_rng_uniform(b->rng[MDL_BP_SEA]) < dp ? MDL_BOAT_DIED : MDL_BOAT_ARRIVED;
+                o = sim_rng_uniform(b->rng[MDL_BP_SEA]) < dp ? MDL_BOAT_DIED : MDL_BOAT_ARRIVED;
             b->client.outcome(b->client.ctx, k, w.person, o, t - w.since);
         }
     }

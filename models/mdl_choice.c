@@ -7,6 +7,12 @@
 #include <assert.h>
 #include <math.h>
 
+/* fmax without its NaN rules, which keep the compiler from inlining it; no NaN reaches here. */
+static inline double larger(double a, double b)
+{
+    return a > b ? a : b;
+}
+
 bool mdl_choice_probs(const struct mdl_choice_set *cs, const double *v, const bool *avail, double *p)
 {
     assert(cs->n <= MDL_CHOICE_MAX && cs->nnests <= MDL_CHOICE_MAX);
@@ -20,7 +26,7 @@ bool mdl_choice_probs(const struct mdl_choice_set *cs, const double *v, const bo
             continue;
         unsigned k = cs->nest_of[i];
         used[k] = true;
-        top[k] = fmax(top[k], v[i] / cs->lambda[k]);
+        top[k] = larger(top[k], v[i] / cs->lambda[k]);
     }
     for (unsigned i = 0; i < cs->n; i++)
         if (avail[i]) {
@@ -31,7 +37,7 @@ bool mdl_choice_probs(const struct mdl_choice_set *cs, const double *v, const bo
     for (unsigned k = 0; k < cs->nnests; k++)
         if (used[k]) {
             nest_p[k] = cs->lambda[k] * (top[k] + log(sum[k])); /* l_k I_k, for now */
-            best = fmax(best, nest_p[k]);
+            best = larger(best, nest_p[k]);
         }
     if (best == -INFINITY)
         return false;

@@ -38,7 +38,7 @@ double mdl_sampler_draw(const struct mdl_sampler *s, gsl_rng *r)
     switch (s->kind) {
     case MDL_DIST_FIXED: return s->p1;
     case MDL_DIST_EXPONENTIAL: return s->p1 * sim_rng_exponential(r);
-    case MDL_DIST_UNIFORM: return s->p1 + s->p2 * gsl_rng_uniform(r);
+    case MDL_DIST_UNIFORM: return s->p1 + s->p2 * sim_rng_uniform(r);
     case MDL_DIST_LOGNORMAL: return gsl_ran_lognormal(r, s->p1, s->p2);
     case MDL_DIST_GAMMA: return gsl_ran_gamma(r, s->p1, s->p2);
     }

@@ -68,12 +68,12 @@ static uint32_t spawn(struct mdl_pop *p, struct sim_kernel *k, double t)
     gsl_rng *r = draws(p, i);
     const struct mdl_population *pp = p->pp;
     q->budget = mdl_sampler_draw(&p->budget, r);
-    bool docs = gsl_rng_uniform(r) < pp->documents_share;
+    bool docs = sim_rng_uniform(r) < pp->documents_share;
     q->inv_risk_tol = 1.0 / fmax(mdl_sampler_draw(&p->risk, r), 1e-9);
     q->inv_patience = 1.0 / fmax(mdl_sampler_draw(&p->patience, r), 1e-9);
     for (size_t m = 0; m < p->nmodes; m++) {
         const struct mdl_mode *md = p->modes[m].m;
-        bool ok = gsl_rng_uniform(r) < md->eligible_share && (!md->needs_documents || docs);
+        bool ok = sim_rng_uniform(r) < md->eligible_share && (!md->needs_documents || docs);
         q->eligible |= (uint16_t)(ok ? 1u << m : 0u);
     }
     double first = t + mdl_sampler_draw(&p->prep, r);
@@ -283,7 +283,7 @@ static void decide(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t
     utilities(p, q, t, v, avail);
     mdl_choice_probs(&p->cs, v, avail, pr); /* wait and leave are always available */
     gsl_rng *r = draws(p, i);
-    unsigned a = mdl_choice_pick(pr, p->cs.n, gsl_rng_uniform(r));
+    unsigned a = mdl_choice_pick(pr, p->cs.n, sim_rng_uniform(r));
     if (a == p->nmodes + 1) {
         release(p, i);
         count_pop(p, t, P_LEAVERS);
@@ -310,9 +310,9 @@ static void decide(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t
         return;
     }
     if (md->m->kind == MDL_MODE_LORRY) {
-        q->port = (uint8_t)pick_port(p, gsl_rng_uniform(r));
+        q->port = (uint8_t)pick_port(p, sim_rng_uniform(r));
         q->facilitated = q->budget >= md->m->lorry->facilitated_price_eur &&
-                         gsl_rng_uniform(r) < md->m->lorry->facilitated_share;
+                         sim_rng_uniform(r) < md->m->lorry->facilitated_share;
     }
     double when = t + mdl_sampler_draw(&md->attempt, r);
     release(p, i);
@@ -327,7 +327,7 @@ static void attempt(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double 
     const struct mdl__mode *md = &p->modes[q->mode];
     count_mode(p, t, M_ATTEMPTS, q->mode);
     gsl_rng *r = draws(p, i);
-    double u_death = gsl_rng_uniform(r), u_pass = gsl_rng_uniform(r);
+    double u_death = sim_rng_uniform(r), u_pass = sim_rng_uniform(r);
     release(p, i);
     if (md->m->kind == MDL_MODE_GENERIC) {
         if (u_death < md->m->generic->death_risk)
@@ -388,7 +388,7 @@ static void next_inflow(struct mdl_pop *p, struct sim_kernel *k, double t)
         t += sim_rng_exponential(p->inflow) / p->rate_max;
         if (t >= p->w1)
             return;
-        if (gsl_rng_uniform(p->inflow) * p->rate_max < p->rate[p->months[(size_t)t]])
+        if (sim_rng_uniform(p->inflow) * p->rate_max < p->rate[p->months[(size_t)t]])
             break;
     }
     sim_kernel_at(k, p->model, EV_INFLOW, t, PRIO_FLOW, 0, 0, 0.0, NULL);

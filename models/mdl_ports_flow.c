@@ -79,7 +79,7 @@ double mdl__ports_next_lorry(const struct port *pt, double t, double factor, gsl
     double hour = floor(t * 24.0);
     for (;;) {
         double seg_end = (hour + 1.0) / 24.0;
-        double rate = pt->rate[(size_t)fmod(hour, HOURS_PER_WEEK)];
+        double rate = pt->rate[(uint64_t)hour % HOURS_PER_WEEK]; /* t >= 0 */
         double mass = rate * (seg_end - t);
         if (rate > 0.0 && e <= mass)
             return t + e / rate;
@@ -130,7 +130,7 @@ static void pass_groups(struct mdl_ports *m, struct sim_kernel *k, size_t port, 
     while (g != NONE) {
         struct grp *gr = &m->grps[g];
         uint32_t next = gr->next;
-        double u = gsl_rng_uniform(pt->rng[MDL_PP_RECORDING]);
+        double u = sim_rng_uniform(pt->rng[MDL_PP_RECORDING]);
         enum mdl_lorry_outcome o = u < pt->p->recording.at_port_share ? MDL_LORRY_AT_PORT
                                    : u < pt->p->recording.at_port_share + pt->p->recording.within_72h_share
                                        ? MDL_LORRY_WITHIN_72H
@@ -162,7 +162,7 @@ static void start_search(struct mdl_ports *m, struct sim_kernel *k, size_t port,
     struct port *pt = &m->ports[port];
     double now = sim_kernel_now(k);
     gsl_rng *r = pt->rng[MDL_PP_SEARCH];
-    double u = gsl_rng_uniform(r);
+    double u = sim_rng_uniform(r);
     uint32_t mi = 0;
     while (u >= pt->methods[mi].cum_share)
         mi++;
@@ -223,7 +223,7 @@ static void on_lorry(struct mdl_ports *m, struct sim_kernel *k, size_t port, boo
         /* Targeting selects a carrying lorry with probability min(1, share * lift); a candidate
          * (probability share) always qualifies, so a non-candidate carrier makes up the rest. */
         double lifted = fmin(1.0, pt->share * p->selection.lift);
-        double u = gsl_rng_uniform(pt->rng[MDL_PP_SELECTION]);
+        double u = sim_rng_uniform(pt->rng[MDL_PP_SELECTION]);
         due = pt->share < 1.0 && u * (1.0 - pt->share) < lifted - pt->share;
     }
     if (!due) {
@@ -261,7 +261,7 @@ static void on_search_end(struct mdl_ports *m, struct sim_kernel *k, const struc
         struct grp *gr = &m->grps[g];
         uint32_t next = gr->next;
         pt->in_system--;
-        if (gsl_rng_uniform(pt->rng[MDL_PP_DETECTION]) < detection) {
+        if (sim_rng_uniform(pt->rng[MDL_PP_DETECTION]) < detection) {
             count(m, now, port, D_GROUPS_DETECTED, 1.0);
             count(m, now, port, D_PEOPLE_DETECTED, gr->size);
             pt->all_resolved++;
@@ -325,7 +325,7 @@ static void on_group(struct mdl_ports *m, struct sim_kernel *k, size_t port)
 {
     struct port *pt = &m->ports[port];
     gsl_rng *r = pt->rng[MDL_PP_CLANDESTINE];
-    double u = gsl_rng_uniform(r);
+    double u = sim_rng_uniform(r);
     unsigned size = 1;
     while (u >= pt->size_cum[size - 1] && size < pt->p->clandestine.group_size_weights_count)
         size++;

@@ -113,6 +113,13 @@ static void zig_init(void)
     atomic_store_explicit(&zig_ready, true, memory_order_release);
 }
 
+double sim_rng_uniform(gsl_rng *r)
+{
+    if (r->type == &philox_type)
+        return (double)philox_get(r->state) / 4294967296.0;
+    return gsl_rng_uniform(r);
+}
+
 static inline uint64_t draw64(gsl_rng *r)
 {
     if (r->type == &philox_type) { /* our own generator: skip GSL's indirect calls */

@@ -37,6 +37,9 @@ void sim_rng_philox_seek(gsl_rng *r, uint64_t key, uint64_t block);
  * (the rest of a partly used block is skipped). */
 uint64_t sim_rng_philox_tell(const gsl_rng *r);
 
+/* gsl_rng_uniform(r), the same value, without GSL's indirect call when r is a sim_rng_philox. */
+double sim_rng_uniform(gsl_rng *r);
+
 /* A unit-mean exponential variate from `r` (any GSL generator giving 32-bit words), by Marsaglia and
  * Tsang's ziggurat with 256 layers: two words per draw (53 bits of magnitude, 8 bits of layer, kept
  * apart), a logarithm only in the rare wedge and tail cases (about 1.2% of draws). Much faster than
