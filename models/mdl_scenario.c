@@ -201,44 +201,34 @@ static bool newer_schema(const struct mdl__scn_index *idx, struct mdl__scn_diag 
     return true;
 }
 
-sim_status mdl_scenario_load(const char *path, struct mdl_scenario **out, char *err, size_t errlen)
+/* Parses, loads and validates `text` (taking ownership of it) into *out. */
+static sim_status load(const char *label, char *text, size_t len, struct mdl_scenario **out,
+                       struct mdl__scn_diag *d)
 {
-    struct mdl__scn_diag d;
-    mdl__scn_diag_init(&d, err, errlen, path ? path : "(null)");
-    char *text = NULL;
-    size_t len = 0;
     yaml_document_t doc;
     bool have_doc = false;
     struct mdl__scn_index idx = {0};
     struct mdl_scenario *s = NULL;
     sim_status st;
-
-    if (!path || !out) {
-        mdl__scn_report(&d, NULL, NULL, "no scenario file given");
-        st = SIM_EINVAL;
-        goto cleanup;
-    }
-    if ((st = read_text(path, &text, &len, &d)) != SIM_OK)
-        goto cleanup;
-    if ((st = parse_document(text, len, &doc, &have_doc, &d)) != SIM_OK)
+    if ((st = parse_document(text, len, &doc, &have_doc, d)) != SIM_OK)
         goto cleanup;
     if ((st = mdl__scn_index_build(&idx, &doc)) != SIM_OK) {
-        mdl__scn_report(&d, NULL, NULL,
+        mdl__scn_report(d, NULL, NULL,
                         st == SIM_ENOMEM ? "out of memory indexing the scenario"
                                          : "scenario too large (more than %d values)",
                         MDL__SCN_MAX_NODES);
         goto cleanup;
     }
-    if (newer_schema(&idx, &d)) {
+    if (newer_schema(&idx, d)) {
         st = SIM_EINVAL;
         goto cleanup;
     }
-    if ((st = mdl__scn_load_struct(text, len, &doc, &s, &d)) != SIM_OK)
+    if ((st = mdl__scn_load_struct(text, len, &doc, &s, d)) != SIM_OK)
         goto cleanup;
-    if ((st = mdl__scn_validate(s, &idx, &d)) != SIM_OK)
+    if ((st = mdl__scn_validate(s, &idx, d)) != SIM_OK)
         goto cleanup;
-    if (!(s->path = strdup(path))) {
-        mdl__scn_report(&d, NULL, NULL, "out of memory");
+    if (!(s->path = strdup(label))) {
+        mdl__scn_report(d, NULL, NULL, "out of memory");
         st = SIM_ENOMEM;
         goto cleanup;
     }
@@ -252,6 +242,42 @@ cleanup:
     if (have_doc)
         yaml_document_delete(&doc);
     free(text);
+    return st;
+}
+
+sim_status mdl_scenario_load(const char *path, struct mdl_scenario **out, char *err, size_t errlen)
+{
+    struct mdl__scn_diag d;
+    mdl__scn_diag_init(&d, err, errlen, path ? path : "(null)");
+    char *text = NULL;
+    size_t len = 0;
+    sim_status st;
+    if (!path || !out) {
+        mdl__scn_report(&d, NULL, NULL, "no scenario file given");
+        st = SIM_EINVAL;
+    } else if ((st = read_text(path, &text, &len, &d)) == SIM_OK) {
+        st = load(path, text, len, out, &d);
+    }
+    mdl__scn_diag_finish(&d);
+    return st;
+}
+
+sim_status mdl_scenario_load_text(const char *text, size_t len, const char *label, struct mdl_scenario **out,
+                                  char *err, size_t errlen)
+{
+    struct mdl__scn_diag d;
+    mdl__scn_diag_init(&d, err, errlen, label ? label : "(text)");
+    sim_status st = SIM_EINVAL;
+    char *copy = NULL;
+    if (!text || !out)
+        mdl__scn_report(&d, NULL, NULL, "no scenario text given");
+    else if (!(copy = malloc(len + 1)))
+        mdl__scn_report(&d, NULL, NULL, "out of memory"), st = SIM_ENOMEM;
+    else {
+        memcpy(copy, text, len);
+        copy[len] = '\0';
+        st = load(label ? label : "(text)", copy, len, out, &d);
+    }
     mdl__scn_diag_finish(&d);
     return st;
 }

@@ -198,6 +198,47 @@ struct mdl_mode {
     struct mdl_generic *generic;
 };
 
+/* A time-bounded change to one numeric parameter, named by its field path as error messages print
+ * it ("ports.calais.selection.share", "modes.small_boat.boat.patrol_effort",
+ * "ports.calais.staffing.shifts[0].officers"). From `from` (default: day 0) the parameter moves
+ * to op(original, value), linearly over `ramp_days` when given (in daily steps), and returns to
+ * its original value at `to` (default: never). Whole-number parameters are rounded. */
+enum mdl_iv_op { MDL_IV_SET, MDL_IV_SCALE, MDL_IV_ADD };
+
+struct mdl_intervention {
+    char *name; /* optional label */
+    char *path;
+    enum mdl_iv_op op;
+    double value;
+    char *from, *to;          /* ISO dates, optional */
+    double ramp_days;         /* optional, default 0: a step */
+    double cost_per_day;      /* optional, EUR per day in effect */
+    double cost_per_unit_day; /* optional, EUR per unit of change per day (e.g. per officer-day) */
+    /* Filled by the loader. */
+    double from_day, to_day; /* days since start_date; to_day is +infinity when open-ended */
+};
+
+/* A variant of a study: the scenario (the baseline) plus its own interventions. */
+struct mdl_variant {
+    char *name;
+    char *description;
+    struct mdl_intervention *interventions;
+    unsigned interventions_count;
+};
+
+/* A grid of variants over one or two parameters: every combination of values becomes a variant
+ * whose interventions `op` the parameter to that value from day 0. */
+struct mdl_sweep {
+    char *path;
+    enum mdl_iv_op op;
+    double *values;
+    unsigned values_count;
+    char *path2; /* optional second axis */
+    double *values2;
+    unsigned values2_count;
+    double cost_per_unit_day; /* optional, as in an intervention */
+};
+
 struct mdl_scenario {
     unsigned dispsim; /* schema version, must equal MDL_SCENARIO_SCHEMA */
     char *name;
@@ -217,6 +258,11 @@ struct mdl_scenario {
     struct mdl_choice *choice;         /* present with population */
     struct mdl_mode *modes;            /* present with population */
     unsigned modes_count;
+    struct mdl_intervention *interventions; /* optional: applied in every variant, baseline too */
+    unsigned interventions_count;
+    struct mdl_variant *variants; /* optional: a study against the scenario as written */
+    unsigned variants_count;
+    struct mdl_sweep *sweep; /* optional: more variants, on a grid */
     /* Filled by the loader, not read from YAML. */
     int start_weekday; /* 0 = Monday, weekday of start_date */
     int start_yday;    /* 0-based day of year of start_date */
@@ -233,5 +279,26 @@ sim_status mdl_scenario_load(const char *path, struct mdl_scenario **out, char *
 
 /* Frees a scenario from mdl_scenario_load; accepts NULL. */
 void mdl_scenario_destroy(struct mdl_scenario *s);
+
+/* Loads a scenario from text already in memory; `label` names it in messages (and becomes
+ * s->path). Otherwise as mdl_scenario_load. */
+sim_status mdl_scenario_load_text(const char *text, size_t len, const char *label, struct mdl_scenario **out,
+                                  char *err, size_t errlen);
+
+/* A numeric parameter of a loaded scenario: exactly one of the pointers is set. */
+struct mdl_param {
+    double *real;
+    unsigned *count; /* a whole-number parameter (officers, max_queue, ...) */
+};
+
+/* Finds the parameter at field `path` of `s` ("ports.calais.selection.share", entries by name or
+ * "[i]"); only the ports, population, choice and modes sections qualify. SIM_EINVAL with the
+ * reason in why[whylen] when the path names no numeric field. */
+sim_status mdl_scenario_param(struct mdl_scenario *s, const char *path, struct mdl_param *out, char *why,
+                              size_t whylen);
+
+/* Reads and writes a parameter; whole numbers are rounded to the nearest, at least 0. */
+double mdl_param_get(const struct mdl_param *p);
+void mdl_param_set(const struct mdl_param *p, double v);
 
 #endif

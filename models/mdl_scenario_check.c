@@ -340,7 +340,7 @@ static long days_from_civil(long y, long m, long d)
 
 /* Parses a strict YYYY-MM-DD date in [1900-01-01, 2199-12-31] into weekday (0 = Monday) and
  * 0-based day of year. Returns false when `s` is not such a date. */
-static bool parse_date(const char *s, int *weekday, int *yday)
+static bool parse_date(const char *s, int *weekday, int *yday, long *epoch_days)
 {
     static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     for (int i = 0; i < 10; i++)
@@ -355,7 +355,14 @@ static bool parse_date(const char *s, int *weekday, int *yday)
     long days = days_from_civil(y, m, d);
     *weekday = (int)(((days % 7) + 7 + 3) % 7); /* 1970-01-01 was a Thursday */
     *yday = (int)(days - days_from_civil(y, 1, 1));
+    *epoch_days = days;
     return true;
+}
+
+bool mdl__ck_date(const char *s, long *epoch_days)
+{
+    int wd, yd;
+    return s != NULL && parse_date(s, &wd, &yd, epoch_days);
 }
 
 static void ck_header(struct mdl__ck *c, struct mdl_scenario *s)
@@ -376,7 +383,8 @@ static void ck_header(struct mdl__ck *c, struct mdl_scenario *s)
 
     old = mdl__ck_enter(c, "calendar");
     size_t o = mdl__ck_enter(c, "start_date");
-    if (!s->calendar.start_date || !parse_date(s->calendar.start_date, &s->start_weekday, &s->start_yday))
+    if (!s->calendar.start_date ||
+        !parse_date(s->calendar.start_date, &s->start_weekday, &s->start_yday, &(long){0}))
         mdl__ck_fail(c, "must be a real date YYYY-MM-DD between 1900-01-01 and 2199-12-31, got '%s'",
                      s->calendar.start_date ? s->calendar.start_date : "");
     mdl__ck_leave(c, o);
@@ -397,6 +405,17 @@ static const char *port_name(const void *ctx, size_t i)
 
 sim_status mdl__scn_validate(struct mdl_scenario *s, const struct mdl__scn_index *idx,
                              struct mdl__scn_diag *d)
+{
+    if (mdl__scn_validate_model(s, idx, d) != SIM_OK)
+        return SIM_EINVAL; /* the study is checked against a valid model only */
+    struct mdl__ck *c = &(struct mdl__ck){.idx = idx, .d = d, .len = 0, .bad = false};
+    c->path[0] = '\0';
+    mdl__ck_study(c, s);
+    return c->bad ? SIM_EINVAL : SIM_OK;
+}
+
+sim_status mdl__scn_validate_model(struct mdl_scenario *s, const struct mdl__scn_index *idx,
+                                   struct mdl__scn_diag *d)
 {
     struct mdl__ck *c = &(struct mdl__ck){.idx = idx, .d = d, .len = 0, .bad = false};
     c->path[0] = '\0';

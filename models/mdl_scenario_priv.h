@@ -114,6 +114,10 @@ bool mdl__scn_uint_range(const char *key, unsigned long long *lo, unsigned long 
 sim_status mdl__scn_validate(struct mdl_scenario *s, const struct mdl__scn_index *idx,
                              struct mdl__scn_diag *d);
 
+/* mdl__scn_validate without the study sections (interventions, variants, sweep). */
+sim_status mdl__scn_validate_model(struct mdl_scenario *s, const struct mdl__scn_index *idx,
+                                   struct mdl__scn_diag *d);
+
 /* ---- Validation helpers (mdl_scenario_check.c), shared with mdl_scenario_check_pop.c ---- */
 
 enum { MDL__CK_LO_OPEN = 1, MDL__CK_HI_OPEN = 2 }; /* interval ends excluded from a range */
@@ -161,6 +165,14 @@ void mdl__ck_count(struct mdl__ck *c, unsigned n, unsigned lo, unsigned hi);
 
 /* Checks a distribution at child `key`: the parameters its kind uses are present and in range. */
 void mdl__ck_dist(struct mdl__ck *c, const char *key, const struct mdl_dist *t);
+
+/* Parses a strict YYYY-MM-DD date (as calendar.start_date) into days since 1970-01-01. */
+bool mdl__ck_date(const char *s, long *epoch_days);
+
+/* Validates the interventions, variants and sweep (mdl_scenario_check_iv.c): paths name numeric
+ * parameters, dates and costs make sense, and every parameter stays valid at the full effect of
+ * each change. Fills from_day and to_day. Reports through `c`. */
+void mdl__ck_study(struct mdl__ck *c, struct mdl_scenario *s);
 
 /* Validates the population, choice and modes sections (mdl_scenario_check_pop.c) and fills their
  * defaults. Reports through `c`. */

@@ -265,6 +265,51 @@ static const cyaml_schema_field_t mode_fields[] = {
 static const cyaml_schema_value_t mode_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_mode, mode_fields)};
 
+static const cyaml_strval_t iv_ops[] = {{"set", MDL_IV_SET}, {"scale", MDL_IV_SCALE}, {"add", MDL_IV_ADD}};
+
+#define I struct mdl_intervention
+static const cyaml_schema_field_t intervention_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, I, name, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("path", CYAML_FLAG_POINTER, I, path, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_ENUM("op", CYAML_FLAG_STRICT, I, op, iv_ops, CYAML_ARRAY_LEN(iv_ops)),
+    CYAML_FIELD_FLOAT("value", CYAML_FLAG_DEFAULT, I, value),
+    CYAML_FIELD_STRING_PTR("from", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, I, from, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("to", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, I, to, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_FLOAT("ramp_days", CYAML_FLAG_OPTIONAL, I, ramp_days),
+    CYAML_FIELD_FLOAT("cost_per_day", CYAML_FLAG_OPTIONAL, I, cost_per_day),
+    CYAML_FIELD_FLOAT("cost_per_unit_day", CYAML_FLAG_OPTIONAL, I, cost_per_unit_day),
+    CYAML_FIELD_END,
+};
+#undef I
+static const cyaml_schema_value_t intervention_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_intervention, intervention_fields)};
+
+#define V struct mdl_variant
+static const cyaml_schema_field_t variant_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, V, name, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("description", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, V, description, 0,
+                           CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE("interventions", CYAML_FLAG_POINTER, V, interventions, &intervention_entry, 0,
+                         CYAML_UNLIMITED),
+    CYAML_FIELD_END,
+};
+#undef V
+static const cyaml_schema_value_t variant_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_variant, variant_fields)};
+
+#define W struct mdl_sweep
+static const cyaml_schema_field_t sweep_fields[] = {
+    CYAML_FIELD_STRING_PTR("path", CYAML_FLAG_POINTER, W, path, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_ENUM("op", CYAML_FLAG_STRICT, W, op, iv_ops, CYAML_ARRAY_LEN(iv_ops)),
+    CYAML_FIELD_SEQUENCE("values", CYAML_FLAG_POINTER, W, values, &double_entry, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("path2", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, W, path2, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE("values2", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, W, values2, &double_entry, 1,
+                         CYAML_UNLIMITED),
+    CYAML_FIELD_FLOAT("cost_per_unit_day", CYAML_FLAG_OPTIONAL, W, cost_per_unit_day),
+    CYAML_FIELD_END,
+};
+#undef W
+
 #define S struct mdl_scenario
 static const cyaml_schema_field_t calendar_fields[] = {
     {.key = "start_date",
@@ -294,6 +339,11 @@ static const cyaml_schema_field_t top_fields[] = {
     CYAML_FIELD_MAPPING_PTR("choice", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, choice, choice_fields),
     CYAML_FIELD_SEQUENCE("modes", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, modes, &mode_entry, 0,
                          CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE("interventions", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, interventions,
+                         &intervention_entry, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_SEQUENCE("variants", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, variants, &variant_entry, 0,
+                         CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING_PTR("sweep", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, sweep, sweep_fields),
     CYAML_FIELD_END,
 };
 #undef S
