@@ -60,6 +60,7 @@ struct waiting {
 
 struct mdl_boats {
     const struct mdl_boat *p;
+    const struct mdl_mode *mode;
     double base_price;
     const unsigned char *months;
     const struct sim_out_table *t;
@@ -121,6 +122,7 @@ sim_status mdl_boats_create(const struct mdl_scenario *s, const struct mdl_mode 
     if (b == NULL)
         return SIM_ENOMEM;
     *b = (struct mdl_boats){.p = mode->boat,
+                            .mode = mode,
                             .base_price = mode->price_eur,
                             .months = months,
                             .t = t,
@@ -221,6 +223,14 @@ static void update_price(struct mdl_boats *b)
     double ratio = ((double)b->qlen + 1.0) / (supply_places(b) + 1.0);
     double f = p->price_elasticity > 0 ? pow(ratio, p->price_elasticity) : 1.0;
     b->price = b->base_price * fmin(p->price_max_factor, fmax(p->price_min_factor, f));
+}
+
+void mdl_boats_refresh(struct mdl_boats *b, struct sim_kernel *k)
+{
+    b->base_price = b->mode->price_eur;
+    b->prevent_p = 1.0 - exp(-b->p->prevention_per_effort * b->p->patrol_effort);
+    if (k != NULL)
+        update_price(b);
 }
 
 static sim_status boats_init(void *self, struct sim_kernel *k)

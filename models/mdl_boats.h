@@ -70,4 +70,8 @@ uint64_t mdl_boats_waiting(const struct mdl_boats *b);
 
 extern const struct sim_model mdl_boats_model;
 
+/* Recomputes what the model caches from its parameters after an intervention changed them (k is
+ * NULL before a replication starts). */
+void mdl_boats_refresh(struct mdl_boats *b, struct sim_kernel *k);
+
 #endif

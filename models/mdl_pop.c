@@ -209,6 +209,27 @@ static void init_inflow(struct mdl_pop *p)
     }
 }
 
+void mdl__pop_derive(struct mdl_pop *p)
+{
+    const struct mdl_scenario *s = p->s;
+    const struct mdl_population *pp = s->population;
+    p->alpha = 1.0 - exp(-1.0 / s->choice->beliefs.time_constant_days);
+    mdl_sampler_init(&p->prep, &pp->preparation_days);
+    mdl_sampler_init(&p->ret, &pp->return_days);
+    mdl_sampler_init(&p->wait, &pp->wait_days);
+    mdl_sampler_init(&p->budget, &pp->budget_eur);
+    mdl_sampler_init(&p->risk, &pp->risk_tolerance);
+    mdl_sampler_init(&p->patience, &pp->patience_days);
+    init_modes(p);
+    init_inflow(p);
+    for (int f = 0; f < 256; f++)
+        p->log_own[f] = log1p(s->choice->beliefs.own_weight * f);
+    p->log_floor = log(s->choice->beliefs.floor);
+    build_choice_set(p);
+    for (size_t i = 0; i < p->nports; i++)
+        p->port_weight[i] = s->ports[i].lorries_per_year;
+}
+
 void mdl_pop_destroy(struct mdl_pop *p)
 {
     if (p == NULL)
@@ -244,21 +265,10 @@ sim_status mdl_pop_create(const struct mdl_scenario *s, const unsigned char *mon
                           .boats = boats,
                           .free_head = MDL__POP_NONE};
     p->t0 = p->w0 - floor(p->w0);
-    p->alpha = 1.0 - exp(-1.0 / s->choice->beliefs.time_constant_days);
     const struct mdl_population *pp = s->population;
-    mdl_sampler_init(&p->prep, &pp->preparation_days);
-    mdl_sampler_init(&p->ret, &pp->return_days);
-    mdl_sampler_init(&p->wait, &pp->wait_days);
-    mdl_sampler_init(&p->budget, &pp->budget_eur);
-    mdl_sampler_init(&p->risk, &pp->risk_tolerance);
-    mdl_sampler_init(&p->patience, &pp->patience_days);
-    init_modes(p);
-    init_inflow(p);
-    for (int f = 0; f < 256; f++)
-        p->log_own[f] = log1p(s->choice->beliefs.own_weight * f);
-    p->log_floor = log(s->choice->beliefs.floor);
-    build_choice_set(p);
     p->port_weight = malloc(p->nports * sizeof *p->port_weight);
+    if (p->port_weight != NULL)
+        mdl__pop_derive(p);
     p->prng = gsl_rng_alloc(sim_rng_philox);
     /* Room for the initial stock and two months of inflow at the peak rate before growing. */
     p->cap = (size_t)(pp->initial_stock + 60.0 * p->rate_max) + 1024;
@@ -267,8 +277,6 @@ sim_status mdl_pop_create(const struct mdl_scenario *s, const unsigned char *mon
         mdl_pop_destroy(p);
         return SIM_ENOMEM;
     }
-    for (size_t i = 0; i < p->nports; i++)
-        p->port_weight[i] = s->ports[i].lorries_per_year;
     *out = p;
     return SIM_OK;
 }

@@ -67,4 +67,8 @@ void mdl_pop_bind(struct mdl_pop *p, double *rep_values, uint16_t model_id, uint
 
 extern const struct sim_model mdl_pop_model;
 
+/* Recomputes what the model caches from its parameters after an intervention changed them (k is
+ * NULL before a replication starts); with k, redraws the next arrival if the inflow changed. */
+void mdl_pop_refresh(struct mdl_pop *p, struct sim_kernel *k);
+
 #endif

@@ -84,6 +84,7 @@ struct mdl_pop {
     struct mdl__channel *chan;
     double *chan_mem;
     double rate[12], rate_max;
+    sim_evh inflow_ev;   /* the pending EV_INFLOW, 0 if none */
     double *port_weight; /* lorries per year of each port */
     struct mdl_sampler prep, ret, wait, budget, risk, patience;
     struct mdl_choice_set cs;
@@ -111,5 +112,8 @@ long mdl__pop_day(const struct mdl_pop *p, double t);
 
 /* The value of totals slot `slot` (element 0) in the replication's buffer. */
 double *mdl__pop_total(struct mdl_pop *p, int slot);
+
+/* Recomputes everything the model caches from its parameters (mdl_pop.c). */
+void mdl__pop_derive(struct mdl_pop *p);
 
 #endif

@@ -391,7 +391,22 @@ static void next_inflow(struct mdl_pop *p, struct sim_kernel *k, double t)
         if (sim_rng_uniform(p->inflow) * p->rate_max < p->rate[p->months[(size_t)t]])
             break;
     }
-    sim_kernel_at(k, p->model, EV_INFLOW, t, PRIO_FLOW, 0, 0, 0.0, NULL);
+    sim_kernel_at(k, p->model, EV_INFLOW, t, PRIO_FLOW, 0, 0, 0.0, &p->inflow_ev);
+}
+
+void mdl_pop_refresh(struct mdl_pop *p, struct sim_kernel *k)
+{
+    double rate[12];
+    memcpy(rate, p->rate, sizeof rate);
+    mdl__pop_derive(p);
+    if (k == NULL)
+        return;
+    refresh_utilities(p);
+    if (memcmp(rate, p->rate, sizeof rate) != 0) { /* redraw the next arrival: memoryless, exact */
+        sim_kernel_cancel(k, p->inflow_ev);
+        p->inflow_ev = 0;
+        next_inflow(p, k, sim_kernel_now(k));
+    }
 }
 
 static sim_status pop_init(void *self, struct sim_kernel *k)

@@ -108,9 +108,10 @@ static double profile_mean(const double *w, size_t n)
     return sum / (double)n;
 }
 
-static sim_status port_init(struct port *pt, const struct mdl_port *p, int start_weekday)
+/* Everything the port caches from its parameters; again whenever an intervention changes them. */
+static void port_derive(struct port *pt, int start_weekday)
 {
-    pt->p = p;
+    const struct mdl_port *p = pt->p;
     /* Profiles are relative: dividing by their means keeps the annual volume. Hour H of the week
      * counts from t = 0, which falls on `start_weekday`. */
     double hm = profile_mean(p->hour_profile, 24), wm = profile_mean(p->weekday_profile, 7);
@@ -124,12 +125,6 @@ static sim_status port_init(struct port *pt, const struct mdl_port *p, int start
     pt->share = p->selection.share;
     pt->groups_rate = p->clandestine.groups_per_day;
     size_t nsz = p->clandestine.group_size_weights_count;
-    pt->size_cum = malloc(nsz * sizeof *pt->size_cum);
-    pt->methods = malloc(p->methods_count * sizeof *pt->methods);
-    pt->ring_cap = 64;
-    pt->ring = malloc(pt->ring_cap * sizeof *pt->ring);
-    if (pt->size_cum == NULL || pt->methods == NULL || pt->ring == NULL)
-        return SIM_ENOMEM;
     double tot = 0.0, cum = 0.0;
     for (size_t i = 0; i < nsz; i++)
         tot += p->clandestine.group_size_weights[i];
@@ -142,7 +137,33 @@ static sim_status port_init(struct port *pt, const struct mdl_port *p, int start
         mdl_sampler_init(&pt->methods[i].time_min, &p->methods[i].time_min);
     }
     pt->methods[p->methods_count - 1].cum_share = 1.0; /* shares sum to 1 within rounding */
+}
+
+static sim_status port_init(struct port *pt, const struct mdl_port *p, int start_weekday)
+{
+    pt->p = p;
+    pt->size_cum = malloc(p->clandestine.group_size_weights_count * sizeof *pt->size_cum);
+    pt->methods = malloc(p->methods_count * sizeof *pt->methods);
+    pt->ring_cap = 64;
+    pt->ring = malloc(pt->ring_cap * sizeof *pt->ring);
+    if (pt->size_cum == NULL || pt->methods == NULL || pt->ring == NULL)
+        return SIM_ENOMEM;
+    port_derive(pt, start_weekday);
     return sim_hist_init(&pt->wait_hist, WAIT_BIN_MIN, WAIT_BINS);
+}
+
+void mdl_ports_refresh(struct mdl_ports *m, struct sim_kernel *k)
+{
+    for (size_t i = 0; i < m->nports; i++) {
+        struct port *pt = &m->ports[i];
+        double rate_mass = pt->cum[HOURS_PER_WEEK], share = pt->share, groups = pt->groups_rate;
+        if (k != NULL)
+            mdl__ports_count_others(m, i, sim_kernel_now(k)); /* at the rates in force until now */
+        port_derive(pt, m->s->start_weekday);
+        if (k != NULL)
+            mdl__ports_retime(m, k, i, rate_mass != pt->cum[HOURS_PER_WEEK] || share != pt->share,
+                              groups != pt->groups_rate);
+    }
 }
 
 void mdl_ports_destroy(struct mdl_ports *m)
@@ -288,7 +309,7 @@ static void reset_port(struct mdl_ports *m, struct sim_kernel *k, size_t i)
     pt->head = pt->len = 0;
     pt->pend_head = pt->pend_tail = NONE;
     pt->others_from = 0.0;
-    pt->carrier = 0;
+    pt->carrier = pt->arrival = pt->group = 0;
     pt->officers = pt->teams = pt->busy = 0;
     sim_tavg_reset(&pt->queue_t, 0.0, 0.0);
     sim_tavg_reset(&pt->teams_t, 0.0, 0.0);
@@ -326,10 +347,7 @@ static sim_status init(void *self, struct sim_kernel *k)
                           (uint32_t)(i | s << 8), 0, 0.0, NULL);
         }
         mdl__ports_schedule_arrival(m, k, i);
-        if (m->ports[i].groups_rate > 0.0) {
-            double t = sim_rng_exponential(m->ports[i].rng[MDL_PP_CLANDESTINE]) / m->ports[i].groups_rate;
-            sim_kernel_at(k, m->model, EV_GROUP, t, PRIO_FLOW, (uint32_t)i, 0, 0.0, NULL);
-        }
+        mdl__ports_schedule_group(m, k, i);
     }
     return SIM_OK;
 }

@@ -98,6 +98,11 @@ void mdl_ports_bind(struct mdl_ports *m, double *rep_values, uint16_t model_id);
 /* Routes outcomes of boarded groups to `client` (copied). */
 void mdl_ports_set_client(struct mdl_ports *m, const struct mdl_ports_client *client);
 
+/* Recomputes what the model caches from its scenario's parameters after an intervention changed
+ * them. With k (during a run) also redraws pending arrivals whose rates changed; k is NULL
+ * before a replication starts. */
+void mdl_ports_refresh(struct mdl_ports *m, struct sim_kernel *k);
+
 /* Puts a hidden group of `size` people at `port`; it rides the next lorry to arrive there.
  * SIM_ENOMEM if the group pool cannot grow. */
 sim_status mdl_ports_board(struct mdl_ports *m, struct sim_kernel *k, unsigned port, uint32_t group,

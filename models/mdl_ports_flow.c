@@ -93,12 +93,13 @@ void mdl__ports_schedule_arrival(struct mdl_ports *m, struct sim_kernel *k, size
 {
     struct port *pt = &m->ports[port];
     double t = mdl__ports_next_lorry(pt, sim_kernel_now(k), pt->share, pt->rng[MDL_PP_TRAFFIC]);
+    pt->arrival = 0;
     if (isfinite(t))
-        sim_kernel_at(k, m->model, EV_ARRIVAL, t, PRIO_FLOW, (uint32_t)port, 0, 0.0, NULL);
+        sim_kernel_at(k, m->model, EV_ARRIVAL, t, PRIO_FLOW, (uint32_t)port, 0, 0.0, &pt->arrival);
 }
 
 /* Counts the non-candidate lorries of (others_from, t], which lie within one day of the window. */
-static void count_others(struct mdl_ports *m, size_t port, double t)
+void mdl__ports_count_others(struct mdl_ports *m, size_t port, double t)
 {
     struct port *pt = &m->ports[port];
     double from = pt->others_from;
@@ -110,13 +111,43 @@ static void count_others(struct mdl_ports *m, size_t port, double t)
     count(m, 0.5 * (from + t), port, D_ARRIVED, n);
 }
 
+void mdl__ports_schedule_group(struct mdl_ports *m, struct sim_kernel *k, size_t port)
+{
+    struct port *pt = &m->ports[port];
+    pt->group = 0;
+    if (pt->groups_rate > 0.0) {
+        double t = sim_kernel_now(k) + sim_rng_exponential(pt->rng[MDL_PP_CLANDESTINE]) / pt->groups_rate;
+        sim_kernel_at(k, m->model, EV_GROUP, t, PRIO_FLOW, (uint32_t)port, 0, 0.0, &pt->group);
+    }
+}
+
+void mdl__ports_retime(struct mdl_ports *m, struct sim_kernel *k, size_t port, bool traffic, bool groups)
+{
+    struct port *pt = &m->ports[port];
+    if (traffic) {
+        if (pt->carrier != 0)
+            pt->others_from = sim_kernel_now(k); /* none came while the carrier was pending */
+        sim_kernel_cancel(k, pt->arrival);
+        mdl__ports_schedule_arrival(m, k, port);
+        if (pt->carrier != 0) {
+            sim_kernel_cancel(k, pt->carrier);
+            pt->carrier = 0;
+            mdl__ports_await_carrier(m, k, port);
+        }
+    }
+    if (groups) {
+        sim_kernel_cancel(k, pt->group);
+        mdl__ports_schedule_group(m, k, port);
+    }
+}
+
 void mdl__ports_await_carrier(struct mdl_ports *m, struct sim_kernel *k, size_t port)
 {
     struct port *pt = &m->ports[port];
     if (pt->carrier != 0)
         return;
     double now = sim_kernel_now(k);
-    count_others(m, port, now);
+    mdl__ports_count_others(m, port, now);
     double t = mdl__ports_next_lorry(pt, now, 1.0 - pt->share, pt->rng[MDL_PP_PASSING]);
     if (isfinite(t))
         sim_kernel_at(k, m->model, EV_CARRIER, t, PRIO_FLOW, (uint32_t)port, 0, 0.0, &pt->carrier);
@@ -333,8 +364,7 @@ static void on_group(struct mdl_ports *m, struct sim_kernel *k, size_t port)
         sim_kernel_fail(k, SIM_ENOMEM, "ports: cannot grow the group pool");
         return;
     }
-    double t = sim_kernel_now(k) + sim_rng_exponential(r) / pt->groups_rate;
-    sim_kernel_at(k, m->model, EV_GROUP, t, PRIO_FLOW, (uint32_t)port, 0, 0.0, NULL);
+    mdl__ports_schedule_group(m, k, port);
 }
 
 static double tavg_area(const struct sim_tavg *a, double t)
@@ -349,7 +379,7 @@ static void on_day_end(struct mdl_ports *m, struct sim_kernel *k, const struct s
     double span = now - (m->w0 + (double)day);
     for (size_t i = 0; i < m->nports; i++) {
         struct port *pt = &m->ports[i];
-        count_others(m, i, now);
+        mdl__ports_count_others(m, i, now);
         double aq = tavg_area(&pt->queue_t, now), at = tavg_area(&pt->teams_t, now);
         size_t cell = day * m->nports + i;
         m->out[m->t->offset[m->ids->daily[D_QUEUE]] + cell] = (aq - pt->day_area_queue) / span;
@@ -369,7 +399,7 @@ static void on_warmup_end(struct mdl_ports *m, struct sim_kernel *k)
 {
     double now = sim_kernel_now(k);
     for (size_t i = 0; i < m->nports; i++)
-        count_others(m, i, now); /* outside the window: only moves the mark */
+        mdl__ports_count_others(m, i, now); /* outside the window: only moves the mark */
     m->in_window = 1;
     for (size_t i = 0; i < m->nports; i++) {
         struct port *pt = &m->ports[i];

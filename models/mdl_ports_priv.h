@@ -95,6 +95,8 @@ struct port {
     unsigned officers, teams, busy;
     double others_from; /* non-candidate lorries before this time are counted */
     sim_evh carrier;    /* pending EV_CARRIER event, 0 if none */
+    sim_evh arrival;    /* pending EV_ARRIVAL (the next candidate), 0 if none */
+    sim_evh group;      /* pending EV_GROUP (the next exogenous group), 0 if none */
     struct sim_tavg queue_t, teams_t, busy_t;
     double day_area_queue, day_area_teams; /* tavg areas at the start of the current day */
     double day_wait_sum, day_wait_n;
@@ -131,6 +133,11 @@ void mdl__ports_lorry_release(struct mdl_ports *m, uint32_t l);
 /* Event handling (mdl_ports_flow.c). */
 void mdl__ports_handle(void *self, struct sim_kernel *k, const struct sim_event *ev);
 void mdl__ports_schedule_arrival(struct mdl_ports *m, struct sim_kernel *k, size_t port);
+void mdl__ports_schedule_group(struct mdl_ports *m, struct sim_kernel *k, size_t port);
+void mdl__ports_count_others(struct mdl_ports *m, size_t port, double t);
+/* After the port's rates changed: redraws the pending candidate arrival and carrier (traffic) and
+ * the next exogenous group (groups), exact by memorylessness. */
+void mdl__ports_retime(struct mdl_ports *m, struct sim_kernel *k, size_t port, bool traffic, bool groups);
 void mdl__ports_await_carrier(struct mdl_ports *m, struct sim_kernel *k, size_t port);
 void mdl__ports_begin_shift(struct mdl_ports *m, struct sim_kernel *k, size_t port, size_t shift,
                             double length);

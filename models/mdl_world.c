@@ -10,6 +10,7 @@
 #include "mdl_boats.h"
 #include "mdl_pop.h"
 #include "mdl_ports.h"
+#include "mdl_study.h"
 
 enum { NAME_LEN = 64 };
 
@@ -29,15 +30,19 @@ struct mdl_world {
     char *name_buf;
     const char **stream_names;
     double until;
+    struct mdl_study *study;
+    int cost_var; /* totals/intervention_cost_eur */
 };
 
 struct mdl_world_ws {
     const struct mdl_world *w;
+    struct mdl_scenario *s; /* private copy: interventions change its parameters */
+    struct mdl_iv *iv;
     struct sim_kernel *k;
     struct mdl_ports *ports;
     struct mdl_boats *boats;
     struct mdl_pop *pop;
-    uint16_t ports_id, boats_id, pop_id;
+    uint16_t iv_id, ports_id, boats_id, pop_id;
 };
 
 void mdl_world_destroy(struct mdl_world *w)
@@ -49,6 +54,7 @@ void mdl_world_destroy(struct mdl_world *w)
     free(w->months);
     free(w->name_buf);
     free(w->stream_names);
+    mdl_study_destroy(w->study);
     free(w);
 }
 
@@ -139,6 +145,16 @@ sim_status mdl_world_create(const struct mdl_scenario *s, struct mdl_world **out
         st = mdl_ports_declare(&w->table, s, day_dim, w->port_labels, &w->ports_vars);
     if (st == SIM_OK && s->population)
         st = declare_population(w, day_dim);
+    struct sim_out_var cost = {.group = "totals",
+                               .name = "intervention_cost_eur",
+                               .units = "EUR",
+                               .description = "cost of the variant's interventions over the analysis window",
+                               .kind = SIM_OUT_REAL,
+                               .rank = 0};
+    if (st == SIM_OK)
+        st = sim_out_add_var(&w->table, &cost, &w->cost_var);
+    if (st == SIM_OK)
+        st = mdl_study_build(s, &w->study);
     if (st != SIM_OK) {
         mdl_world_destroy(w);
         return st;
@@ -171,7 +187,21 @@ void mdl_world_ws_destroy(struct mdl_world_ws *ws)
     mdl_pop_destroy(ws->pop);
     mdl_boats_destroy(ws->boats);
     mdl_ports_destroy(ws->ports);
+    mdl_iv_destroy(ws->iv);
+    mdl_scenario_destroy(ws->s);
     free(ws);
+}
+
+/* The interventions model's call-back: refresh the models whose parameters changed. */
+static void refresh(void *ctx, struct sim_kernel *k, unsigned sections)
+{
+    struct mdl_world_ws *ws = ctx;
+    if (sections & MDL_SECTION_PORTS)
+        mdl_ports_refresh(ws->ports, k);
+    if (ws->boats != NULL)
+        mdl_boats_refresh(ws->boats, k);
+    if (ws->pop != NULL)
+        mdl_pop_refresh(ws->pop, k); /* also for ports: lorry port choice weighs traffic */
 }
 
 sim_status mdl_world_ws_create(const struct mdl_world *w, struct mdl_world_ws **out)
@@ -180,24 +210,36 @@ sim_status mdl_world_ws_create(const struct mdl_world *w, struct mdl_world_ws **
     if (ws == NULL)
         return SIM_ENOMEM;
     ws->w = w;
-    sim_status st = sim_kernel_create(w->nstreams, 4096, &ws->k);
+    char err[256];
+    const char *text = w->s->text != NULL ? w->s->text : "";
+    sim_status st = mdl_scenario_load_text(text, strlen(text), w->s->path, &ws->s, err, sizeof err);
+    const struct mdl_mode *boat = NULL;
+    for (unsigned i = 0; st == SIM_OK && ws->s->population && i < ws->s->modes_count; i++)
+        if (ws->s->modes[i].kind == MDL_MODE_BOAT)
+            boat = &ws->s->modes[i];
+    if (st == SIM_OK)
+        st = sim_kernel_create(w->nstreams, 4096, &ws->k);
     /* Hour-wide slots: the heap then holds the next hour's events (tens), not the thousands of
      * decisions people have scheduled days ahead. Speed only: the order of events is unchanged. */
     if (st == SIM_OK)
         st = sim_kernel_set_tier(ws->k, 1.0 / 24.0);
+    struct mdl_iv_refresh r = {.ctx = ws, .refresh = refresh};
     if (st == SIM_OK)
-        st = mdl_ports_create(w->s, &w->table, &w->ports_vars, 0, &ws->ports);
+        st = mdl_iv_create(w->study, ws->s, &r, w->until, &ws->iv);
+    if (st == SIM_OK)
+        st = sim_kernel_attach(ws->k, &mdl_iv_model, ws->iv, &ws->iv_id);
+    if (st == SIM_OK)
+        st = mdl_ports_create(ws->s, &w->table, &w->ports_vars, 0, &ws->ports);
     if (st == SIM_OK)
         st = sim_kernel_attach(ws->k, &mdl_ports_model, ws->ports, &ws->ports_id);
-    if (st == SIM_OK && w->boat)
-        st = mdl_boats_create(w->s, w->boat, w->months, &w->table, &w->boats_vars, w->boats_stream,
-                              &ws->boats);
-    if (st == SIM_OK && w->boat)
+    if (st == SIM_OK && boat)
+        st = mdl_boats_create(ws->s, boat, w->months, &w->table, &w->boats_vars, w->boats_stream, &ws->boats);
+    if (st == SIM_OK && boat)
         st = sim_kernel_attach(ws->k, &mdl_boats_model, ws->boats, &ws->boats_id);
-    if (st == SIM_OK && w->s->population)
-        st = mdl_pop_create(w->s, w->months, &w->table, &w->pop_vars, w->pop_stream, ws->ports, ws->boats,
+    if (st == SIM_OK && ws->s->population)
+        st = mdl_pop_create(ws->s, w->months, &w->table, &w->pop_vars, w->pop_stream, ws->ports, ws->boats,
                             &ws->pop);
-    if (st == SIM_OK && w->s->population)
+    if (st == SIM_OK && ws->s->population)
         st = sim_kernel_attach(ws->k, &mdl_pop_model, ws->pop, &ws->pop_id);
     if (st != SIM_OK) {
         mdl_world_ws_destroy(ws);
@@ -210,17 +252,40 @@ sim_status mdl_world_ws_create(const struct mdl_world *w, struct mdl_world_ws **
 sim_status mdl_world_run_rep(struct mdl_world_ws *ws, uint64_t master_seed, uint64_t rep, double *values,
                              uint64_t *seeds, uint64_t *events, char *err, size_t errlen)
 {
+    return mdl_world_run_variant(ws, 0, master_seed, rep, values, seeds, events, err, errlen);
+}
+
+size_t mdl_world_nvariants(const struct mdl_world *w)
+{
+    return w->study->nvariants;
+}
+
+const char *const *mdl_world_variant_names(const struct mdl_world *w)
+{
+    return w->study->names;
+}
+
+sim_status mdl_world_run_variant(struct mdl_world_ws *ws, size_t variant, uint64_t master_seed, uint64_t rep,
+                                 double *values, uint64_t *seeds, uint64_t *events, char *err, size_t errlen)
+{
     const struct mdl_world *w = ws->w;
+    if (variant >= w->study->nvariants) {
+        snprintf(err, errlen, "variant %zu: the study has %zu", variant, w->study->nvariants);
+        return SIM_EINVAL;
+    }
     memset(values, 0, w->table.rep_values * sizeof *values);
     sim_kernel_reset(ws->k, master_seed, rep);
+    mdl_iv_bind(ws->iv, variant, ws->iv_id);
     mdl_ports_bind(ws->ports, values, ws->ports_id);
     if (ws->pop != NULL)
         mdl_pop_bind(ws->pop, values, ws->pop_id, ws->boats_id);
     sim_status st = sim_kernel_run(ws->k, w->until);
     if (st != SIM_OK) {
-        snprintf(err, errlen, "replication %llu: %s", (unsigned long long)rep, sim_kernel_error(ws->k));
+        snprintf(err, errlen, "variant %s, replication %llu: %s", w->study->v[variant].name,
+                 (unsigned long long)rep, sim_kernel_error(ws->k));
         return st;
     }
+    values[w->table.offset[w->cost_var]] = w->study->v[variant].cost_eur;
     for (size_t s = 0; seeds != NULL && s < w->nstreams; s++)
         seeds[s] = sim_kernel_seed(ws->k, s);
     if (events != NULL)

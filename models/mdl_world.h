@@ -42,4 +42,14 @@ void mdl_world_ws_destroy(struct mdl_world_ws *ws);
 sim_status mdl_world_run_rep(struct mdl_world_ws *ws, uint64_t master_seed, uint64_t rep, double *values,
                              uint64_t *seeds, uint64_t *events, char *err, size_t errlen);
 
+/* The variants of the run (1 without a study: the baseline) and their names (borrowed; the
+ * first is "baseline"). */
+size_t mdl_world_nvariants(const struct mdl_world *w);
+const char *const *mdl_world_variant_names(const struct mdl_world *w);
+
+/* Runs replication `rep` of variant `variant` (0 is the baseline); otherwise as mdl_world_run_rep.
+ * Every variant of a replication draws from the same streams: differences are paired. */
+sim_status mdl_world_run_variant(struct mdl_world_ws *ws, size_t variant, uint64_t master_seed, uint64_t rep,
+                                 double *values, uint64_t *seeds, uint64_t *events, char *err, size_t errlen);
+
 #endif
