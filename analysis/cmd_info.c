@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,25 @@ static int by_rank(const void *a, const void *b)
     return rx != ry ? rx - ry : strcmp(x, y);
 }
 
+/* Variant v of an array read from the file: the leading "variant" axis dropped (files of schema 1
+ * have none; their only variant is the whole array). A view: free the original, not the view. */
+static struct res_array view(const struct res_array *a, size_t v)
+{
+    struct res_array x = *a;
+    if (a->rank < 1 || a->dim_names[0] == NULL || strcmp(a->dim_names[0], "variant") != 0)
+        return x;
+    size_t inner = 1;
+    for (int k = 1; k < a->rank; k++)
+        inner *= a->shape[k];
+    x.rank = a->rank - 1;
+    for (int k = 0; k < x.rank; k++) {
+        x.shape[k] = a->shape[k + 1];
+        x.dim_names[k] = a->dim_names[k + 1];
+    }
+    x.data = a->data + (v < a->shape[0] ? v : 0) * inner;
+    return x;
+}
+
 static void print_header(struct res_file *f, const char *path)
 {
     char *name = NULL, *version = NULL, *spath = NULL;
@@ -91,9 +111,14 @@ static int print_totals(struct res_file *f, bool csv)
     qsort(names, nn, sizeof *names, by_rank);
     struct res_array *arr = calloc(nn, sizeof *arr);
     int rc = arr == NULL ? CLI_SOFTWARE : CLI_OK;
+    struct res_array *v0 = calloc(nn ? nn : 1, sizeof *v0);
+    if (v0 == NULL)
+        rc = CLI_SOFTWARE;
     for (size_t i = 0; i < nn && rc == CLI_OK; i++)
         if (res_read(f, "totals", names[i], &arr[i]) != SIM_OK)
             rc = (fprintf(stderr, "dispsim info: totals/%s: cannot read\n", names[i]), CLI_DATAERR);
+        else
+            v0[i] = view(&arr[i], 0); /* the baseline */
     if (csv && rc == CLI_OK)
         printf("quantity,port,mean,ci95_low,ci95_high,replications\n");
     for (size_t p = 0; p < np && rc == CLI_OK; p++) {
@@ -101,10 +126,11 @@ static int print_totals(struct res_file *f, bool csv)
             printf("\n%s%*s %14s  %-28s  %s\n", ports[p], (int)(27 - strlen(ports[p])), "", "mean", "95% CI",
                    "units");
         for (size_t i = 0; i < nn; i++)
-            if (arr[i].rank == 2 && arr[i].shape[1] == np && arr[i].dim_names[1] != NULL &&
-                strcmp(arr[i].dim_names[1], "port") == 0)
-                print_row(csv, names[i], ports[p], &arr[i], p, np, arr[i].units ? arr[i].units : "");
+            if (v0[i].rank == 2 && v0[i].shape[1] == np && v0[i].dim_names[1] != NULL &&
+                strcmp(v0[i].dim_names[1], "port") == 0)
+                print_row(csv, names[i], ports[p], &v0[i], p, np, v0[i].units ? v0[i].units : "");
     }
+    free(v0);
     for (size_t i = 0; arr != NULL && i < nn; i++)
         res_array_free(&arr[i]);
     free(arr);
@@ -118,19 +144,21 @@ static const char *const mode_quantities[] = {"arrivals", "attempts", "prevented
 enum { NMODEQ = sizeof mode_quantities / sizeof mode_quantities[0] };
 
 /* Prints quantity `q` by mode, then the per-replication sum over modes as mode "total". */
-static int print_mode_quantity(struct res_file *f, bool csv, const char *variant, const char *q, char **modes,
-                               size_t nm)
+static int print_mode_quantity(struct res_file *f, bool csv, size_t vi, const char *variant, const char *q,
+                               char **modes, size_t nm)
 {
-    struct res_array a = {0};
-    if (res_read(f, "totals", q, &a) != SIM_OK || a.rank != 2 || a.shape[1] != nm) {
-        res_array_free(&a);
+    struct res_array file = {0};
+    bool ok = res_read(f, "totals", q, &file) == SIM_OK;
+    struct res_array a = view(&file, vi);
+    if (!ok || a.rank != 2 || a.shape[1] != nm) {
+        res_array_free(&file);
         return fprintf(stderr, "dispsim info: totals/%s: missing or not [replication, mode]\n", q),
                CLI_DATAERR;
     }
     size_t nr = a.shape[0];
     double *sum = calloc(nr ? nr : 1, sizeof *sum);
     if (sum == NULL) {
-        res_array_free(&a);
+        res_array_free(&file);
         return CLI_SOFTWARE;
     }
     if (!csv)
@@ -150,7 +178,7 @@ static int print_mode_quantity(struct res_file *f, bool csv, const char *variant
             printf("  %-26s %14.6g  [%12.6g, %12.6g]\n", name, c.mean, c.low, c.high);
     }
     free(sum);
-    res_array_free(&a);
+    res_array_free(&file);
     return CLI_OK;
 }
 
@@ -163,8 +191,9 @@ static int print_scalars(struct res_file *f)
         return CLI_DATAERR;
     bool first = true;
     for (size_t i = 0; i < nn; i++) {
-        struct res_array a = {0};
-        if (res_read(f, "totals", names[i], &a) == SIM_OK && a.rank == 1) {
+        struct res_array file = {0};
+        struct res_array a = view(&file, 0);
+        if (res_read(f, "totals", names[i], &file) == SIM_OK && (a = view(&file, 0)).rank == 1) {
             if (first)
                 printf("\n%-27s %14s  %-28s  %s\n", "population and boats", "mean", "95% CI", "units");
             first = false;
@@ -172,32 +201,145 @@ static int print_scalars(struct res_file *f)
             printf("  %-26s %14.6g  [%12.6g, %12.6g]  %s\n", names[i], c.mean, c.low, c.high,
                    a.units ? a.units : "");
         }
-        res_array_free(&a);
+        res_array_free(&file);
     }
     res_labels_free(names, nn);
     return CLI_OK;
 }
 
-/* The mode table, or CLI_NOINPUT when the file has no mode dimension. */
+/* Change rows of the CSV: quantity "<q>_change" for every variant but the baseline, from the
+ * study group (paired means and intervals). */
+static void print_change_csv(struct res_file *f, char **variants, size_t nv, const char *q)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s_change", q);
+    struct res_array a = {0};
+    char **mt = NULL;
+    size_t nmt = 0;
+    if (res_read(f, "study", name, &a) == SIM_OK && a.rank == 3 && a.shape[0] == nv && a.shape[2] == 3 &&
+        res_read_labels(f, "mode_total", &mt, &nmt) == SIM_OK && nmt == a.shape[1])
+        for (size_t v = 1; v < nv; v++)
+            for (size_t m = 0; m < nmt; m++) {
+                const double *x = a.data + (v * nmt + m) * 3;
+                printf("%s,%s,%s,%.10g,%.10g,%.10g\n", variants[v], name, mt[m], x[0], x[1], x[2]);
+            }
+    res_labels_free(mt, nmt);
+    res_array_free(&a);
+}
+
+/* The mode table, or CLI_NOINPUT when the file has no mode dimension. In CSV, one block of rows per
+ * variant, then the paired changes of the study. */
 static int print_modes(struct res_file *f, bool csv)
 {
-    char **modes = NULL, *variant = NULL;
-    size_t nm = 0;
+    char **modes = NULL, *scenario = NULL, **variants = NULL;
+    size_t nm = 0, nv = 0;
     if (res_read_labels(f, "mode", &modes, &nm) != SIM_OK)
         return CLI_NOINPUT;
-    res_read_string(f, "scenario_name", &variant);
+    res_read_string(f, "scenario_name", &scenario);
+    if (res_read_labels(f, "variant", &variants, &nv) != SIM_OK)
+        nv = 0; /* a file of schema 1: one variant */
     if (csv)
         printf("variant,quantity,mode,mean,ci95_low,ci95_high\n");
     else
-        printf("\nBy entry mode (people over the analysis window):\n");
+        printf("\nBy entry mode (people over the analysis window)%s:\n", nv > 1 ? ", baseline" : "");
     int rc = CLI_OK;
-    for (size_t q = 0; q < NMODEQ && rc == CLI_OK; q++)
-        rc = print_mode_quantity(f, csv, variant ? variant : "run", mode_quantities[q], modes, nm);
+    /* One variant is named after its scenario; a study's after its variants. */
+    size_t shown = csv && nv > 1 ? nv : 1;
+    for (size_t v = 0; v < shown && rc == CLI_OK; v++) {
+        const char *label = nv > 1 ? variants[v] : scenario ? scenario : "run";
+        for (size_t q = 0; q < NMODEQ && rc == CLI_OK; q++)
+            rc = print_mode_quantity(f, csv, v, label, mode_quantities[q], modes, nm);
+    }
+    if (csv && nv > 1) {
+        print_change_csv(f, variants, nv, "arrivals");
+        print_change_csv(f, variants, nv, "deaths");
+    }
     if (!csv && rc == CLI_OK)
         rc = print_scalars(f);
-    free(variant);
+    free(scenario);
     res_labels_free(modes, nm);
+    res_labels_free(variants, nv);
     return rc;
+}
+
+/* Reads study/<name> into a (zeroed on failure); true when it has `n` leading variants. */
+static bool study(struct res_file *f, const char *name, size_t n, struct res_array *a)
+{
+    if (res_read(f, "study", name, a) == SIM_OK && a->rank >= 0 && (a->rank == 0 || a->shape[0] == n))
+        return true;
+    res_array_free(a);
+    return false;
+}
+
+static void ci_cell(const double *x)
+{
+    if (isfinite(x[0]))
+        printf("%12.4g [%10.4g, %10.4g]", x[0], x[1], x[2]);
+    else
+        printf("%12s %24s", "-", "");
+}
+
+/* The study table: every variant against the baseline, paired by replication. */
+static int print_study(struct res_file *f)
+{
+    char **variants = NULL, **mt = NULL;
+    size_t nv = 0, nmt = 0;
+    if (res_read_labels(f, "variant", &variants, &nv) != SIM_OK || nv < 2) {
+        res_labels_free(variants, nv);
+        return CLI_OK;
+    }
+    struct res_array arr = {0}, unp = {0}, crn = {0}, dth = {0}, det = {0}, rat = {0}, tgt = {0}, cost = {0},
+                     per = {0}, frt = {0}, lvl = {0};
+    bool modes = res_read_labels(f, "mode_total", &mt, &nmt) == SIM_OK &&
+                 study(f, "arrivals_change", nv, &arr) && study(f, "arrivals_change_unpaired", nv, &unp) &&
+                 study(f, "crn_variance_removed", nv, &crn) && study(f, "deaths_change", nv, &dth) &&
+                 study(f, "net_deterrence", nv, &det) && study(f, "displacement_ratio", nv, &rat) &&
+                 study(f, "targeted_mode", nv, &tgt) && study(f, "cost_per_net_arrival_prevented", nv, &per);
+    study(f, "cost_eur", nv, &cost);
+    study(f, "freight_delay_added_min", nv, &frt);
+    double level = study(f, "confidence_level", nv, &lvl) && lvl.data ? lvl.data[0] : 0.95;
+    printf("\nStudy: %zu variants against the baseline, paired by replication (common random numbers);\n"
+           "intervals at %.4g%%%s.\n",
+           nv - 1, 100.0 * level, nv > 2 ? " (95% Bonferroni-adjusted for the variants)" : "");
+    for (size_t v = 1; v < nv; v++) {
+        printf("\n%s\n", variants[v]);
+        if (modes) {
+            printf("  %-14s %37s   %-28s %s\n", "arrivals", "paired change [CI]", "unpaired CI",
+                   "CRN removed");
+            for (size_t m = 0; m < nmt; m++) {
+                const double *x = arr.data + (v * nmt + m) * 3, *u = unp.data + (v * nmt + m) * 3;
+                printf("  %-14s ", mt[m]);
+                ci_cell(x);
+                printf("   [%10.4g, %10.4g]   %5.1f%%\n", u[1], u[2], 100.0 * crn.data[v * nmt + m]);
+            }
+            printf("  %-14s ", "deaths (total)");
+            ci_cell(dth.data + (v * nmt + nmt - 1) * 3);
+            printf("\n  %-32s ", "net deterrence (people)");
+            ci_cell(det.data + v * 3);
+            int t = (int)tgt.data[v];
+            printf("\n  %-32s ", "displacement ratio");
+            ci_cell(rat.data + v * 3);
+            printf("  targeted mode: %s\n", t >= 0 && (size_t)t < nmt ? mt[t] : "none");
+        }
+        if (cost.data != NULL)
+            printf("  %-32s %12.4g EUR\n", "cost over the window", cost.data[v]);
+        if (modes) {
+            printf("  %-32s ", "cost per net arrival prevented");
+            ci_cell(per.data + v * 3);
+            printf(" EUR\n");
+        }
+        if (frt.data != NULL) {
+            printf("  %-32s ", "freight delay added (min/lorry)");
+            ci_cell(frt.data + v * 3);
+            printf("\n");
+        }
+    }
+    struct res_array *all[] = {&arr, &unp, &crn, &dth, &det, &rat, &tgt, &cost, &per, &frt, &lvl};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        res_array_free(all[i]);
+    res_labels_free(mt, nmt);
+    res_labels_free(variants, nv);
+    return CLI_OK;
 }
 
 int cli_info(int argc, char **argv)
@@ -235,6 +377,8 @@ int cli_info(int argc, char **argv)
             printf("\nBy port:\n");
         rc = print_totals(f, csv);
     }
+    if (rc == CLI_OK && !csv)
+        rc = print_study(f);
     res_close(f);
     return rc;
 }

@@ -16,6 +16,7 @@
 #include "../models/mdl_world.h"
 #include "../results/res.h"
 #include "../sim/sim_run.h"
+#include "ana_study.h"
 #include "cli.h"
 
 static const char run_help[] =
@@ -47,7 +48,7 @@ struct run_opts {
 struct run_ctx {
     const struct mdl_world *w;
     uint64_t seed;
-    size_t rep_values, nstreams;
+    size_t rep_values, nstreams, nreps, nvariants;
     double *values;
     uint64_t *seeds, *events;
     char **errors;
@@ -200,14 +201,17 @@ static void ws_destroy(void *ws)
     mdl_world_ws_destroy(ws);
 }
 
-static sim_status run_item(const void *vctx, void *ws, size_t rep)
+/* Item i is replication i % nreps of variant i / nreps: variant-major, as the results file stores
+ * them. */
+static sim_status run_item(const void *vctx, void *ws, size_t i)
 {
     const struct run_ctx *ctx = vctx;
     char err[512];
-    sim_status st = mdl_world_run_rep(ws, ctx->seed, rep, ctx->values + rep * ctx->rep_values,
-                                      ctx->seeds + rep * ctx->nstreams, ctx->events + rep, err, sizeof err);
+    sim_status st = mdl_world_run_variant(ws, i / ctx->nreps, ctx->seed, i % ctx->nreps,
+                                          ctx->values + i * ctx->rep_values, ctx->seeds + i * ctx->nstreams,
+                                          ctx->events + i, err, sizeof err);
     if (st != SIM_OK)
-        ctx->errors[rep] = strdup(err); /* each item owns its own slot */
+        ctx->errors[i] = strdup(err); /* each item owns its own slot */
     return st;
 }
 
@@ -224,9 +228,9 @@ static void progress(const void *vctx, size_t done, size_t total)
         return;
     ctx->t_last_print = now;
     double left = el / (double)done * (double)(total - done);
-    fprintf(stderr, "%sdispsim: %zu/%zu replications (%.0f%%), %.1f s elapsed, ~%.0f s left%s",
-            tty ? "\r" : "", done, total, 100.0 * (double)done / (double)total, el, left,
-            tty ? (done == total ? "\n" : "") : "\n");
+    fprintf(stderr, "%sdispsim: %zu/%zu %s (%.0f%%), %.1f s elapsed, ~%.0f s left%s", tty ? "\r" : "", done,
+            total, ctx->nvariants > 1 ? "replications of all variants" : "replications",
+            100.0 * (double)done / (double)total, el, left, tty ? (done == total ? "\n" : "") : "\n");
 }
 
 static int load(const char *path, struct mdl_scenario **s)
@@ -248,25 +252,31 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
     struct mdl_world *w = NULL;
     size_t nreps = o->reps > 0 ? (size_t)o->reps : s->run.replications;
     struct run_ctx ctx = {.seed = o->seed_set ? o->seed : s->run.master_seed, .quiet = o->quiet};
+    size_t nitems = 0;
+    struct ana_study *study = NULL;
     uint64_t *rep_index = malloc(nreps * sizeof *rep_index);
     if (rep_index == NULL || mdl_world_create(s, &w) != SIM_OK)
         goto done;
     ctx.w = w;
     ctx.rep_values = mdl_world_table(w)->rep_values;
     ctx.nstreams = mdl_world_nstreams(w);
-    ctx.values = malloc(nreps * ctx.rep_values * sizeof *ctx.values);
-    ctx.seeds = malloc(nreps * ctx.nstreams * sizeof *ctx.seeds);
-    ctx.events = calloc(nreps, sizeof *ctx.events);
-    ctx.errors = calloc(nreps, sizeof *ctx.errors);
+    ctx.nreps = nreps;
+    ctx.nvariants = mdl_world_nvariants(w);
+    nitems = nreps * ctx.nvariants;
+    ctx.values = malloc(nitems * ctx.rep_values * sizeof *ctx.values);
+    ctx.seeds = malloc(nitems * ctx.nstreams * sizeof *ctx.seeds);
+    ctx.events = calloc(nitems, sizeof *ctx.events);
+    ctx.errors = calloc(nitems, sizeof *ctx.errors);
     if (ctx.values == NULL || ctx.seeds == NULL || ctx.events == NULL || ctx.errors == NULL) {
-        fprintf(stderr, "dispsim run: out of memory for %zu replications\n", nreps);
+        fprintf(stderr, "dispsim run: out of memory for %zu replications of %zu variants\n", nreps,
+                ctx.nvariants);
         goto done;
     }
     ctx.t_start = ctx.t_last_print = wall_now();
     const struct sim_run_ops ops = {ws_create, ws_destroy, run_item, progress};
     size_t failed = 0;
     sim_status st =
-        sim_run_items(&ops, &ctx, NULL, nreps, thread_count(o->threads), &cli_interrupted, &failed);
+        sim_run_items(&ops, &ctx, NULL, nitems, thread_count(o->threads), &cli_interrupted, &failed);
     if (st == SIM_ECANCELED) {
         fprintf(stderr, "\ndispsim run: interrupted; no results written\n");
         rc = CLI_TEMPFAIL;
@@ -280,6 +290,11 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
     }
     for (size_t r = 0; r < nreps; r++)
         rep_index[r] = r;
+    if (ctx.nvariants > 1 &&
+        (study = ana_study_compute(mdl_world_table(w), ctx.values, ctx.nvariants, nreps)) == NULL) {
+        fprintf(stderr, "dispsim run: out of memory for the study metrics\n");
+        goto done;
+    }
     struct res_meta meta = {
         .program_version = DISPSIM_VERSION,
         .scenario_path = s->path,
@@ -290,7 +305,10 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
         .rep_index = rep_index,
         .nstreams = ctx.nstreams,
         .stream_names = mdl_world_stream_names(w),
-        .stream_seeds = ctx.seeds,
+        .stream_seeds = ctx.seeds, /* variant 0's rows: every variant uses the same streams */
+        .nvariants = ctx.nvariants,
+        .variant_names = mdl_world_variant_names(w),
+        .extra = study != NULL ? ana_study_extra(study) : NULL,
     };
     char err[1024];
     double t_write = wall_now();
@@ -301,16 +319,18 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
         goto done;
     }
     uint64_t events = 0;
-    for (size_t r = 0; r < nreps; r++)
-        events += ctx.events[r];
+    for (size_t i = 0; i < nitems; i++)
+        events += ctx.events[i];
     double el = wall_now() - ctx.t_start;
     if (!o->quiet)
-        fprintf(stderr, "dispsim: %zu replications, %.3g events in %.2f s (%.2f s writing); wrote %s\n",
-                nreps, (double)events, el, wall_now() - t_write, out);
+        fprintf(stderr, "dispsim: %zu replications%s, %.3g events in %.2f s (%.2f s writing); wrote %s\n",
+                nreps, ctx.nvariants > 1 ? " of every variant" : "", (double)events, el, wall_now() - t_write,
+                out);
     rc = CLI_OK;
 done:
-    for (size_t r = 0; ctx.errors != NULL && r < nreps; r++)
-        free(ctx.errors[r]);
+    for (size_t i = 0; ctx.errors != NULL && i < nitems; i++)
+        free(ctx.errors[i]);
+    ana_study_free(study);
     free(ctx.errors);
     free(ctx.values);
     free(ctx.seeds);

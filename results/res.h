@@ -16,7 +16,7 @@
 #include "../sim/sim_status.h"
 
 /* Version of the file layout written by this build; readers refuse files with a larger one. */
-#define RES_SCHEMA_VERSION 1
+#define RES_SCHEMA_VERSION 2
 
 /* Provenance written beside the data. All pointers are borrowed for the duration of the call. */
 struct res_meta {
@@ -25,16 +25,45 @@ struct res_meta {
     const char *scenario_text;   /* full scenario file contents, NUL-terminated */
     const char *scenario_name;
     uint64_t master_seed;
-    size_t nreps;                    /* replications in this file */
-    const uint64_t *rep_index;       /* [nreps] replication index of each row */
-    size_t nstreams;                 /* random streams per replication */
-    const char *const *stream_names; /* [nstreams] */
-    const uint64_t *stream_seeds;    /* [nreps * nstreams] row-major: seed of stream s in rep r */
+    size_t nreps;                     /* replications in this file */
+    const uint64_t *rep_index;        /* [nreps] replication index of each row */
+    size_t nstreams;                  /* random streams per replication */
+    const char *const *stream_names;  /* [nstreams] */
+    const uint64_t *stream_seeds;     /* [nreps * nstreams] row-major: seed of stream s in rep r */
+    size_t nvariants;                 /* variants of a study (0 is taken as 1); the first is the baseline */
+    const char *const *variant_names; /* [nvariants]; NULL when nvariants <= 1 ("baseline") */
+    const struct res_extra *extra;    /* optional datasets beside the per-replication ones */
+};
+
+/* A categorical dimension that only extra datasets use (e.g. "stat"). Borrowed. */
+struct res_extra_dim {
+    const char *name;
+    size_t size;
+    const char *const *labels;
+    const char *description;
+};
+
+/* A float64 dataset /<group>/<name> over named dimensions: "variant", any dimension of the table,
+ * or one of the extra dimensions. `data` holds the product of the sizes, row-major. Borrowed. */
+struct res_extra_var {
+    const char *name, *units, *description;
+    int rank;
+    const char *dims[SIM_OUT_MAXRANK];
+    const double *data;
+};
+
+struct res_extra {
+    const char *group;
+    size_t ndims;
+    const struct res_extra_dim *dims;
+    size_t nvars;
+    const struct res_extra_var *vars;
 };
 
 /* Writes a complete results file at `path`: provenance from `meta` and, for each variable of `t`,
- * a dataset /<group>/<name> of shape [nreps, dims...] taken from `values` (nreps * t->rep_values
- * doubles, replication after replication). Writes to a temporary file beside `path` and renames it
+ * a dataset /<group>/<name> of shape [nvariants, nreps, dims...] taken from `values` (nvariants *
+ * nreps * t->rep_values doubles: variant after variant, replication after replication), and the
+ * extra datasets of meta->extra. Writes to a temporary file beside `path` and renames it
  * over `path` only after everything was written and closed; on any failure the temporary file is
  * removed and nothing appears at `path`. On failure a one-line message naming the file and the
  * reason (e.g. "out/x.h5: cannot create: Permission denied") is written to err (errlen bytes).

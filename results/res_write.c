@@ -35,8 +35,9 @@ struct wctx {
     hid_t file;
     int fd;       /* the temporary file */
     int made_tmp; /* the temporary file exists and must go on failure */
-    hid_t rep_scale, stream_scale;
+    hid_t rep_scale, stream_scale, variant_scale;
     hid_t dim_scale[SIM_OUT_MAXDIMS];
+    size_t nvariants;
 };
 
 /* Formats "PATH: <what>" into the caller's buffer and returns `st`, so callers can write
@@ -74,7 +75,8 @@ static int valid_name(const char *s)
 /* Whether `s` is taken at the file root by the fixed layout or by a table dimension. */
 static int reserved_root_name(const struct sim_out_table *t, const char *s)
 {
-    if (strcmp(s, "replication") == 0 || strcmp(s, "stream") == 0 || strcmp(s, "provenance") == 0)
+    if (strcmp(s, "replication") == 0 || strcmp(s, "stream") == 0 || strcmp(s, "provenance") == 0 ||
+        strcmp(s, "variant") == 0)
         return 1;
     for (size_t d = 0; d < t->ndims; d++)
         if (strcmp(t->dims[d].name, s) == 0)
@@ -95,6 +97,11 @@ static sim_status validate_meta(const struct wctx *w, const struct res_meta *m)
     for (size_t s = 0; s < m->nstreams; s++)
         if (m->stream_names[s] == NULL)
             return fail(w, SIM_EINVAL, "invalid argument: stream_names[%zu] is NULL", s);
+    if (m->nvariants > 1 && m->variant_names == NULL)
+        return fail(w, SIM_EINVAL, "invalid argument: variant_names required with several variants");
+    for (size_t v = 0; m->nvariants > 1 && v < m->nvariants; v++)
+        if (m->variant_names[v] == NULL)
+            return fail(w, SIM_EINVAL, "invalid argument: variant_names[%zu] is NULL", v);
     return SIM_OK;
 }
 
@@ -105,7 +112,8 @@ static sim_status validate_table(const struct wctx *w, const struct sim_out_tabl
     for (size_t d = 0; d < t->ndims; d++) {
         const struct sim_out_dim *dim = &t->dims[d];
         if (!valid_name(dim->name) || strcmp(dim->name, "replication") == 0 ||
-            strcmp(dim->name, "stream") == 0 || strcmp(dim->name, "provenance") == 0)
+            strcmp(dim->name, "stream") == 0 || strcmp(dim->name, "provenance") == 0 ||
+            strcmp(dim->name, "variant") == 0)
             return fail(w, SIM_EINVAL, "invalid argument: bad or reserved dimension name");
         for (size_t i = 0; dim->labels != NULL && i < dim->size; i++)
             if (dim->labels[i] == NULL)
@@ -139,7 +147,7 @@ static sim_status validate_counts(const struct wctx *w, const struct res_meta *m
         if (t->vars[v].kind != SIM_OUT_COUNT)
             continue;
         size_t n = sim_out_var_size(t, (int)v);
-        for (size_t r = 0; r < m->nreps; r++) {
+        for (size_t r = 0; r < m->nreps * w->nvariants; r++) {
             const double *x = values + r * t->rep_values + t->offset[v];
             for (size_t i = 0; i < n; i++)
                 if (!(x[i] >= -9223372036854775808.0 && x[i] < 9223372036854775808.0) || x[i] != floor(x[i]))
@@ -326,6 +334,14 @@ static sim_status write_scales(struct wctx *w, const struct res_meta *m, const s
     if (w->rep_scale < 0 || H5DSset_scale(w->rep_scale, "replication") < 0 ||
         write_str_attr(w->rep_scale, "description", "replication index (seed stream key)") < 0)
         return write_failed(w, "dimension replication");
+    static const char *const baseline[] = {"baseline"};
+    errno = 0;
+    w->variant_scale =
+        put_labels(w->file, "variant", w->nvariants, m->nvariants > 1 ? m->variant_names : baseline);
+    if (w->variant_scale < 0 || H5DSset_scale(w->variant_scale, "variant") < 0 ||
+        write_str_attr(w->variant_scale, "description",
+                       "variant of the study; the first is the baseline, the scenario as written") < 0)
+        return write_failed(w, "dimension variant");
     for (size_t d = 0; d < t->ndims; d++) {
         errno = 0;
         w->dim_scale[d] = put_dim(w->file, &t->dims[d]);
@@ -388,14 +404,16 @@ cleanup:
  * over the replication buffers, so the memory side is the hyperslab [all reps, offset .. offset +
  * size) of a [nreps, rep_values] space and HDF5 gathers (and converts counts to int64) itself. */
 static int put_var(hid_t g, const struct sim_out_table *t, size_t v, size_t nreps, const double *values,
-                   hid_t rep_scale, const hid_t *dim_scale)
+                   const struct wctx *w)
 {
     const struct sim_out_var *var = &t->vars[v];
-    hsize_t dims[SIM_OUT_MAXRANK + 1] = {nreps};
+    hsize_t dims[SIM_OUT_MAXRANK + 2] = {w->nvariants, nreps};
     for (int k = 0; k < var->rank; k++)
-        dims[k + 1] = t->dims[var->dims[k]].size;
-    hsize_t mdims[2] = {nreps, t->rep_values > 0 ? t->rep_values : 1};
-    hsize_t start[2] = {0, t->offset[v]}, count[2] = {nreps, sim_out_var_size(t, (int)v)};
+        dims[k + 2] = t->dims[var->dims[k]].size;
+    /* Memory: one row per (variant, replication); the file's first two axes take them in order. */
+    hsize_t rows = w->nvariants * nreps;
+    hsize_t mdims[2] = {rows, t->rep_values > 0 ? t->rep_values : 1};
+    hsize_t start[2] = {0, t->offset[v]}, count[2] = {rows, sim_out_var_size(t, (int)v)};
     hid_t ftype = var->kind == SIM_OUT_COUNT ? H5T_STD_I64LE : H5T_IEEE_F64LE;
     int rc = -1;
     hid_t ds = -1, mspace = H5Screate_simple(2, mdims, NULL);
@@ -408,11 +426,11 @@ static int put_var(hid_t g, const struct sim_out_table *t, size_t v, size_t nrep
     if (rc < 0)
         goto cleanup;
     rc = -1;
-    ds = put_dataset(g, var->name, ftype, var->rank + 1, dims, H5T_NATIVE_DOUBLE, mspace, values);
-    if (ds < 0 || H5DSattach_scale(ds, rep_scale, 0) < 0)
+    ds = put_dataset(g, var->name, ftype, var->rank + 2, dims, H5T_NATIVE_DOUBLE, mspace, values);
+    if (ds < 0 || H5DSattach_scale(ds, w->variant_scale, 0) < 0 || H5DSattach_scale(ds, w->rep_scale, 1) < 0)
         goto cleanup;
     for (int k = 0; k < var->rank; k++)
-        if (H5DSattach_scale(ds, dim_scale[var->dims[k]], (unsigned)(k + 1)) < 0)
+        if (H5DSattach_scale(ds, w->dim_scale[var->dims[k]], (unsigned)(k + 2)) < 0)
             goto cleanup;
     if (write_str_attr(ds, "units", var->units) < 0 ||
         write_str_attr(ds, "description", var->description) < 0)
@@ -440,11 +458,87 @@ static sim_status write_vars(struct wctx *w, const struct res_meta *m, const str
                               : -1;
         if (g < 0)
             return write_failed(w, what);
-        int rc = put_var(g, t, v, m->nreps, values, w->rep_scale, w->dim_scale);
+        int rc = put_var(g, t, v, m->nreps, values, w);
         if (H5Gclose(g) < 0 || rc < 0)
             return write_failed(w, what);
     }
     return SIM_OK;
+}
+
+/* The scale of dimension `name` among the variant, the table's and the extra ones; its size too. */
+static hid_t scale_named(const struct wctx *w, const struct sim_out_table *t, const struct res_extra *x,
+                         const hid_t *xscale, const char *name, hsize_t *size)
+{
+    if (strcmp(name, "variant") == 0)
+        return *size = w->nvariants, w->variant_scale;
+    for (size_t d = 0; d < t->ndims; d++)
+        if (strcmp(t->dims[d].name, name) == 0)
+            return *size = t->dims[d].size, w->dim_scale[d];
+    for (size_t d = 0; d < x->ndims; d++)
+        if (strcmp(x->dims[d].name, name) == 0)
+            return *size = x->dims[d].size, xscale[d];
+    return -1;
+}
+
+/* Writes the extra dimensions (at the root, like the others) and datasets. */
+static sim_status write_extra(struct wctx *w, const struct sim_out_table *t, const struct res_extra *x)
+{
+    if (!valid_name(x->group) || reserved_root_name(t, x->group) || x->ndims > SIM_OUT_MAXDIMS)
+        return fail(w, SIM_EINVAL, "invalid argument: extra group");
+    hid_t xscale[SIM_OUT_MAXDIMS], g = -1;
+    for (size_t d = 0; d < SIM_OUT_MAXDIMS; d++)
+        xscale[d] = -1;
+    size_t made = 0;
+    sim_status st = SIM_OK;
+    for (; made < x->ndims && st == SIM_OK; made++) {
+        const struct res_extra_dim *d = &x->dims[made];
+        hsize_t ignored;
+        errno = 0;
+        if (!valid_name(d->name) || scale_named(w, t, x, xscale, d->name, &ignored) >= 0 ||
+            strcmp(d->name, "replication") == 0 || strcmp(d->name, "stream") == 0)
+            st = fail(w, SIM_EINVAL, "invalid argument: extra dimension %s", d->name ? d->name : "(null)");
+        else if ((xscale[made] = put_labels(w->file, d->name, d->size, d->labels)) < 0 ||
+                 H5DSset_scale(xscale[made], d->name) < 0 ||
+                 write_str_attr(xscale[made], "description", d->description ? d->description : "") < 0)
+            st = write_failed(w, d->name);
+    }
+    errno = 0;
+    if (st == SIM_OK && (g = make_group(w->file, x->group)) < 0)
+        st = write_failed(w, x->group);
+    for (size_t i = 0; i < x->nvars && st == SIM_OK; i++) {
+        const struct res_extra_var *v = &x->vars[i];
+        hsize_t dims[SIM_OUT_MAXRANK];
+        hid_t sc[SIM_OUT_MAXRANK];
+        char what[256];
+        snprintf(what, sizeof what, "%s/%s", x->group, v->name ? v->name : "(null)");
+        if (!valid_name(v->name) || v->rank < 0 || v->rank > SIM_OUT_MAXRANK || v->data == NULL) {
+            st = fail(w, SIM_EINVAL, "invalid argument: %s", what);
+            break;
+        }
+        for (int k = 0; k < v->rank && st == SIM_OK; k++)
+            if (v->dims[k] == NULL || (sc[k] = scale_named(w, t, x, xscale, v->dims[k], &dims[k])) < 0)
+                st = fail(w, SIM_EINVAL, "invalid argument: %s: unknown dimension", what);
+        if (st != SIM_OK)
+            break;
+        errno = 0;
+        hid_t ds =
+            put_dataset(g, v->name, H5T_IEEE_F64LE, v->rank, dims, H5T_NATIVE_DOUBLE, H5S_ALL, v->data);
+        int bad = ds < 0;
+        for (int k = 0; k < v->rank && !bad; k++)
+            bad = H5DSattach_scale(ds, sc[k], (unsigned)k) < 0;
+        bad = bad || write_str_attr(ds, "units", v->units ? v->units : "") < 0 ||
+              write_str_attr(ds, "description", v->description ? v->description : "") < 0;
+        if (ds >= 0 && H5Dclose(ds) < 0)
+            bad = 1;
+        if (bad)
+            st = write_failed(w, what);
+    }
+    if (g >= 0 && H5Gclose(g) < 0 && st == SIM_OK)
+        st = write_failed(w, x->group);
+    for (size_t d = 0; d < made && d < x->ndims; d++)
+        if (xscale[d] >= 0 && H5Dclose(xscale[d]) < 0 && st == SIM_OK)
+            st = write_failed(w, x->dims[d].name);
+    return st;
 }
 
 /* Writes the root attributes except `complete`, which is written last of all. */
@@ -456,7 +550,8 @@ static sim_status write_root_attrs(struct wctx *w, const struct res_meta *m)
         write_str_attr(w->file, "scenario_name", m->scenario_name) < 0 ||
         write_str_attr(w->file, "scenario_path", m->scenario_path) < 0 ||
         write_u64_attr(w->file, "master_seed", m->master_seed) < 0 ||
-        write_u64_attr(w->file, "replications", (uint64_t)m->nreps) < 0)
+        write_u64_attr(w->file, "replications", (uint64_t)m->nreps) < 0 ||
+        write_u64_attr(w->file, "variants", (uint64_t)w->nvariants) < 0)
         return write_failed(w, "root attributes");
     return SIM_OK;
 }
@@ -562,10 +657,12 @@ static int close_scales(struct wctx *w)
         rc = -1;
     if (w->stream_scale >= 0 && H5Dclose(w->stream_scale) < 0)
         rc = -1;
+    if (w->variant_scale >= 0 && H5Dclose(w->variant_scale) < 0)
+        rc = -1;
     for (size_t d = 0; d < SIM_OUT_MAXDIMS; d++)
         if (w->dim_scale[d] >= 0 && H5Dclose(w->dim_scale[d]) < 0)
             rc = -1;
-    w->rep_scale = w->stream_scale = -1;
+    w->rep_scale = w->stream_scale = w->variant_scale = -1;
     for (size_t d = 0; d < SIM_OUT_MAXDIMS; d++)
         w->dim_scale[d] = -1;
     return rc;
@@ -599,7 +696,9 @@ sim_status res_write_run(const char *path, const struct res_meta *meta, const st
                      .file = -1,
                      .fd = -1,
                      .rep_scale = -1,
-                     .stream_scale = -1};
+                     .stream_scale = -1,
+                     .variant_scale = -1,
+                     .nvariants = meta != NULL && meta->nvariants > 1 ? meta->nvariants : 1};
     for (size_t d = 0; d < SIM_OUT_MAXDIMS; d++)
         w.dim_scale[d] = -1;
     if (err != NULL && errlen > 0)
@@ -630,6 +729,8 @@ sim_status res_write_run(const char *path, const struct res_meta *meta, const st
         st = write_provenance(&w, meta);
     if (st == SIM_OK)
         st = write_vars(&w, meta, t, values);
+    if (st == SIM_OK && meta->extra != NULL)
+        st = write_extra(&w, t, meta->extra);
     if (close_scales(&w) < 0 && st == SIM_OK)
         st = write_failed(&w, "closing dimension scales");
     if (st == SIM_OK)

@@ -178,3 +178,58 @@ Test(cli, exit_codes_follow_sysexits)
     snprintf(args, sizeof args, "info '%s'", notes);
     cr_assert_eq(dispsim(args), 65);
 }
+
+/* The inspector's study is the default scenario plus variants: the model part must not drift. */
+Test(cli, the_default_study_is_the_baseline_plus_variants)
+{
+    char a[1024], b[1024];
+    snprintf(a, sizeof a, "%s/scenarios/baseline.yaml", getenv("DISPSIM_SOURCE_DIR"));
+    snprintf(b, sizeof b, "%s/scenarios/inspector-study.yaml", getenv("DISPSIM_SOURCE_DIR"));
+    FILE *fa = fopen(a, "r"), *fb = fopen(b, "r");
+    cr_assert(fa != NULL && fb != NULL);
+    char la[4096], lb[4096];
+    size_t lines = 0;
+    while (fgets(la, sizeof la, fa) != NULL) {
+        cr_assert_not_null(fgets(lb, sizeof lb, fb), "inspector-study.yaml ends early");
+        if (strcmp(la, "name: baseline\n") == 0)
+            cr_assert_str_eq(lb, "name: inspector-study\n");
+        else
+            cr_assert_str_eq(lb, la, "line %zu differs from baseline.yaml", lines + 1);
+        lines++;
+    }
+    cr_assert_gt(lines, 100);
+    fclose(fa);
+    fclose(fb);
+}
+
+Test(cli, paired_intervals_of_the_default_study_are_narrower_than_unpaired_ones)
+{
+    char args[1024];
+    snprintf(args, sizeof args, "run scenarios/inspector-study.yaml -r 4 -q -o '%s/s.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    snprintf(args, sizeof args, "info '%s/s.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    const char *out = slurp("stdout");
+    cr_assert(strstr(out, "paired change [CI]") && strstr(out, "unpaired CI") &&
+                  strstr(out, "displacement ratio"),
+              "%s", out);
+    fprintf(stderr, "%s", strstr(out, "Study:"));
+    char path[512], err[512];
+    snprintf(path, sizeof path, "%s/s.h5", tmpdir);
+    struct res_file *f = NULL;
+    cr_assert_eq(res_open(path, &f, err, sizeof err), SIM_OK, "%s", err);
+    struct res_array p = {0}, u = {0};
+    cr_assert_eq(res_read(f, "study", "arrivals_change", &p), SIM_OK);
+    cr_assert_eq(res_read(f, "study", "arrivals_change_unpaired", &u), SIM_OK);
+    size_t nv = p.shape[0], nmt = p.shape[1];
+    cr_assert_eq(nv, 6, "baseline and five variants");
+    for (size_t v = 1; v < nv; v++) {
+        const double *x = p.data + (v * nmt + nmt - 1) * 3, *y = u.data + (v * nmt + nmt - 1) * 3;
+        fprintf(stderr, "variant %zu, total arrivals: paired width %.1f, unpaired width %.1f\n", v,
+                x[2] - x[1], y[2] - y[1]);
+        cr_assert_lt(x[2] - x[1], y[2] - y[1], "variant %zu: paired interval not narrower", v);
+    }
+    res_array_free(&p);
+    res_array_free(&u);
+    res_close(f);
+}

@@ -203,13 +203,15 @@ Test(results, round_trip_restores_values_shapes_and_dimension_names)
     for (size_t v = 0; v < table.nvars; v++) {
         struct res_array a;
         cr_assert_eq(res_read(f, table.vars[v].group, table.vars[v].name, &a), SIM_OK);
-        cr_assert_eq(a.rank, table.vars[v].rank + 1);
-        cr_assert_eq(a.shape[0], NREPS);
-        cr_assert_str_eq(a.dim_names[0], "replication");
+        cr_assert_eq(a.rank, table.vars[v].rank + 2);
+        cr_assert_eq(a.shape[0], 1, "one variant: the baseline");
+        cr_assert_str_eq(a.dim_names[0], "variant");
+        cr_assert_eq(a.shape[1], NREPS);
+        cr_assert_str_eq(a.dim_names[1], "replication");
         for (int k = 0; k < table.vars[v].rank; k++) {
             const struct sim_out_dim *d = &table.dims[table.vars[v].dims[k]];
-            cr_assert_eq(a.shape[k + 1], d->size);
-            cr_assert_str_eq(a.dim_names[k + 1], d->name);
+            cr_assert_eq(a.shape[k + 2], d->size);
+            cr_assert_str_eq(a.dim_names[k + 2], d->name);
         }
         cr_assert_str_eq(a.units, table.vars[v].units);
         cr_assert_str_eq(a.description, table.vars[v].description);
@@ -303,8 +305,8 @@ Test(results, list_returns_sorted_dataset_names_and_enoent_for_absent_group)
     cr_assert_str_eq(names[1], "wait_mean");
     res_labels_free(names, n);
     cr_assert_eq(res_list(f, NULL, &names, &n), SIM_OK); /* the root holds the dimensions */
-    const char *root[] = {"day", "port", "replication", "stream"};
-    cr_assert_eq(n, 4);
+    const char *root[] = {"day", "port", "replication", "stream", "variant"};
+    cr_assert_eq(n, 5);
     for (size_t i = 0; i < n; i++)
         cr_assert_str_eq(names[i], root[i]);
     res_labels_free(names, n);
@@ -706,4 +708,68 @@ Test(results, errors_print_nothing_on_stderr, .init = cr_redirect_stderr)
     res_close(f);
     fflush(stderr);
     cr_assert_stderr_eq_str("");
+}
+
+Test(results, variants_lead_every_dataset_and_extra_datasets_have_their_dimensions)
+{
+    /* Two variants: the second's values are the first's plus 1000. */
+    double *two = malloc(2 * NREPS * table.rep_values * sizeof *two);
+    cr_assert_not_null(two);
+    for (size_t i = 0; i < NREPS * table.rep_values; i++) {
+        two[i] = values[i];
+        two[NREPS * table.rep_values + i] = values[i] + 1000.0;
+    }
+    static const char *const names[] = {"baseline", "more"};
+    static const char *const stats[] = {"mean", "ci_low", "ci_high"};
+    const double change[2 * 3] = {0, 0, 0, 1000, 999, 1001};
+    const struct res_extra_dim xdim = {.name = "stat", .size = 3, .labels = stats, .description = "s"};
+    const struct res_extra_var xvar = {.name = "change",
+                                       .units = "people",
+                                       .description = "d",
+                                       .rank = 2,
+                                       .dims = {"variant", "stat"},
+                                       .data = change};
+    const struct res_extra extra = {.group = "study", .ndims = 1, .dims = &xdim, .nvars = 1, .vars = &xvar};
+    struct res_meta m = meta;
+    m.nvariants = 2;
+    m.variant_names = names;
+    m.extra = &extra;
+    char err[256];
+    cr_assert_eq(res_write_run(in_dir("study.h5"), &m, &table, two, err, sizeof err), SIM_OK, "%s", err);
+    struct res_file *f = open_good(in_dir("study.h5"));
+    char **labels = NULL;
+    size_t n = 0;
+    cr_assert_eq(res_read_labels(f, "variant", &labels, &n), SIM_OK);
+    cr_assert(n == 2 && strcmp(labels[0], "baseline") == 0 && strcmp(labels[1], "more") == 0);
+    res_labels_free(labels, n);
+    struct res_array a;
+    int v = sim_out_find(&table, "daily", "arrivals");
+    cr_assert_eq(res_read(f, "daily", "arrivals", &a), SIM_OK);
+    cr_assert_eq(a.shape[0], 2);
+    size_t per = sim_out_var_size(&table, v);
+    for (size_t r = 0; r < NREPS; r++)
+        for (size_t i = 0; i < per; i++) {
+            cr_assert_eq(a.data[r * per + i], expected(r, (size_t)v, i));
+            cr_assert_eq(a.data[(NREPS + r) * per + i], expected(r, (size_t)v, i) + 1000.0);
+        }
+    res_array_free(&a);
+    cr_assert_eq(res_read(f, "study", "change", &a), SIM_OK);
+    cr_assert(a.rank == 2 && a.shape[0] == 2 && a.shape[1] == 3);
+    cr_assert_str_eq(a.dim_names[0], "variant");
+    cr_assert_str_eq(a.dim_names[1], "stat");
+    cr_assert_eq(a.data[4], 999.0);
+    res_array_free(&a);
+    uint64_t nv = 0;
+    cr_assert_eq(res_read_u64(f, "variants", &nv), SIM_OK);
+    cr_assert_eq(nv, 2);
+    res_close(f);
+    /* An extra dataset over an unknown dimension is refused, and nothing is left behind. */
+    const struct res_extra_var bad = {.name = "x", .rank = 1, .dims = {"nowhere"}, .data = change};
+    const struct res_extra bad_extra = {
+        .group = "study", .ndims = 1, .dims = &xdim, .nvars = 1, .vars = &bad};
+    m.extra = &bad_extra;
+    cr_assert_eq(res_write_run(in_dir("bad.h5"), &m, &table, two, err, sizeof err), SIM_EINVAL);
+    cr_assert(strstr(err, "unknown dimension") != NULL, "%s", err);
+    cr_assert_neq(access(in_dir("bad.h5"), F_OK), 0);
+    free(two);
 }

@@ -121,4 +121,30 @@ static inline void world_run_free(struct world_run *r)
     mdl_scenario_destroy(r->s);
 }
 
+/* The default scenario's text with every `from` replaced by `to`, and calendar/run edits. */
+static inline char *baseline_with(const char *const *from, const char *const *to, size_t n)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/scenarios/baseline.yaml", getenv("DISPSIM_SOURCE_DIR"));
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "cannot open %s", path);
+    size_t cap = 1 << 20, len;
+    char *text = malloc(cap);
+    len = fread(text, 1, cap - 1, f);
+    fclose(f);
+    text[len] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        size_t fl = strlen(from[i]), tl = strlen(to[i]);
+        int hits = 0;
+        for (char *at = strstr(text, from[i]); at; at = strstr(at + tl, from[i])) {
+            cr_assert_lt(strlen(text) + tl, cap);
+            memmove(at + tl, at + fl, strlen(at + fl) + 1);
+            memcpy(at, to[i], tl);
+            hits++;
+        }
+        cr_assert_gt(hits, 0, "baseline.yaml has no '%s' to replace", from[i]);
+    }
+    return text;
+}
+
 #endif
