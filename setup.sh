@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 packages=(
   build-essential cmake pkg-config clang-format
   libgsl-dev libhdf5-dev hdf5-tools libcyaml-dev libyaml-dev librandom123-dev libcriterion-dev
-  python3 python3-h5py python3-numpy python3-xarray python3-h5netcdf
+  python3 python3-h5py python3-numpy python3-xarray python3-h5netcdf python3-matplotlib chromium
 )
 missing=()
 for p in "${packages[@]}"; do

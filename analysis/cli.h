@@ -4,6 +4,7 @@
 #define CLI_H
 
 #include <signal.h>
+#include <stdbool.h>
 
 /* Exit codes from sysexits.h, named here so every command uses the same meaning. */
 enum {
@@ -21,6 +22,12 @@ int cli_run(int argc, char **argv);
 int cli_validate(int argc, char **argv);
 int cli_info(int argc, char **argv);
 int cli_bench(int argc, char **argv);
+
+int cli_report(int argc, char **argv);
+
+/* Checks, before any work, that `out` can be created: not a directory, not an existing file unless
+ * `force`, in a writable directory. Prints "dispsim CMD: ..." and returns CLI_CANTCREAT if not. */
+int cli_check_output(const char *cmd, const char *out, bool force);
 
 /* Maps a status from the loader or results layer to an exit code. */
 int cli_exit_code(int status);

@@ -145,18 +145,17 @@ static char *default_output(const char *scenario)
     return out;
 }
 
-/* Fails early, before any simulation, if the output cannot be written. */
-static int check_output(const char *out, bool force)
+int cli_check_output(const char *cmd, const char *out, bool force)
 {
     struct stat st;
     if (stat(out, &st) == 0) {
         if (S_ISDIR(st.st_mode))
-            return fprintf(stderr, "dispsim run: %s: is a directory; give a file name with -o\n", out),
+            return fprintf(stderr, "dispsim %s: %s: is a directory; give a file name with -o\n", cmd, out),
                    CLI_CANTCREAT;
         if (!force)
             return fprintf(stderr,
-                           "dispsim run: %s: exists; use --force to overwrite it or -o for another name\n",
-                           out),
+                           "dispsim %s: %s: exists; use --force to overwrite it or -o for another name\n",
+                           cmd, out),
                    CLI_CANTCREAT;
     }
     char *copy = strdup(out);
@@ -165,10 +164,10 @@ static int check_output(const char *out, bool force)
     const char *dir = dirname(copy);
     int rc = CLI_OK;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "dispsim run: %s: cannot create: directory '%s' does not exist\n", out, dir);
+        fprintf(stderr, "dispsim %s: %s: cannot create: directory '%s' does not exist\n", cmd, out, dir);
         rc = CLI_CANTCREAT;
     } else if (access(dir, W_OK) != 0) {
-        fprintf(stderr, "dispsim run: %s: cannot create: directory '%s' is not writable\n", out, dir);
+        fprintf(stderr, "dispsim %s: %s: cannot create: directory '%s' is not writable\n", cmd, out, dir);
         rc = CLI_CANTCREAT;
     }
     free(copy);
@@ -352,7 +351,7 @@ int cli_run(int argc, char **argv)
     char *out = o.out != NULL ? strdup(o.out) : default_output(o.scenario);
     if (out == NULL)
         rc = CLI_SOFTWARE;
-    else if ((rc = check_output(out, o.force)) == CLI_OK)
+    else if ((rc = cli_check_output("run", out, o.force)) == CLI_OK)
         rc = simulate(&o, s, out);
     free(out);
     mdl_scenario_destroy(s);

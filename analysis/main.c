@@ -26,7 +26,9 @@ static void usage(FILE *f)
           "commands:\n"
           "  run SCENARIO      simulate a scenario, write an HDF5 results file\n"
           "  validate FILE...  check scenario files, report every problem with file:line:column\n"
-          "  info RESULTS.h5   summarise a results file: per-port totals with 95% confidence intervals\n"
+          "  info RESULTS.h5   summarise a results file: totals with 95% confidence intervals, and a\n"
+          "                    study's paired displacement metrics\n"
+          "  report RESULTS.h5 write a self-contained HTML report with charts\n"
           "  bench             print engine and model speed figures\n"
           "\n"
           "'dispsim COMMAND --help' explains each command. Exit codes follow sysexits.h:\n"
@@ -77,6 +79,8 @@ int main(int argc, char **argv)
         return cli_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "info") == 0)
         return cli_info(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cli_report(argc - 1, argv + 1);
     if (strcmp(cmd, "bench") == 0)
         return cli_bench(argc - 1, argv + 1);
     fprintf(stderr, "dispsim: unknown command '%s'\n\n", cmd);
