@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "../results/res.h"
 #include "../sim/sim_run.h"
 #include "ana_study.h"
+#include "ana_summary.h"
 #include "cli.h"
 
 static const char run_help[] =
@@ -30,6 +32,13 @@ static const char run_help[] =
     "  -j, --threads N     worker threads (default: $SLURM_CPUS_PER_TASK, else $OMP_NUM_THREADS,\n"
     "                      else all cores); results are bitwise identical for any N\n"
     "      --seed S        master seed (default: run.master_seed of the scenario)\n"
+    "      --precision X   add replications in batches until the relative half-width of every\n"
+    "                      key 95% interval is at most X (e.g. 0.01) and stays so for 2 more\n"
+    "                      batches (Hoad, Robinson and Davies); -r is then the maximum (default\n"
+    "                      1000). Key intervals: total arrivals of every variant (people passed\n"
+    "                      at the controls for a ports-only scenario)\n"
+    "      --batch B       replications per batch with --precision (default 10); the stopping\n"
+    "                      point depends on B and X only, never on threads\n"
     "  -f, --force         overwrite an existing results file\n"
     "  -q, --quiet         no progress lines on stderr\n"
     "\n"
@@ -39,7 +48,8 @@ static const char run_help[] =
 
 struct run_opts {
     const char *scenario, *out;
-    long reps;
+    long reps, batch;
+    double precision;
     int threads;
     uint64_t seed;
     bool seed_set, force, quiet;
@@ -52,7 +62,7 @@ struct run_ctx {
     double *values;
     uint64_t *seeds, *events;
     char **errors;
-    bool quiet;
+    bool quiet, batches;
     double t_start, t_last_print;
 };
 
@@ -77,10 +87,16 @@ static bool parse_count(const char *s, long lo, long hi, long *out)
 static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 {
     static const struct option longs[] = {
-        {"output", required_argument, NULL, 'o'},  {"reps", required_argument, NULL, 'r'},
-        {"threads", required_argument, NULL, 'j'}, {"seed", required_argument, NULL, 's'},
-        {"force", no_argument, NULL, 'f'},         {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+        {"output", required_argument, NULL, 'o'},
+        {"reps", required_argument, NULL, 'r'},
+        {"threads", required_argument, NULL, 'j'},
+        {"seed", required_argument, NULL, 's'},
+        {"force", no_argument, NULL, 'f'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"precision", required_argument, NULL, 'p'},
+        {"batch", required_argument, NULL, 'b'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     int c;
     long v;
@@ -113,6 +129,23 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
             o->seed_set = true;
             break;
         }
+        case 'p': {
+            char *end;
+            errno = 0;
+            double x = strtod(optarg, &end);
+            if (errno != 0 || end == optarg || *end != '\0' || !(x > 0.0 && x < 1.0))
+                return fprintf(stderr, "dispsim run: --precision: expected a number in (0, 1), got '%s'\n",
+                               optarg),
+                       CLI_USAGE;
+            o->precision = x;
+            break;
+        }
+        case 'b':
+            if (!parse_count(optarg, 2, 100000, &o->batch))
+                return fprintf(stderr, "dispsim run: --batch: expected a count in [2, 100000], got '%s'\n",
+                               optarg),
+                       CLI_USAGE;
+            break;
         case 'f': o->force = true; break;
         case 'q': o->quiet = true; break;
         case 'h': fputs(run_help, stdout); return -1;
@@ -219,8 +252,8 @@ static sim_status run_item(const void *vctx, void *ws, size_t i)
 static void progress(const void *vctx, size_t done, size_t total)
 {
     struct run_ctx *ctx = (struct run_ctx *)vctx; /* progress fields are written under the runner's lock */
-    if (ctx->quiet)
-        return;
+    if (ctx->quiet || ctx->batches)
+        return; /* batches print a line each instead */
     double now = wall_now(), el = now - ctx->t_start;
     bool tty = isatty(STDERR_FILENO);
     if (el < 2.0 || (done < total && now - ctx->t_last_print < (tty ? 0.5 : 10.0)))
@@ -245,13 +278,82 @@ static int load(const char *path, struct mdl_scenario **s)
     return CLI_OK;
 }
 
+/* The key quantity of replication r of variant v: total arrivals over modes, or people passed at
+ * all controls without a population. */
+static double key_value(const struct run_ctx *ctx, size_t v, size_t r)
+{
+    const struct sim_out_table *t = mdl_world_table(ctx->w);
+    int id = sim_out_find(t, "totals", "arrivals");
+    if (id < 0)
+        id = sim_out_find(t, "totals", "people_passed");
+    if (id < 0)
+        return NAN;
+    const double *x = ctx->values + (v * ctx->nreps + r) * ctx->rep_values + t->offset[id];
+    double sum = 0.0;
+    for (size_t i = 0; i < sim_out_var_size(t, id); i++)
+        sum += x[i];
+    return sum;
+}
+
+/* The largest relative half-width of the key 95% intervals over replications [0, n). */
+static double worst_precision(const struct run_ctx *ctx, size_t n)
+{
+    double worst = 0.0, *x = malloc(n * sizeof *x);
+    if (x == NULL)
+        return INFINITY;
+    for (size_t v = 0; v < ctx->nvariants; v++) {
+        for (size_t r = 0; r < n; r++)
+            x[r] = key_value(ctx, v, r);
+        struct ana_ci c = ana_summarise(x, n, 1, 0.95);
+        double rel = c.mean != 0.0 ? 0.5 * (c.high - c.low) / fabs(c.mean) : INFINITY;
+        worst = isnan(rel) ? INFINITY : fmax(worst, rel);
+    }
+    free(x);
+    return worst;
+}
+
+/* Runs replications [from, to) of every variant. Item v * nreps + r writes slot (v, r). */
+static sim_status run_range(struct run_ctx *ctx, const struct run_opts *o, size_t from, size_t to,
+                            size_t *failed)
+{
+    size_t n = (to - from) * ctx->nvariants, k = 0;
+    size_t *items = malloc(n * sizeof *items);
+    if (items == NULL)
+        return SIM_ENOMEM;
+    for (size_t v = 0; v < ctx->nvariants; v++)
+        for (size_t r = from; r < to; r++)
+            items[k++] = v * ctx->nreps + r;
+    const struct sim_run_ops ops = {ws_create, ws_destroy, run_item, progress};
+    sim_status st = sim_run_items(&ops, ctx, items, n, thread_count(o->threads), &cli_interrupted, failed);
+    if (st != SIM_OK && st != SIM_ECANCELED)
+        *failed = items[*failed];
+    free(items);
+    return st;
+}
+
+/* Moves the rows of replications [0, n) of every variant together: slot (v, r) from v * nmax + r
+ * to v * n + r (forwards: a row never moves past one still to be read). */
+static void compact(struct run_ctx *ctx, size_t nmax, size_t n)
+{
+    for (size_t v = 1; v < ctx->nvariants; v++)
+        for (size_t r = 0; r < n; r++) {
+            size_t from = v * nmax + r, to = v * n + r;
+            memmove(ctx->values + to * ctx->rep_values, ctx->values + from * ctx->rep_values,
+                    ctx->rep_values * sizeof *ctx->values);
+            memmove(ctx->seeds + to * ctx->nstreams, ctx->seeds + from * ctx->nstreams,
+                    ctx->nstreams * sizeof *ctx->seeds);
+            ctx->events[to] = ctx->events[from];
+        }
+    ctx->nreps = n;
+}
+
 static int simulate(const struct run_opts *o, const struct mdl_scenario *s, const char *out)
 {
     int rc = CLI_SOFTWARE;
     struct mdl_world *w = NULL;
-    size_t nreps = o->reps > 0 ? (size_t)o->reps : s->run.replications;
+    size_t nreps = o->reps > 0 ? (size_t)o->reps : o->precision > 0 ? 1000 : s->run.replications;
     struct run_ctx ctx = {.seed = o->seed_set ? o->seed : s->run.master_seed, .quiet = o->quiet};
-    size_t nitems = 0;
+    size_t nitems = 0, nalloc = 0;
     struct ana_study *study = NULL;
     uint64_t *rep_index = malloc(nreps * sizeof *rep_index);
     if (rep_index == NULL || mdl_world_create(s, &w) != SIM_OK)
@@ -261,7 +363,7 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
     ctx.nstreams = mdl_world_nstreams(w);
     ctx.nreps = nreps;
     ctx.nvariants = mdl_world_nvariants(w);
-    nitems = nreps * ctx.nvariants;
+    nitems = nalloc = nreps * ctx.nvariants;
     ctx.values = malloc(nitems * ctx.rep_values * sizeof *ctx.values);
     ctx.seeds = malloc(nitems * ctx.nstreams * sizeof *ctx.seeds);
     ctx.events = calloc(nitems, sizeof *ctx.events);
@@ -272,10 +374,42 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
         goto done;
     }
     ctx.t_start = ctx.t_last_print = wall_now();
-    const struct sim_run_ops ops = {ws_create, ws_destroy, run_item, progress};
     size_t failed = 0;
-    sim_status st =
-        sim_run_items(&ops, &ctx, NULL, nitems, thread_count(o->threads), &cli_interrupted, &failed);
+    sim_status st = SIM_OK;
+    if (o->precision > 0) {
+        /* Batches of replications [n, n + B) of every variant; each decision looks at completed
+         * replications 0..n-1 only, so threads and ranks cannot move the stopping point. */
+        size_t batch = o->batch > 0 ? (size_t)o->batch : 10, n = 0, streak = 0;
+        const size_t confirm = 2;
+        ctx.batches = true;
+        double h = INFINITY;
+        while (st == SIM_OK && n < nreps && streak <= confirm) {
+            size_t to = n + batch < nreps ? n + batch : nreps;
+            st = run_range(&ctx, o, n, to, &failed);
+            n = to;
+            if (st != SIM_OK || n < 2)
+                continue;
+            h = worst_precision(&ctx, n);
+            streak = h <= o->precision ? streak + 1 : 0;
+            if (!o->quiet)
+                fprintf(stderr, "dispsim: %zu replications: largest relative half-width %.4g (target %g)%s\n",
+                        n, h, o->precision,
+                        streak > confirm ? ": reached and confirmed"
+                        : streak > 0     ? ": reached"
+                                         : "");
+        }
+        if (st == SIM_OK && streak <= confirm && !o->quiet)
+            fprintf(stderr,
+                    "dispsim: precision %g not confirmed within the maximum of %zu replications (%.4g)\n",
+                    o->precision, nreps, h);
+        if (st == SIM_OK) {
+            compact(&ctx, nreps, n);
+            nreps = n;
+            nitems = n * ctx.nvariants;
+        }
+    } else {
+        st = run_range(&ctx, o, 0, nreps, &failed);
+    }
     if (st == SIM_ECANCELED) {
         fprintf(stderr, "\ndispsim run: interrupted; no results written\n");
         rc = CLI_TEMPFAIL;
@@ -327,7 +461,7 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
                 out);
     rc = CLI_OK;
 done:
-    for (size_t i = 0; ctx.errors != NULL && i < nitems; i++)
+    for (size_t i = 0; ctx.errors != NULL && i < nalloc; i++)
         free(ctx.errors[i]);
     ana_study_free(study);
     free(ctx.errors);

@@ -233,3 +233,48 @@ Test(cli, paired_intervals_of_the_default_study_are_narrower_than_unpaired_ones)
     res_array_free(&u);
     res_close(f);
 }
+
+/* --precision stops at a point that depends on the data of completed replications only: the same
+ * with one thread or two, and the file equals a plain run of that many replications. */
+Test(cli, precision_stops_deterministically_and_matches_a_fixed_run)
+{
+    char args[2048];
+    snprintf(
+        args, sizeof args,
+        "sed -e 's/horizon_days: 365/horizon_days: 60/' -e 's/warmup_days: 90/warmup_days: 30/' "
+        "'%s/scenarios/baseline.yaml' > '%s/short.yaml' && printf 'variants:\\n  - name: boats\\n"
+        "    interventions:\\n      - {path: modes.small_boat.boat.patrol_effort, op: scale, value: 1.5}\\n' "
+        ">> '%s/short.yaml'",
+        getenv("DISPSIM_SOURCE_DIR"), tmpdir, tmpdir);
+    cr_assert_eq(system(args), 0, "%s", args);
+    for (int j = 1; j <= 2; j++) {
+        snprintf(args, sizeof args,
+                 "run '%s/short.yaml' -q --precision 0.25 --batch 3 -r 18 -j %d -o '%s/p%d.h5'", tmpdir, j,
+                 tmpdir, j);
+        cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    }
+    char p1[512], p2[512], p3[512], err[512];
+    snprintf(p1, sizeof p1, "%s/p1.h5", tmpdir);
+    snprintf(p2, sizeof p2, "%s/p2.h5", tmpdir);
+    snprintf(p3, sizeof p3, "%s/p3.h5", tmpdir);
+    struct res_file *a = NULL, *b = NULL, *c = NULL;
+    cr_assert_eq(res_open(p1, &a, err, sizeof err), SIM_OK, "%s", err);
+    cr_assert_eq(res_open(p2, &b, err, sizeof err), SIM_OK, "%s", err);
+    uint64_t n1 = 0, n2 = 0;
+    cr_assert_eq(res_read_u64(a, "replications", &n1), SIM_OK);
+    cr_assert_eq(res_read_u64(b, "replications", &n2), SIM_OK);
+    cr_assert_eq(n1, n2, "the stopping point moved with the thread count");
+    /* Reached at 9 (half-width 0.246) and confirmed at 12 and 15: it stops before the maximum. */
+    cr_assert(n1 >= 9 && n1 < 18 && n1 % 3 == 0, "%llu replications", (unsigned long long)n1);
+    snprintf(args, sizeof args, "run '%s/short.yaml' -q -r %llu -o '%s'", tmpdir, (unsigned long long)n1, p3);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    cr_assert_eq(res_open(p3, &c, err, sizeof err), SIM_OK, "%s", err);
+    fprintf(stderr, "precision 0.25 in batches of 3: stopped at %llu replications\n", (unsigned long long)n1);
+    assert_same_group(a, b, "totals");
+    assert_same_group(a, c, "totals");
+    assert_same_group(a, c, "daily");
+    assert_same_group(a, c, "study");
+    res_close(a);
+    res_close(b);
+    res_close(c);
+}
