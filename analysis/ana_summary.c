@@ -6,6 +6,33 @@
 
 #include "../sim/sim_stats.h"
 
+size_t ana_mser5(const double *y, size_t n)
+{
+    size_t b = n / 5;
+    if (b < 4)
+        return 0;
+    double best = INFINITY;
+    size_t cut = 0;
+    for (size_t d = 0; d < b / 2; d++) {
+        double mean = 0.0, ss = 0.0;
+        for (size_t i = d; i < b; i++) {
+            double z = (y[5 * i] + y[5 * i + 1] + y[5 * i + 2] + y[5 * i + 3] + y[5 * i + 4]) / 5.0;
+            mean += z;
+        }
+        mean /= (double)(b - d);
+        for (size_t i = d; i < b; i++) {
+            double z = (y[5 * i] + y[5 * i + 1] + y[5 * i + 2] + y[5 * i + 3] + y[5 * i + 4]) / 5.0;
+            ss += (z - mean) * (z - mean);
+        }
+        double stat = ss / ((double)(b - d) * (double)(b - d));
+        if (stat < best) {
+            best = stat;
+            cut = d;
+        }
+    }
+    return 5 * cut;
+}
+
 struct ana_ci ana_summarise(const double *x, size_t count, size_t stride, double level)
 {
     struct sim_welford w = {0};

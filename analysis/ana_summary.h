@@ -15,4 +15,10 @@ struct ana_ci {
  * at `level`; with fewer than two finite values low and high are NaN. */
 struct ana_ci ana_summarise(const double *x, size_t count, size_t stride, double level);
 
+/* MSER-5 (White 1997; Hoad, Robinson and Davies 2008): the warm-up truncation point of the series
+ * y[0..n): the data are averaged in batches of 5, and the truncation d (in batches, searched over
+ * the first half) minimising the squared standard error of the remaining mean,
+ * sum_{i>=d} (z_i - mean_d)^2 / (b - d)^2, is returned in observations (5 d). 0 when n < 20. */
+size_t ana_mser5(const double *y, size_t n);
+
 #endif

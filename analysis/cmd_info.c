@@ -207,6 +207,36 @@ static int print_scalars(struct res_file *f)
     return CLI_OK;
 }
 
+/* MSER-5 on the baseline's mean daily total arrivals: the days of the analysis window it would
+ * still cut (0: the scenario's warm-up suffices). */
+static void print_warmup(struct res_file *f)
+{
+    struct res_array file = {0};
+    if (res_read(f, "daily", "arrivals", &file) != SIM_OK) {
+        res_array_free(&file);
+        return;
+    }
+    struct res_array a = view(&file, 0); /* [replication, day, mode] */
+    if (a.rank == 3 && a.shape[0] > 0) {
+        size_t nr = a.shape[0], nd = a.shape[1], nm = a.shape[2];
+        double *y = calloc(nd ? nd : 1, sizeof *y);
+        for (size_t d = 0; y != NULL && d < nd; d++)
+            for (size_t r = 0; r < nr; r++)
+                for (size_t m = 0; m < nm; m++)
+                    y[d] += a.data[(r * nd + d) * nm + m] / (double)nr;
+        if (y != NULL) {
+            size_t cut = ana_mser5(y, nd);
+            printf("\nWarm-up check: MSER-5 on the baseline's mean daily total arrivals suggests cutting %zu "
+                   "more "
+                   "day%s of the window%s\n",
+                   cut, cut == 1 ? "" : "s",
+                   cut == 0 ? ": the scenario's warm-up suffices." : " (see the report's Welch plot).");
+        }
+        free(y);
+    }
+    res_array_free(&file);
+}
+
 /* Change rows of the CSV: quantity "<q>_change" for every variant but the baseline, from the
  * study group (paired means and intervals). */
 static void print_change_csv(struct res_file *f, char **variants, size_t nv, const char *q)
@@ -256,6 +286,8 @@ static int print_modes(struct res_file *f, bool csv)
     }
     if (!csv && rc == CLI_OK)
         rc = print_scalars(f);
+    if (!csv && rc == CLI_OK)
+        print_warmup(f);
     free(scenario);
     res_labels_free(modes, nm);
     res_labels_free(variants, nv);

@@ -1,6 +1,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
+#include "../analysis/ana_summary.h"
 #include "../sim/sim_stats.h"
 
 Test(stats, welford_matches_two_pass_formulas)
@@ -65,4 +66,24 @@ Test(stats, confidence_interval_uses_student_t)
     cr_assert_float_eq(half, 2.776445105 * sqrt(2.5 / 5.0), 1e-6);
     sim_ci(x, 1, 1, 0.95, &mean, &half);
     cr_assert(isnan(half));
+}
+
+Test(stats, mser5_finds_an_initial_transient_and_none_in_a_stationary_series)
+{
+    /* A decaying start (60 observations) on stationary noise: MSER-5 cuts close to its end. */
+    enum { N = 400 };
+    double y[N];
+    uint64_t s = 12345;
+    for (size_t i = 0; i < N; i++) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        double noise = (double)(s >> 11) / 9007199254740992.0 - 0.5;
+        y[i] = noise + (i < 60 ? 20.0 * (1.0 - (double)i / 60.0) : 0.0);
+    }
+    size_t cut = ana_mser5(y, N);
+    cr_assert(cut >= 40 && cut <= 75, "cut at %zu", cut);
+    for (size_t i = 0; i < 60; i++)
+        y[i] -= 20.0 * (1.0 - (double)i / 60.0);
+    cut = ana_mser5(y, N);
+    cr_assert_leq(cut, 40, "a stationary series needs little truncation: %zu", cut);
+    cr_assert_eq(ana_mser5(y, 19), 0, "too short to judge");
 }
