@@ -25,6 +25,10 @@ int cli_bench(int argc, char **argv);
 
 int cli_report(int argc, char **argv);
 
+/* The base name of `input` without its extension, plus `ext` (".h5"), in the current directory;
+ * malloc'd, NULL when out of memory. */
+char *cli_default_output(const char *input, const char *ext);
+
 /* Checks, before any work, that `out` can be created: not a directory, not an existing file unless
  * `force`, in a writable directory. Prints "dispsim CMD: ..." and returns CLI_CANTCREAT if not. */
 int cli_check_output(const char *cmd, const char *out, bool force);

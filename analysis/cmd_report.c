@@ -29,20 +29,6 @@ static const char report_help[] =
     "the script and the interpreter. The page is written under a temporary name and renamed when\n"
     "complete.\n";
 
-static char *default_page(const char *results)
-{
-    const char *base = strrchr(results, '/');
-    base = base ? base + 1 : results;
-    size_t n = strlen(base);
-    const char *dot = strrchr(base, '.');
-    if (dot != NULL && dot != base)
-        n = (size_t)(dot - base);
-    char *out = malloc(n + 6);
-    if (out != NULL)
-        snprintf(out, n + 6, "%.*s.html", (int)n, base);
-    return out;
-}
-
 int cli_report(int argc, char **argv)
 {
     static const struct option longs[] = {{"output", required_argument, NULL, 'o'},
@@ -74,7 +60,7 @@ int cli_report(int argc, char **argv)
     if (st != SIM_OK)
         return fprintf(stderr, "dispsim report: %s\n", err), cli_exit_code(st);
     res_close(f);
-    char *page = out != NULL ? strdup(out) : default_page(in);
+    char *page = out != NULL ? strdup(out) : cli_default_output(in, ".html");
     if (page == NULL)
         return CLI_SOFTWARE;
     int rc = cli_check_output("report", page, force);

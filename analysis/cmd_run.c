@@ -160,21 +160,17 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
     return CLI_OK;
 }
 
-/* The default output: the scenario's base name with .h5, in the current directory. */
-static char *default_output(const char *scenario)
+char *cli_default_output(const char *input, const char *ext)
 {
-    char *copy = strdup(scenario);
-    if (copy == NULL)
-        return NULL;
-    const char *base = basename(copy);
-    size_t n = strlen(base);
+    const char *base = strrchr(input, '/');
+    base = base ? base + 1 : input;
+    size_t n = strlen(base), len;
     const char *dot = strrchr(base, '.');
     if (dot != NULL && dot != base)
         n = (size_t)(dot - base);
-    char *out = malloc(n + 4);
+    char *out = malloc(len = n + strlen(ext) + 1);
     if (out != NULL)
-        snprintf(out, n + 4, "%.*s.h5", (int)n, base);
-    free(copy);
+        snprintf(out, len, "%.*s%s", (int)n, base, ext);
     return out;
 }
 
@@ -482,7 +478,7 @@ int cli_run(int argc, char **argv)
     struct mdl_scenario *s = NULL;
     if ((rc = load(o.scenario, &s)) != CLI_OK)
         return rc;
-    char *out = o.out != NULL ? strdup(o.out) : default_output(o.scenario);
+    char *out = o.out != NULL ? strdup(o.out) : cli_default_output(o.scenario, ".h5");
     if (out == NULL)
         rc = CLI_SOFTWARE;
     else if ((rc = cli_check_output("run", out, o.force)) == CLI_OK)
