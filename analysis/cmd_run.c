@@ -42,6 +42,9 @@ static const char run_help[] =
     "  -f, --force         overwrite an existing results file\n"
     "  -q, --quiet         no progress lines on stderr\n"
     "\n"
+    "A scenario with variants or a sweep (a study) runs every variant for every replication, on\n"
+    "the same random streams, and adds the paired comparison of each variant with the baseline.\n"
+    "\n"
     "Replication r always uses the random streams of (master seed, r), whatever the thread count,\n"
     "so a run is reproduced exactly from its scenario file and seed. The file is written under a\n"
     "temporary name and renamed when complete: a results file that exists is whole.\n";
