@@ -26,7 +26,7 @@
  * megabyte), short enough that a looping HDF5 is noticed. */
 static unsigned cpu_budget_s(uint64_t size)
 {
-    uint64_t s = 20 + size / (1u << 20);
+    uint64_t s = 5 + size / (1u << 20);
     return s > 3600 ? 3600 : (unsigned)s;
 }
 
