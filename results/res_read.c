@@ -2,9 +2,11 @@
  *
  * Files come from disk and may be truncated, corrupted or simply something else. HDF5's parser
  * does not survive every damaged file (a flipped byte in the global heap can crash or hang it),
- * so res_open first checks the CRC-32 trailer that res_write_run appends (res_trailer.h) and
- * only then lets HDF5 parse the file. Every HDF5 call is checked and every size taken from the
- * file is validated before it is used: a bad file yields a status, never a crash. */
+ * so res_open first checks the CRC-32 trailer that res_write_run appends (res_trailer.h), then
+ * lets a child process read the whole file (res_probe.c: a CRC is no defence against a file made
+ * wrong on purpose), and only then lets HDF5 parse the file in this process. Every HDF5 call is checked and
+ * every size taken from the file is validated before it is used: a bad file yields a status, never a crash.
+ */
 #define _POSIX_C_SOURCE 200809L /* fsync, getpid, stat, access */
 #include "res.h"
 #include "res_priv.h"
