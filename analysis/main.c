@@ -60,6 +60,10 @@ int main(int argc, char **argv)
     gsl_set_error_handler_off();
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
+    /* Past a file-size limit (ulimit -f) the kernel would kill the process with SIGXFSZ in the middle
+     * of writing, leaving the temporary file behind; ignored, write() fails with EFBIG and the
+     * results layer reports it and removes the file, as it does for a full disk. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return CLI_USAGE;

@@ -241,6 +241,8 @@ static sim_status boats_init(void *self, struct sim_kernel *k)
     b->qhead = b->qlen = 0;
     b->stock = b->p->initial_boats;
     b->prevent_p = 1.0 - exp(-b->p->prevention_per_effort * b->p->patrol_effort);
+    if (!sim_kernel_check_prob(k, b->prevent_p, "boats: prevention"))
+        return SIM_EINVARIANT;
     b->price_sum = b->price_days = 0.0;
     /* The first day's weather comes from the stationary distribution of its month. */
     b->good = sim_rng_uniform(b->rng[MDL_BP_WEATHER]) < b->p->good_weather_share[b->months[0]];
@@ -271,6 +273,8 @@ static void new_day(struct mdl_boats *b, struct sim_kernel *k, double t)
         set_daily(b, t - 0.5, D_PRICE, b->price);
         double pi = p->good_weather_share[b->months[day]], rho = p->weather_persistence;
         double pg = b->good ? pi + rho * (1.0 - pi) : pi * (1.0 - rho);
+        if (!sim_kernel_check_prob(k, pg, "boats: good weather tomorrow"))
+            return;
         b->good = sim_rng_uniform(b->rng[MDL_BP_WEATHER]) < pg;
     }
     b->stock += gsl_ran_poisson(b->rng[MDL_BP_SUPPLY], p->replenish_per_day);
@@ -279,6 +283,10 @@ static void new_day(struct mdl_boats *b, struct sim_kernel *k, double t)
             ? gsl_ran_binomial(b->rng[MDL_BP_SUPPLY], p->seizure_share_per_day, (unsigned)b->stock)
             : 0;
     b->stock -= seized;
+    if (!(b->stock >= 0.0)) {
+        sim_kernel_fail(k, SIM_EINVARIANT, "boats: stock of boats is %.17g on day %zu", b->stock, day);
+        return;
+    }
     add_daily(b, t, D_SEIZED, seized);
     add_daily(b, t, D_GOOD, b->good);
     update_price(b);
@@ -323,6 +331,8 @@ static void launch(struct mdl_boats *b, struct sim_kernel *k, double t)
         occ = (unsigned)fmin(fmin((double)occ, p->occupancy_max), (double)b->qlen);
         bool prevented = sim_rng_uniform(b->rng[MDL_BP_LAUNCH]) < b->prevent_p;
         double dp = death_p(p, occ);
+        if (!sim_kernel_check_prob(k, dp, "boats: death at sea"))
+            return;
         b->stock -= 1;
         launched++;
         people += occ;

@@ -121,7 +121,7 @@ static void refresh_utilities(struct mdl_pop *p)
 }
 
 /* At the start of day d the slot d % ring holds day d - ring = d - 1 - delay: learn it, clear it. */
-static void learn(struct mdl_pop *p, double t)
+static void learn(struct mdl_pop *p, struct sim_kernel *k, double t)
 {
     size_t slot = (size_t)floor(t - p->t0 + 0.5) % p->ring;
     bool on = p->ch->beliefs.learning;
@@ -132,6 +132,8 @@ static void learn(struct mdl_pop *p, double t)
         if (on && ch->wait_n[slot] > 0)
             ch->wait += p->alpha * (ch->wait_sum[slot] / ch->wait_n[slot] - ch->wait);
         ch->belief = fmax(ch->belief, p->ch->beliefs.floor);
+        if (!sim_kernel_check_prob(k, ch->belief, "population: belief of success"))
+            return;
         ch->succ[slot] = ch->n[slot] = ch->wait_sum[slot] = ch->wait_n[slot] = 0.0;
     }
     refresh_utilities(p);
@@ -275,6 +277,23 @@ static unsigned pick_port(const struct mdl_pop *p, double u)
     return 0;
 }
 
+/* The choice probabilities of one decision each lie in [0, 1] and sum to 1 (to rounding): a NaN or
+ * infinite utility would otherwise pick an alternative silently (the inverse CDF in
+ * mdl_choice_pick falls through to the last one). A few comparisons next to the exponentials. */
+static bool choice_probs_ok(struct mdl_pop *p, struct sim_kernel *k, const double *pr)
+{
+    double sum = 0.0;
+    for (unsigned a = 0; a < p->cs.n; a++) {
+        if (!sim_kernel_check_prob(k, pr[a], "population: choice"))
+            return false;
+        sum += pr[a];
+    }
+    if (fabs(sum - 1.0) <= 1e-9)
+        return true;
+    sim_kernel_fail(k, SIM_EINVARIANT, "population: choice probabilities sum to %.17g, not 1", sum);
+    return false;
+}
+
 static void decide(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t)
 {
     person *q = &p->people[i];
@@ -282,6 +301,8 @@ static void decide(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t
     bool avail[MDL_CHOICE_MAX];
     utilities(p, q, t, v, avail);
     mdl_choice_probs(&p->cs, v, avail, pr); /* wait and leave are always available */
+    if (!choice_probs_ok(p, k, pr))
+        return;
     gsl_rng *r = draws(p, i);
     unsigned a = mdl_choice_pick(pr, p->cs.n, sim_rng_uniform(r));
     if (a == p->nmodes + 1) {
@@ -372,7 +393,7 @@ static void day(struct mdl_pop *p, struct sim_kernel *k, double t)
             p->out[tb->offset[p->ids->daily[DI_LEVEL + L_PRICE]] + row] = price;
         }
     }
-    learn(p, t);
+    learn(p, k, t);
     for (size_t m = 0; m < p->nmodes; m++)
         p->modes[m].started = 0;
     if (t + 1.0 <= p->w1)
@@ -425,8 +446,12 @@ static sim_status pop_init(void *self, struct sim_kernel *k)
         p->chan[c].belief = m >= 0 ? p->modes[m].m->belief : 1.0;
         p->chan[c].wait = m >= 0 ? p->modes[m].m->expected_wait_days : 0.0;
     }
-    for (size_t m = 0; m < p->nmodes; m++)
+    for (size_t m = 0; m < p->nmodes; m++) {
         p->modes[m].started = 0;
+        if (p->modes[m].m->kind == MDL_MODE_GENERIC &&
+            !sim_kernel_check_prob(k, p->modes[m].detection, "population: detection of a generic mode"))
+            return SIM_EINVARIANT;
+    }
     refresh_utilities(p);
     p->initial = (uint64_t)p->pp->initial_stock;
     for (uint64_t j = 0; j < p->initial; j++)

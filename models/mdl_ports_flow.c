@@ -254,6 +254,8 @@ static void on_lorry(struct mdl_ports *m, struct sim_kernel *k, size_t port, boo
         /* Targeting selects a carrying lorry with probability min(1, share * lift); a candidate
          * (probability share) always qualifies, so a non-candidate carrier makes up the rest. */
         double lifted = fmin(1.0, pt->share * p->selection.lift);
+        if (!sim_kernel_check_prob(k, lifted, "ports: targeted selection"))
+            return;
         double u = sim_rng_uniform(pt->rng[MDL_PP_SELECTION]);
         due = pt->share < 1.0 && u * (1.0 - pt->share) < lifted - pt->share;
     }
@@ -288,9 +290,18 @@ static void on_search_end(struct mdl_ports *m, struct sim_kernel *k, const struc
     uint32_t l = (uint32_t)ev->b;
     double detection = pt->methods[mi].detection;
     uint32_t passed = NONE, g = m->lorries[l].groups;
+    if (pt->busy == 0) { /* the counters are unsigned: a negative count would wrap, not show */
+        sim_kernel_fail(k, SIM_EINVARIANT, "ports: %s: a search ended with no team searching", pt->p->name);
+        return;
+    }
     while (g != NONE) {
         struct grp *gr = &m->grps[g];
         uint32_t next = gr->next;
+        if (pt->in_system == 0) {
+            sim_kernel_fail(k, SIM_EINVARIANT, "ports: %s: more groups leaving the search queue than in it",
+                            pt->p->name);
+            return;
+        }
         pt->in_system--;
         if (sim_rng_uniform(pt->rng[MDL_PP_DETECTION]) < detection) {
             count(m, now, port, D_GROUPS_DETECTED, 1.0);

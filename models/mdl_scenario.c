@@ -1,7 +1,8 @@
 /* mdl_scenario.c: reading a scenario file (the libyaml and libcyaml half of the loader).
  *
  * Order of work: read the whole file; parse it with libyaml into a document, which gives syntax
- * errors with positions and an index from field path to node; refuse a schema newer than ours
+ * errors with positions and an index from field path to node (after a first pass that refuses
+ * nesting deep enough to make libyaml slow); refuse a schema newer than ours
  * before anything else complains about keys it does not know; load it with libcyaml against the
  * schema below (mdl_scenario_diag.c turns libcyaml's log into one "FILE:LINE:COL: PATH: ..." line);
  * finally validate the values (mdl_scenario_check.c). */
@@ -124,6 +125,43 @@ static sim_status syntax_error(const yaml_parser_t *p, const char *text, struct 
     return SIM_EFORMAT;
 }
 
+/* Deepest nesting of lists and mappings accepted; the schema itself nests six levels. */
+#define MAX_DEPTH 64
+
+/* Refuses nesting deeper than MAX_DEPTH before libyaml builds the document. libyaml 0.2.5 keeps a
+ * possible simple key per flow level and rescans all of them for every token, so its time grows
+ * with the square of the depth: 100,000 nested '[' take a minute, as many nested '{a: ' never
+ * finish. Parsing events only up to the first level too deep costs next to nothing. A syntax error
+ * ends this pass without a report: parse_document reports it with its position. */
+static sim_status check_depth(const char *text, size_t len, struct mdl__scn_diag *d)
+{
+    yaml_parser_t p;
+    yaml_event_t ev;
+    if (!yaml_parser_initialize(&p)) {
+        mdl__scn_report(d, NULL, NULL, "out of memory parsing the scenario");
+        return SIM_ENOMEM;
+    }
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    sim_status status = SIM_OK;
+    int depth = 0;
+    while (status == SIM_OK && yaml_parser_parse(&p, &ev)) {
+        yaml_event_type_t type = ev.type;
+        if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
+            if (++depth > MAX_DEPTH) {
+                mdl__scn_report(d, &ev.start_mark, NULL, "lists and mappings nested more than %d levels deep",
+                                MAX_DEPTH);
+                status = SIM_EFORMAT;
+            }
+        } else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT)
+            depth--;
+        yaml_event_delete(&ev);
+        if (type == YAML_STREAM_END_EVENT)
+            break;
+    }
+    yaml_parser_delete(&p);
+    return status;
+}
+
 /* Parses `text` into *doc (deleted by the caller when *have_doc is set). Refuses an empty file,
  * a second document (libcyaml would silently ignore it) and keys that are not scalars (on which
  * libcyaml 1.3.1 fails with a bare "internal error"). */
@@ -210,6 +248,8 @@ static sim_status load(const char *label, char *text, size_t len, struct mdl_sce
     struct mdl__scn_index idx = {0};
     struct mdl_scenario *s = NULL;
     sim_status st;
+    if ((st = check_depth(text, len, d)) != SIM_OK)
+        goto cleanup;
     if ((st = parse_document(text, len, &doc, &have_doc, d)) != SIM_OK)
         goto cleanup;
     if ((st = mdl__scn_index_build(&idx, &doc)) != SIM_OK) {

@@ -76,8 +76,11 @@ sim_status res_write_run(const char *path, const struct res_meta *meta, const st
 struct res_file;
 
 /* Opens a results file read-only. Returns SIM_ENOENT (missing or unreadable), SIM_EFORMAT (not HDF5
- * or not a dispsim file), SIM_EVERSION (schema newer than this build) with a message in err.
- * Also SIM_EIO if reading fails while the checksum is verified. */
+ * or not a dispsim file, or a file HDF5 crashes or loops on), SIM_EVERSION (schema newer than this
+ * build) with a message in err. Also SIM_EIO if reading fails while the checksum is verified, and
+ * SIM_ENOMEM if the child process that first reads the whole file (results/README.md, "the probe")
+ * cannot be started. Forks: call it from a single-threaded part of the program, and do not set
+ * SIGCHLD to SIG_IGN. */
 sim_status res_open(const char *path, struct res_file **out, char *err, size_t errlen);
 
 /* Closes the file; accepts NULL. */

@@ -2,11 +2,14 @@
  *
  * Files come from disk and may be truncated, corrupted or simply something else. HDF5's parser
  * does not survive every damaged file (a flipped byte in the global heap can crash or hang it),
- * so res_open first checks the CRC-32 trailer that res_write_run appends (res_trailer.h) and
- * only then lets HDF5 parse the file. Every HDF5 call is checked and every size taken from the
- * file is validated before it is used: a bad file yields a status, never a crash. */
+ * so res_open first checks the CRC-32 trailer that res_write_run appends (res_trailer.h), then
+ * lets a child process read the whole file (res_probe.c: a CRC is no defence against a file made
+ * wrong on purpose), and only then lets HDF5 parse the file in this process. Every HDF5 call is checked and
+ * every size taken from the file is validated before it is used: a bad file yields a status, never a crash.
+ */
 #define _POSIX_C_SOURCE 200809L /* fsync, getpid, stat, access */
 #include "res.h"
+#include "res_priv.h"
 #include "res_trailer.h"
 
 #include <errno.h>
@@ -18,10 +21,6 @@
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
-
-struct res_file {
-    hid_t file;
-};
 
 /* Formats "PATH: <what>" into err (which may be NULL) and returns `st`. */
 static sim_status open_fail(char *err, size_t errlen, sim_status st, const char *path, const char *what,
@@ -291,9 +290,17 @@ sim_status res_open(const char *path, struct res_file **out, char *err, size_t e
 
     int sealed = 0;
     sim_status st = verify_file(path, (uint64_t)sb.st_size, &sealed, err, errlen);
-    if (st != SIM_OK)
-        return st;
+    if (st == SIM_OK)
+        st = res__probe(path, sealed, (uint64_t)sb.st_size, err, errlen);
+    if (st == SIM_OK)
+        st = res__open_hdf5(path, sealed, (uint64_t)sb.st_size, out, err, errlen);
+    return st;
+}
 
+sim_status res__open_hdf5(const char *path, int sealed, uint64_t size, struct res_file **out, char *err,
+                          size_t errlen)
+{
+    sim_status st = SIM_OK;
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), file = -1;
     if (fapl < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
@@ -309,7 +316,7 @@ sim_status res_open(const char *path, struct res_file **out, char *err, size_t e
     /* Without a trailer (another HDF5 tool rewrote the file, overwriting it) the file must end
      * exactly where HDF5's data ends: anything else is a damaged or partial trailer. */
     haddr_t eoa = 0;
-    if (!sealed && (H5Fget_eoa(file, &eoa) < 0 || eoa != (haddr_t)sb.st_size)) {
+    if (!sealed && (H5Fget_eoa(file, &eoa) < 0 || eoa != (haddr_t)size)) {
         st = open_fail(err, errlen, SIM_EFORMAT, path, "not a valid results file",
                        "trailing bytes after the HDF5 data (damaged checksum trailer)");
         goto cleanup;

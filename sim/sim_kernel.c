@@ -96,6 +96,11 @@ sim_status sim_kernel_run(struct sim_kernel *k, double until)
         }
     struct sim_event ev;
     while (k->status == SIM_OK && sim_evq_pop_until(k->q, until, &ev)) {
+        if (!(ev.time >= k->now)) { /* also NaN; one comparison per event */
+            sim_kernel_fail(k, SIM_EINVARIANT, "event popped at t=%.17g after now=%.17g: time went back",
+                            ev.time, k->now);
+            break;
+        }
         k->now = ev.time;
         k->events++;
         const struct slot *s = &k->models[ev.model];

@@ -52,7 +52,8 @@ void sim_kernel_reset(struct sim_kernel *k, uint64_t master_seed, uint64_t rep);
 /* Runs the replication: every model's init (in attach order), then events in (time, prio, seq)
  * order until the next event is later than `until` or none is left, then every model's finish.
  * The clock ends at `until`. Returns SIM_OK, the first error a callback returned, or the status
- * given to sim_kernel_fail. */
+ * given to sim_kernel_fail. The clock never moves back: an event popped with a time before the
+ * current one (a broken queue) stops the run with SIM_EINVARIANT. */
 sim_status sim_kernel_run(struct sim_kernel *k, double until);
 
 /* Schedules an event for `model` at absolute time `t`. Scheduling in the past is an invariant
@@ -67,6 +68,17 @@ bool sim_kernel_cancel(struct sim_kernel *k, sim_evh h);
  * format, truncated to 255 bytes). Only the first failure is kept. */
 void sim_kernel_fail(struct sim_kernel *k, sim_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Checks that `p`, a probability a model computed (not a parameter the loader validated), lies in
+ * [0, 1]. If not (or NaN), fails the run with SIM_EINVARIANT and a message naming `what` and the
+ * value, and returns false. Cheap enough for every computation: one comparison. */
+static inline bool sim_kernel_check_prob(struct sim_kernel *k, double p, const char *what)
+{
+    if (p >= 0.0 && p <= 1.0)
+        return true;
+    sim_kernel_fail(k, SIM_EINVARIANT, "%s: probability %.17g is outside [0, 1]", what, p);
+    return false;
+}
 
 /* The message given to sim_kernel_fail, or "" if none. */
 const char *sim_kernel_error(const struct sim_kernel *k);

@@ -123,3 +123,23 @@ Test(kernel, an_infinite_horizon_ends_when_the_queue_empties)
     cr_assert_eq(r.n, 4); /* kinds 1, 4, 2 and 3 */
     sim_kernel_destroy(k);
 }
+
+Test(kernel, computed_probability_outside_the_unit_interval_stops_the_run)
+{
+    struct rec r = {0};
+    struct sim_kernel *k = make(&r);
+    const double bad[] = {1.0625, -0.125, NAN, INFINITY};
+    const char *shown[] = {"1.0625", "-0.125", "nan", "inf"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sim_kernel_reset(k, 11, 0);
+        cr_assert(sim_kernel_check_prob(k, 0.0, "edge") && sim_kernel_check_prob(k, 1.0, "edge"));
+        cr_assert(sim_kernel_check_prob(k, 0.375, "inside"));
+        cr_assert_not(sim_kernel_check_prob(k, bad[i], "selection"));
+        cr_assert_eq(sim_kernel_run(k, 5.0), SIM_EINVARIANT);
+        char want[96];
+        snprintf(want, sizeof want, "selection: probability %s is outside [0, 1]", shown[i]);
+        cr_assert_str_eq(sim_kernel_error(k), want);
+        cr_assert_eq(r.n, 0, "no event may run after the failure");
+    }
+    sim_kernel_destroy(k);
+}
