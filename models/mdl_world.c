@@ -36,7 +36,8 @@ struct mdl_world {
 
 struct mdl_world_ws {
     const struct mdl_world *w;
-    struct mdl_scenario *s; /* private copy: interventions change its parameters */
+    struct mdl_scenario *s; /* the world's scenario, or a private copy when interventions change it */
+    bool own_s;
     struct mdl_iv *iv;
     struct sim_kernel *k;
     struct mdl_ports *ports;
@@ -188,7 +189,8 @@ void mdl_world_ws_destroy(struct mdl_world_ws *ws)
     mdl_boats_destroy(ws->boats);
     mdl_ports_destroy(ws->ports);
     mdl_iv_destroy(ws->iv);
-    mdl_scenario_destroy(ws->s);
+    if (ws->own_s)
+        mdl_scenario_destroy(ws->s);
     free(ws);
 }
 
@@ -210,9 +212,20 @@ sim_status mdl_world_ws_create(const struct mdl_world *w, struct mdl_world_ws **
     if (ws == NULL)
         return SIM_ENOMEM;
     ws->w = w;
-    char err[256];
-    const char *text = w->s->text != NULL ? w->s->text : "";
-    sim_status st = mdl_scenario_load_text(text, strlen(text), w->s->path, &ws->s, err, sizeof err);
+    /* Interventions write into the scenario's parameters: a workspace that may run them gets its
+     * own copy, loaded from the same text; otherwise the world's scenario is only read. */
+    bool changes = false;
+    for (size_t v = 0; v < w->study->nvariants; v++)
+        changes |= w->study->v[v].nchanges > 0;
+    sim_status st = SIM_OK;
+    if (changes) {
+        char err[256];
+        const char *text = w->s->text != NULL ? w->s->text : "";
+        st = mdl_scenario_load_text(text, strlen(text), w->s->path, &ws->s, err, sizeof err);
+        ws->own_s = st == SIM_OK;
+    } else {
+        ws->s = (struct mdl_scenario *)w->s; /* never written: the study has no changes */
+    }
     const struct mdl_mode *boat = NULL;
     for (unsigned i = 0; st == SIM_OK && ws->s->population && i < ws->s->modes_count; i++)
         if (ws->s->modes[i].kind == MDL_MODE_BOAT)
