@@ -186,29 +186,11 @@ static struct mdl_mode *mode_named(struct mdl_scenario *s, const char *name)
     return NULL;
 }
 
-/* Runs replication 0 of `s`, expects SIM_EINVARIANT with `msg` in the message; frees `s`. */
-static void run_expecting(struct mdl_scenario *s, const char *msg)
-{
-    struct mdl_world *w = NULL;
-    struct mdl_world_ws *ws = NULL;
-    cr_assert_eq(mdl_world_create(s, &w), SIM_OK);
-    cr_assert_eq(mdl_world_ws_create(w, &ws), SIM_OK);
-    double *v = malloc(mdl_world_table(w)->rep_values * sizeof *v);
-    char err[512] = "";
-    cr_assert_eq(mdl_world_run_rep(ws, 4242, 0, v, NULL, NULL, err, sizeof err), SIM_EINVARIANT,
-                 "expected an invariant error (%s); got: %s", msg, err);
-    cr_assert_not_null(strstr(err, msg), "message lacks \"%s\": %s", msg, err);
-    free(v);
-    mdl_world_ws_destroy(ws);
-    mdl_world_destroy(w);
-    mdl_scenario_destroy(s);
-}
-
 Test(pop, nan_utility_is_an_invariant_error_not_a_silent_choice)
 {
     struct mdl_scenario *s = short_baseline();
     s->choice->b_price = NAN;
-    run_expecting(s, "population: choice: probability nan is outside [0, 1]");
+    run_expecting(s, 4242, "population: choice: probability nan is outside [0, 1]");
 }
 
 Test(pop, belief_above_one_is_an_invariant_error)
@@ -216,7 +198,7 @@ Test(pop, belief_above_one_is_an_invariant_error)
     struct mdl_scenario *s = short_baseline();
     mode_named(s, "air")->belief = 1.375;
     s->choice->beliefs.learning = false;
-    run_expecting(s, "population: belief of success: probability 1.375 is outside [0, 1]");
+    run_expecting(s, 4242, "population: belief of success: probability 1.375 is outside [0, 1]");
 }
 
 Test(pop, generic_detection_outside_the_unit_interval_is_an_invariant_error)
@@ -225,28 +207,28 @@ Test(pop, generic_detection_outside_the_unit_interval_is_an_invariant_error)
     struct mdl_generic *g = mode_named(s, "air")->generic;
     g->detection = 1.625;
     g->officers = g->reference_officers = 3.0; /* (1 - d)^1 = -0.625: detection 1.625 */
-    run_expecting(s, "population: detection of a generic mode: probability 1.625 is outside [0, 1]");
+    run_expecting(s, 4242, "population: detection of a generic mode: probability 1.625 is outside [0, 1]");
 }
 
 Test(pop, negative_boat_stock_is_an_invariant_error)
 {
     struct mdl_scenario *s = short_baseline();
     mode_named(s, "small_boat")->boat->initial_boats = -2500.5;
-    run_expecting(s, "boats: stock of boats is -");
+    run_expecting(s, 4242, "boats: stock of boats is -");
 }
 
 Test(pop, boat_probabilities_outside_the_unit_interval_are_invariant_errors)
 {
     struct mdl_scenario *s = short_baseline();
     mode_named(s, "small_boat")->boat->prevention_per_effort = -0.75;
-    run_expecting(s, "boats: prevention: probability -");
+    run_expecting(s, 4242, "boats: prevention: probability -");
     s = short_baseline();
     struct mdl_boat *b = mode_named(s, "small_boat")->boat;
     b->death_base = 2.5;
     b->death_crowding = 0.0; /* no dependence on the occupancy drawn */
     b->death_max = 3.0;
-    run_expecting(s, "boats: death at sea: probability 2.5");
+    run_expecting(s, 4242, "boats: death at sea: probability 2.5");
     s = short_baseline();
     mode_named(s, "small_boat")->boat->weather_persistence = -1.5; /* pi (1 - rho) > 1 after a bad day */
-    run_expecting(s, "boats: good weather tomorrow: probability");
+    run_expecting(s, 4242, "boats: good weather tomorrow: probability");
 }

@@ -186,17 +186,5 @@ Test(ports, selection_probability_outside_the_unit_interval_is_an_invariant_erro
     struct mdl_scenario *s = load_text(yaml);
     free(yaml);
     s->ports[0].selection.lift = -2.5;
-    struct mdl_world *w = NULL;
-    struct mdl_world_ws *ws = NULL;
-    cr_assert_eq(mdl_world_create(s, &w), SIM_OK);
-    cr_assert_eq(mdl_world_ws_create(w, &ws), SIM_OK);
-    double *v = malloc(mdl_world_table(w)->rep_values * sizeof *v);
-    char err[512] = "";
-    cr_assert_eq(mdl_world_run_rep(ws, 99, 0, v, NULL, NULL, err, sizeof err), SIM_EINVARIANT, "%s", err);
-    cr_assert_not_null(strstr(err, "ports: targeted selection: probability -0.25 is outside [0, 1]"), "%s",
-                       err);
-    free(v);
-    mdl_world_ws_destroy(ws);
-    mdl_world_destroy(w);
-    mdl_scenario_destroy(s);
+    run_expecting(s, 99, "ports: targeted selection: probability -0.25 is outside [0, 1]");
 }

@@ -147,4 +147,22 @@ static inline char *baseline_with(const char *const *from, const char *const *to
     return text;
 }
 
+/* Runs replication 0 of `s` with `seed`, expects SIM_EINVARIANT with `msg` in the message; frees `s`. */
+static inline void run_expecting(struct mdl_scenario *s, uint64_t seed, const char *msg)
+{
+    struct mdl_world *w = NULL;
+    struct mdl_world_ws *ws = NULL;
+    cr_assert_eq(mdl_world_create(s, &w), SIM_OK);
+    cr_assert_eq(mdl_world_ws_create(w, &ws), SIM_OK);
+    double *v = malloc(mdl_world_table(w)->rep_values * sizeof *v);
+    char err[512] = "";
+    cr_assert_eq(mdl_world_run_rep(ws, seed, 0, v, NULL, NULL, err, sizeof err), SIM_EINVARIANT,
+                 "expected an invariant error (%s); got: %s", msg, err);
+    cr_assert_not_null(strstr(err, msg), "message lacks \"%s\": %s", msg, err);
+    free(v);
+    mdl_world_ws_destroy(ws);
+    mdl_world_destroy(w);
+    mdl_scenario_destroy(s);
+}
+
 #endif
