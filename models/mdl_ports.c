@@ -156,13 +156,20 @@ void mdl_ports_refresh(struct mdl_ports *m, struct sim_kernel *k)
 {
     for (size_t i = 0; i < m->nports; i++) {
         struct port *pt = &m->ports[i];
-        double rate_mass = pt->cum[HOURS_PER_WEEK], share = pt->share, groups = pt->groups_rate;
-        if (k != NULL)
+        /* Derive into a copy first: a port whose rates did not change must not even split its
+         * daily count of passing lorries, or its random streams would drift from the baseline's. */
+        struct port next = *pt;
+        port_derive(&next, m->s->start_weekday); /* methods and sizes are updated in place */
+        bool traffic = memcmp(next.rate, pt->rate, sizeof pt->rate) != 0 || next.share != pt->share;
+        bool groups = next.groups_rate != pt->groups_rate;
+        if (k != NULL && traffic)
             mdl__ports_count_others(m, i, sim_kernel_now(k)); /* at the rates in force until now */
-        port_derive(pt, m->s->start_weekday);
+        memcpy(pt->rate, next.rate, sizeof pt->rate);
+        memcpy(pt->cum, next.cum, sizeof pt->cum);
+        pt->share = next.share;
+        pt->groups_rate = next.groups_rate;
         if (k != NULL)
-            mdl__ports_retime(m, k, i, rate_mass != pt->cum[HOURS_PER_WEEK] || share != pt->share,
-                              groups != pt->groups_rate);
+            mdl__ports_retime(m, k, i, traffic, groups);
     }
 }
 
