@@ -5,6 +5,8 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* Exit codes from sysexits.h, named here so every command uses the same meaning. */
 enum {
@@ -24,6 +26,14 @@ int cli_info(int argc, char **argv);
 int cli_bench(int argc, char **argv);
 
 int cli_report(int argc, char **argv);
+int cli_reproduce(int argc, char **argv);
+
+struct mdl_scenario;
+
+/* Runs `reps` replications of every variant of `s` with master seed `seed` and writes them to
+ * `out` (as dispsim run does). Returns an exit code. */
+int cli_simulate(const struct mdl_scenario *s, size_t reps, uint64_t seed, int threads, const char *out,
+                 bool quiet);
 
 /* The base name of `input` without its extension, plus `ext` (".h5"), in the current directory;
  * malloc'd, NULL when out of memory. */

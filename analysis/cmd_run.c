@@ -472,6 +472,14 @@ done:
     return rc;
 }
 
+int cli_simulate(const struct mdl_scenario *s, size_t reps, uint64_t seed, int threads, const char *out,
+                 bool quiet)
+{
+    struct run_opts o = {
+        .reps = (long)reps, .seed = seed, .seed_set = true, .threads = threads, .quiet = quiet};
+    return simulate(&o, s, out);
+}
+
 int cli_run(int argc, char **argv)
 {
     struct run_opts o = {0};

@@ -29,6 +29,8 @@ static void usage(FILE *f)
           "  info RESULTS.h5   summarise a results file: totals with 95% confidence intervals, and a\n"
           "                    study's paired displacement metrics\n"
           "  report RESULTS.h5 write a self-contained HTML report with charts\n"
+          "  reproduce RESULTS.h5  re-run a results file from its embedded scenario and seeds, compare\n"
+          "                    every dataset bit for bit\n"
           "  bench             print engine and model speed figures\n"
           "\n"
           "'dispsim COMMAND --help' explains each command. Exit codes follow sysexits.h:\n"
@@ -83,6 +85,8 @@ int main(int argc, char **argv)
         return cli_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "info") == 0)
         return cli_info(argc - 1, argv + 1);
+    if (strcmp(cmd, "reproduce") == 0)
+        return cli_reproduce(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
         return cli_report(argc - 1, argv + 1);
     if (strcmp(cmd, "bench") == 0)
