@@ -27,6 +27,7 @@ int cli_bench(int argc, char **argv);
 
 int cli_report(int argc, char **argv);
 int cli_reproduce(int argc, char **argv);
+int cli_merge(int argc, char **argv);
 
 struct mdl_scenario;
 

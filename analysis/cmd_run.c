@@ -39,6 +39,9 @@ static const char run_help[] =
     "                      at the controls for a ports-only scenario)\n"
     "      --batch B       replications per batch with --precision (default 10); the stopping\n"
     "                      point depends on B and X only, never on threads\n"
+    "      --shard i/N     run only the i-th of N contiguous slices of the replications (job\n"
+    "                      arrays); dispsim merge combines the N files into the file one run\n"
+    "                      would have written\n"
     "  -f, --force         overwrite an existing results file\n"
     "  -q, --quiet         no progress lines on stderr\n"
     "\n"
@@ -51,7 +54,7 @@ static const char run_help[] =
 
 struct run_opts {
     const char *scenario, *out;
-    long reps, batch;
+    long reps, batch, shard, shards; /* shard i of N (1-based); shards 0: the whole run */
     double precision;
     int threads;
     uint64_t seed;
@@ -98,6 +101,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
         {"quiet", no_argument, NULL, 'q'},
         {"precision", required_argument, NULL, 'p'},
         {"batch", required_argument, NULL, 'b'},
+        {"shard", required_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -149,6 +153,18 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
                                optarg),
                        CLI_USAGE;
             break;
+        case 'S': {
+            char *end;
+            errno = 0;
+            long i = strtol(optarg, &end, 10), n = *end == '/' ? strtol(end + 1, &end, 10) : 0;
+            if (errno != 0 || *end != '\0' || n < 1 || n > 100000 || i < 1 || i > n)
+                return fprintf(stderr, "dispsim run: --shard: expected i/N with 1 <= i <= N, got '%s'\n",
+                               optarg),
+                       CLI_USAGE;
+            o->shard = i;
+            o->shards = n;
+            break;
+        }
         case 'f': o->force = true; break;
         case 'q': o->quiet = true; break;
         case 'h': fputs(run_help, stdout); return -1;
@@ -160,6 +176,8 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
         return CLI_USAGE;
     }
     o->scenario = argv[optind];
+    if (o->shards > 0 && o->precision > 0)
+        return fprintf(stderr, "dispsim run: --shard and --precision do not go together\n"), CLI_USAGE;
     return CLI_OK;
 }
 
@@ -332,11 +350,11 @@ static sim_status run_range(struct run_ctx *ctx, const struct run_opts *o, size_
 
 /* Moves the rows of replications [0, n) of every variant together: slot (v, r) from v * nmax + r
  * to v * n + r (forwards: a row never moves past one still to be read). */
-static void compact(struct run_ctx *ctx, size_t nmax, size_t n)
+static void compact(struct run_ctx *ctx, size_t nmax, size_t first, size_t n)
 {
-    for (size_t v = 1; v < ctx->nvariants; v++)
+    for (size_t v = 0; v < ctx->nvariants; v++)
         for (size_t r = 0; r < n; r++) {
-            size_t from = v * nmax + r, to = v * n + r;
+            size_t from = v * nmax + first + r, to = v * n + r;
             memmove(ctx->values + to * ctx->rep_values, ctx->values + from * ctx->rep_values,
                     ctx->rep_values * sizeof *ctx->values);
             memmove(ctx->seeds + to * ctx->nstreams, ctx->seeds + from * ctx->nstreams,
@@ -352,7 +370,7 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
     struct mdl_world *w = NULL;
     size_t nreps = o->reps > 0 ? (size_t)o->reps : o->precision > 0 ? 1000 : s->run.replications;
     struct run_ctx ctx = {.seed = o->seed_set ? o->seed : s->run.master_seed, .quiet = o->quiet};
-    size_t nitems = 0, nalloc = 0;
+    size_t nitems = 0, nalloc = 0, first_rep = 0;
     struct ana_study *study = NULL;
     uint64_t *rep_index = malloc(nreps * sizeof *rep_index);
     if (rep_index == NULL || mdl_world_create(s, &w) != SIM_OK)
@@ -402,9 +420,20 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
                     "dispsim: precision %g not confirmed within the maximum of %zu replications (%.4g)\n",
                     o->precision, nreps, h);
         if (st == SIM_OK) {
-            compact(&ctx, nreps, n);
+            compact(&ctx, nreps, 0, n);
             nreps = n;
             nitems = n * ctx.nvariants;
+        }
+    } else if (o->shards > 0) {
+        /* Shard i of N: the contiguous replications [floor((i-1) R / N), floor(i R / N)). */
+        size_t lo = (size_t)(o->shard - 1) * nreps / (size_t)o->shards,
+               hi = (size_t)o->shard * nreps / (size_t)o->shards;
+        st = run_range(&ctx, o, lo, hi, &failed);
+        if (st == SIM_OK) {
+            compact(&ctx, nreps, lo, hi - lo);
+            first_rep = lo;
+            nreps = hi - lo;
+            nitems = nreps * ctx.nvariants;
         }
     } else {
         st = run_range(&ctx, o, 0, nreps, &failed);
@@ -421,8 +450,8 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
         goto done;
     }
     for (size_t r = 0; r < nreps; r++)
-        rep_index[r] = r;
-    if (ctx.nvariants > 1 &&
+        rep_index[r] = first_rep + r;
+    if (ctx.nvariants > 1 && o->shards == 0 && /* a shard's study is computed by dispsim merge */
         (study = ana_study_compute(mdl_world_table(w), ctx.values, ctx.nvariants, nreps)) == NULL) {
         fprintf(stderr, "dispsim run: out of memory for the study metrics\n");
         goto done;

@@ -29,6 +29,7 @@ static void usage(FILE *f)
           "  info RESULTS.h5   summarise a results file: totals with 95% confidence intervals, and a\n"
           "                    study's paired displacement metrics\n"
           "  report RESULTS.h5 write a self-contained HTML report with charts\n"
+          "  merge -o OUT.h5 SHARD.h5...  combine the files of run --shard i/N into one run's file\n"
           "  reproduce RESULTS.h5  re-run a results file from its embedded scenario and seeds, compare\n"
           "                    every dataset bit for bit\n"
           "  bench             print engine and model speed figures\n"
@@ -85,6 +86,8 @@ int main(int argc, char **argv)
         return cli_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "info") == 0)
         return cli_info(argc - 1, argv + 1);
+    if (strcmp(cmd, "merge") == 0)
+        return cli_merge(argc - 1, argv + 1);
     if (strcmp(cmd, "reproduce") == 0)
         return cli_reproduce(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)

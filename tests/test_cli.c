@@ -307,3 +307,45 @@ Test(cli, reproduce_passes_on_a_study_and_names_an_altered_dataset)
                   strstr(slurp("stdout"), "NOT reproduced"),
               "%s", slurp("stdout"));
 }
+
+/* Job arrays: three shards of a study, merged in any order, give the file one run writes (the
+ * same bytes); shards of another seed, a missing shard and a shard given twice are refused. */
+Test(cli, three_shards_merged_equal_one_run_and_bad_sets_are_refused)
+{
+    char args[2048];
+    snprintf(args, sizeof args,
+             "sed -e 's/horizon_days: 365/horizon_days: 30/' -e 's/warmup_days: 90/warmup_days: 20/' "
+             "'%s/scenarios/inspector-study.yaml' > '%s/study.yaml'",
+             getenv("DISPSIM_SOURCE_DIR"), tmpdir);
+    cr_assert_eq(system(args), 0, "%s", args);
+    for (int i = 1; i <= 3; i++) {
+        snprintf(args, sizeof args, "run '%s/study.yaml' -q -r 5 --shard %d/3 -o '%s/s%d.h5'", tmpdir, i,
+                 tmpdir, i);
+        cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    }
+    snprintf(args, sizeof args, "run '%s/study.yaml' -q -r 5 -o '%s/whole.h5'", tmpdir, tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    snprintf(args, sizeof args, "merge -o '%s/merged.h5' '%s/s3.h5' '%s/s1.h5' '%s/s2.h5'", tmpdir, tmpdir,
+             tmpdir, tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    snprintf(args, sizeof args, "cmp '%s/whole.h5' '%s/merged.h5'", tmpdir, tmpdir);
+    cr_assert_eq(system(args), 0, "the merged file differs from the single run's");
+    /* A shard of another seed, a missing shard, a shard twice: exit 65, named, nothing written. */
+    snprintf(args, sizeof args, "run '%s/study.yaml' -q -r 5 --shard 2/3 --seed 7 -o '%s/other.h5'", tmpdir,
+             tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    const char *bad[][2] = {{"s1.h5' '%s/other.h5' '%s/s3.h5", "master seed 7 differs"},
+                            {"s1.h5' '%s/s3.h5' '%s/s3.h5", "in two shards"}};
+    for (size_t k = 0; k < 2; k++) {
+        char files[512];
+        snprintf(files, sizeof files, bad[k][0], tmpdir, tmpdir);
+        snprintf(args, sizeof args, "merge -o '%s/bad.h5' '%s/%s'", tmpdir, tmpdir, files);
+        cr_assert_eq(dispsim(args), 65, "%s", slurp("stderr"));
+        cr_assert(strstr(slurp("stderr"), bad[k][1]) != NULL, "%s", slurp("stderr"));
+    }
+    snprintf(args, sizeof args, "merge -o '%s/bad.h5' '%s/s1.h5' '%s/s3.h5'", tmpdir, tmpdir, tmpdir);
+    cr_assert_eq(dispsim(args), 65, "%s", slurp("stderr"));
+    cr_assert(strstr(slurp("stderr"), "one is missing") != NULL, "%s", slurp("stderr"));
+    snprintf(args, sizeof args, "test ! -e '%s/bad.h5'", tmpdir);
+    cr_assert_eq(system(args), 0, "a refused merge left a file");
+}
