@@ -40,6 +40,10 @@ int cli_simulate(const struct mdl_scenario *s, size_t reps, uint64_t seed, int t
  * malloc'd, NULL when out of memory. */
 char *cli_default_output(const char *input, const char *ext);
 
+/* Parses the options of a command whose only options are -o/--output FILE, -f/--force and
+ * -h/--help (printing `help`). Returns -1 to go on (operands from optind), else the exit code. */
+int cli_output_options(int argc, char **argv, const char *help, const char **out, bool *force);
+
 /* Checks, before any work, that `out` can be created: not a directory, not an existing file unless
  * `force`, in a writable directory. Prints "dispsim CMD: ..." and returns CLI_CANTCREAT if not. */
 int cli_check_output(const char *cmd, const char *out, bool force);

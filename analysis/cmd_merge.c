@@ -54,29 +54,16 @@ static char *same_string(struct shard *sh, int n, char **paths, const char *name
 
 int cli_merge(int argc, char **argv)
 {
-    static const struct option longs[] = {{"output", required_argument, NULL, 'o'},
-                                          {"force", no_argument, NULL, 'f'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {0}};
     const char *out = NULL;
     bool force = false;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:fh", longs, NULL)) != -1) {
-        if (c == 'o')
-            out = optarg;
-        else if (c == 'f')
-            force = true;
-        else if (c == 'h')
-            return fputs(merge_help, stdout), CLI_OK;
-        else
-            return fputs(merge_help, stderr), CLI_USAGE;
-    }
+    int rc = cli_output_options(argc, argv, merge_help, &out, &force);
+    if (rc >= 0)
+        return rc;
     int n = argc - optind;
     if (out == NULL || n < 1)
         return fprintf(stderr, "dispsim merge: expected -o OUT.h5 and at least one shard\n\n%s", merge_help),
                CLI_USAGE;
-    int rc = cli_check_output("merge", out, force);
+    rc = cli_check_output("merge", out, force);
     if (rc != CLI_OK)
         return rc;
     char **paths = argv + optind, err[8192];

@@ -31,24 +31,11 @@ static const char report_help[] =
 
 int cli_report(int argc, char **argv)
 {
-    static const struct option longs[] = {{"output", required_argument, NULL, 'o'},
-                                          {"force", no_argument, NULL, 'f'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {0}};
     const char *out = NULL;
     bool force = false;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:fh", longs, NULL)) != -1) {
-        if (c == 'o')
-            out = optarg;
-        else if (c == 'f')
-            force = true;
-        else if (c == 'h')
-            return fputs(report_help, stdout), CLI_OK;
-        else
-            return fputs(report_help, stderr), CLI_USAGE;
-    }
+    int rc = cli_output_options(argc, argv, report_help, &out, &force);
+    if (rc >= 0)
+        return rc;
     if (optind != argc - 1)
         return fprintf(stderr, "dispsim report: expected exactly one RESULTS.h5\n\n%s", report_help),
                CLI_USAGE;
@@ -63,7 +50,7 @@ int cli_report(int argc, char **argv)
     char *page = out != NULL ? strdup(out) : cli_default_output(in, ".html");
     if (page == NULL)
         return CLI_SOFTWARE;
-    int rc = cli_check_output("report", page, force);
+    rc = cli_check_output("report", page, force);
     if (rc != CLI_OK) {
         free(page);
         return rc;

@@ -195,6 +195,27 @@ char *cli_default_output(const char *input, const char *ext)
     return out;
 }
 
+int cli_output_options(int argc, char **argv, const char *help, const char **out, bool *force)
+{
+    static const struct option longs[] = {{"output", required_argument, NULL, 'o'},
+                                          {"force", no_argument, NULL, 'f'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:fh", longs, NULL)) != -1) {
+        if (c == 'o')
+            *out = optarg;
+        else if (c == 'f')
+            *force = true;
+        else if (c == 'h')
+            return fputs(help, stdout), CLI_OK;
+        else
+            return fputs(help, stderr), CLI_USAGE;
+    }
+    return -1;
+}
+
 int cli_check_output(const char *cmd, const char *out, bool force)
 {
     struct stat st;
