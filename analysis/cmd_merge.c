@@ -1,6 +1,5 @@
 /* dispsim merge: shard files of one run into the file the whole run would have written. */
 #define _GNU_SOURCE
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,6 @@
 /* dispsim report: a self-contained HTML page from a results file, drawn by analysis/report.py. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
