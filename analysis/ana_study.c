@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,11 +54,18 @@ const struct res_extra *ana_study_extra(const struct ana_study *s)
     return &s->extra;
 }
 
+/* The values the metrics read: variable `var` of row (v, r) starts at base[var] + (v * nr + r) *
+ * stride[var], whether the rows hold every variable (stride rep_values) or this one only. */
+struct view {
+    const double *base[SIM_OUT_MAXVARS];
+    size_t stride[SIM_OUT_MAXVARS];
+    size_t nr;
+};
+
 /* Value `i` of variable `var` in replication r of variant v. */
-static double at(const struct sim_out_table *t, const double *values, size_t nr, int var, size_t v, size_t r,
-                 size_t i)
+static double at(const struct view *x, int var, size_t v, size_t r, size_t i)
 {
-    return values[(v * nr + r) * t->rep_values + t->offset[var] + i];
+    return x->base[var][(v * x->nr + r) * x->stride[var] + i];
 }
 
 static void put_ci(double *out, struct ana_ci c)
@@ -131,30 +139,31 @@ static int dim_index(const struct sim_out_table *t, const char *name)
 
 /* Per-replication series of variable `var`, element i (or the sum over its nm elements when i ==
  * nm), for variant v. */
-static void series(const struct sim_out_table *t, const double *values, size_t nr, int var, size_t nm,
-                   size_t i, size_t v, double *out)
+static void series(const struct view *vw, int var, size_t nm, size_t i, size_t v, double *out)
 {
+    size_t nr = vw->nr;
     for (size_t r = 0; r < nr; r++) {
         double x = 0.0;
         if (i < nm)
-            x = at(t, values, nr, var, v, r, i);
+            x = at(vw, var, v, r, i);
         else
             for (size_t m = 0; m < nm; m++)
-                x += at(t, values, nr, var, v, r, m);
+                x += at(vw, var, v, r, m);
         out[r] = x;
     }
 }
 
 /* Lorry-weighted mean freight delay of each replication of variant v. */
-static void freight(const struct sim_out_table *t, const double *values, size_t nr, size_t v, double *out)
+static void freight(const struct sim_out_table *t, const struct view *vw, size_t v, double *out)
 {
+    size_t nr = vw->nr;
     int delay = sim_out_find(t, "totals", "freight_delay_mean_min"),
         lorries = sim_out_find(t, "totals", "lorries_arrived"), port = dim_index(t, "port");
     size_t np = port >= 0 ? t->dims[port].size : 0;
     for (size_t r = 0; r < nr; r++) {
         double num = 0, den = 0;
         for (size_t p = 0; delay >= 0 && lorries >= 0 && p < np; p++) {
-            double n = at(t, values, nr, lorries, v, r, p), d = at(t, values, nr, delay, v, r, p);
+            double n = at(vw, lorries, v, r, p), d = at(vw, delay, v, r, p);
             if (isfinite(d)) {
                 num += n * d;
                 den += n;
@@ -165,7 +174,7 @@ static void freight(const struct sim_out_table *t, const double *values, size_t 
 }
 
 /* Arrivals, deaths, targeted mode, ratio and deterrence of variant v. */
-static void mode_metrics(struct ana_study *s, const struct sim_out_table *t, const double *values, size_t v,
+static void mode_metrics(struct ana_study *s, const struct sim_out_table *t, const struct view *vw, size_t v,
                          double *w)
 {
     size_t nr = s->nr, nm = s->nm, mt = nm + 1;
@@ -173,8 +182,8 @@ static void mode_metrics(struct ana_study *s, const struct sim_out_table *t, con
     double *x0 = w, *xv = w + nr, *d = w + 2 * nr, *a = w + 3 * nr, *b = w + 4 * nr;
     double *dm = w + 5 * nr; /* [nm][nr] paired changes in arrivals by mode */
     for (size_t m = 0; m < mt; m++) {
-        series(t, values, nr, arr, nm, m, 0, x0);
-        series(t, values, nr, arr, nm, m, v, xv);
+        series(vw, arr, nm, m, 0, x0);
+        series(vw, arr, nm, m, v, xv);
         for (size_t r = 0; r < nr; r++)
             d[r] = xv[r] - x0[r];
         if (m < nm)
@@ -188,8 +197,8 @@ static void mode_metrics(struct ana_study *s, const struct sim_out_table *t, con
             double *o = s->data[X_DETERRENCE] + v * NSTAT;
             o[0] = -c.mean, o[1] = -c.high, o[2] = -c.low;
         }
-        series(t, values, nr, dth, nm, m, 0, x0);
-        series(t, values, nr, dth, nm, m, v, xv);
+        series(vw, dth, nm, m, 0, x0);
+        series(vw, dth, nm, m, v, xv);
         for (size_t r = 0; r < nr; r++)
             d[r] = xv[r] - x0[r];
         put_ci(s->data[X_DEATHS] + (v * mt + m) * NSTAT, ana_summarise(d, nr, 1, s->level));
@@ -280,8 +289,9 @@ static void describe(struct ana_study *s)
         .group = "study", .ndims = s->nm > 0 ? 2 : 1, .dims = s->dims, .nvars = k, .vars = s->vars};
 }
 
-struct ana_study *ana_study_compute(const struct sim_out_table *t, const double *values, size_t nvariants,
-                                    size_t nreps)
+/* The study's metrics from the view `vw` of the run's values. */
+static struct ana_study *compute(const struct sim_out_table *t, const struct view *vw, size_t nvariants,
+                                 size_t nreps)
 {
     struct ana_study *s = calloc(1, sizeof *s);
     if (s == NULL)
@@ -325,9 +335,9 @@ struct ana_study *ana_study_compute(const struct sim_out_table *t, const double 
     s->data[X_LEVEL][0] = s->level;
     int cost = sim_out_find(t, "totals", "intervention_cost_eur");
     for (size_t v = 0; v < nv; v++) {
-        s->data[X_COST][v] = cost >= 0 && nreps > 0 ? at(t, values, nreps, cost, v, 0, 0) : NAN;
+        s->data[X_COST][v] = cost >= 0 && nreps > 0 ? at(vw, cost, v, 0, 0) : NAN;
         if (modes) {
-            mode_metrics(s, t, values, v, work);
+            mode_metrics(s, t, vw, v, work);
             const double *det = s->data[X_DETERRENCE] + v * NSTAT;
             double *o = s->data[X_COST_PER] + v * NSTAT, c = s->data[X_COST][v];
             bool sure = det[1] > 0.0;
@@ -336,13 +346,62 @@ struct ana_study *ana_study_compute(const struct sim_out_table *t, const double 
             o[2] = sure ? c / det[1] : NAN;
         }
         double *f0 = work, *fv = work + nreps, *d = work + 2 * nreps;
-        freight(t, values, nreps, 0, f0);
-        freight(t, values, nreps, v, fv);
+        freight(t, vw, 0, f0);
+        freight(t, vw, v, fv);
         for (size_t r = 0; r < nreps; r++)
             d[r] = fv[r] - f0[r];
         put_ci(s->data[X_FREIGHT] + v * NSTAT, ana_summarise(d, nreps, 1, s->level));
     }
     free(work);
     describe(s);
+    return s;
+}
+
+struct ana_study *ana_study_compute(const struct sim_out_table *t, const double *values, size_t nvariants,
+                                    size_t nreps)
+{
+    struct view vw = {.nr = nreps};
+    for (size_t v = 0; v < t->nvars; v++) {
+        vw.base[v] = values + t->offset[v];
+        vw.stride[v] = t->rep_values;
+    }
+    return compute(t, &vw, nvariants, nreps);
+}
+
+/* The variables the metrics read; the others are never loaded from a source. */
+static bool used(const struct sim_out_table *t, size_t v)
+{
+    static const char *const names[] = {"arrivals", "deaths", "intervention_cost_eur", "freight_delay_mean_min",
+                                        "lorries_arrived"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(t->vars[v].group, "totals") == 0 && strcmp(t->vars[v].name, names[i]) == 0)
+            return true;
+    return false;
+}
+
+struct ana_study *ana_study_compute_source(const struct sim_out_table *t, const struct res_source *src,
+                                           size_t nvariants, size_t nreps, char *err, size_t errlen)
+{
+    struct view vw = {.nr = nreps};
+    double *buf[SIM_OUT_MAXVARS] = {0};
+    struct ana_study *s = NULL;
+    bool ok = true;
+    for (size_t v = 0; v < t->nvars && ok; v++) {
+        if (!used(t, v))
+            continue;
+        size_t n = sim_out_var_size(t, (int)v);
+        buf[v] = malloc((nvariants * nreps * n + 1) * sizeof *buf[v]);
+        if (buf[v] == NULL) {
+            snprintf(err, errlen, "out of memory for the study metrics");
+            ok = false;
+        } else
+            ok = src->read_var(src->ctx, (int)v, buf[v], err, errlen) == SIM_OK;
+        vw.base[v] = buf[v];
+        vw.stride[v] = n;
+    }
+    if (ok && (s = compute(t, &vw, nvariants, nreps)) == NULL)
+        snprintf(err, errlen, "out of memory for the study metrics");
+    for (size_t v = 0; v < t->nvars; v++)
+        free(buf[v]);
     return s;
 }

@@ -35,6 +35,11 @@ struct ana_study;
  * computed). Returns NULL when out of memory. */
 struct ana_study *ana_study_compute(const struct sim_out_table *t, const double *values, size_t nvariants,
                                     size_t nreps);
+
+/* As ana_study_compute, reading only the variables it needs from `src`, one at a time (a run
+ * streamed through its checkpoint is never whole in memory). NULL with a message in err. */
+struct ana_study *ana_study_compute_source(const struct sim_out_table *t, const struct res_source *src,
+                                           size_t nvariants, size_t nreps, char *err, size_t errlen);
 void ana_study_free(struct ana_study *s);
 
 /* The datasets and dimensions to pass as res_meta.extra; borrowed from `s`. */

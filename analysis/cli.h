@@ -51,7 +51,8 @@ int cli_check_output(const char *cmd, const char *out, bool force);
 /* Maps a status from the loader or results layer to an exit code. */
 int cli_exit_code(int status);
 
-/* Set by the SIGINT/SIGTERM handler installed by main. */
-extern volatile sig_atomic_t cli_interrupted;
+/* Set by the signal handlers main installs: cli_interrupted (SIGINT, SIGTERM, SIGUSR1) means start
+ * no new work; cli_abandon (SIGINT, SIGTERM) means give up the work in progress too. */
+extern volatile sig_atomic_t cli_interrupted, cli_abandon;
 
 #endif

@@ -20,17 +20,19 @@
 #include "ana_study.h"
 #include "ana_summary.h"
 #include "cli.h"
+#include "run.h"
 
 static const char run_help[] =
-    "usage: dispsim run SCENARIO [-o OUT.h5] [-r REPS] [-j THREADS] [--seed S] [--force] [--quiet]\n"
+    "usage: dispsim run SCENARIO [-o OUT.h5] [-r REPS] [-j THREADS] [--seed S] [--resume] [--force]\n"
+    "       mpirun -n K dispsim run SCENARIO ...\n"
     "\n"
     "Simulates SCENARIO (a YAML file, see scenarios/README.md) and writes every replication's\n"
     "daily series and totals to an HDF5 file (layout: results/README.md).\n"
     "\n"
     "  -o, --output FILE   results file (default: the scenario's base name with .h5, here)\n"
     "  -r, --reps N        replications (default: run.replications of the scenario)\n"
-    "  -j, --threads N     worker threads (default: $SLURM_CPUS_PER_TASK, else $OMP_NUM_THREADS,\n"
-    "                      else all cores); results are bitwise identical for any N\n"
+    "  -j, --threads N     worker threads per process (default: $SLURM_CPUS_PER_TASK, else\n"
+    "                      $OMP_NUM_THREADS, else all cores); results are bitwise identical for any N\n"
     "      --seed S        master seed (default: run.master_seed of the scenario)\n"
     "      --precision X   add replications in batches until the relative half-width of every\n"
     "                      key 95% interval is at most X (e.g. 0.01) and stays so for 2 more\n"
@@ -38,38 +40,44 @@ static const char run_help[] =
     "                      1000). Key intervals: total arrivals of every variant (people passed\n"
     "                      at the controls for a ports-only scenario)\n"
     "      --batch B       replications per batch with --precision (default 10); the stopping\n"
-    "                      point depends on B and X only, never on threads\n"
+    "                      point depends on B and X only, never on threads or ranks\n"
     "      --shard i/N     run only the i-th of N contiguous slices of the replications (job\n"
     "                      arrays); dispsim merge combines the N files into the file one run\n"
     "                      would have written\n"
-    "  -f, --force         overwrite an existing results file\n"
+    "      --resume        continue the interrupted run whose checkpoint is OUT.h5.ckpt (give the\n"
+    "                      same options); only replications without a record run again\n"
+    "      --checkpoint S  make the checkpoint durable (fsync) every S seconds (default 60)\n"
+    "      --timing FILE   write wall times (simulating, writing) and peak memory as key=value\n"
+    "                      lines to FILE (what dispsim bench --scaling reads)\n"
+    "  -f, --force         overwrite an existing results file; discard an existing checkpoint\n"
     "  -q, --quiet         no progress lines on stderr\n"
     "\n"
     "A scenario with variants or a sweep (a study) runs every variant for every replication, on\n"
     "the same random streams, and adds the paired comparison of each variant with the baseline.\n"
     "\n"
-    "Replication r always uses the random streams of (master seed, r), whatever the thread count,\n"
-    "so a run is reproduced exactly from its scenario file and seed. The file is written under a\n"
-    "temporary name and renamed when complete: a results file that exists is whole.\n";
+    "Checkpoints and signals: every finished replication is appended at once to OUT.h5.ckpt (a\n"
+    "checkpoint, not a results file). SIGUSR1 lets the replications in progress finish, SIGTERM\n"
+    "and SIGINT abandon them; either way the checkpoint is kept and dispsim exits with 75. After\n"
+    "any interruption, even SIGKILL or a node failure, the same command with --resume finishes\n"
+    "the run, and its file is bitwise identical to an uninterrupted run's. OUT.h5 itself appears\n"
+    "only when complete (written under a temporary name, then renamed), and the checkpoint is\n"
+    "then deleted.\n"
+    "\n"
+    "MPI: started by mpirun or srun, every rank runs threads; each asks rank 0 for the next\n"
+    "replication when a thread is free, and rank 0 alone writes the checkpoint and the file.\n"
+    "\n"
+    "Replication r always uses the random streams of (master seed, r), whatever the thread or rank\n"
+    "count, so a run is reproduced exactly from its scenario file and seed.\n";
 
 struct run_opts {
-    const char *scenario, *out;
+    const char *scenario, *out, *timing;
     long reps, batch, shard, shards; /* shard i of N (1-based); shards 0: the whole run */
-    double precision;
+    double precision, sync_s;
     int threads;
     uint64_t seed;
-    bool seed_set, force, quiet;
-};
-
-struct run_ctx {
-    const struct mdl_world *w;
-    uint64_t seed;
-    size_t rep_values, nstreams, nreps, nvariants;
-    double *values;
-    uint64_t *seeds, *events;
-    char **errors;
-    bool quiet, batches;
-    double t_start, t_last_print;
+    bool seed_set, force, quiet, resume;
+    int argc; /* the command line, to print the command that resumes an interrupted run */
+    char **argv;
 };
 
 static double wall_now(void)
@@ -102,6 +110,9 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
         {"precision", required_argument, NULL, 'p'},
         {"batch", required_argument, NULL, 'b'},
         {"shard", required_argument, NULL, 'S'},
+        {"resume", no_argument, NULL, 'R'},
+        {"checkpoint", required_argument, NULL, 'c'},
+        {"timing", required_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -165,6 +176,19 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
             o->shards = n;
             break;
         }
+        case 'c': {
+            char *end;
+            errno = 0;
+            double x = strtod(optarg, &end);
+            if (errno != 0 || end == optarg || *end != '\0' || !(x >= 0.0 && x <= 86400.0))
+                return fprintf(stderr, "dispsim run: --checkpoint: expected seconds in [0, 86400], got '%s'\n",
+                               optarg),
+                       CLI_USAGE;
+            o->sync_s = x;
+            break;
+        }
+        case 'R': o->resume = true; break;
+        case 'T': o->timing = optarg; break;
         case 'f': o->force = true; break;
         case 'q': o->quiet = true; break;
         case 'h': fputs(run_help, stdout); return -1;
@@ -176,6 +200,8 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
         return CLI_USAGE;
     }
     o->scenario = argv[optind];
+    o->argc = argc;
+    o->argv = argv;
     if (o->shards > 0 && o->precision > 0)
         return fprintf(stderr, "dispsim run: --shard and --precision do not go together\n"), CLI_USAGE;
     return CLI_OK;
@@ -256,53 +282,6 @@ static int thread_count(int requested)
     return 0; /* the OpenMP default, which honours OMP_NUM_THREADS */
 }
 
-static sim_status ws_create(const void *vctx, void **ws)
-{
-    const struct run_ctx *ctx = vctx;
-    struct mdl_world_ws *w = NULL;
-    sim_status st = mdl_world_ws_create(ctx->w, &w);
-    if (st == SIM_OK)
-        *ws = w;
-    return st;
-}
-
-static void ws_destroy(void *ws)
-{
-    mdl_world_ws_destroy(ws);
-}
-
-/* Item i is replication i % nreps of variant i / nreps: variant-major, as the results file stores
- * them. */
-static sim_status run_item(const void *vctx, void *ws, size_t i)
-{
-    const struct run_ctx *ctx = vctx;
-    char err[512];
-    sim_status st = mdl_world_run_variant(ws, i / ctx->nreps, ctx->seed, i % ctx->nreps,
-                                          ctx->values + i * ctx->rep_values, ctx->seeds + i * ctx->nstreams,
-                                          ctx->events + i, err, sizeof err);
-    if (st != SIM_OK)
-        ctx->errors[i] = strdup(err); /* each item owns its own slot */
-    return st;
-}
-
-/* Progress for runs longer than a couple of seconds: a rewritten line on a terminal, and a line
- * every 10 seconds in batch logs. */
-static void progress(const void *vctx, size_t done, size_t total)
-{
-    struct run_ctx *ctx = (struct run_ctx *)vctx; /* progress fields are written under the runner's lock */
-    if (ctx->quiet || ctx->batches)
-        return; /* batches print a line each instead */
-    double now = wall_now(), el = now - ctx->t_start;
-    bool tty = isatty(STDERR_FILENO);
-    if (el < 2.0 || (done < total && now - ctx->t_last_print < (tty ? 0.5 : 10.0)))
-        return;
-    ctx->t_last_print = now;
-    double left = el / (double)done * (double)(total - done);
-    fprintf(stderr, "%sdispsim: %zu/%zu %s (%.0f%%), %.1f s elapsed, ~%.0f s left%s", tty ? "\r" : "", done,
-            total, ctx->nvariants > 1 ? "replications of all variants" : "replications",
-            100.0 * (double)done / (double)total, el, left, tty ? (done == total ? "\n" : "") : "\n");
-}
-
 static int load(const char *path, struct mdl_scenario **s)
 {
     char err[8192];
@@ -318,30 +297,15 @@ static int load(const char *path, struct mdl_scenario **s)
 
 /* The key quantity of replication r of variant v: total arrivals over modes, or people passed at
  * all controls without a population. */
-static double key_value(const struct run_ctx *ctx, size_t v, size_t r)
-{
-    const struct sim_out_table *t = mdl_world_table(ctx->w);
-    int id = sim_out_find(t, "totals", "arrivals");
-    if (id < 0)
-        id = sim_out_find(t, "totals", "people_passed");
-    if (id < 0)
-        return NAN;
-    const double *x = ctx->values + (v * ctx->nreps + r) * ctx->rep_values + t->offset[id];
-    double sum = 0.0;
-    for (size_t i = 0; i < sim_out_var_size(t, id); i++)
-        sum += x[i];
-    return sum;
-}
-
 /* The largest relative half-width of the key 95% intervals over replications [0, n). */
-static double worst_precision(const struct run_ctx *ctx, size_t n)
+static double worst_precision(const struct run *r, size_t n)
 {
     double worst = 0.0, *x = malloc(n * sizeof *x);
     if (x == NULL)
         return INFINITY;
-    for (size_t v = 0; v < ctx->nvariants; v++) {
-        for (size_t r = 0; r < n; r++)
-            x[r] = key_value(ctx, v, r);
+    for (size_t v = 0; v < r->nvariants; v++) {
+        for (size_t k = 0; k < n; k++)
+            x[k] = r->key[v * r->nreps + k];
         struct ana_ci c = ana_summarise(x, n, 1, 0.95);
         double rel = c.mean != 0.0 ? 0.5 * (c.high - c.low) / fabs(c.mean) : INFINITY;
         worst = isnan(rel) ? INFINITY : fmax(worst, rel);
@@ -350,131 +314,123 @@ static double worst_precision(const struct run_ctx *ctx, size_t n)
     return worst;
 }
 
-/* Runs replications [from, to) of every variant. Item v * nreps + r writes slot (v, r). */
-static sim_status run_range(struct run_ctx *ctx, const struct run_opts *o, size_t from, size_t to,
-                            size_t *failed)
+/* Runs replications [from, to) of every variant, except those the checkpoint already holds, on
+ * this process or on every MPI rank. */
+static sim_status run_range(struct run *r, size_t from, size_t to)
 {
-    size_t n = (to - from) * ctx->nvariants, k = 0;
-    size_t *items = malloc(n * sizeof *items);
+    size_t n = 0;
+    size_t *items = malloc(((to - from) * r->nvariants + 1) * sizeof *items);
     if (items == NULL)
         return SIM_ENOMEM;
-    for (size_t v = 0; v < ctx->nvariants; v++)
-        for (size_t r = from; r < to; r++)
-            items[k++] = v * ctx->nreps + r;
-    const struct sim_run_ops ops = {ws_create, ws_destroy, run_item, progress};
-    sim_status st = sim_run_items(&ops, ctx, items, n, thread_count(o->threads), &cli_interrupted, failed);
-    if (st != SIM_OK && st != SIM_ECANCELED)
-        *failed = items[*failed];
+    for (size_t v = 0; v < r->nvariants; v++)
+        for (size_t k = from; k < to; k++)
+            if (!res_ckpt_has(r->ckpt, v * r->nreps + k))
+                items[n++] = v * r->nreps + k;
+    sim_status st = SIM_OK;
+    pthread_mutex_lock(&r->lock);
+    r->done = 0;
+    r->todo = n;
+    pthread_mutex_unlock(&r->lock);
+    if (n > 0)
+        st = run_mpi_size() > 1 ? run_mpi_items(r, items, n) : run_local(r, items, n);
     free(items);
     return st;
 }
 
-/* Moves the rows of replications [0, n) of every variant together: slot (v, r) from v * nmax + r
- * to v * n + r (forwards: a row never moves past one still to be read). */
-static void compact(struct run_ctx *ctx, size_t nmax, size_t first, size_t n)
+/* Runs the phases the options ask for; the rows of the results file are replications [*first,
+ * *first + *nrows) of every variant. */
+static sim_status run_phases(struct run *r, const struct run_opts *o, size_t *first, size_t *nrows)
 {
-    for (size_t v = 0; v < ctx->nvariants; v++)
-        for (size_t r = 0; r < n; r++) {
-            size_t from = v * nmax + first + r, to = v * n + r;
-            memmove(ctx->values + to * ctx->rep_values, ctx->values + from * ctx->rep_values,
-                    ctx->rep_values * sizeof *ctx->values);
-            memmove(ctx->seeds + to * ctx->nstreams, ctx->seeds + from * ctx->nstreams,
-                    ctx->nstreams * sizeof *ctx->seeds);
-            ctx->events[to] = ctx->events[from];
-        }
-    ctx->nreps = n;
-}
-
-static int simulate(const struct run_opts *o, const struct mdl_scenario *s, const char *out)
-{
-    int rc = CLI_SOFTWARE;
-    struct mdl_world *w = NULL;
-    size_t nreps = o->reps > 0 ? (size_t)o->reps : o->precision > 0 ? 1000 : s->run.replications;
-    struct run_ctx ctx = {.seed = o->seed_set ? o->seed : s->run.master_seed, .quiet = o->quiet};
-    size_t nitems = 0, nalloc = 0, first_rep = 0;
-    struct ana_study *study = NULL;
-    uint64_t *rep_index = malloc(nreps * sizeof *rep_index);
-    if (rep_index == NULL || mdl_world_create(s, &w) != SIM_OK)
-        goto done;
-    ctx.w = w;
-    ctx.rep_values = mdl_world_table(w)->rep_values;
-    ctx.nstreams = mdl_world_nstreams(w);
-    ctx.nreps = nreps;
-    ctx.nvariants = mdl_world_nvariants(w);
-    nitems = nalloc = nreps * ctx.nvariants;
-    ctx.values = malloc(nitems * ctx.rep_values * sizeof *ctx.values);
-    ctx.seeds = malloc(nitems * ctx.nstreams * sizeof *ctx.seeds);
-    ctx.events = calloc(nitems, sizeof *ctx.events);
-    ctx.errors = calloc(nitems, sizeof *ctx.errors);
-    if (ctx.values == NULL || ctx.seeds == NULL || ctx.events == NULL || ctx.errors == NULL) {
-        fprintf(stderr, "dispsim run: out of memory for %zu replications of %zu variants\n", nreps,
-                ctx.nvariants);
-        goto done;
-    }
-    ctx.t_start = ctx.t_last_print = wall_now();
-    size_t failed = 0;
     sim_status st = SIM_OK;
+    *first = 0;
+    *nrows = r->nreps;
     if (o->precision > 0) {
         /* Batches of replications [n, n + B) of every variant; each decision looks at completed
-         * replications 0..n-1 only, so threads and ranks cannot move the stopping point. */
+         * replications 0..n-1 only, so threads, ranks and resuming cannot move the stopping point. */
         size_t batch = o->batch > 0 ? (size_t)o->batch : 10, n = 0, streak = 0;
         const size_t confirm = 2;
-        ctx.batches = true;
         double h = INFINITY;
-        while (st == SIM_OK && n < nreps && streak <= confirm) {
-            size_t to = n + batch < nreps ? n + batch : nreps;
-            st = run_range(&ctx, o, n, to, &failed);
+        while (st == SIM_OK && n < r->nreps && streak <= confirm) {
+            size_t to = n + batch < r->nreps ? n + batch : r->nreps;
+            st = run_range(r, n, to);
             n = to;
             if (st != SIM_OK || n < 2)
                 continue;
-            h = worst_precision(&ctx, n);
+            h = worst_precision(r, n);
             streak = h <= o->precision ? streak + 1 : 0;
             if (!o->quiet)
-                fprintf(stderr, "dispsim: %zu replications: largest relative half-width %.4g (target %g)%s\n",
-                        n, h, o->precision,
+                fprintf(stderr, "dispsim: %zu replications: largest relative half-width %.4g (target %g)%s\n", n,
+                        h, o->precision,
                         streak > confirm ? ": reached and confirmed"
                         : streak > 0     ? ": reached"
                                          : "");
         }
         if (st == SIM_OK && streak <= confirm && !o->quiet)
-            fprintf(stderr,
-                    "dispsim: precision %g not confirmed within the maximum of %zu replications (%.4g)\n",
-                    o->precision, nreps, h);
-        if (st == SIM_OK) {
-            compact(&ctx, nreps, 0, n);
-            nreps = n;
-            nitems = n * ctx.nvariants;
-        }
+            fprintf(stderr, "dispsim: precision %g not confirmed within the maximum of %zu replications (%.4g)\n",
+                    o->precision, r->nreps, h);
+        *nrows = n;
     } else if (o->shards > 0) {
         /* Shard i of N: the contiguous replications [floor((i-1) R / N), floor(i R / N)). */
-        size_t lo = (size_t)(o->shard - 1) * nreps / (size_t)o->shards,
-               hi = (size_t)o->shard * nreps / (size_t)o->shards;
-        st = run_range(&ctx, o, lo, hi, &failed);
-        if (st == SIM_OK) {
-            compact(&ctx, nreps, lo, hi - lo);
-            first_rep = lo;
-            nreps = hi - lo;
-            nitems = nreps * ctx.nvariants;
-        }
+        size_t lo = (size_t)(o->shard - 1) * r->nreps / (size_t)o->shards,
+               hi = (size_t)o->shard * r->nreps / (size_t)o->shards;
+        st = run_range(r, lo, hi);
+        *first = lo;
+        *nrows = hi - lo;
     } else {
-        st = run_range(&ctx, o, 0, nreps, &failed);
+        st = run_range(r, 0, r->nreps);
     }
-    if (st == SIM_ECANCELED) {
-        fprintf(stderr, "\ndispsim run: interrupted; no results written\n");
-        rc = CLI_TEMPFAIL;
+    return st;
+}
+
+/* The results file's values, read from the checkpoint one variable at a time: row k is item
+ * rows[k]. */
+struct ckpt_source {
+    const struct run *r;
+    const size_t *rows;
+    size_t nrows;
+};
+
+static sim_status ckpt_read_var(void *vctx, int var, double *out, char *err, size_t errlen)
+{
+    const struct ckpt_source *c = vctx;
+    size_t n = sim_out_var_size(c->r->t, var);
+    for (size_t k = 0; k < c->nrows; k++) {
+        sim_status st = res_ckpt_read(c->r->ckpt, c->rows[k], c->r->t->offset[var], n, out + k * n);
+        if (st != SIM_OK)
+            return snprintf(err, errlen, "%s", res_ckpt_error(c->r->ckpt)), st;
+    }
+    return SIM_OK;
+}
+
+/* Writes the results file from the checkpoint: rows are replications [first, first + n) of every
+ * variant, the study's paired metrics beside them (not for a shard: dispsim merge adds those). */
+static int write_results(struct run *r, const struct run_opts *o, const struct mdl_scenario *s, const char *out,
+                         size_t first, size_t n)
+{
+    int rc = CLI_SOFTWARE;
+    size_t nrows = n * r->nvariants;
+    size_t *rows = malloc(nrows * sizeof *rows);
+    uint64_t *rep_index = malloc(n * sizeof *rep_index), *seeds = malloc(n * r->nstreams * sizeof *seeds + 1);
+    struct ana_study *study = NULL;
+    char err[1024] = "";
+    if (rows == NULL || rep_index == NULL || seeds == NULL)
         goto done;
+    for (size_t v = 0; v < r->nvariants; v++)
+        for (size_t k = 0; k < n; k++)
+            rows[v * n + k] = v * r->nreps + first + k;
+    sim_status st = SIM_OK;
+    for (size_t k = 0; k < n && st == SIM_OK; k++) {
+        rep_index[k] = first + k;
+        st = res_ckpt_read_seeds(r->ckpt, first + k, seeds + k * r->nstreams, NULL);
     }
+    struct ckpt_source cs = {r, rows, nrows};
+    const struct res_source src = {ckpt_read_var, &cs};
+    if (st == SIM_OK && r->nvariants > 1 && o->shards == 0 &&
+        (study = ana_study_compute_source(r->t, &src, r->nvariants, n, err, sizeof err)) == NULL)
+        st = SIM_EIO;
     if (st != SIM_OK) {
-        fprintf(stderr, "dispsim run: %s: %s\n", s->path,
-                ctx.errors[failed] != NULL ? ctx.errors[failed] : sim_status_str(st));
+        fprintf(stderr, "dispsim run: %s\n", err[0] ? err : res_ckpt_error(r->ckpt));
         rc = cli_exit_code(st);
-        goto done;
-    }
-    for (size_t r = 0; r < nreps; r++)
-        rep_index[r] = first_rep + r;
-    if (ctx.nvariants > 1 && o->shards == 0 && /* a shard's study is computed by dispsim merge */
-        (study = ana_study_compute(mdl_world_table(w), ctx.values, ctx.nvariants, nreps)) == NULL) {
-        fprintf(stderr, "dispsim run: out of memory for the study metrics\n");
         goto done;
     }
     struct res_meta meta = {
@@ -482,43 +438,217 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
         .scenario_path = s->path,
         .scenario_text = s->text,
         .scenario_name = s->name,
-        .master_seed = ctx.seed,
-        .nreps = nreps,
+        .master_seed = r->seed,
+        .nreps = n,
         .rep_index = rep_index,
-        .nstreams = ctx.nstreams,
-        .stream_names = mdl_world_stream_names(w),
-        .stream_seeds = ctx.seeds, /* variant 0's rows: every variant uses the same streams */
-        .nvariants = ctx.nvariants,
-        .variant_names = mdl_world_variant_names(w),
+        .nstreams = r->nstreams,
+        .stream_names = mdl_world_stream_names(r->w),
+        .stream_seeds = seeds, /* variant 0's rows: every variant uses the same streams */
+        .nvariants = r->nvariants,
+        .variant_names = mdl_world_variant_names(r->w),
         .extra = study != NULL ? ana_study_extra(study) : NULL,
     };
-    char err[1024];
-    double t_write = wall_now();
-    st = res_write_run(out, &meta, mdl_world_table(w), ctx.values, err, sizeof err);
+    st = res_write_source(out, &meta, r->t, &src, err, sizeof err);
     if (st != SIM_OK) {
         fprintf(stderr, "dispsim run: %s\n", err);
         rc = cli_exit_code(st);
         goto done;
     }
-    uint64_t events = 0;
-    for (size_t i = 0; i < nitems; i++)
-        events += ctx.events[i];
-    double el = wall_now() - ctx.t_start;
-    if (!o->quiet)
-        fprintf(stderr, "dispsim: %zu replications%s, %.3g events in %.2f s (%.2f s writing); wrote %s\n",
-                nreps, ctx.nvariants > 1 ? " of every variant" : "", (double)events, el, wall_now() - t_write,
-                out);
     rc = CLI_OK;
 done:
-    for (size_t i = 0; ctx.errors != NULL && i < nalloc; i++)
-        free(ctx.errors[i]);
+    if (rc == CLI_SOFTWARE && err[0] == '\0')
+        fprintf(stderr, "dispsim run: out of memory for %zu rows\n", nrows);
     ana_study_free(study);
-    free(ctx.errors);
-    free(ctx.values);
-    free(ctx.seeds);
-    free(ctx.events);
+    free(rows);
     free(rep_index);
+    free(seeds);
+    return rc;
+}
+
+/* What a checkpoint must match to be resumed: everything that decides which items run and what
+ * they produce. A 64-bit FNV-1a of the scenario text stands for the text. */
+static void checkpoint_key(const struct run *r, const struct run_opts *o, const struct mdl_scenario *s, char *key,
+                           size_t len)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (const char *p = s->text; *p != '\0'; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    snprintf(key, len,
+             "program_version=%s\nscenario_name=%.200s\nscenario_fnv64=%016llx\nscenario_bytes=%zu\n"
+             "master_seed=%llu\nreplications=%zu\nvariants=%zu\nshard=%ld/%ld\nprecision=%.17g\nbatch=%ld\n",
+             DISPSIM_VERSION, s->name, (unsigned long long)h, strlen(s->text), (unsigned long long)r->seed, r->nreps,
+             r->nvariants, o->shard, o->shards, o->precision, o->precision > 0 ? (o->batch > 0 ? o->batch : 10) : 0);
+}
+
+/* Opens the run's checkpoint: resumed with --resume, else created (an old one is kept unless
+ * --force). Prints why not and returns the exit code. */
+static int open_checkpoint(struct run *r, const struct run_opts *o, const struct mdl_scenario *s, const char *path)
+{
+    char key[1024], err[1024];
+    checkpoint_key(r, o, s, key, sizeof key);
+    const struct res_ckpt_shape shape = {r->nitems, r->rep_values, r->nstreams};
+    sim_status st;
+    if (o->resume) {
+        size_t dropped = 0;
+        st = res_ckpt_resume(path, key, &shape, &r->ckpt, &dropped, err, sizeof err);
+        if (st == SIM_ENOENT)
+            return fprintf(stderr, "dispsim run: %s: no checkpoint to resume; run without --resume\n", path),
+                   CLI_NOINPUT;
+        if (st == SIM_OK && run_reload(r) != SIM_OK)
+            return fprintf(stderr, "dispsim run: %s\n", r->fail_msg), CLI_IOERR;
+        if (st == SIM_OK && !o->quiet)
+            fprintf(stderr, "dispsim: resuming %s: %zu of %zu replications%s already done%s\n", path,
+                    res_ckpt_count(r->ckpt), r->nitems, r->nvariants > 1 ? " of all variants" : "",
+                    dropped > 0 ? " (a torn last record was dropped)" : "");
+    } else {
+        struct stat sb;
+        if (stat(path, &sb) == 0 && !o->force)
+            return fprintf(stderr,
+                           "dispsim run: %s: a checkpoint of an interrupted run exists; add --resume to "
+                           "continue it, or --force to discard it\n",
+                           path),
+                   CLI_CANTCREAT;
+        if (o->force)
+            unlink(path);
+        st = res_ckpt_create(path, key, &shape, &r->ckpt, err, sizeof err);
+    }
+    if (st != SIM_OK)
+        return fprintf(stderr, "dispsim run: %s\n", err), cli_exit_code(st);
+    return CLI_OK;
+}
+
+/* Tells how to continue an interrupted run. */
+static void say_interrupted(const struct run *r, const struct run_opts *o, const char *ckpt)
+{
+    fprintf(stderr, "\ndispsim run: interrupted; %zu of %zu replications%s are kept in %s\n",
+            res_ckpt_count(r->ckpt), r->nitems, r->nvariants > 1 ? " of all variants" : "", ckpt);
+    if (o->argv == NULL)
+        return;
+    fputs("dispsim run: to finish the run: dispsim", stderr);
+    for (int i = 0; i < o->argc; i++)
+        if (strcmp(o->argv[i], "--resume") != 0 && strcmp(o->argv[i], "--force") != 0 &&
+            strcmp(o->argv[i], "-f") != 0)
+            fprintf(stderr, " %s", o->argv[i]);
+    fputs(" --resume\n", stderr);
+}
+
+/* Peak resident memory of this process, kB (VmHWM), or -1. */
+static long peak_rss_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f != NULL && fgets(line, sizeof line, f) != NULL)
+        if (strncmp(line, "VmHWM:", 6) == 0)
+            kb = strtol(line + 6, NULL, 10);
+    if (f != NULL)
+        fclose(f);
+    return kb;
+}
+
+/* Writes the --timing file: what dispsim bench --scaling reads. */
+static void write_timing(const struct run_opts *o, const struct run *r, const struct mdl_scenario *s, size_t nrows,
+                         double t_sim, double t_write, long rss_sim_kb)
+{
+    FILE *f = fopen(o->timing, "w");
+    if (f == NULL) {
+        fprintf(stderr, "dispsim run: --timing %s: %s\n", o->timing, strerror(errno));
+        return;
+    }
+    double years = (s->calendar.warmup_days + s->calendar.horizon_days) / 365.25 * (double)(nrows * r->nvariants);
+    fprintf(f, "ranks=%d\nthreads=%d\nitems=%zu\nreplication_years=%.6g\nsimulate_s=%.6f\nwrite_s=%.6f\n"
+               "peak_rss_simulate_kb=%ld\npeak_rss_kb=%ld\n",
+            run_mpi_size(), r->threads, nrows * r->nvariants, years, t_sim, t_write, rss_sim_kb, peak_rss_kb());
+    fclose(f);
+}
+
+static int simulate(const struct run_opts *o, const struct mdl_scenario *s, const char *out)
+{
+    int rc = CLI_SOFTWARE;
+    struct mdl_world *w = NULL;
+    size_t nreps = o->reps > 0 ? (size_t)o->reps : o->precision > 0 ? 1000 : s->run.replications;
+    struct run r = {.seed = o->seed_set ? o->seed : s->run.master_seed,
+                    .quiet = o->quiet || run_mpi_rank() > 0,
+                    .batches = o->precision > 0,
+                    .sync_s = o->sync_s,
+                    .threads = thread_count(o->threads)};
+    char *ckpt = malloc(strlen(out) + 8);
+    bool ready = ckpt != NULL && mdl_world_create(s, &w) == SIM_OK;
+    if (ready) {
+        sprintf(ckpt, "%s.ckpt", out);
+        r.w = w;
+        r.t = mdl_world_table(w);
+        r.rep_values = r.t->rep_values;
+        r.nstreams = mdl_world_nstreams(w);
+        r.nreps = nreps;
+        r.nvariants = mdl_world_nvariants(w);
+        r.nitems = nreps * r.nvariants;
+        r.key_var = sim_out_find(r.t, "totals", "arrivals");
+        if (r.key_var < 0)
+            r.key_var = sim_out_find(r.t, "totals", "people_passed");
+        ready = run_init(&r) == SIM_OK;
+    }
+    if (!ready)
+        fprintf(stderr, "dispsim run: out of memory for %zu replications\n", nreps);
+    /* Rank 0 alone owns the checkpoint; the other ranks serve it until it ends the run. */
+    if (ready && run_mpi_rank() == 0 && (rc = open_checkpoint(&r, o, s, ckpt)) != CLI_OK)
+        ready = false;
+    if (run_mpi_size() > 1 && !run_mpi_all_ready(ready))
+        ready = false;
+    if (!ready) {
+        if (r.ckpt != NULL && !o->resume)
+            res_ckpt_discard(r.ckpt); /* ours and empty: another rank cannot run */
+        else
+            res_ckpt_close(r.ckpt);
+        r.ckpt = NULL;
+        if (rc == CLI_OK || rc == CLI_SOFTWARE)
+            rc = run_mpi_size() > 1 ? CLI_SOFTWARE : rc;
+        goto done;
+    }
+    if (run_mpi_rank() > 0) {
+        rc = run_mpi_serve(&r);
+        goto done;
+    }
+    size_t first = 0, n = 0;
+    sim_status st = run_phases(&r, o, &first, &n);
+    double t_sim = wall_now() - r.t_start;
+    long rss_sim = peak_rss_kb();
+    if (st == SIM_OK && r.fail_status == SIM_OK)
+        st = res_ckpt_sync(r.ckpt);
+    if (st == SIM_ECANCELED) {
+        say_interrupted(&r, o, ckpt);
+        rc = CLI_TEMPFAIL;
+    } else if (st != SIM_OK || r.fail_status != SIM_OK) {
+        fprintf(stderr, "dispsim run: %s: %s\n", s->path, r.fail_msg[0] ? r.fail_msg : sim_status_str(st));
+        fprintf(stderr, "dispsim run: the %zu completed replications are kept in %s\n", res_ckpt_count(r.ckpt),
+                ckpt);
+        rc = cli_exit_code((int)(r.fail_status != SIM_OK ? r.fail_status : st));
+    } else {
+        double t_write = wall_now();
+        rc = write_results(&r, o, s, out, first, n);
+        t_write = wall_now() - t_write;
+        if (rc == CLI_OK) {
+            uint64_t events = 0;
+            for (size_t v = 0; v < r.nvariants; v++)
+                for (size_t k = first; k < first + n; k++)
+                    events += r.events[v * r.nreps + k];
+            if (!o->quiet)
+                fprintf(stderr, "dispsim: %zu replications%s, %.3g events in %.2f s (%.2f s writing); wrote %s\n", n,
+                        r.nvariants > 1 ? " of every variant" : "", (double)events, wall_now() - r.t_start, t_write,
+                        out);
+            if (o->timing != NULL)
+                write_timing(o, &r, s, n, t_sim, t_write, rss_sim);
+            res_ckpt_discard(r.ckpt); /* the results file holds everything it held */
+            r.ckpt = NULL;
+        }
+    }
+    if (run_mpi_size() > 1)
+        run_mpi_end(rc);
+done:
+    res_ckpt_close(r.ckpt);
+    run_fini(&r);
     mdl_world_destroy(w);
+    free(ckpt);
     return rc;
 }
 
@@ -526,13 +656,13 @@ int cli_simulate(const struct mdl_scenario *s, size_t reps, uint64_t seed, int t
                  bool quiet)
 {
     struct run_opts o = {
-        .reps = (long)reps, .seed = seed, .seed_set = true, .threads = threads, .quiet = quiet};
+        .reps = (long)reps, .seed = seed, .seed_set = true, .threads = threads, .quiet = quiet, .sync_s = 60.0};
     return simulate(&o, s, out);
 }
 
 int cli_run(int argc, char **argv)
 {
-    struct run_opts o = {0};
+    struct run_opts o = {.sync_s = 60.0};
     int rc = parse_run_opts(argc, argv, &o);
     if (rc != CLI_OK)
         return rc < 0 ? CLI_OK : rc;

@@ -7,13 +7,17 @@
 
 #include "../sim/sim_status.h"
 #include "cli.h"
+#include "run.h"
 
-volatile sig_atomic_t cli_interrupted = 0;
+volatile sig_atomic_t cli_interrupted = 0, cli_abandon = 0;
 
+/* SIGUSR1 (Slurm's --signal=USR1@T warning) lets replications in progress finish; SIGTERM (the
+ * time limit) and SIGINT abandon them: a checkpointed run loses at most the work in flight. */
 static void on_signal(int sig)
 {
-    (void)sig;
     cli_interrupted = 1;
+    if (sig != SIGUSR1)
+        cli_abandon = 1;
 }
 
 static void usage(FILE *f)
@@ -63,6 +67,7 @@ int main(int argc, char **argv)
     gsl_set_error_handler_off();
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
+    signal(SIGUSR1, on_signal);
     /* Past a file-size limit (ulimit -f) the kernel would kill the process with SIGXFSZ in the middle
      * of writing, leaving the temporary file behind; ignored, write() fails with EFBIG and the
      * results layer reports it and removes the file, as it does for a full disk. */
@@ -80,8 +85,14 @@ int main(int argc, char **argv)
         printf("dispsim %s\n", DISPSIM_VERSION);
         return CLI_OK;
     }
-    if (strcmp(cmd, "run") == 0)
-        return cli_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "run") == 0) {
+        /* Only run uses MPI: under mpirun every other command runs as a plain process. */
+        if (run_mpi_start(&argc, &argv) != 0)
+            return CLI_SOFTWARE;
+        int rc = cli_run(argc - 1, argv + 1);
+        run_mpi_stop();
+        return rc;
+    }
     if (strcmp(cmd, "validate") == 0)
         return cli_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "info") == 0)

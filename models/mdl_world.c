@@ -46,6 +46,11 @@ struct mdl_world_ws {
     uint16_t iv_id, ports_id, boats_id, pop_id;
 };
 
+void mdl_world_ws_set_abort(struct mdl_world_ws *ws, const volatile sig_atomic_t *flag)
+{
+    sim_kernel_set_abort(ws->k, flag);
+}
+
 void mdl_world_destroy(struct mdl_world *w)
 {
     if (w == NULL)

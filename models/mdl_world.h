@@ -7,6 +7,7 @@
 #ifndef MDL_WORLD_H
 #define MDL_WORLD_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,10 @@ const char *const *mdl_world_stream_names(const struct mdl_world *w);
 
 /* Creates one thread's workspace. SIM_ENOMEM. */
 sim_status mdl_world_ws_create(const struct mdl_world *w, struct mdl_world_ws **out);
+
+/* Makes the workspace's replications give up (SIM_ECANCELED, results to be discarded) soon after
+ * *flag becomes non-zero; see sim_kernel_set_abort. The flag is borrowed. */
+void mdl_world_ws_set_abort(struct mdl_world_ws *ws, const volatile sig_atomic_t *flag);
 
 /* Frees a workspace; accepts NULL. */
 void mdl_world_ws_destroy(struct mdl_world_ws *ws);

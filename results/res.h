@@ -72,6 +72,19 @@ struct res_extra {
 sim_status res_write_run(const char *path, const struct res_meta *meta, const struct sim_out_table *t,
                          const double *values, char *err, size_t errlen);
 
+/* Where res_write_source takes the per-replication values from, one variable at a time, so that a
+ * run never needs all of them in memory at once. read_var fills out[nrows * sim_out_var_size(t,
+ * var)] with variable `var` of every row (nrows = nvariants * nreps, variant after variant,
+ * replication after replication) and returns SIM_OK, or a status with a message in err. */
+struct res_source {
+    sim_status (*read_var)(void *ctx, int var, double *out, char *err, size_t errlen);
+    void *ctx;
+};
+
+/* As res_write_run, with the values taken from `src`. */
+sim_status res_write_source(const char *path, const struct res_meta *meta, const struct sim_out_table *t,
+                            const struct res_source *src, char *err, size_t errlen);
+
 /* An open results file for reading. Opaque. */
 struct res_file;
 

@@ -140,21 +140,14 @@ static sim_status validate_table(const struct wctx *w, const struct sim_out_tabl
 
 /* Counts are stored as int64 converted from the doubles, which must therefore be integers that
  * an int64 holds exactly; anything else is refused rather than silently rounded. */
-static sim_status validate_counts(const struct wctx *w, const struct res_meta *m,
-                                  const struct sim_out_table *t, const double *values)
+static sim_status check_counts(const struct wctx *w, const struct sim_out_var *var, const double *x, size_t n)
 {
-    for (size_t v = 0; v < t->nvars; v++) {
-        if (t->vars[v].kind != SIM_OUT_COUNT)
-            continue;
-        size_t n = sim_out_var_size(t, (int)v);
-        for (size_t r = 0; r < m->nreps * w->nvariants; r++) {
-            const double *x = values + r * t->rep_values + t->offset[v];
-            for (size_t i = 0; i < n; i++)
-                if (!(x[i] >= -9223372036854775808.0 && x[i] < 9223372036854775808.0) || x[i] != floor(x[i]))
-                    return fail(w, SIM_EINVAL, "invalid argument: %s/%s: count %g is not an int64",
-                                t->vars[v].group, t->vars[v].name, x[i]);
-        }
-    }
+    if (var->kind != SIM_OUT_COUNT)
+        return SIM_OK;
+    for (size_t i = 0; i < n; i++)
+        if (!(x[i] >= -9223372036854775808.0 && x[i] < 9223372036854775808.0) || x[i] != floor(x[i]))
+            return fail(w, SIM_EINVAL, "invalid argument: %s/%s: count %g is not an int64", var->group, var->name,
+                        x[i]);
     return SIM_OK;
 }
 
@@ -400,33 +393,18 @@ cleanup:
     return st;
 }
 
-/* Writes variable `v` as /<group>/<name> [nreps, dims...]. The values of one variable are spread
- * over the replication buffers, so the memory side is the hyperslab [all reps, offset .. offset +
- * size) of a [nreps, rep_values] space and HDF5 gathers (and converts counts to int64) itself. */
-static int put_var(hid_t g, const struct sim_out_table *t, size_t v, size_t nreps, const double *values,
+/* Writes variable `v` as /<group>/<name> [nvariants, nreps, dims...] from `buf`, which holds it for
+ * every row in file order (HDF5 converts counts to int64 itself). */
+static int put_var(hid_t g, const struct sim_out_table *t, size_t v, size_t nreps, const double *buf,
                    const struct wctx *w)
 {
     const struct sim_out_var *var = &t->vars[v];
     hsize_t dims[SIM_OUT_MAXRANK + 2] = {w->nvariants, nreps};
     for (int k = 0; k < var->rank; k++)
         dims[k + 2] = t->dims[var->dims[k]].size;
-    /* Memory: one row per (variant, replication); the file's first two axes take them in order. */
-    hsize_t rows = w->nvariants * nreps;
-    hsize_t mdims[2] = {rows, t->rep_values > 0 ? t->rep_values : 1};
-    hsize_t start[2] = {0, t->offset[v]}, count[2] = {rows, sim_out_var_size(t, (int)v)};
     hid_t ftype = var->kind == SIM_OUT_COUNT ? H5T_STD_I64LE : H5T_IEEE_F64LE;
     int rc = -1;
-    hid_t ds = -1, mspace = H5Screate_simple(2, mdims, NULL);
-    if (mspace < 0)
-        return -1;
-    if (count[1] == 0)
-        rc = H5Sselect_none(mspace);
-    else
-        rc = H5Sselect_hyperslab(mspace, H5S_SELECT_SET, start, NULL, count, NULL);
-    if (rc < 0)
-        goto cleanup;
-    rc = -1;
-    ds = put_dataset(g, var->name, ftype, var->rank + 2, dims, H5T_NATIVE_DOUBLE, mspace, values);
+    hid_t ds = put_dataset(g, var->name, ftype, var->rank + 2, dims, H5T_NATIVE_DOUBLE, H5S_ALL, buf);
     if (ds < 0 || H5DSattach_scale(ds, w->variant_scale, 0) < 0 || H5DSattach_scale(ds, w->rep_scale, 1) < 0)
         goto cleanup;
     for (int k = 0; k < var->rank; k++)
@@ -439,30 +417,44 @@ static int put_var(hid_t g, const struct sim_out_table *t, size_t v, size_t nrep
 cleanup:
     if (ds >= 0 && H5Dclose(ds) < 0)
         rc = -1;
-    H5Sclose(mspace);
     return rc;
 }
 
-/* Writes every variable, creating each group the first time one of its variables appears. */
+/* Writes every variable, creating each group the first time one of its variables appears. Each
+ * variable is read from the source into one buffer (sized for the largest) just before writing. */
 static sim_status write_vars(struct wctx *w, const struct res_meta *m, const struct sim_out_table *t,
-                             const double *values)
+                             const struct res_source *src)
 {
+    size_t rows = w->nvariants * m->nreps, most = 1;
+    for (size_t v = 0; v < t->nvars; v++)
+        if (sim_out_var_size(t, (int)v) > most)
+            most = sim_out_var_size(t, (int)v);
+    double *buf = malloc(rows * most * sizeof *buf);
+    if (buf == NULL)
+        return fail(w, SIM_ENOMEM, "out of memory for %zu rows of %zu values", rows, most);
     char what[256];
-    for (size_t v = 0; v < t->nvars; v++) {
+    sim_status st = SIM_OK;
+    for (size_t v = 0; v < t->nvars && st == SIM_OK; v++) {
         const struct sim_out_var *var = &t->vars[v];
         snprintf(what, sizeof what, "%s/%s", var->group, var->name);
+        if ((st = src->read_var(src->ctx, (int)v, buf, w->err, w->errlen)) != SIM_OK ||
+            (st = check_counts(w, var, buf, rows * sim_out_var_size(t, (int)v))) != SIM_OK)
+            break;
         errno = 0;
         htri_t have = H5Lexists(w->file, var->group, H5P_DEFAULT);
         hid_t g = have > 0    ? H5Gopen2(w->file, var->group, H5P_DEFAULT)
                   : have == 0 ? make_group(w->file, var->group)
                               : -1;
-        if (g < 0)
-            return write_failed(w, what);
-        int rc = put_var(g, t, v, m->nreps, values, w);
+        if (g < 0) {
+            st = write_failed(w, what);
+            break;
+        }
+        int rc = put_var(g, t, v, m->nreps, buf, w);
         if (H5Gclose(g) < 0 || rc < 0)
-            return write_failed(w, what);
+            st = write_failed(w, what);
     }
-    return SIM_OK;
+    free(buf);
+    return st;
 }
 
 /* The scale of dimension `name` among the variant, the table's and the extra ones; its size too. */
@@ -687,8 +679,38 @@ static sim_status finish_file(struct wctx *w)
     return st;
 }
 
+/* The source of res_write_run: rows of t->rep_values doubles in one array. */
+struct mem_source {
+    const struct sim_out_table *t;
+    const double *values;
+    size_t rows;
+};
+
+static sim_status mem_read_var(void *vctx, int var, double *out, char *err, size_t errlen)
+{
+    (void)err, (void)errlen;
+    const struct mem_source *m = vctx;
+    size_t n = sim_out_var_size(m->t, var);
+    for (size_t r = 0; r < m->rows; r++)
+        memcpy(out + r * n, m->values + r * m->t->rep_values + m->t->offset[var], n * sizeof *out);
+    return SIM_OK;
+}
+
 sim_status res_write_run(const char *path, const struct res_meta *meta, const struct sim_out_table *t,
                          const double *values, char *err, size_t errlen)
+{
+    if (values == NULL && t != NULL && t->nvars > 0) {
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen, "%s: invalid argument", path != NULL ? path : "(null)");
+        return SIM_EINVAL;
+    }
+    struct mem_source m = {t, values, meta != NULL ? meta->nreps * (meta->nvariants > 1 ? meta->nvariants : 1) : 0};
+    const struct res_source src = {mem_read_var, &m};
+    return res_write_source(path, meta, t, &src, err, errlen);
+}
+
+sim_status res_write_source(const char *path, const struct res_meta *meta, const struct sim_out_table *t,
+                            const struct res_source *src, char *err, size_t errlen)
 {
     struct wctx w = {.path = path != NULL ? path : "(null)",
                      .err = err,
@@ -704,13 +726,11 @@ sim_status res_write_run(const char *path, const struct res_meta *meta, const st
     if (err != NULL && errlen > 0)
         err[0] = '\0';
     if (path == NULL || path[0] == '\0' || meta == NULL || t == NULL || t->ndims > SIM_OUT_MAXDIMS ||
-        t->nvars > SIM_OUT_MAXVARS || (values == NULL && t->nvars > 0))
+        t->nvars > SIM_OUT_MAXVARS || src == NULL)
         return fail(&w, SIM_EINVAL, "invalid argument");
     sim_status st = validate_meta(&w, meta);
     if (st == SIM_OK)
         st = validate_table(&w, t);
-    if (st == SIM_OK)
-        st = validate_counts(&w, meta, t, values);
     if (st != SIM_OK)
         return st;
 
@@ -728,7 +748,7 @@ sim_status res_write_run(const char *path, const struct res_meta *meta, const st
     if (st == SIM_OK)
         st = write_provenance(&w, meta);
     if (st == SIM_OK)
-        st = write_vars(&w, meta, t, values);
+        st = write_vars(&w, meta, t, src);
     if (st == SIM_OK && meta->extra != NULL)
         st = write_extra(&w, t, meta->extra);
     if (close_scales(&w) < 0 && st == SIM_OK)

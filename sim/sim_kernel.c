@@ -22,7 +22,12 @@ struct sim_kernel {
     size_t nstreams;
     gsl_rng **rng;
     uint64_t *seeds;
+    const volatile sig_atomic_t *abort; /* see sim_kernel_set_abort */
 };
+
+/* Events between two looks at the abort flag: a load every 4096 events costs nothing measurable
+ * and answers a signal within a millisecond. */
+enum { ABORT_CHECK_MASK = 4095 };
 
 sim_status sim_kernel_create(size_t nstreams, size_t hint, struct sim_kernel **out)
 {
@@ -50,6 +55,11 @@ sim_status sim_kernel_set_tier(struct sim_kernel *k, double width)
 {
     sim_evq_reset(k->q);
     return sim_evq_set_tier(k->q, width);
+}
+
+void sim_kernel_set_abort(struct sim_kernel *k, const volatile sig_atomic_t *flag)
+{
+    k->abort = flag;
 }
 
 void sim_kernel_destroy(struct sim_kernel *k)
@@ -86,6 +96,16 @@ void sim_kernel_reset(struct sim_kernel *k, uint64_t master_seed, uint64_t rep)
     }
 }
 
+/* Whether the run must give up; failing it with SIM_ECANCELED if so. Cold: it runs once per
+ * ABORT_CHECK_MASK + 1 events. */
+__attribute__((noinline, cold)) static bool aborted(struct sim_kernel *k)
+{
+    if (k->abort == NULL || *k->abort == 0)
+        return false;
+    sim_kernel_fail(k, SIM_ECANCELED, "abandoned at t=%.6g: interrupted", k->now);
+    return true;
+}
+
 /* Out of line and cold, so that the check costs the event loop one predictable branch. */
 __attribute__((noinline, cold)) static void time_went_back(struct sim_kernel *k, double t)
 {
@@ -107,7 +127,8 @@ sim_status sim_kernel_run(struct sim_kernel *k, double until)
             break;
         }
         k->now = ev.time;
-        k->events++;
+        if (__builtin_expect((++k->events & ABORT_CHECK_MASK) == 0, 0) && aborted(k))
+            break;
         const struct slot *s = &k->models[ev.model];
         s->m->handle(s->self, k, &ev);
     }

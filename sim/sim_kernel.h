@@ -7,6 +7,7 @@
 #ifndef SIM_KERNEL_H
 #define SIM_KERNEL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,6 +38,11 @@ sim_status sim_kernel_create(size_t nstreams, size_t hint, struct sim_kernel **o
 /* Sets the event queue's far-tier slot width (see sim_evq_set_tier; 0, the default, is a plain
  * heap). Changes speed only, never the order of events. Call before a run; SIM_EINVAL, SIM_ENOMEM. */
 sim_status sim_kernel_set_tier(struct sim_kernel *k, double width);
+
+/* Makes sim_kernel_run give up when *flag becomes non-zero (a signal handler sets it): the run stops
+ * within a few thousand events with SIM_ECANCELED and its results must be discarded. NULL (the
+ * default) never gives up. The flag is borrowed and read, never written. */
+void sim_kernel_set_abort(struct sim_kernel *k, const volatile sig_atomic_t *flag);
 
 /* Frees the kernel (not the attached models); accepts NULL. */
 void sim_kernel_destroy(struct sim_kernel *k);

@@ -9,6 +9,7 @@
 #define SIM_RUN_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "sim_status.h"
@@ -29,9 +30,23 @@ struct sim_run_ops {
 
 /* Runs items[0..n) (or 0..n-1 when items is NULL) on `threads` OpenMP threads (0 = the OpenMP
  * default). Stops early when *cancel becomes non-zero (cancel may be NULL): items not started are
- * skipped and SIM_ECANCELED is returned. On failure returns the status of the failing item with the
- * lowest index and stores that index in *failed (if not NULL). */
+ * skipped and SIM_ECANCELED is returned. An item whose run_item returns SIM_ECANCELED (it gave up
+ * on request) stops the run the same way. On failure returns the status of the failing item with
+ * the lowest index and stores that index in *failed (if not NULL). */
 sim_status sim_run_items(const struct sim_run_ops *ops, const void *ctx, const size_t *items, size_t n,
                          int threads, volatile sig_atomic_t *cancel, size_t *failed);
+
+/* Where the items of a dynamic run come from: `next` stores the next item to run in *item and
+ * returns true, or returns false when none is left (for this caller: every thread then stops asking).
+ * The runner calls it from one thread at a time; it may block (e.g. to ask another process). */
+struct sim_run_source {
+    bool (*next)(void *src, size_t *item);
+    void *src;
+};
+
+/* As sim_run_items, but takes items from `src` until it runs dry: the item set need not be known in
+ * advance (an MPI rank asks rank 0 for work). `total` is only passed on to progress. */
+sim_status sim_run_source(const struct sim_run_ops *ops, const void *ctx, const struct sim_run_source *src,
+                          size_t total, int threads, volatile sig_atomic_t *cancel, size_t *failed);
 
 #endif
