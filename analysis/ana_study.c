@@ -371,8 +371,8 @@ struct ana_study *ana_study_compute(const struct sim_out_table *t, const double 
 /* The variables the metrics read; the others are never loaded from a source. */
 static bool used(const struct sim_out_table *t, size_t v)
 {
-    static const char *const names[] = {"arrivals", "deaths", "intervention_cost_eur", "freight_delay_mean_min",
-                                        "lorries_arrived"};
+    static const char *const names[] = {"arrivals", "deaths", "intervention_cost_eur",
+                                        "freight_delay_mean_min", "lorries_arrived"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(t->vars[v].group, "totals") == 0 && strcmp(t->vars[v].name, names[i]) == 0)
             return true;

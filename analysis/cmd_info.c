@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../results/res.h"
+#include "../results/res_ckpt.h"
 #include "ana_summary.h"
 #include "cli.h"
 
@@ -32,7 +34,10 @@ static const char info_help[] =
     "            (level in /study/confidence_level). Files without modes (a ports-only\n"
     "            scenario) print the port table instead.\n"
     "  --ports   with --csv: print the port table, with the header\n"
-    "            quantity,port,mean,ci95_low,ci95_high,replications\n";
+    "            quantity,port,mean,ci95_low,ci95_high,replications\n"
+    "\n"
+    "Given the checkpoint of an interrupted run (OUT.h5.ckpt), prints how many replications it\n"
+    "holds and what run it belongs to, and exits with 75: it is never presented as results.\n";
 
 /* Totals shown first, in this order; any other totals in the file follow alphabetically. */
 static const char *const preferred[] = {
@@ -380,6 +385,28 @@ static int print_study(struct res_file *f)
     return CLI_OK;
 }
 
+/* Describes a checkpoint: never a results file, so the exit status is 75 (EX_TEMPFAIL: the run is
+ * unfinished) and no figure is printed that could be taken for a result. */
+static int print_checkpoint(const char *path)
+{
+    char err[1024], *key = NULL;
+    size_t nitems = 0, done = 0;
+    sim_status st = res_ckpt_inspect(path, &key, &nitems, &done, err, sizeof err);
+    if (st != SIM_OK)
+        return fprintf(stderr, "dispsim info: %s\n", err), cli_exit_code(st);
+    printf("%s: INCOMPLETE: the checkpoint of an interrupted run, not a results file\n"
+           "  %zu of %zu replications (of all variants) are done; finish the run with the command that\n"
+           "  started it plus --resume (it runs only what is missing)\n\nThe run:\n",
+           path, done, nitems);
+    for (const char *p = key; *p != '\0';) {
+        size_t n = strcspn(p, "\n");
+        printf("  %.*s\n", (int)n, p);
+        p += n + (p[n] != '\0');
+    }
+    free(key);
+    return CLI_TEMPFAIL;
+}
+
 int cli_info(int argc, char **argv)
 {
     static const struct option longs[] = {{"csv", no_argument, NULL, 'c'},
@@ -403,10 +430,22 @@ int cli_info(int argc, char **argv)
         return fprintf(stderr, "dispsim info: expected exactly one RESULTS.h5\n\n%s", info_help), CLI_USAGE;
     const char *path = argv[optind];
     char err[1024];
+    if (res_ckpt_is(path))
+        return print_checkpoint(path);
     struct res_file *f = NULL;
     sim_status st = res_open(path, &f, err, sizeof err);
-    if (st != SIM_OK)
-        return fprintf(stderr, "dispsim info: %s\n", err), cli_exit_code(st);
+    if (st != SIM_OK) {
+        fprintf(stderr, "dispsim info: %s\n", err);
+        char ckpt[4096];
+        struct stat sb;
+        if (st == SIM_ENOENT && snprintf(ckpt, sizeof ckpt, "%s.ckpt", path) < (int)sizeof ckpt &&
+            stat(ckpt, &sb) == 0)
+            fprintf(stderr,
+                    "dispsim info: %s is the checkpoint of an interrupted run that has not written %s "
+                    "yet: 'dispsim info %s' tells how far it got; dispsim run ... --resume finishes it\n",
+                    ckpt, path, ckpt);
+        return cli_exit_code(st);
+    }
     if (!csv)
         print_header(f, path);
     int rc = by_port ? CLI_NOINPUT : print_modes(f, csv);

@@ -151,8 +151,11 @@ int cli_reproduce(int argc, char **argv)
            bad == 0 ? "the results are reproduced bit for bit" : "NOT reproduced");
     rc = bad == 0 ? CLI_OK : CLI_DATAERR;
 done:
-    if (out[0] != '\0')
+    if (out[0] != '\0') {
         unlink(out);
+        strcat(out, ".ckpt"); /* left by an interrupted re-run: there is nothing to resume */
+        unlink(out);
+    }
     if (made_dir)
         rmdir(dir);
     mdl_scenario_destroy(s);

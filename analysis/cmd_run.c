@@ -181,7 +181,8 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
             errno = 0;
             double x = strtod(optarg, &end);
             if (errno != 0 || end == optarg || *end != '\0' || !(x >= 0.0 && x <= 86400.0))
-                return fprintf(stderr, "dispsim run: --checkpoint: expected seconds in [0, 86400], got '%s'\n",
+                return fprintf(stderr,
+                               "dispsim run: --checkpoint: expected seconds in [0, 86400], got '%s'\n",
                                optarg),
                        CLI_USAGE;
             o->sync_s = x;
@@ -359,14 +360,15 @@ static sim_status run_phases(struct run *r, const struct run_opts *o, size_t *fi
             h = worst_precision(r, n);
             streak = h <= o->precision ? streak + 1 : 0;
             if (!o->quiet)
-                fprintf(stderr, "dispsim: %zu replications: largest relative half-width %.4g (target %g)%s\n", n,
-                        h, o->precision,
+                fprintf(stderr, "dispsim: %zu replications: largest relative half-width %.4g (target %g)%s\n",
+                        n, h, o->precision,
                         streak > confirm ? ": reached and confirmed"
                         : streak > 0     ? ": reached"
                                          : "");
         }
         if (st == SIM_OK && streak <= confirm && !o->quiet)
-            fprintf(stderr, "dispsim: precision %g not confirmed within the maximum of %zu replications (%.4g)\n",
+            fprintf(stderr,
+                    "dispsim: precision %g not confirmed within the maximum of %zu replications (%.4g)\n",
                     o->precision, r->nreps, h);
         *nrows = n;
     } else if (o->shards > 0) {
@@ -404,8 +406,8 @@ static sim_status ckpt_read_var(void *vctx, int var, double *out, char *err, siz
 
 /* Writes the results file from the checkpoint: rows are replications [first, first + n) of every
  * variant, the study's paired metrics beside them (not for a shard: dispsim merge adds those). */
-static int write_results(struct run *r, const struct run_opts *o, const struct mdl_scenario *s, const char *out,
-                         size_t first, size_t n)
+static int write_results(struct run *r, const struct run_opts *o, const struct mdl_scenario *s,
+                         const char *out, size_t first, size_t n)
 {
     int rc = CLI_SOFTWARE;
     size_t nrows = n * r->nvariants;
@@ -467,8 +469,8 @@ done:
 
 /* What a checkpoint must match to be resumed: everything that decides which items run and what
  * they produce. A 64-bit FNV-1a of the scenario text stands for the text. */
-static void checkpoint_key(const struct run *r, const struct run_opts *o, const struct mdl_scenario *s, char *key,
-                           size_t len)
+static void checkpoint_key(const struct run *r, const struct run_opts *o, const struct mdl_scenario *s,
+                           char *key, size_t len)
 {
     uint64_t h = 14695981039346656037ull;
     for (const char *p = s->text; *p != '\0'; p++)
@@ -476,13 +478,15 @@ static void checkpoint_key(const struct run *r, const struct run_opts *o, const 
     snprintf(key, len,
              "program_version=%s\nscenario_name=%.200s\nscenario_fnv64=%016llx\nscenario_bytes=%zu\n"
              "master_seed=%llu\nreplications=%zu\nvariants=%zu\nshard=%ld/%ld\nprecision=%.17g\nbatch=%ld\n",
-             DISPSIM_VERSION, s->name, (unsigned long long)h, strlen(s->text), (unsigned long long)r->seed, r->nreps,
-             r->nvariants, o->shard, o->shards, o->precision, o->precision > 0 ? (o->batch > 0 ? o->batch : 10) : 0);
+             DISPSIM_VERSION, s->name, (unsigned long long)h, strlen(s->text), (unsigned long long)r->seed,
+             r->nreps, r->nvariants, o->shard, o->shards, o->precision,
+             o->precision > 0 ? (o->batch > 0 ? o->batch : 10) : 0);
 }
 
 /* Opens the run's checkpoint: resumed with --resume, else created (an old one is kept unless
  * --force). Prints why not and returns the exit code. */
-static int open_checkpoint(struct run *r, const struct run_opts *o, const struct mdl_scenario *s, const char *path)
+static int open_checkpoint(struct run *r, const struct run_opts *o, const struct mdl_scenario *s,
+                           const char *path)
 {
     char key[1024], err[1024];
     checkpoint_key(r, o, s, key, sizeof key);
@@ -547,18 +551,21 @@ static long peak_rss_kb(void)
 }
 
 /* Writes the --timing file: what dispsim bench --scaling reads. */
-static void write_timing(const struct run_opts *o, const struct run *r, const struct mdl_scenario *s, size_t nrows,
-                         double t_sim, double t_write, long rss_sim_kb)
+static void write_timing(const struct run_opts *o, const struct run *r, const struct mdl_scenario *s,
+                         size_t nrows, double t_sim, double t_write, long rss_sim_kb)
 {
     FILE *f = fopen(o->timing, "w");
     if (f == NULL) {
         fprintf(stderr, "dispsim run: --timing %s: %s\n", o->timing, strerror(errno));
         return;
     }
-    double years = (s->calendar.warmup_days + s->calendar.horizon_days) / 365.25 * (double)(nrows * r->nvariants);
-    fprintf(f, "ranks=%d\nthreads=%d\nitems=%zu\nreplication_years=%.6g\nsimulate_s=%.6f\nwrite_s=%.6f\n"
-               "peak_rss_simulate_kb=%ld\npeak_rss_kb=%ld\n",
-            run_mpi_size(), r->threads, nrows * r->nvariants, years, t_sim, t_write, rss_sim_kb, peak_rss_kb());
+    double years =
+        (s->calendar.warmup_days + s->calendar.horizon_days) / 365.25 * (double)(nrows * r->nvariants);
+    fprintf(f,
+            "ranks=%d\nthreads=%d\nitems=%zu\nreplication_years=%.6g\nsimulate_s=%.6f\nwrite_s=%.6f\n"
+            "peak_rss_simulate_kb=%ld\npeak_rss_kb=%ld\n",
+            run_mpi_size(), r->threads, nrows * r->nvariants, years, t_sim, t_write, rss_sim_kb,
+            peak_rss_kb());
     fclose(f);
 }
 
@@ -590,9 +597,16 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
     }
     if (!ready)
         fprintf(stderr, "dispsim run: out of memory for %zu replications\n", nreps);
-    /* Rank 0 alone owns the checkpoint; the other ranks serve it until it ends the run. */
-    if (ready && run_mpi_rank() == 0 && (rc = open_checkpoint(&r, o, s, ckpt)) != CLI_OK)
-        ready = false;
+    /* Rank 0 alone owns the output and the checkpoint; the other ranks serve it until it ends the
+     * run. Resuming may replace an output that a run killed just before deleting its checkpoint
+     * wrote: the new one is the same file. */
+    if (ready && run_mpi_rank() == 0) {
+        struct stat sb;
+        bool replace = o->force || (o->resume && stat(ckpt, &sb) == 0);
+        if ((rc = cli_check_output("run", out, replace)) != CLI_OK ||
+            (rc = open_checkpoint(&r, o, s, ckpt)) != CLI_OK)
+            ready = false;
+    }
     if (run_mpi_size() > 1 && !run_mpi_all_ready(ready))
         ready = false;
     if (!ready) {
@@ -620,8 +634,8 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
         rc = CLI_TEMPFAIL;
     } else if (st != SIM_OK || r.fail_status != SIM_OK) {
         fprintf(stderr, "dispsim run: %s: %s\n", s->path, r.fail_msg[0] ? r.fail_msg : sim_status_str(st));
-        fprintf(stderr, "dispsim run: the %zu completed replications are kept in %s\n", res_ckpt_count(r.ckpt),
-                ckpt);
+        fprintf(stderr, "dispsim run: the %zu completed replications are kept in %s\n",
+                res_ckpt_count(r.ckpt), ckpt);
         rc = cli_exit_code((int)(r.fail_status != SIM_OK ? r.fail_status : st));
     } else {
         double t_write = wall_now();
@@ -633,13 +647,19 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
                 for (size_t k = first; k < first + n; k++)
                     events += r.events[v * r.nreps + k];
             if (!o->quiet)
-                fprintf(stderr, "dispsim: %zu replications%s, %.3g events in %.2f s (%.2f s writing); wrote %s\n", n,
-                        r.nvariants > 1 ? " of every variant" : "", (double)events, wall_now() - r.t_start, t_write,
-                        out);
+                fprintf(stderr,
+                        "dispsim: %zu replications%s, %.3g events in %.2f s (%.2f s writing); wrote %s\n", n,
+                        r.nvariants > 1 ? " of every variant" : "", (double)events, wall_now() - r.t_start,
+                        t_write, out);
             if (o->timing != NULL)
                 write_timing(o, &r, s, n, t_sim, t_write, rss_sim);
             res_ckpt_discard(r.ckpt); /* the results file holds everything it held */
             r.ckpt = NULL;
+        } else {
+            fprintf(stderr,
+                    "dispsim run: all %zu replications are kept in %s: once the cause is fixed, the "
+                    "same command with --resume writes %s without running them again\n",
+                    res_ckpt_count(r.ckpt), ckpt, out);
         }
     }
     if (run_mpi_size() > 1)
@@ -655,8 +675,12 @@ done:
 int cli_simulate(const struct mdl_scenario *s, size_t reps, uint64_t seed, int threads, const char *out,
                  bool quiet)
 {
-    struct run_opts o = {
-        .reps = (long)reps, .seed = seed, .seed_set = true, .threads = threads, .quiet = quiet, .sync_s = 60.0};
+    struct run_opts o = {.reps = (long)reps,
+                         .seed = seed,
+                         .seed_set = true,
+                         .threads = threads,
+                         .quiet = quiet,
+                         .sync_s = 60.0};
     return simulate(&o, s, out);
 }
 
@@ -672,7 +696,7 @@ int cli_run(int argc, char **argv)
     char *out = o.out != NULL ? strdup(o.out) : cli_default_output(o.scenario, ".h5");
     if (out == NULL)
         rc = CLI_SOFTWARE;
-    else if ((rc = cli_check_output("run", out, o.force)) == CLI_OK)
+    else
         rc = simulate(&o, s, out);
     free(out);
     mdl_scenario_destroy(s);

@@ -23,9 +23,9 @@ struct run {
     size_t nreps, nvariants, nitems, rep_values, nstreams;
     int threads; /* per process; 0: the OpenMP default */
     bool quiet;
-    bool batches;   /* --precision: a line per batch instead of periodic progress */
-    double sync_s;  /* seconds between fdatasync of the checkpoint */
-    int key_var;    /* the variable --precision watches, -1 without one */
+    bool batches;          /* --precision: a line per batch instead of periodic progress */
+    double sync_s;         /* seconds between fdatasync of the checkpoint */
+    int key_var;           /* the variable --precision watches, -1 without one */
     struct res_ckpt *ckpt; /* NULL on MPI ranks other than 0 */
 
     /* Delivers a completed item: run_record on the process that owns the checkpoint, a message to

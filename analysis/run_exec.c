@@ -76,8 +76,8 @@ static void progress(struct run *r)
         strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S ", localtime_r(&t, &tm));
     }
     double left = r->done > 0 ? el / (double)r->done * (double)(r->todo - r->done) : 0.0;
-    fprintf(stderr, "%sdispsim: %s%zu/%zu %s (%.0f%%), %.1f s elapsed, ~%.0f s left%s", tty ? "\r" : "", stamp,
-            r->done, r->todo, r->nvariants > 1 ? "replications of all variants" : "replications",
+    fprintf(stderr, "%sdispsim: %s%zu/%zu %s (%.0f%%), %.1f s elapsed, ~%.0f s left%s", tty ? "\r" : "",
+            stamp, r->done, r->todo, r->nvariants > 1 ? "replications of all variants" : "replications",
             r->todo > 0 ? 100.0 * (double)r->done / (double)r->todo : 100.0, el, left,
             tty ? (r->done == r->todo ? "\n" : "") : "\n");
 }
@@ -94,7 +94,8 @@ static double key_of(const struct run *r, const double *values)
     return sum;
 }
 
-sim_status run_record(struct run *r, size_t item, uint64_t events, const double *values, const uint64_t *seeds)
+sim_status run_record(struct run *r, size_t item, uint64_t events, const double *values,
+                      const uint64_t *seeds)
 {
     sim_status st = res_ckpt_append(r->ckpt, item, events, values, seeds, r->sync_s);
     if (st != SIM_OK) {
@@ -178,8 +179,8 @@ static sim_status run_item(const void *vctx, void *vws, size_t item)
     struct thread_ws *tw = vws;
     char err[512];
     uint64_t events = 0;
-    sim_status st = mdl_world_run_variant(tw->ws, item / r->nreps, r->seed, item % r->nreps, tw->values, tw->seeds,
-                                          &events, err, sizeof err);
+    sim_status st = mdl_world_run_variant(tw->ws, item / r->nreps, r->seed, item % r->nreps, tw->values,
+                                          tw->seeds, &events, err, sizeof err);
     if (st == SIM_ECANCELED)
         return st; /* abandoned on request: nothing to record */
     if (st != SIM_OK) {

@@ -60,8 +60,9 @@ int run_mpi_start(int *argc, char ***argv)
     MPI_Comm_size(MPI_COMM_WORLD, &g_size);
     if (provided < MPI_THREAD_SERIALIZED) {
         if (g_rank == 0)
-            fprintf(stderr, "dispsim: this MPI library does not support MPI_THREAD_SERIALIZED; run one rank per "
-                            "node with threads instead (-j)\n");
+            fprintf(stderr,
+                    "dispsim: this MPI library does not support MPI_THREAD_SERIALIZED; run one rank per "
+                    "node with threads instead (-j)\n");
         MPI_Finalize();
         g_started = 0;
         return -1;
@@ -321,10 +322,12 @@ int run_mpi_start(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
     if (getenv("OMPI_COMM_WORLD_SIZE") != NULL || getenv("PMI_SIZE") != NULL) {
-        const char *size = getenv("OMPI_COMM_WORLD_SIZE") ? getenv("OMPI_COMM_WORLD_SIZE") : getenv("PMI_SIZE");
+        const char *size =
+            getenv("OMPI_COMM_WORLD_SIZE") ? getenv("OMPI_COMM_WORLD_SIZE") : getenv("PMI_SIZE");
         if (strcmp(size, "1") != 0) {
-            fprintf(stderr, "dispsim: started as one of %s MPI ranks, but this dispsim was built without MPI "
-                            "(install libopenmpi-dev and rebuild); every rank would run the whole job\n",
+            fprintf(stderr,
+                    "dispsim: started as one of %s MPI ranks, but this dispsim was built without MPI "
+                    "(install libopenmpi-dev and rebuild); every rank would run the whole job\n",
                     size);
             return -1;
         }
@@ -332,7 +335,9 @@ int run_mpi_start(int *argc, char ***argv)
     return 0;
 }
 
-void run_mpi_stop(void) {}
+void run_mpi_stop(void)
+{
+}
 
 sim_status run_mpi_items(struct run *r, const size_t *items, size_t n)
 {

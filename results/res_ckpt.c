@@ -122,7 +122,8 @@ static sim_status lock_file(int fd, const char *path, char *err, size_t errlen)
         return SIM_OK;
     struct flock who = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
     if (fcntl(fd, F_GETLK, &who) == 0 && who.l_type != F_UNLCK)
-        return say(err, errlen, SIM_ECREATE, path, "in use by another dispsim process (pid %ld)", (long)who.l_pid);
+        return say(err, errlen, SIM_ECREATE, path, "in use by another dispsim process (pid %ld)",
+                   (long)who.l_pid);
     return say(err, errlen, SIM_ECREATE, path, "in use by another dispsim process");
 }
 
@@ -173,7 +174,8 @@ sim_status res_ckpt_create(const char *path, const char *key, const struct res_c
         st = say(err, errlen, SIM_ECREATE, path, "cannot create checkpoint: %s", strerror(errno));
     else if ((st = lock_file(c->fd, path, err, errlen)) == SIM_OK &&
              (pwrite(c->fd, h, HEADER, 0) != HEADER || fdatasync(c->fd) != 0)) {
-        st = say(err, errlen, SIM_EIO, path, "cannot write checkpoint: %s", errno ? strerror(errno) : "short write");
+        st = say(err, errlen, SIM_EIO, path, "cannot write checkpoint: %s",
+                 errno ? strerror(errno) : "short write");
     }
     if (st != SIM_OK) {
         if (c->fd >= 0)
@@ -390,9 +392,11 @@ sim_status res_ckpt_inspect(const char *path, char **key, size_t *nitems, size_t
     char h[HEADER];
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return say(err, errlen, errno == ENOENT ? SIM_ENOENT : SIM_EIO, path, "cannot open: %s", strerror(errno));
+        return say(err, errlen, errno == ENOENT ? SIM_ENOENT : SIM_EIO, path, "cannot open: %s",
+                   strerror(errno));
     sim_status st = read_header(fd, h, path, err, errlen);
-    struct res_ckpt_shape s = {header_size(h, "items"), header_size(h, "rep_values"), header_size(h, "streams")};
+    struct res_ckpt_shape s = {header_size(h, "items"), header_size(h, "rep_values"),
+                               header_size(h, "streams")};
     struct res_ckpt *c = NULL;
     if (st == SIM_OK && (s.nitems == 0 || s.nitems > ((size_t)1 << 40)))
         st = say(err, errlen, SIM_EFORMAT, path, "not a dispsim checkpoint (bad item count)");
@@ -423,7 +427,8 @@ bool res_ckpt_is(const char *path)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return false;
-    bool is = read_full(fd, h, sizeof MAGIC_LINE - 1, 0) == 1 && memcmp(h, MAGIC_LINE, sizeof MAGIC_LINE - 1) == 0;
+    bool is =
+        read_full(fd, h, sizeof MAGIC_LINE - 1, 0) == 1 && memcmp(h, MAGIC_LINE, sizeof MAGIC_LINE - 1) == 0;
     close(fd);
     return is;
 }

@@ -146,8 +146,8 @@ static sim_status check_counts(const struct wctx *w, const struct sim_out_var *v
         return SIM_OK;
     for (size_t i = 0; i < n; i++)
         if (!(x[i] >= -9223372036854775808.0 && x[i] < 9223372036854775808.0) || x[i] != floor(x[i]))
-            return fail(w, SIM_EINVAL, "invalid argument: %s/%s: count %g is not an int64", var->group, var->name,
-                        x[i]);
+            return fail(w, SIM_EINVAL, "invalid argument: %s/%s: count %g is not an int64", var->group,
+                        var->name, x[i]);
     return SIM_OK;
 }
 
@@ -704,7 +704,8 @@ sim_status res_write_run(const char *path, const struct res_meta *meta, const st
             snprintf(err, errlen, "%s: invalid argument", path != NULL ? path : "(null)");
         return SIM_EINVAL;
     }
-    struct mem_source m = {t, values, meta != NULL ? meta->nreps * (meta->nvariants > 1 ? meta->nvariants : 1) : 0};
+    struct mem_source m = {t, values,
+                           meta != NULL ? meta->nreps * (meta->nvariants > 1 ? meta->nvariants : 1) : 0};
     const struct res_source src = {mem_read_var, &m};
     return res_write_source(path, meta, t, &src, err, errlen);
 }
