@@ -1,5 +1,6 @@
 #include <criterion/criterion.h>
 #include <math.h>
+#include <string.h>
 
 #include "../sim/sim_kernel.h"
 
@@ -141,5 +142,38 @@ Test(kernel, computed_probability_outside_the_unit_interval_stops_the_run)
         cr_assert_str_eq(sim_kernel_error(k), want);
         cr_assert_eq(r.n, 0, "no event may run after the failure");
     }
+    sim_kernel_destroy(k);
+}
+
+/* A model that keeps itself busy: every event schedules the next one a thousandth of a day later. */
+static sim_status busy_init(void *self, struct sim_kernel *k)
+{
+    return sim_kernel_at(k, *(uint16_t *)self, 0, 0.0, 0, 0, 0, 0.0, NULL);
+}
+
+static void busy_handle(void *self, struct sim_kernel *k, const struct sim_event *ev)
+{
+    (void)ev;
+    sim_kernel_at(k, *(uint16_t *)self, 0, sim_kernel_now(k) + 1e-3, 0, 0, 0, 0.0, NULL);
+}
+
+static const struct sim_model busy_model = {.name = "busy", .init = busy_init, .handle = busy_handle};
+
+Test(kernel, a_raised_abort_flag_abandons_the_run_within_a_few_thousand_events)
+{
+    uint16_t id = 0;
+    struct sim_kernel *k = NULL;
+    cr_assert_eq(sim_kernel_create(1, 8, &k), SIM_OK);
+    cr_assert_eq(sim_kernel_attach(k, &busy_model, &id, &id), SIM_OK);
+    volatile sig_atomic_t flag = 0;
+    sim_kernel_set_abort(k, &flag);
+    sim_kernel_reset(k, 1, 0);
+    cr_assert_eq(sim_kernel_run(k, 10.0), SIM_OK, "a lowered flag changes nothing");
+    cr_assert_gt(sim_kernel_events(k), 9000);
+    flag = 1;
+    sim_kernel_reset(k, 1, 0);
+    cr_assert_eq(sim_kernel_run(k, 10.0), SIM_ECANCELED);
+    cr_assert_leq(sim_kernel_events(k), 4096);
+    cr_assert_not_null(strstr(sim_kernel_error(k), "interrupted"));
     sim_kernel_destroy(k);
 }

@@ -83,3 +83,48 @@ Test(run, cancellation_skips_remaining_items)
     cr_assert_eq(sim_run_items(&ops, &c, NULL, 64, 2, &cancel, NULL), SIM_ECANCELED);
     cr_assert_eq(c.last_done, 0);
 }
+
+/* A source that hands out 0, 2, 4, ... (the even items) and then runs dry. */
+struct evens {
+    size_t next, n;
+};
+
+static bool evens_next(void *vsrc, size_t *item)
+{
+    struct evens *e = vsrc;
+    if (e->next >= e->n)
+        return false;
+    *item = e->next;
+    e->next += 2;
+    return true;
+}
+
+Test(run, a_dynamic_source_runs_exactly_what_it_hands_out)
+{
+    struct ctx all = {.fail_at = SIZE_MAX, .fail_too = SIZE_MAX}, dyn = all;
+    struct evens e = {0, 64};
+    const struct sim_run_source src = {evens_next, &e};
+    cr_assert_eq(sim_run_items(&ops, &all, NULL, 64, 2, NULL, NULL), SIM_OK);
+    cr_assert_eq(sim_run_source(&ops, &dyn, &src, 32, 2, NULL, NULL), SIM_OK);
+    for (size_t i = 0; i < 64; i++)
+        cr_assert_eq(dyn.out[i], i % 2 == 0 ? all.out[i] : 0.0, "item %zu", i);
+    cr_assert_eq(dyn.last_done, 32);
+}
+
+/* An item that gives up (SIM_ECANCELED) stops the run as cancelled, not as failed. */
+static sim_status give_up(const void *vctx, void *ws, size_t item)
+{
+    (void)ws;
+    struct ctx *c = (struct ctx *)vctx;
+    c->out[item] = 1.0;
+    return item == 5 ? SIM_ECANCELED : SIM_OK;
+}
+
+Test(run, an_item_that_gives_up_cancels_the_run)
+{
+    const struct sim_run_ops gops = {ws_create, ws_destroy, give_up, progress};
+    struct ctx c = {.fail_at = SIZE_MAX, .fail_too = SIZE_MAX};
+    size_t failed = 1234;
+    cr_assert_eq(sim_run_items(&gops, &c, NULL, 64, 1, NULL, &failed), SIM_ECANCELED);
+    cr_assert_eq(c.last_done, 5, "items after the one that gave up do not start");
+}
