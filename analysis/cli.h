@@ -24,6 +24,7 @@ int cli_run(int argc, char **argv);
 int cli_validate(int argc, char **argv);
 int cli_info(int argc, char **argv);
 int cli_bench(int argc, char **argv);
+int cli_bench_scaling(int argc, char **argv); /* dispsim bench --scaling */
 
 int cli_report(int argc, char **argv);
 int cli_reproduce(int argc, char **argv);

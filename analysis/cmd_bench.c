@@ -16,6 +16,8 @@
 
 static const char bench_help[] =
     "usage: dispsim bench [SCENARIO]\n"
+    "       dispsim bench --scaling [-r REPS] [STUDY [SCENARIO]]   (see dispsim bench --scaling -h:\n"
+    "       threads, MPI ranks, parallel efficiency, time writing, memory per thread)\n"
     "\n"
     "Prints one line per benchmark, single-threaded:\n"
     "  bare heap   the reference for hold: a textbook binary heap of 1,000 times with the same\n"
@@ -310,6 +312,8 @@ int cli_bench(int argc, char **argv)
 {
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
         return fputs(bench_help, stdout), CLI_OK;
+    if (argc > 1 && strcmp(argv[1], "--scaling") == 0)
+        return cli_bench_scaling(argc - 1, argv + 1);
     if (argc > 2)
         return fputs(bench_help, stderr), CLI_USAGE;
     int rc = bench_bare_heap();
