@@ -51,6 +51,38 @@ static char *same_string(struct shard *sh, int n, char **paths, const char *name
     return first;
 }
 
+/* The merged run's values, read from the shards: row (variant k, replication r) of variable var
+ * comes from the shard that holds r. */
+struct shard_source {
+    const struct sim_out_table *t;
+    const struct shard *sh;
+    int n;
+    char *const *paths;
+    size_t nv, total;
+};
+
+static sim_status shard_read_var(void *vctx, int var, double *out, char *err, size_t errlen)
+{
+    const struct shard_source *c = vctx;
+    const struct sim_out_var *v = &c->t->vars[var];
+    size_t per = sim_out_var_size(c->t, var);
+    for (int i = 0; i < c->n; i++) {
+        struct res_array a = {0};
+        size_t m = c->sh[i].idx.shape[0];
+        if (res_read(c->sh[i].f, v->group, v->name, &a) != SIM_OK || a.shape[0] != c->nv || a.shape[1] != m) {
+            snprintf(err, errlen, "%s: %s/%s missing or of another shape", c->paths[i], v->group, v->name);
+            res_array_free(&a);
+            return SIM_EFORMAT;
+        }
+        for (size_t k = 0; k < c->nv; k++)
+            for (size_t j = 0; j < m; j++)
+                memcpy(out + (k * c->total + (size_t)c->sh[i].idx.data[j]) * per, a.data + (k * m + j) * per,
+                       per * sizeof *out);
+        res_array_free(&a);
+    }
+    return SIM_OK;
+}
+
 int cli_merge(int argc, char **argv)
 {
     const char *out = NULL;
@@ -70,7 +102,6 @@ int cli_merge(int argc, char **argv)
     char *text = NULL, *spath = NULL, *version = NULL;
     struct mdl_scenario *s = NULL;
     struct mdl_world *w = NULL;
-    double *values = NULL;
     uint64_t *seeds = NULL, *rep_index = NULL, seed = 0, total = 0;
     unsigned char *seen = NULL;
     struct ana_study *study = NULL;
@@ -113,18 +144,16 @@ int cli_merge(int argc, char **argv)
         goto done;
     }
     const struct sim_out_table *t = mdl_world_table(w);
-    size_t nv = mdl_world_nvariants(w), ns = mdl_world_nstreams(w), rv = t->rep_values;
-    values = malloc(nv * total * rv * sizeof *values);
-    seeds = malloc(total * ns * sizeof *seeds);
-    rep_index = malloc(total * sizeof *rep_index);
+    size_t nv = mdl_world_nvariants(w), ns = mdl_world_nstreams(w);
+    seeds = malloc(total * ns * sizeof *seeds + 1);
+    rep_index = malloc(total * sizeof *rep_index + 1);
     seen = calloc(total ? total : 1, 1);
-    if (values == NULL || seeds == NULL || rep_index == NULL || seen == NULL) {
+    if (seeds == NULL || rep_index == NULL || seen == NULL) {
         rc = CLI_SOFTWARE;
         goto done;
     }
-    for (int i = 0; i < n; i++) {
-        size_t m = sh[i].idx.shape[0];
-        for (size_t j = 0; j < m; j++) {
+    for (int i = 0; i < n; i++)
+        for (size_t j = 0; j < sh[i].idx.shape[0]; j++) {
             double r = sh[i].idx.data[j];
             if (!(r >= 0 && r < (double)total) || seen[(size_t)r]) {
                 fprintf(stderr, "dispsim merge: %s: replication %.0f is %s\n", paths[i], r,
@@ -134,23 +163,6 @@ int cli_merge(int argc, char **argv)
             }
             seen[(size_t)r] = 1;
         }
-        struct res_array a = {0};
-        for (size_t v = 0; v < t->nvars; v++) {
-            size_t per = sim_out_var_size(t, (int)v);
-            if (res_read(sh[i].f, t->vars[v].group, t->vars[v].name, &a) != SIM_OK || a.shape[0] != nv ||
-                a.shape[1] != m) {
-                fprintf(stderr, "dispsim merge: %s: %s/%s missing or of another shape\n", paths[i],
-                        t->vars[v].group, t->vars[v].name);
-                res_array_free(&a);
-                goto done;
-            }
-            for (size_t k = 0; k < nv; k++)
-                for (size_t j = 0; j < m; j++)
-                    memcpy(values + (k * total + (size_t)sh[i].idx.data[j]) * rv + t->offset[v],
-                           a.data + (k * m + j) * per, per * sizeof *values);
-            res_array_free(&a);
-        }
-    }
     /* Every stream's seed is a function of (master seed, replication, stream): recomputed exactly
      * (the reader returns doubles, which do not hold 64-bit seeds). */
     for (size_t r = 0; r < total; r++) {
@@ -158,8 +170,12 @@ int cli_merge(int argc, char **argv)
         for (size_t k = 0; k < ns; k++)
             seeds[r * ns + k] = sim_seed_mix(seed, r, (uint32_t)k);
     }
-    if (nv > 1 && (study = ana_study_compute(t, values, nv, total)) == NULL) {
-        rc = CLI_SOFTWARE;
+    /* The values are read shard by shard for one variable at a time: memory holds one variable of
+     * the merged run, never the whole run. */
+    struct shard_source src_ctx = {t, sh, n, paths, nv, total};
+    const struct res_source src = {shard_read_var, &src_ctx};
+    if (nv > 1 && (study = ana_study_compute_source(t, &src, nv, total, err, sizeof err)) == NULL) {
+        fprintf(stderr, "dispsim merge: %s\n", err);
         goto done;
     }
     struct res_meta meta = {.program_version = DISPSIM_VERSION,
@@ -175,7 +191,7 @@ int cli_merge(int argc, char **argv)
                             .nvariants = nv,
                             .variant_names = mdl_world_variant_names(w),
                             .extra = study != NULL ? ana_study_extra(study) : NULL};
-    if ((st = res_write_run(out, &meta, t, values, err, sizeof err)) != SIM_OK) {
+    if ((st = res_write_source(out, &meta, t, &src, err, sizeof err)) != SIM_OK) {
         fprintf(stderr, "dispsim merge: %s\n", err);
         rc = cli_exit_code(st);
         goto done;
@@ -191,7 +207,6 @@ done:
     free(text);
     free(spath);
     free(version);
-    free(values);
     free(seeds);
     free(rep_index);
     free(seen);
