@@ -205,6 +205,10 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
     o->argv = argv;
     if (o->shards > 0 && o->precision > 0)
         return fprintf(stderr, "dispsim run: --shard and --precision do not go together\n"), CLI_USAGE;
+    if (o->resume && o->force)
+        return fprintf(stderr, "dispsim run: --resume continues a checkpoint and --force discards it: give "
+                               "one of them\n"),
+               CLI_USAGE;
     return CLI_OK;
 }
 
@@ -512,9 +516,9 @@ static int open_checkpoint(struct run *r, const struct run_opts *o, const struct
                            "continue it, or --force to discard it\n",
                            path),
                    CLI_CANTCREAT;
-        if (o->force)
-            unlink(path);
-        st = res_ckpt_create(path, key, &shape, &r->ckpt, err, sizeof err);
+        st = o->force ? res_ckpt_remove(path, err, sizeof err) : SIM_OK; /* refused while a run holds it */
+        if (st == SIM_OK)
+            st = res_ckpt_create(path, key, &shape, &r->ckpt, err, sizeof err);
     }
     if (st != SIM_OK)
         return fprintf(stderr, "dispsim run: %s\n", err), cli_exit_code(st);
@@ -627,8 +631,8 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
     sim_status st = run_phases(&r, o, &first, &n);
     double t_sim = wall_now() - r.t_start;
     long rss_sim = peak_rss_kb();
-    if (st == SIM_OK && r.fail_status == SIM_OK)
-        st = res_ckpt_sync(r.ckpt);
+    if (st == SIM_OK && r.fail_status == SIM_OK && (st = res_ckpt_sync(r.ckpt)) != SIM_OK)
+        snprintf(r.fail_msg, sizeof r.fail_msg, "%s", res_ckpt_error(r.ckpt));
     if (st == SIM_ECANCELED) {
         say_interrupted(&r, o, ckpt);
         rc = CLI_TEMPFAIL;
@@ -691,8 +695,13 @@ int cli_run(int argc, char **argv)
     if (rc != CLI_OK)
         return rc < 0 ? CLI_OK : rc;
     struct mdl_scenario *s = NULL;
-    if ((rc = load(o.scenario, &s)) != CLI_OK)
+    if ((rc = load(o.scenario, &s)) != CLI_OK) {
+        /* Under MPI the other ranks may have loaded it (a node-local path): they would wait for
+         * this one for ever. */
+        if (run_mpi_size() > 1)
+            run_mpi_abort(rc);
         return rc;
+    }
     char *out = o.out != NULL ? strdup(o.out) : cli_default_output(o.scenario, ".h5");
     if (out == NULL)
         rc = CLI_SOFTWARE;

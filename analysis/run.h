@@ -87,6 +87,9 @@ int run_mpi_serve(struct run *r);
 /* Rank 0: ends the run on every other rank with exit code rc. */
 void run_mpi_end(int rc);
 
+/* Ends the whole MPI job now with exit code rc: for a rank that cannot take part at all. */
+void run_mpi_abort(int rc);
+
 /* All ranks: whether every rank is ready to run (each passes its own verdict). Collective. */
 bool run_mpi_all_ready(bool ready);
 

@@ -45,11 +45,26 @@ int run_mpi_size(void)
     return g_size;
 }
 
+/* Whether a launcher started this process as one of several tasks: mpirun (Open MPI), srun with
+ * PMI-2 or PMIx. */
+static bool launched_by_mpi(void)
+{
+    return getenv("OMPI_COMM_WORLD_SIZE") != NULL || getenv("PMI_SIZE") != NULL ||
+           getenv("PMIX_RANK") != NULL;
+}
+
 int run_mpi_start(int *argc, char ***argv)
 {
-    /* mpirun (Open MPI) or srun (PMI-2, PMIx) started us: otherwise a plain process, no MPI. */
-    if (getenv("OMPI_COMM_WORLD_SIZE") == NULL && getenv("PMI_SIZE") == NULL && getenv("PMIX_RANK") == NULL)
-        return 0;
+    const char *tasks = getenv("SLURM_STEP_NUM_TASKS");
+    if (!launched_by_mpi() && tasks != NULL && atoi(tasks) > 1) {
+        fprintf(stderr,
+                "dispsim: started as one of %s Slurm tasks without MPI: every task would run the whole job; "
+                "use srun --mpi=pmix (or mpirun), or one task with threads\n",
+                tasks);
+        return -1;
+    }
+    if (!launched_by_mpi())
+        return 0; /* a plain process */
     int provided = 0;
     if (MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided) != MPI_SUCCESS) {
         fprintf(stderr, "dispsim: MPI could not start\n");
@@ -100,6 +115,11 @@ static void recv_poll(void *buf, int count, MPI_Datatype type, int src, int tag)
     wait_req(&rq, MPI_STATUS_IGNORE);
 }
 
+void run_mpi_abort(int rc)
+{
+    MPI_Abort(MPI_COMM_WORLD, rc);
+}
+
 bool run_mpi_all_ready(bool ready)
 {
     int mine = ready ? 1 : 0, all = 0;
@@ -124,8 +144,11 @@ struct root {
 static bool root_next(void *vsrc, size_t *item)
 {
     struct root *p = vsrc;
+    pthread_mutex_lock(&p->r->lock); /* a failure here or on another rank: hand out nothing more */
+    bool failed = p->r->fail_status != SIM_OK;
+    pthread_mutex_unlock(&p->r->lock);
     pthread_mutex_lock(&p->lock);
-    bool got = !p->stop && !cli_interrupted && p->next < p->n;
+    bool got = !p->stop && !failed && !cli_interrupted && p->next < p->n;
     if (got)
         *item = p->items[p->next++];
     pthread_mutex_unlock(&p->lock);
@@ -321,16 +344,23 @@ int run_mpi_size(void)
 int run_mpi_start(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
-    if (getenv("OMPI_COMM_WORLD_SIZE") != NULL || getenv("PMI_SIZE") != NULL) {
-        const char *size =
-            getenv("OMPI_COMM_WORLD_SIZE") ? getenv("OMPI_COMM_WORLD_SIZE") : getenv("PMI_SIZE");
-        if (strcmp(size, "1") != 0) {
+    const char *names[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_STEP_NUM_TASKS"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const char *size = getenv(names[i]);
+        if (size != NULL && atoi(size) > 1) {
             fprintf(stderr,
-                    "dispsim: started as one of %s MPI ranks, but this dispsim was built without MPI "
-                    "(install libopenmpi-dev and rebuild); every rank would run the whole job\n",
-                    size);
+                    "dispsim: started as one of %s tasks (%s), but this dispsim was built without MPI "
+                    "(install libopenmpi-dev and rebuild); every task would run the whole job\n",
+                    size, names[i]);
             return -1;
         }
+    }
+    if (getenv("PMIX_RANK") != NULL && strcmp(getenv("PMIX_RANK"), "0") != 0) {
+        fprintf(stderr,
+                "dispsim: started as PMIx rank %s, but this dispsim was built without MPI (install "
+                "libopenmpi-dev and rebuild)\n",
+                getenv("PMIX_RANK"));
+        return -1;
     }
     return 0;
 }
@@ -353,6 +383,11 @@ int run_mpi_serve(struct run *r)
 void run_mpi_end(int rc)
 {
     (void)rc;
+}
+
+void run_mpi_abort(int rc)
+{
+    exit(rc); /* one process: nothing else waits for it */
 }
 
 bool run_mpi_all_ready(bool ready)

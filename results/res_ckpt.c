@@ -204,31 +204,36 @@ static sim_status mismatch(const char *have, const char *want, const char *path,
                *have ? have : "(end)", *want ? want : "(end)");
 }
 
-/* Reads the records after the header; stops at the first that is torn or damaged (*valid_end). */
+/* Reads the records after the header. Records have a fixed size, so a slot that fails its checks
+ * (a torn write, or a hole a node crash left before the data reached the disk) is skipped and the
+ * records after it are still read; *valid_end is the end of the last good record, and what follows
+ * it (a torn tail, bad slots) is dropped by the caller. */
 static sim_status scan(struct res_ckpt *c, uint64_t *valid_end, char *err, size_t errlen)
 {
     unsigned char *buf = malloc(c->rec_size);
     if (buf == NULL)
         return say(err, errlen, SIM_ENOMEM, c->path, "out of memory");
-    uint64_t at = HEADER;
+    uint64_t at = HEADER, end = HEADER;
     sim_status st = SIM_OK;
-    for (;;) {
+    for (;; at += c->rec_size) {
         int rc = read_full(c->fd, buf, c->rec_size, at);
         if (rc < 0) {
             st = say(err, errlen, SIM_EIO, c->path, "cannot read: %s", strerror(errno));
             break;
         }
+        if (rc == 0)
+            break; /* the end, or a torn last record */
         struct rec_head rh;
         memcpy(&rh, buf, sizeof rh);
-        if (rc == 0 || rh.magic != REC_MAGIC || rh.item >= c->shape.nitems || c->off[rh.item] != 0 ||
+        if (rh.magic != REC_MAGIC || rh.item >= c->shape.nitems || c->off[rh.item] != 0 ||
             rh.crc != res__crc32(0, buf + 8, c->rec_size - 8))
-            break; /* the end, a torn record, or garbage: everything from here is dropped */
+            continue; /* garbage, or an item seen already: never used */
         c->off[rh.item] = at;
         c->count++;
-        at += c->rec_size;
+        end = at + c->rec_size;
     }
     free(buf);
-    *valid_end = at;
+    *valid_end = end;
     return st;
 }
 
@@ -269,6 +274,32 @@ sim_status res_ckpt_resume(const char *path, const char *key, const struct res_c
     return SIM_OK;
 }
 
+/* Writes the n buffers of iov at `at`, going on after short writes and EINTR (a network file
+ * system may take a record in pieces). Returns the bytes written: all, or fewer with errno set. */
+static ssize_t write_iov(int fd, struct iovec *iov, int n, uint64_t at)
+{
+    ssize_t total = 0;
+    while (n > 0) {
+        ssize_t k = pwritev(fd, iov, n, (off_t)at);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return total;
+        total += k;
+        at += (uint64_t)k;
+        while (n > 0 && (size_t)k >= iov->iov_len) {
+            k -= (ssize_t)iov->iov_len;
+            iov++;
+            n--;
+        }
+        if (n > 0) {
+            iov->iov_base = (char *)iov->iov_base + k;
+            iov->iov_len -= (size_t)k;
+        }
+    }
+    return total;
+}
+
 sim_status res_ckpt_append(struct res_ckpt *c, size_t item, uint64_t events, const double *values,
                            const uint64_t *seeds, double sync_s)
 {
@@ -283,11 +314,14 @@ sim_status res_ckpt_append(struct res_ckpt *c, size_t item, uint64_t events, con
     pthread_mutex_lock(&c->lock);
     if (c->broken)
         st = SIM_EIO;
-    else if (item >= s->nitems || c->off[item] != 0)
+    else if (item >= s->nitems)
+        st = say(c->err, sizeof c->err, SIM_EINVAL, c->path, "item %zu is beyond the run's %zu", item,
+                 s->nitems);
+    else if (c->off[item] != 0)
         st = say(c->err, sizeof c->err, SIM_EINVAL, c->path, "item %zu recorded twice", item);
     else {
         errno = 0;
-        ssize_t k = pwritev(c->fd, iov, 3, (off_t)c->end);
+        ssize_t k = write_iov(c->fd, iov, 3, c->end);
         if (k != (ssize_t)c->rec_size) {
             c->broken = true;
             st = say(c->err, sizeof c->err, SIM_EIO, c->path, "cannot write checkpoint: %s",
@@ -382,8 +416,23 @@ void res_ckpt_discard(struct res_ckpt *c)
 {
     if (c == NULL)
         return;
-    unlink(c->path);
+    /* Only if the name still leads to this file: never delete another run's checkpoint. */
+    struct stat a, b;
+    if (fstat(c->fd, &a) == 0 && stat(c->path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+        unlink(c->path);
     free_ckpt(c);
+}
+
+sim_status res_ckpt_remove(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? SIM_OK : say(err, errlen, SIM_EIO, path, "cannot open: %s", strerror(errno));
+    sim_status st = lock_file(fd, path, err, errlen);
+    if (st == SIM_OK && unlink(path) != 0)
+        st = say(err, errlen, SIM_EIO, path, "cannot delete: %s", strerror(errno));
+    close(fd);
+    return st;
 }
 
 sim_status res_ckpt_inspect(const char *path, char **key, size_t *nitems, size_t *done, char *err,

@@ -4,8 +4,9 @@
  * a checkpoint file beside the output ("OUT.h5.ckpt"): one fixed-size record holding the item's
  * values, stream seeds and event count, with a CRC-32. A process killed at any moment, even by
  * SIGKILL, leaves whole records followed by at most one torn one; resuming drops the torn tail
- * and runs only the items that have no record, and the results file is then built from the records
- * in item order, so it is bitwise identical to an uninterrupted run. The checkpoint is not an HDF5
+ * (and skips any slot a crash left unreadable) and runs only the items that have no record; the
+ * results file is then built from the records in item order, so it is bitwise identical to an
+ * uninterrupted run. The checkpoint is not an HDF5
  * file and no reader can mistake it for results; the layout is in results/README.md.
  *
  * The file starts with a text header (HEADER bytes, NUL-padded, CRC-32 at its end): a magic
@@ -73,6 +74,10 @@ void res_ckpt_close(struct res_ckpt *c);
 
 /* Closes the checkpoint and deletes the file: the run it belonged to is complete. Accepts NULL. */
 void res_ckpt_discard(struct res_ckpt *c);
+
+/* Deletes the checkpoint `path` (to start a run afresh), unless another process holds it
+ * (SIM_ECREATE, naming its pid). A missing file is not an error. SIM_EIO. */
+sim_status res_ckpt_remove(const char *path, char *err, size_t errlen);
 
 /* What a checkpoint file holds, for `dispsim info`: its header lines (malloc'd, free it), the
  * items of the run and how many have a whole record. Reads only; the file is not changed.
