@@ -471,20 +471,43 @@ done:
     return rc;
 }
 
+/* A 64-bit FNV-1a of n bytes, continuing h (14695981039346656037 to start). */
+static uint64_t fnv64(uint64_t h, const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 1099511628211ull;
+    return h;
+}
+
+/* A hash of this program's executable: a rebuilt dispsim whose code changed may compute other
+ * results, so it must not resume a checkpoint the old one wrote. 0 if it cannot be read. */
+static uint64_t program_hash(void)
+{
+    FILE *f = fopen("/proc/self/exe", "rb");
+    if (f == NULL)
+        return 0;
+    unsigned char buf[65536];
+    uint64_t h = 14695981039346656037ull;
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        h = fnv64(h, buf, n);
+    fclose(f);
+    return h;
+}
+
 /* What a checkpoint must match to be resumed: everything that decides which items run and what
- * they produce. A 64-bit FNV-1a of the scenario text stands for the text. */
+ * they produce. 64-bit FNV-1a hashes stand for the scenario text and the executable. */
 static void checkpoint_key(const struct run *r, const struct run_opts *o, const struct mdl_scenario *s,
                            char *key, size_t len)
 {
-    uint64_t h = 14695981039346656037ull;
-    for (const char *p = s->text; *p != '\0'; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    uint64_t h = fnv64(14695981039346656037ull, (const unsigned char *)s->text, strlen(s->text));
     snprintf(key, len,
-             "program_version=%s\nscenario_name=%.200s\nscenario_fnv64=%016llx\nscenario_bytes=%zu\n"
+             "program_version=%s\nprogram_fnv64=%016llx\nscenario_name=%.200s\nscenario_fnv64=%016llx\n"
+             "scenario_bytes=%zu\n"
              "master_seed=%llu\nreplications=%zu\nvariants=%zu\nshard=%ld/%ld\nprecision=%.17g\nbatch=%ld\n",
-             DISPSIM_VERSION, s->name, (unsigned long long)h, strlen(s->text), (unsigned long long)r->seed,
-             r->nreps, r->nvariants, o->shard, o->shards, o->precision,
-             o->precision > 0 ? (o->batch > 0 ? o->batch : 10) : 0);
+             DISPSIM_VERSION, (unsigned long long)program_hash(), s->name, (unsigned long long)h,
+             strlen(s->text), (unsigned long long)r->seed, r->nreps, r->nvariants, o->shard, o->shards,
+             o->precision, o->precision > 0 ? (o->batch > 0 ? o->batch : 10) : 0);
 }
 
 /* Opens the run's checkpoint: resumed with --resume, else created (an old one is kept unless
