@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <omp.h>
+
 #include "../models/mdl_scenario.h"
 #include "../models/mdl_world.h"
 #include "../results/res.h"
@@ -591,8 +593,8 @@ static void write_timing(const struct run_opts *o, const struct run *r, const st
     fprintf(f,
             "ranks=%d\nthreads=%d\nitems=%zu\nreplication_years=%.6g\nsimulate_s=%.6f\nwrite_s=%.6f\n"
             "peak_rss_simulate_kb=%ld\npeak_rss_kb=%ld\n",
-            run_mpi_size(), r->threads, nrows * r->nvariants, years, t_sim, t_write, rss_sim_kb,
-            peak_rss_kb());
+            run_mpi_size(), r->threads > 0 ? r->threads : omp_get_max_threads(), nrows * r->nvariants, years,
+            t_sim, t_write, rss_sim_kb, peak_rss_kb());
     fclose(f);
 }
 

@@ -9,6 +9,8 @@ file), when written by
   6. a run stopped by SIGTERM (exit 75) and one by SIGUSR1 (exit 75), each resumed;
   7. an MPI run stopped by SIGTERM to mpirun and resumed under mpirun.
 
+Also: the thread count comes from -j, else SLURM_CPUS_PER_TASK, else OMP_NUM_THREADS.
+
 A killed run must leave no results file, and `dispsim info` must call its checkpoint INCOMPLETE
 (exit 75). `dispsim reproduce` must pass on the study's file and fail, naming the dataset, on a copy
 whose data were altered with h5py.
@@ -174,6 +176,22 @@ def main():
         check(rc != 0 and not os.path.exists(mpi), f"MPI + SIGTERM: stopped (status {rc}), no results file")
         mpirun("run", *common, "-j", "1", "-o", mpi, "--resume")
         same_as(one, mpi, "2 MPI ranks, SIGTERM, then --resume under mpirun")
+
+        # Thread counts from the environment: -j, else SLURM_CPUS_PER_TASK, else OMP_NUM_THREADS.
+        short = os.path.join(d, "short.yaml")
+        with open(STUDY) as f, open(short, "w") as g:
+            g.write(f.read().replace("horizon_days: 365", "horizon_days: 10").replace("warmup_days: 90",
+                                                                                       "warmup_days: 0"))
+        base = {k: v for k, v in os.environ.items() if k not in ("SLURM_CPUS_PER_TASK", "OMP_NUM_THREADS")}
+        for extra, args, want in (({"SLURM_CPUS_PER_TASK": "2", "OMP_NUM_THREADS": "1"}, [], 2),
+                                  ({"OMP_NUM_THREADS": "1"}, [], 1), ({"OMP_NUM_THREADS": "2"}, [], 2),
+                                  ({"SLURM_CPUS_PER_TASK": "2"}, ["-j", "1"], 1)):
+            timing = os.path.join(d, "timing")
+            run([BIN, "run", short, "-r", "2", "-q", "-f", "-o", os.path.join(d, "t.h5"), "--timing", timing,
+                 *args], env=dict(base, **extra))
+            with open(timing) as f:
+                got = dict(l.strip().split("=", 1) for l in f if "=" in l)
+            check(got.get("threads") == str(want), f"{extra} {args}: {want} thread(s) (got {got.get('threads')})")
 
         # Reproduction of the study's file, and of a copy with one value altered.
         p = dispsim("reproduce", one, "-j", "2")
