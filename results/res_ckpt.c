@@ -447,8 +447,10 @@ sim_status res_ckpt_inspect(const char *path, char **key, size_t *nitems, size_t
     struct res_ckpt_shape s = {header_size(h, "items"), header_size(h, "rep_values"),
                                header_size(h, "streams")};
     struct res_ckpt *c = NULL;
-    if (st == SIM_OK && (s.nitems == 0 || s.nitems > ((size_t)1 << 40)))
-        st = say(err, errlen, SIM_EFORMAT, path, "not a dispsim checkpoint (bad item count)");
+    /* A forged header could make the record size overflow: every count is bounded first. */
+    if (st == SIM_OK && (s.nitems == 0 || s.nitems > ((size_t)1 << 40) || s.rep_values > ((size_t)1 << 32) ||
+                         s.nstreams > ((size_t)1 << 20)))
+        st = say(err, errlen, SIM_EFORMAT, path, "not a dispsim checkpoint (impossible record geometry)");
     if (st == SIM_OK && (c = alloc_ckpt(path, &s)) == NULL)
         st = say(err, errlen, SIM_ENOMEM, path, "out of memory");
     uint64_t end;

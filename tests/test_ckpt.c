@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../results/res_ckpt.h"
+#include "../results/res_trailer.h" /* the CRC, to forge a header */
 
 static char dir[] = "/tmp/dispsim_ckpt_XXXXXX", path[256];
 static const struct res_ckpt_shape shape = {.nitems = 10, .rep_values = 5, .nstreams = 2};
@@ -231,4 +232,21 @@ Test(ckpt, inspect_counts_whole_records_and_returns_the_key)
     cr_assert_not_null(strstr(k, "master_seed=7"));
     free(k);
     res_ckpt_close(c);
+}
+
+/* A header with a valid CRC but impossible counts (a forged file) is refused, not scanned. */
+Test(ckpt, inspect_refuses_a_forged_header_with_impossible_counts)
+{
+    char h[4096] = "dispsim checkpoint 1\nitems=10\nrep_values=2305843009213693952\nstreams=1\n";
+    uint32_t crc = res__crc32(0, h, 4092);
+    memcpy(h + 4092, &crc, 4);
+    FILE *f = fopen(path, "wb");
+    cr_assert_eq(fwrite(h, 1, sizeof h, f), sizeof h);
+    cr_assert_eq(fwrite(h, 1, 100, f), 100); /* something where records would be */
+    fclose(f);
+    char err[512], *k = NULL;
+    size_t n = 0, done = 0;
+    cr_assert_eq(res_ckpt_inspect(path, &k, &n, &done, err, sizeof err), SIM_EFORMAT);
+    cr_assert_not_null(strstr(err, "impossible"), "%s", err);
+    cr_assert_null(k);
 }
