@@ -3,8 +3,8 @@
 #   DIR/scenario: scenarios/*.yaml, tests/bad/*.yaml and tests/fuzz/seeds/*.yaml
 #   DIR/results:  small results files written by DISPSIM (default build/dispsim) from shortened
 #                 copies of the baseline (with and without the population), each also without its
-#                 checksum trailer (so mutations reach HDF5's parser), plus a newer-schema file
-#                 and a few non-HDF5 files.
+#                 checksum trailer (so mutations reach HDF5's parser), plus a newer-schema file,
+#                 a run's checkpoint and a few non-HDF5 files.
 # Usage: tests/fuzz/make_corpus.sh [DIR] [DISPSIM]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,6 +29,10 @@ done
 cp "$dir/results/ports-r1.h5" "$dir/results/schema99.h5"
 /usr/bin/python3 -c 'import sys, h5py; h5py.File(sys.argv[1], "r+").attrs["dispsim_schema_version"] = 99' \
   "$dir/results/schema99.h5" 2>/dev/null || rm -f "$dir/results/schema99.h5"
+# A checkpoint, as an interrupted run leaves one (dispsim info reads those too): under a file-size
+# limit the final write fails and the checkpoint of both replications is kept.
+prlimit --fsize=20000 "$bin" run "$tmp/full.yaml" -r 2 -j 1 -q --force -o "$tmp/ck.h5" 2>/dev/null || true
+[ -f "$tmp/ck.h5.ckpt" ] && cp "$tmp/ck.h5.ckpt" "$dir/results/checkpoint.h5"
 printf 'not an HDF5 file\n' >"$dir/results/text.h5"
 head -c 100 "$dir/results/ports-r1.h5" >"$dir/results/truncated.h5"
 : >"$dir/results/empty.h5"
