@@ -100,6 +100,18 @@ static bool parse_count(const char *s, long lo, long hi, long *out)
     return true;
 }
 
+/* A whole string as a finite double (the caller checks the range). */
+static bool parse_real(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(s, &end);
+    if (errno != 0 || end == s || *end != '\0' || !isfinite(x))
+        return false;
+    *out = x;
+    return true;
+}
+
 static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 {
     static const struct option longs[] = {
@@ -149,17 +161,12 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
             o->seed_set = true;
             break;
         }
-        case 'p': {
-            char *end;
-            errno = 0;
-            double x = strtod(optarg, &end);
-            if (errno != 0 || end == optarg || *end != '\0' || !(x > 0.0 && x < 1.0))
+        case 'p':
+            if (!parse_real(optarg, &o->precision) || !(o->precision > 0.0 && o->precision < 1.0))
                 return fprintf(stderr, "dispsim run: --precision: expected a number in (0, 1), got '%s'\n",
                                optarg),
                        CLI_USAGE;
-            o->precision = x;
             break;
-        }
         case 'b':
             if (!parse_count(optarg, 2, 100000, &o->batch))
                 return fprintf(stderr, "dispsim run: --batch: expected a count in [2, 100000], got '%s'\n",
@@ -178,18 +185,13 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
             o->shards = n;
             break;
         }
-        case 'c': {
-            char *end;
-            errno = 0;
-            double x = strtod(optarg, &end);
-            if (errno != 0 || end == optarg || *end != '\0' || !(x >= 0.0 && x <= 86400.0))
+        case 'c':
+            if (!parse_real(optarg, &o->sync_s) || !(o->sync_s >= 0.0 && o->sync_s <= 86400.0))
                 return fprintf(stderr,
                                "dispsim run: --checkpoint: expected seconds in [0, 86400], got '%s'\n",
                                optarg),
                        CLI_USAGE;
-            o->sync_s = x;
             break;
-        }
         case 'R': o->resume = true; break;
         case 'T': o->timing = optarg; break;
         case 'f': o->force = true; break;
