@@ -49,6 +49,9 @@ int cli_output_options(int argc, char **argv, const char *help, const char **out
  * `force`, in a writable directory. Prints "dispsim CMD: ..." and returns CLI_CANTCREAT if not. */
 int cli_check_output(const char *cmd, const char *out, bool force);
 
+/* Seconds on the monotonic clock, for timing and progress. */
+double cli_wall_now(void);
+
 /* Maps a status from the loader or results layer to an exit code. */
 int cli_exit_code(int status);
 

@@ -46,13 +46,6 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static inline double expo(gsl_rng *r, double mean)
 {
     return mean * sim_rng_exponential(r);
@@ -93,9 +86,9 @@ static int bench_hold(double tier)
         for (size_t i = 0; i < pending; i++)
             sim_kernel_at(k, h.id, 0, expo(sim_kernel_rng(k, 0), 1.0), 0, 0, 0, 0.0, NULL);
         h.left = events - pending;
-        double t0 = wall_now();
+        double t0 = cli_wall_now();
         sim_kernel_run(k, INFINITY);
-        el[pass] = wall_now() - t0;
+        el[pass] = cli_wall_now() - t0;
     }
     qsort(el, PASSES, sizeof *el, cmp_double);
     double n = (double)sim_kernel_events(k);
@@ -130,7 +123,7 @@ static int bench_bare_heap(void)
                 h[j] = h[(j - 1) / 2];
             h[j] = t;
         }
-        double t0 = wall_now();
+        double t0 = cli_wall_now();
         for (uint64_t e = 0; e < events; e++) {
             /* pop the minimum and push it back later: replace the root and sift it down */
             double t = h[0] + sim_rng_exponential(r);
@@ -148,7 +141,7 @@ static int bench_bare_heap(void)
             }
             h[j] = t;
         }
-        el[pass] = wall_now() - t0;
+        el[pass] = cli_wall_now() - t0;
         sink += h[0];
     }
     qsort(el, PASSES, sizeof *el, cmp_double);
@@ -222,10 +215,10 @@ static int bench_mm1(void)
     const uint64_t customers = 1000000;
     sim_kernel_reset(k, 1, 0);
     q.to_arrive = customers;
-    double t0 = wall_now();
+    double t0 = cli_wall_now();
     sim_kernel_at(k, q.id, MM1_ARRIVE, expo(sim_kernel_rng(k, 0), 1.0 / 0.9), 0, 0, 0, 0.0, NULL);
     sim_status st = sim_kernel_run(k, INFINITY);
-    double el = wall_now() - t0;
+    double el = cli_wall_now() - t0;
     if (st != SIM_OK)
         goto done;
     printf("mm1 lambda=0.9 mu=1 customers=%llu: %.3f s, %.3g events/s (mean wait %.3f; exact 9)\n",
@@ -263,14 +256,14 @@ static int bench_world(const struct mdl_scenario *s, const char *label)
     double el[PASSES];
     for (int pass = 0; pass < PASSES; pass++) {
         total_ev = 0;
-        double t0 = wall_now();
+        double t0 = cli_wall_now();
         for (int r = 1; r <= reps; r++) {
             if (mdl_world_run_rep(ws, s->run.master_seed, (uint64_t)r, values, NULL, &ev, err, sizeof err) !=
                 SIM_OK)
                 goto done;
             total_ev += ev;
         }
-        el[pass] = wall_now() - t0;
+        el[pass] = cli_wall_now() - t0;
     }
     qsort(el, PASSES, sizeof *el, cmp_double);
     double years = reps * (s->calendar.warmup_days + s->calendar.horizon_days) / 365.25;

@@ -82,13 +82,6 @@ struct run_opts {
     char **argv;
 };
 
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static bool parse_count(const char *s, long lo, long hi, long *out)
 {
     char *end;
@@ -656,7 +649,7 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
     }
     size_t first = 0, n = 0;
     sim_status st = run_phases(&r, o, &first, &n);
-    double t_sim = wall_now() - r.t_start;
+    double t_sim = cli_wall_now() - r.t_start;
     long rss_sim = peak_rss_kb();
     if (st == SIM_OK && r.fail_status == SIM_OK && (st = res_ckpt_sync(r.ckpt)) != SIM_OK)
         snprintf(r.fail_msg, sizeof r.fail_msg, "%s", res_ckpt_error(r.ckpt));
@@ -669,9 +662,9 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
                 res_ckpt_count(r.ckpt), ckpt);
         rc = cli_exit_code((int)(r.fail_status != SIM_OK ? r.fail_status : st));
     } else {
-        double t_write = wall_now();
+        double t_write = cli_wall_now();
         rc = write_results(&r, o, s, out, first, n);
-        t_write = wall_now() - t_write;
+        t_write = cli_wall_now() - t_write;
         if (rc == CLI_OK) {
             uint64_t events = 0;
             for (size_t v = 0; v < r.nvariants; v++)
@@ -680,8 +673,8 @@ static int simulate(const struct run_opts *o, const struct mdl_scenario *s, cons
             if (!o->quiet)
                 fprintf(stderr,
                         "dispsim: %zu replications%s, %.3g events in %.2f s (%.2f s writing); wrote %s\n", n,
-                        r.nvariants > 1 ? " of every variant" : "", (double)events, wall_now() - r.t_start,
-                        t_write, out);
+                        r.nvariants > 1 ? " of every variant" : "", (double)events,
+                        cli_wall_now() - r.t_start, t_write, out);
             if (o->timing != NULL)
                 write_timing(o, &r, s, n, t_sim, t_write, rss_sim);
             res_ckpt_discard(r.ckpt); /* the results file holds everything it held */

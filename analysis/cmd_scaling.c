@@ -42,13 +42,6 @@ struct timing {
     long rss_sim_kb, rss_kb;
 };
 
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* Runs argv (quietly: stdout and stderr to /dev/null unless it fails) and waits; exit status. */
 static int spawn_wait(char *const argv[], const char *log)
 {
@@ -125,9 +118,9 @@ static int measure_once(const char *self, const char *dir, const char *scenario,
                    timing,
                    NULL};
     unlink(timing);
-    double t0 = wall_now();
+    double t0 = cli_wall_now();
     int rc = spawn_wait(ranks > 0 ? mpi : run, log);
-    *t = (struct timing){.wall = wall_now() - t0};
+    *t = (struct timing){.wall = cli_wall_now() - t0};
     if (rc != 0) {
         fprintf(stderr, "dispsim bench: the run failed (exit %d); its output is in %s\n", rc, log);
         return CLI_SOFTWARE;

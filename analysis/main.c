@@ -1,7 +1,9 @@
 /* dispsim: Monte Carlo simulation of displacement between irregular entry modes to the UK. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <gsl/gsl_errno.h>
 
@@ -42,6 +44,13 @@ static void usage(FILE *f)
           "64 usage, 65 bad scenario data, 66 unreadable input, 70 internal error, 73 cannot create\n"
           "output, 74 I/O error, 75 interrupted.\n",
           f);
+}
+
+double cli_wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 int cli_exit_code(int status)

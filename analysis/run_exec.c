@@ -11,13 +11,6 @@
 #include "../sim/sim_run.h"
 #include "cli.h"
 
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 sim_status run_init(struct run *r)
 {
     r->key = malloc(r->nitems * sizeof *r->key);
@@ -31,7 +24,7 @@ sim_status run_init(struct run *r)
     }
     for (size_t i = 0; i < r->nitems; i++)
         r->key[i] = 0.0;
-    r->t_start = r->t_last_print = wall_now();
+    r->t_start = r->t_last_print = cli_wall_now();
     r->deliver = run_record;
     return SIM_OK;
 }
@@ -64,7 +57,7 @@ static void progress(struct run *r)
 {
     if (r->quiet || r->batches)
         return;
-    double now = wall_now(), el = now - r->t_start;
+    double now = cli_wall_now(), el = now - r->t_start;
     bool tty = isatty(STDERR_FILENO);
     if (el < 2.0 || (r->done < r->todo && now - r->t_last_print < (tty ? 0.5 : 10.0)))
         return;
