@@ -51,6 +51,18 @@ static char *slurp(const char *name)
     return buf;
 }
 
+/* Runs `reps` replications of `scenario` (relative to the source directory) into tmpdir/`name`,
+ * then `dispsim info OPTS` on it; both must succeed. Returns info's stdout (slurp's buffer). */
+static const char *run_then_info(const char *scenario, int reps, const char *name, const char *opts)
+{
+    char args[1024];
+    snprintf(args, sizeof args, "run %s -r %d -q -o '%s/%s'", scenario, reps, tmpdir, name);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    snprintf(args, sizeof args, "info %s '%s/%s'", opts, tmpdir, name);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    return slurp("stdout");
+}
+
 static void assert_same_group(struct res_file *a, struct res_file *b, const char *group)
 {
     char **names = NULL;
@@ -105,11 +117,7 @@ Test(cli, one_and_two_threads_write_bitwise_identical_datasets)
 Test(cli, info_prints_per_port_totals_with_intervals)
 {
     char args[1024];
-    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 3 -q -o '%s/r.h5'", tmpdir);
-    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
-    snprintf(args, sizeof args, "info '%s/r.h5'", tmpdir);
-    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
-    const char *out = slurp("stdout");
+    const char *out = run_then_info("scenarios/baseline.yaml", 3, "r.h5", "");
     cr_assert(strstr(out, "calais") && strstr(out, "coquelles") && strstr(out, "dunkerque"), "%s", out);
     cr_assert(strstr(out, "lorries_arrived") && strstr(out, "search_wait_p95_min"), "%s", out);
     cr_assert(strstr(out, "team_utilisation") != NULL);
@@ -123,12 +131,7 @@ Test(cli, info_prints_per_port_totals_with_intervals)
 
 Test(cli, info_csv_gives_arrivals_by_mode_with_a_total)
 {
-    char args[1024];
-    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 3 -q -o '%s/m.h5'", tmpdir);
-    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
-    snprintf(args, sizeof args, "info --csv '%s/m.h5'", tmpdir);
-    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
-    const char *out = slurp("stdout");
+    const char *out = run_then_info("scenarios/baseline.yaml", 3, "m.h5", "--csv");
     const char *header = "variant,quantity,mode,mean,ci95_low,ci95_high\n";
     cr_assert(strncmp(out, header, strlen(header)) == 0, "%s", out);
     /* total = sum of the modes, row by row, for arrivals */
@@ -204,12 +207,7 @@ Test(cli, the_default_study_is_the_baseline_plus_variants)
 
 Test(cli, paired_intervals_of_the_default_study_are_narrower_than_unpaired_ones)
 {
-    char args[1024];
-    snprintf(args, sizeof args, "run scenarios/inspector-study.yaml -r 4 -q -o '%s/s.h5'", tmpdir);
-    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
-    snprintf(args, sizeof args, "info '%s/s.h5'", tmpdir);
-    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
-    const char *out = slurp("stdout");
+    const char *out = run_then_info("scenarios/inspector-study.yaml", 4, "s.h5", "");
     cr_assert(strstr(out, "paired change [CI]") && strstr(out, "unpaired CI") &&
                   strstr(out, "displacement ratio"),
               "%s", out);
