@@ -39,6 +39,15 @@ static double *run_study(const char *yaml, size_t nreps, struct mdl_scenario **s
     return v;
 }
 
+/* Frees what run_study and short_baseline_with_study returned. */
+static void free_study(double *v, struct mdl_world *w, struct mdl_scenario *s, char *yaml)
+{
+    free(v);
+    mdl_world_destroy(w);
+    mdl_scenario_destroy(s);
+    free(yaml);
+}
+
 static const double *cell(const struct mdl_world *w, const double *v, size_t nreps, size_t variant,
                           size_t rep, const char *group, const char *name)
 {
@@ -86,10 +95,7 @@ Test(study, a_variant_identical_to_the_baseline_gives_exactly_zero_differences, 
     }
     cr_assert_eq(checked, 4);
     ana_study_free(st);
-    free(v);
-    mdl_world_destroy(w);
-    mdl_scenario_destroy(s);
-    free(yaml);
+    free_study(v, w, s, yaml);
 }
 
 Test(study, a_boat_only_variant_leaves_the_lorry_only_outputs_unchanged, .timeout = 600)
@@ -139,10 +145,7 @@ Test(study, a_boat_only_variant_leaves_the_lorry_only_outputs_unchanged, .timeou
                       *cell(w, v, nreps, 1, r, "totals", "boats_prevented"), "the patrols changed the boats");
     }
     cr_assert_gt(carried, 0.0, "groups reached the controls");
-    free(v);
-    mdl_world_destroy(w);
-    mdl_scenario_destroy(s);
-    free(yaml);
+    free_study(v, w, s, yaml);
 }
 
 Test(study, interventions_take_effect_at_their_dates_and_revert, .timeout = 600)
@@ -178,10 +181,7 @@ Test(study, interventions_take_effect_at_their_dates_and_revert, .timeout = 600)
     /* 30 days in force, all in the window, at 100 EUR a day. */
     cr_assert_float_eq(*cell(w, v, 1, 1, 0, "totals", "intervention_cost_eur"), 3000.0, 1e-6);
     cr_assert_eq(*cell(w, v, 1, 0, 0, "totals", "intervention_cost_eur"), 0.0);
-    free(v);
-    mdl_world_destroy(w);
-    mdl_scenario_destroy(s);
-    free(yaml);
+    free_study(v, w, s, yaml);
 }
 
 Test(study, a_sweep_makes_one_variant_per_grid_point, .timeout = 600)
@@ -218,8 +218,5 @@ Test(study, a_sweep_makes_one_variant_per_grid_point, .timeout = 600)
     }
     cr_assert_lt(*cell(w, v, 1, 1, 0, "totals", "boats_prevented"),
                  *cell(w, v, 1, 4, 0, "totals", "boats_prevented"), "more patrols prevent more launches");
-    free(v);
-    mdl_world_destroy(w);
-    mdl_scenario_destroy(s);
-    free(yaml);
+    free_study(v, w, s, yaml);
 }
