@@ -92,19 +92,25 @@ void run_mpi_stop(void)
     g_started = 0;
 }
 
-/* Waits for a request by polling with sleeps that grow from 20 us to 1 ms: a blocking MPI wait
- * spins and would take a core from the simulation. */
+/* Polling MPI sleeps between looks, 20 us at first, doubling to 1 ms: a blocking MPI wait spins
+ * and would take a core from the simulation. */
+enum { POLL_FIRST_NS = 20000, POLL_MAX_NS = 1000000 };
+
+static void poll_sleep(long *ns)
+{
+    struct timespec ts = {0, *ns};
+    nanosleep(&ts, NULL);
+    *ns = *ns < POLL_MAX_NS ? 2 * *ns : *ns;
+}
+
+/* Waits for a request by polling (poll_sleep). */
 static void wait_req(MPI_Request *rq, MPI_Status *status)
 {
-    long ns = 20000;
-    for (;;) {
+    for (long ns = POLL_FIRST_NS;; poll_sleep(&ns)) {
         int flag = 0;
         MPI_Test(rq, &flag, status);
         if (flag)
             return;
-        struct timespec ts = {0, ns};
-        nanosleep(&ts, NULL);
-        ns = ns < 1000000 ? 2 * ns : ns;
     }
 }
 
@@ -204,19 +210,16 @@ static void serve_one(struct root *p, const MPI_Status *probe)
 static void *serve(void *vp)
 {
     struct root *p = vp;
-    long ns = 20000;
+    long ns = POLL_FIRST_NS;
     while (p->fins < g_size - 1) {
         MPI_Status probe;
         int flag = 0;
         MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &probe);
         if (flag) {
             serve_one(p, &probe);
-            ns = 20000;
-            continue;
-        }
-        struct timespec ts = {0, ns};
-        nanosleep(&ts, NULL);
-        ns = ns < 1000000 ? 2 * ns : ns;
+            ns = POLL_FIRST_NS;
+        } else
+            poll_sleep(&ns);
     }
     return NULL;
 }
