@@ -277,16 +277,23 @@ Test(cli, precision_stops_deterministically_and_matches_a_fixed_run)
     res_close(c);
 }
 
+/* Writes tmpdir/study.yaml: the default study cut to 20 days of warm-up and 30 of horizon. */
+static void short_study(void)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "sed -e 's/horizon_days: 365/horizon_days: 30/' -e 's/warmup_days: 90/warmup_days: 20/' "
+             "'%s/scenarios/inspector-study.yaml' > '%s/study.yaml'",
+             getenv("DISPSIM_SOURCE_DIR"), tmpdir);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
+
 /* dispsim reproduce: a study file re-run from what it embeds matches bit for bit; a copy whose
  * data were altered (by h5py, as another tool would) fails and names the dataset. */
 Test(cli, reproduce_passes_on_a_study_and_names_an_altered_dataset)
 {
     char args[2048];
-    snprintf(args, sizeof args,
-             "sed -e 's/horizon_days: 365/horizon_days: 30/' -e 's/warmup_days: 90/warmup_days: 20/' "
-             "'%s/scenarios/inspector-study.yaml' > '%s/study.yaml'",
-             getenv("DISPSIM_SOURCE_DIR"), tmpdir);
-    cr_assert_eq(system(args), 0, "%s", args);
+    short_study();
     snprintf(args, sizeof args, "run '%s/study.yaml' -q -r 2 -o '%s/st.h5'", tmpdir, tmpdir);
     cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
     snprintf(args, sizeof args, "reproduce '%s/st.h5'", tmpdir);
@@ -311,11 +318,7 @@ Test(cli, reproduce_passes_on_a_study_and_names_an_altered_dataset)
 Test(cli, three_shards_merged_equal_one_run_and_bad_sets_are_refused)
 {
     char args[2048];
-    snprintf(args, sizeof args,
-             "sed -e 's/horizon_days: 365/horizon_days: 30/' -e 's/warmup_days: 90/warmup_days: 20/' "
-             "'%s/scenarios/inspector-study.yaml' > '%s/study.yaml'",
-             getenv("DISPSIM_SOURCE_DIR"), tmpdir);
-    cr_assert_eq(system(args), 0, "%s", args);
+    short_study();
     for (int i = 1; i <= 3; i++) {
         snprintf(args, sizeof args, "run '%s/study.yaml' -q -r 5 --shard %d/3 -o '%s/s%d.h5'", tmpdir, i,
                  tmpdir, i);
