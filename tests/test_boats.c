@@ -129,7 +129,8 @@ Test(boats, weather_stationary_share_matches_month_probability)
     for (int m = 0; m < 12; m++)
         p.share[m] = pi;
     p.persistence = rho;
-    const size_t reps = 40, n = 365;
+    p.inflow = 2.5;                   /* the weather does not depend on the people: keep the runs cheap */
+    const size_t reps = 400, n = 365; /* 4 SE = 0.0105: a share off by 0.02 fails */
     struct world_run f = run_boats(&p, (double)n, reps);
     double good = 0.0;
     for (size_t r = 0; r < reps; r++) {
@@ -160,14 +161,15 @@ Test(boats, weather_lag1_autocorrelation_equals_persistence)
     for (int m = 0; m < 12; m++)
         p.share[m] = pi;
     p.persistence = rho;
-    const size_t reps = 60, n = 365;
+    p.inflow = 2.5;
+    const size_t reps = 200, n = 365; /* 4 SE = 0.026 */
     struct world_run f = run_boats(&p, (double)n, reps);
     /* Per replication, a = sum_t (x_t - pi)(x_{t+1} - pi) / ((n - 1) pi (1 - pi)) uses the known
      * mean, so E a = rho exactly for the stationary chain (the sample-mean version is biased by
      * about -(1 + 4 rho) / n, several SE here). The terms of a are correlated within a series; the
      * replications are independent batches of it, so the SE of the mean of a is the sample sd of
      * the batch values over sqrt(reps), valid whatever the correlation inside a batch. */
-    double a[60];
+    double a[200];
     for (size_t r = 0; r < reps; r++) {
         const double *g = daily(&f, r, "boat_weather_good");
         double s = 0.0;
@@ -186,10 +188,16 @@ static const size_t month_start[13] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 2
 
 Test(boats, weather_share_by_month_follows_the_chain_from_month_to_month)
 {
+    /* Alternating months of rare and common good weather with slow relaxation: after each change
+     * the share lags the new month's pi by about |pi - pi'| rho / (1 - rho) = 11 days' worth, so
+     * a model that jumped straight to pi' (or the test's recursion, if wrong) fails by many SE. */
     struct boat_params p = defaults;
-    const double rho = 0.8125; /* slow relaxation: the transient after each month change matters */
+    const double rho = 0.9375;
+    for (int m = 0; m < 12; m++)
+        p.share[m] = m % 2 ? 0.875 : 0.125;
     p.persistence = rho;
-    const size_t reps = 60, n = 365;
+    p.inflow = 2.5;
+    const size_t reps = 200, n = 365;
     struct world_run f = run_boats(&p, (double)n, reps);
     /* Exact expected good days in month m: the sum of q_d over its days, q_0 = pi_Jan. */
     double expect[12] = {0}, q = p.share[0];
@@ -200,7 +208,7 @@ Test(boats, weather_share_by_month_follows_the_chain_from_month_to_month)
             expect[m] += q;
         }
     /* Replications are independent: the SE of the mean count is the sample sd over sqrt(reps). */
-    double count[60];
+    double count[200];
     for (size_t m = 0; m < 12; m++) {
         for (size_t r = 0; r < reps; r++) {
             const double *g = daily(&f, r, "boat_weather_good");
@@ -256,7 +264,7 @@ Test(boats, stock_balance_implies_poisson_replenishment)
     p.replenish = 2.375;
     p.initial_boats = 17;
     p.seizure = 0.0625;
-    struct world_run f = run_boats(&p, 365, 8);
+    struct world_run f = run_boats(&p, 365, 32);
     struct stock_flows s = stock_flows(&f, p.initial_boats);
     /* The daily draws are independent Poisson(lambda): the mean of N of them has SE
      * sqrt(lambda / N), their sample variance SE sqrt((mu4 - lambda^2) / N) with the Poisson
@@ -277,7 +285,7 @@ Test(boats, seizures_take_the_daily_share_of_the_replenished_stock)
     p.replenish = 2.375;
     p.initial_boats = 17;
     p.seizure = 0.0625;
-    struct world_run f = run_boats(&p, 365, 8);
+    struct world_run f = run_boats(&p, 365, 32);
     struct stock_flows s = stock_flows(&f, p.initial_boats);
     /* Given the day's stock S_d, seized_d ~ Binomial(S_d, s): the sum over days of seized_d - s S_d
      * is a martingale with variance s (1 - s) E sum S_d, so the SE of sum seized / sum S_d is
