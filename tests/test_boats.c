@@ -328,7 +328,8 @@ static void check_prices(const struct world_run *f, const struct boat_params *p,
             } else {
                 /* The same operations on the same doubles as the model, but pow and the product
                  * may round differently under other compilers: a relative 1e-12 is far below any
-                 * change of the formula (one more person in the queue moves it by 1e-5). */
+                 * change of the formula (one more person in a queue of q moves it by e / q, above
+                 * 1e-5 for any queue these runs reach). */
                 cr_assert(fabs(price[d] / (base * x) - 1.0) < 1e-12, "day %zu: price %.17g, formula %.17g", d,
                           price[d], base * x);
                 count[1]++;
@@ -352,8 +353,8 @@ Test(boats, price_follows_demand_over_supply_inside_its_bounds)
 
 Test(boats, price_saturates_at_both_bounds)
 {
-    /* Few boats for many people, then plenty of boats and a queue emptied by each launch: the
-     * factor crosses both bounds. */
+    /* Elasticity 1.5 and a narrow band [0.875, 1.125]: the queue building up between launches
+     * and emptied by them pushes the factor out of the band on both sides. */
     struct boat_params p = defaults;
     p.elasticity = 1.5;
     p.price_min = 0.875;
