@@ -93,7 +93,7 @@ Test(kernel, streams_depend_only_on_seed_replication_and_stream)
     sim_kernel_destroy(kb);
 }
 
-Test(kernel, cancel_and_limits)
+Test(kernel, a_cancelled_event_never_runs_and_cannot_be_cancelled_twice)
 {
     struct rec r = {0};
     struct sim_kernel *k = make(&r);
@@ -101,17 +101,36 @@ Test(kernel, cancel_and_limits)
     sim_evh h;
     cr_assert_eq(sim_kernel_at(k, r.id, 9, 0.25, 0, 0, 0, 0.0, &h), SIM_OK);
     cr_assert(sim_kernel_cancel(k, h));
+    cr_assert_not(sim_kernel_cancel(k, h), "a second cancel of the same event reports false");
     cr_assert_eq(sim_kernel_run(k, 2.0), SIM_OK);
+    cr_assert_eq(r.n, 2, "kinds 1 and 4 ran, not the cancelled 9");
     for (int i = 0; i < r.n; i++)
         cr_assert_neq(r.kind[i], 9);
+    sim_kernel_destroy(k);
+}
+
+Test(kernel, attach_refuses_a_model_beyond_the_maximum)
+{
+    struct rec r = {0};
+    struct sim_kernel *k = make(&r); /* one model attached */
     uint16_t id;
     for (int i = 1; i < SIM_KERNEL_MAX_MODELS; i++)
         cr_assert_eq(sim_kernel_attach(k, &rec_model, &r, &id), SIM_OK);
+    cr_assert_eq(id, SIM_KERNEL_MAX_MODELS - 1);
     cr_assert_eq(sim_kernel_attach(k, &rec_model, &r, &id), SIM_EINVAL);
+    cr_assert_eq(id, SIM_KERNEL_MAX_MODELS - 1, "a refused attach leaves *id untouched");
+    sim_kernel_destroy(k);
+}
+
+Test(kernel, create_without_streams_is_invalid_and_leaves_the_output_untouched)
+{
     struct sim_kernel *none = NULL;
     cr_assert_eq(sim_kernel_create(0, 8, &none), SIM_EINVAL);
     cr_assert_null(none);
-    sim_kernel_destroy(k);
+}
+
+Test(kernel, destroy_accepts_null)
+{
     sim_kernel_destroy(NULL);
 }
 
