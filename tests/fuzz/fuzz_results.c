@@ -14,7 +14,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "../../analysis/cli.h"
+#include "../../analysis/cli/cli.h"
 #include "../../results/res.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

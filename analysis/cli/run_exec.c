@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../sim/sim_run.h"
+#include "../../sim/sim_run.h"
 #include "cli.h"
 
 sim_status run_init(struct run *r)

@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../models/mdl_world.h"
-#include "../results/res_ckpt.h"
+#include "../../models/mdl_world.h"
+#include "../../results/res_ckpt.h"
 
 struct run {
     const struct mdl_world *w;

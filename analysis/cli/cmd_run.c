@@ -15,12 +15,12 @@
 
 #include <omp.h>
 
-#include "../models/mdl_scenario.h"
-#include "../models/mdl_world.h"
-#include "../results/res.h"
-#include "../sim/sim_run.h"
-#include "ana_study.h"
-#include "ana_summary.h"
+#include "../../models/mdl_scenario.h"
+#include "../../models/mdl_world.h"
+#include "../../results/res.h"
+#include "../../sim/sim_run.h"
+#include "../ana_study.h"
+#include "../ana_summary.h"
 #include "cli.h"
 #include "run.h"
 

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../sim/sim_run.h"
+#include "../../sim/sim_run.h"
 #include "cli.h"
 
 #ifdef DISPSIM_HAVE_MPI

@@ -7,7 +7,7 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "../sim/sim_status.h"
+#include "../../sim/sim_status.h"
 #include "cli.h"
 #include "run.h"
 

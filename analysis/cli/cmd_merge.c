@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../models/mdl_scenario.h"
-#include "../models/mdl_world.h"
-#include "../results/res.h"
-#include "../sim/sim_rng.h"
-#include "ana_study.h"
+#include "../../models/mdl_scenario.h"
+#include "../../models/mdl_world.h"
+#include "../../results/res.h"
+#include "../../sim/sim_rng.h"
+#include "../ana_study.h"
 #include "cli.h"
 
 static const char merge_help[] =

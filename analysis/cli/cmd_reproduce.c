@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../models/mdl_scenario.h"
-#include "../results/res.h"
+#include "../../models/mdl_scenario.h"
+#include "../../results/res.h"
 #include "cli.h"
 
 static const char reproduce_help[] =
