@@ -11,6 +11,7 @@
 #include "../../sim/sim_rng.h"
 #include "../ana_study.h"
 #include "cli.h"
+#include "run.h"
 
 static const char merge_help[] =
     "usage: dispsim merge -o OUT.h5 [--force] SHARD.h5...\n"
@@ -92,8 +93,7 @@ int cli_merge(int argc, char **argv)
         return rc;
     int n = argc - optind;
     if (out == NULL || n < 1)
-        return fprintf(stderr, "dispsim merge: expected -o OUT.h5 and at least one shard\n\n%s", merge_help),
-               CLI_USAGE;
+        return cli_usage_error("merge", merge_help, "expected -o OUT.h5 and at least one shard");
     rc = cli_check_output("merge", out, force);
     if (rc != CLI_OK)
         return rc;
@@ -109,10 +109,9 @@ int cli_merge(int argc, char **argv)
     if (sh == NULL)
         return CLI_SOFTWARE;
     for (int i = 0; i < n; i++) {
-        sim_status st = res_open(paths[i], &sh[i].f, err, sizeof err);
-        if (st != SIM_OK) {
-            fprintf(stderr, "dispsim merge: %s\n", err);
-            rc = cli_exit_code(st);
+        int orc = cli_open_results("merge", paths[i], &sh[i].f);
+        if (orc != CLI_OK) {
+            rc = orc;
             goto done;
         }
         uint64_t si = 0;
@@ -178,19 +177,7 @@ int cli_merge(int argc, char **argv)
         fprintf(stderr, "dispsim merge: %s\n", err);
         goto done;
     }
-    struct res_meta meta = {.program_version = DISPSIM_VERSION,
-                            .scenario_path = spath,
-                            .scenario_text = text,
-                            .scenario_name = s->name,
-                            .master_seed = seed,
-                            .nreps = total,
-                            .rep_index = rep_index,
-                            .nstreams = ns,
-                            .stream_names = mdl_world_stream_names(w),
-                            .stream_seeds = seeds,
-                            .nvariants = nv,
-                            .variant_names = mdl_world_variant_names(w),
-                            .extra = study != NULL ? ana_study_extra(study) : NULL};
+    struct res_meta meta = run_meta(s, w, seed, total, rep_index, seeds, study);
     if ((st = res_write_source(out, &meta, t, &src, err, sizeof err)) != SIM_OK) {
         fprintf(stderr, "dispsim merge: %s\n", err);
         rc = cli_exit_code(st);

@@ -11,6 +11,7 @@
 #include "../../models/mdl_scenario.h"
 #include "../../results/res.h"
 #include "cli.h"
+#include "run.h"
 
 static const char reproduce_help[] =
     "usage: dispsim reproduce RESULTS.h5 [-j THREADS]\n"
@@ -87,18 +88,18 @@ int cli_reproduce(int argc, char **argv)
             return fputs(reproduce_help, stderr), CLI_USAGE;
     }
     if (optind != argc - 1 || threads < 0)
-        return fprintf(stderr, "dispsim reproduce: expected exactly one RESULTS.h5\n\n%s", reproduce_help),
-               CLI_USAGE;
+        return cli_usage_error("reproduce", reproduce_help, "expected exactly one RESULTS.h5");
     const char *path = argv[optind];
     char err[8192];
     struct res_file *f = NULL;
-    sim_status st = res_open(path, &f, err, sizeof err);
-    if (st != SIM_OK)
-        return fprintf(stderr, "dispsim reproduce: %s\n", err), cli_exit_code(st);
+    int rc = cli_open_results("reproduce", path, &f);
+    if (rc != CLI_OK)
+        return rc;
+    sim_status st;
     char *text = NULL, *version = NULL;
     uint64_t seed = 0, reps = 0;
     struct res_array idx = {0};
-    int rc = CLI_DATAERR;
+    rc = CLI_DATAERR;
     char dir[] = "/tmp/dispsim_reproduce_XXXXXX", out[64] = "";
     bool made_dir = false;
     struct mdl_scenario *s = NULL;
@@ -134,14 +135,17 @@ int cli_reproduce(int argc, char **argv)
     snprintf(out, sizeof out, "%s/rerun.h5", dir);
     fprintf(stderr, "dispsim reproduce: re-running %" PRIu64 " replications with master seed %" PRIu64 "\n",
             reps, seed);
-    if ((rc = cli_simulate(s, (size_t)reps, seed, threads, out, true)) != CLI_OK)
+    const struct run_opts o = {.reps = (long)reps,
+                               .seed = seed,
+                               .seed_set = true,
+                               .threads = threads,
+                               .quiet = true,
+                               .sync_s = RUN_DEFAULT_SYNC_S};
+    if ((rc = run_simulate(&o, s, out)) != CLI_OK)
         goto done;
     struct res_file *g = NULL;
-    if ((st = res_open(out, &g, err, sizeof err)) != SIM_OK) {
-        fprintf(stderr, "dispsim reproduce: %s\n", err);
-        rc = cli_exit_code(st);
+    if ((rc = cli_open_results("reproduce", out, &g)) != CLI_OK)
         goto done;
-    }
     size_t same = 0, bad = 0;
     const char *groups[] = {"provenance", "totals", "daily", "study"};
     for (size_t i = 0; i < sizeof groups / sizeof *groups; i++)

@@ -1,5 +1,10 @@
-/* run.h: the parts of `dispsim run` (cmd_run.c: options, phases and the results file; run_exec.c:
- * running work items on threads and recording them; run_mpi.c: spreading them over MPI ranks).
+/* run.h: the run orchestration behind `dispsim run` and `dispsim reproduce`, which reach it through
+ * run_simulate (run_simulate.c: setting a run up, ending it, the --timing file). Beside it:
+ * run_phases.c (which replications run, in batches for --precision or as a shard), run_checkpoint.c
+ * (the checkpoint's key and opening or resuming it), run_results.c (the results file from the
+ * checkpoint, and the results-file metadata that dispsim merge builds too), run_exec.c (running work
+ * items on threads and recording them) and run_mpi.c (spreading them over MPI ranks). cmd_run.c
+ * only parses the options.
  *
  * A run has nitems = nvariants * nreps work items; item i is replication i % nreps of variant
  * i / nreps. Every completed item is appended to the run's checkpoint (res_ckpt.h) the moment it
@@ -14,7 +19,35 @@
 #include <stdint.h>
 
 #include "../../models/mdl_world.h"
+#include "../../results/res.h"
 #include "../../results/res_ckpt.h"
+
+struct ana_study;
+struct mdl_scenario;
+
+/* Seconds between two fdatasync of the checkpoint unless --checkpoint says otherwise. */
+#define RUN_DEFAULT_SYNC_S 60.0
+
+/* What a run is asked to do: dispsim run's options (cmd_run.c fills it in), or reproduce's. */
+struct run_opts {
+    const char *scenario, *out, *timing; /* timing: the --timing file, NULL for none */
+    long reps;                           /* 0: run.replications of the scenario (1000 with precision) */
+    long batch;                          /* replications per --precision batch; 0: 10 */
+    long shard, shards;                  /* shard i of N (1-based); shards 0: the whole run */
+    double precision;                    /* --precision target; 0: a fixed number of replications */
+    double sync_s;                       /* seconds between fdatasync of the checkpoint */
+    int threads;                         /* 0: $SLURM_CPUS_PER_TASK, else the OpenMP default */
+    uint64_t seed;                       /* with seed_set; else run.master_seed of the scenario */
+    bool seed_set, force, quiet, resume;
+    int argc;    /* the command line, to print the command that resumes an interrupted run; */
+    char **argv; /* argv NULL: none (reproduce) */
+};
+
+/* Runs every variant of scenario `s` as `o` asks, on this process's threads and, under mpirun,
+ * on every rank, through the checkpoint `out`.ckpt, and writes the results file `out` (rank 0).
+ * Prints progress (unless quiet) and every failure on stderr and returns the exit code; on
+ * interruption the checkpoint is kept and CLI_TEMPFAIL returned. Called once per process. */
+int run_simulate(const struct run_opts *o, const struct mdl_scenario *s, const char *out);
 
 struct run {
     const struct mdl_world *w;
@@ -42,6 +75,30 @@ struct run {
     size_t fail_item;
     char fail_msg[512];
 };
+
+/* Runs the phases `o` asks for (all replications, a shard, or --precision batches until the key
+ * intervals are narrow enough) on rank 0; the rows of the results file are then replications
+ * [*first, *first + *nrows) of every variant. Returns as run_local. */
+sim_status run_phases(struct run *r, const struct run_opts *o, size_t *first, size_t *nrows);
+
+/* Opens the checkpoint `path` of the run into r->ckpt: resumed with o->resume (its key must match
+ * this run's: scenario text, executable, seed, replications, variants, shard, precision), else
+ * created (an existing one is kept unless o->force). Prints why not and returns the exit code. */
+int run_open_checkpoint(struct run *r, const struct run_opts *o, const struct mdl_scenario *s,
+                        const char *path);
+
+/* Writes the results file `out` from the checkpoint: rows are replications [first, first + n) of
+ * every variant, the study's paired metrics beside them (not for a shard: dispsim merge adds
+ * those). Prints why not and returns the exit code. */
+int run_write_results(struct run *r, const struct run_opts *o, const struct mdl_scenario *s, const char *out,
+                      size_t first, size_t n);
+
+/* The metadata of a results file of `nreps` replications (rep_index[nreps]) of every variant of
+ * world `w`, built from scenario `s` with master seed `seed`: seeds[nreps * nstreams] are the
+ * streams' seeds, `study` the paired metrics (NULL: none). Everything is borrowed: the arguments
+ * must outlive the result. The one place that fills struct res_meta, for run and merge alike. */
+struct res_meta run_meta(const struct mdl_scenario *s, const struct mdl_world *w, uint64_t seed, size_t nreps,
+                         const uint64_t *rep_index, const uint64_t *seeds, const struct ana_study *study);
 
 /* Sets up the parts of r that do not come from the options (lock, arrays); SIM_ENOMEM. */
 sim_status run_init(struct run *r);
