@@ -15,13 +15,12 @@
 
 #include "../../models/mdl_scenario.h"
 #include "../../results/res.h"
-#include "../../sim/sim_status.h"
 
 volatile sig_atomic_t cli_interrupted = 0, cli_abandon = 0;
 
-int cli_exit_code(int status)
+int cli_exit_code(sim_status status)
 {
-    switch ((sim_status)status) {
+    switch (status) {
     case SIM_OK: return CLI_OK;
     case SIM_EFORMAT:
     case SIM_EINVAL:

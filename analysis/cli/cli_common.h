@@ -8,6 +8,8 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "../../sim/sim_status.h"
+
 struct mdl_scenario;
 struct res_file;
 
@@ -23,8 +25,8 @@ enum {
     CLI_TEMPFAIL = 75,  /* EX_TEMPFAIL: interrupted; run again */
 };
 
-/* Maps a status from the loader or results layer (a sim_status) to an exit code. */
-int cli_exit_code(int status);
+/* Maps a status from the loader or results layer to an exit code. */
+int cli_exit_code(sim_status status);
 
 /* Seconds on the monotonic clock, for timing and progress. Thread-safe. */
 double cli_wall_now(void);

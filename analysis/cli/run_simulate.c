@@ -140,7 +140,7 @@ static int run_and_write(struct run *r, const struct run_opts *o, const struct m
         fprintf(stderr, "dispsim run: %s: %s\n", s->path, r->fail_msg[0] ? r->fail_msg : sim_status_str(st));
         fprintf(stderr, "dispsim run: the %zu completed replications are kept in %s\n",
                 res_ckpt_count(r->ckpt), ckpt);
-        return cli_exit_code((int)(r->fail_status != SIM_OK ? r->fail_status : st));
+        return cli_exit_code(r->fail_status != SIM_OK ? r->fail_status : st);
     }
     return write_out(r, o, s, out, ckpt, first, n, t_sim, rss_sim);
 }
