@@ -84,6 +84,55 @@ static sim_status shard_read_var(void *vctx, int var, double *out, char *err, si
     return SIM_OK;
 }
 
+/* Opens every shard and reads its master seed (all must be equal: *seed) and replication list
+ * (*total: their lengths summed). Prints why not and returns the exit code. */
+static int open_shards(struct shard *sh, int n, char **paths, uint64_t *seed, uint64_t *total)
+{
+    for (int i = 0; i < n; i++) {
+        int rc = cli_open_results("merge", paths[i], &sh[i].f);
+        if (rc != CLI_OK)
+            return rc;
+        uint64_t si = 0;
+        if (res_read_u64(sh[i].f, "master_seed", &si) != SIM_OK ||
+            res_read(sh[i].f, "provenance", "rep_index", &sh[i].idx) != SIM_OK) {
+            fprintf(stderr, "dispsim merge: %s: no seed or replication list\n", paths[i]);
+            return CLI_DATAERR;
+        }
+        if (i > 0 && si != *seed) {
+            fprintf(stderr, "dispsim merge: %s: master seed %" PRIu64 " differs from %s's %" PRIu64 "\n",
+                    paths[i], si, paths[0], *seed);
+            return CLI_DATAERR;
+        }
+        *seed = si;
+        *total += sh[i].idx.shape[0];
+    }
+    return CLI_OK;
+}
+
+/* Checks that the shards hold every replication 0..total-1 exactly once. Prints the first that is
+ * not and returns CLI_DATAERR (CLI_SOFTWARE when out of memory), else CLI_OK. */
+static int each_once(const struct shard *sh, int n, char **paths, uint64_t total)
+{
+    unsigned char *seen = calloc(total ? total : 1, 1);
+    if (seen == NULL)
+        return CLI_SOFTWARE;
+    int rc = CLI_OK;
+    for (int i = 0; i < n && rc == CLI_OK; i++)
+        for (size_t j = 0; j < sh[i].idx.shape[0] && rc == CLI_OK; j++) {
+            double r = sh[i].idx.data[j];
+            if (!(r >= 0 && r < (double)total) || seen[(size_t)r]) {
+                fprintf(stderr, "dispsim merge: %s: replication %.0f is %s\n", paths[i], r,
+                        r >= 0 && r < (double)total ? "in two shards"
+                                                    : "beyond the shards' total (one is missing)");
+                rc = CLI_DATAERR;
+            } else {
+                seen[(size_t)r] = 1;
+            }
+        }
+    free(seen);
+    return rc;
+}
+
 int cli_merge(int argc, char **argv)
 {
     const char *out = NULL;
@@ -103,31 +152,12 @@ int cli_merge(int argc, char **argv)
     struct mdl_scenario *s = NULL;
     struct mdl_world *w = NULL;
     uint64_t *seeds = NULL, *rep_index = NULL, seed = 0, total = 0;
-    unsigned char *seen = NULL;
     struct ana_study *study = NULL;
-    rc = CLI_DATAERR;
     if (sh == NULL)
         return CLI_SOFTWARE;
-    for (int i = 0; i < n; i++) {
-        int orc = cli_open_results("merge", paths[i], &sh[i].f);
-        if (orc != CLI_OK) {
-            rc = orc;
-            goto done;
-        }
-        uint64_t si = 0;
-        if (res_read_u64(sh[i].f, "master_seed", &si) != SIM_OK ||
-            res_read(sh[i].f, "provenance", "rep_index", &sh[i].idx) != SIM_OK) {
-            fprintf(stderr, "dispsim merge: %s: no seed or replication list\n", paths[i]);
-            goto done;
-        }
-        if (i > 0 && si != seed) {
-            fprintf(stderr, "dispsim merge: %s: master seed %" PRIu64 " differs from %s's %" PRIu64 "\n",
-                    paths[i], si, paths[0], seed);
-            goto done;
-        }
-        seed = si;
-        total += sh[i].idx.shape[0];
-    }
+    if ((rc = open_shards(sh, n, paths, &seed, &total)) != CLI_OK)
+        goto done;
+    rc = CLI_DATAERR;
     if ((text = same_string(sh, n, paths, "scenario_text")) == NULL ||
         (spath = same_string(sh, n, paths, "scenario_path")) == NULL ||
         (version = same_string(sh, n, paths, "program_version")) == NULL)
@@ -146,22 +176,13 @@ int cli_merge(int argc, char **argv)
     size_t nv = mdl_world_nvariants(w), ns = mdl_world_nstreams(w);
     seeds = malloc(total * ns * sizeof *seeds + 1);
     rep_index = malloc(total * sizeof *rep_index + 1);
-    seen = calloc(total ? total : 1, 1);
-    if (seeds == NULL || rep_index == NULL || seen == NULL) {
+    if (seeds == NULL || rep_index == NULL) {
         rc = CLI_SOFTWARE;
         goto done;
     }
-    for (int i = 0; i < n; i++)
-        for (size_t j = 0; j < sh[i].idx.shape[0]; j++) {
-            double r = sh[i].idx.data[j];
-            if (!(r >= 0 && r < (double)total) || seen[(size_t)r]) {
-                fprintf(stderr, "dispsim merge: %s: replication %.0f is %s\n", paths[i], r,
-                        r >= 0 && r < (double)total ? "in two shards"
-                                                    : "beyond the shards' total (one is missing)");
-                goto done;
-            }
-            seen[(size_t)r] = 1;
-        }
+    if ((rc = each_once(sh, n, paths, total)) != CLI_OK)
+        goto done;
+    rc = CLI_DATAERR;
     /* Every stream's seed is a function of (master seed, replication, stream): recomputed exactly
      * (the reader returns doubles, which do not hold 64-bit seeds). */
     for (size_t r = 0; r < total; r++) {
@@ -196,7 +217,6 @@ done:
     free(version);
     free(seeds);
     free(rep_index);
-    free(seen);
     ana_study_free(study);
     mdl_world_destroy(w);
     mdl_scenario_destroy(s);
