@@ -133,49 +133,21 @@ static int each_once(const struct shard *sh, int n, char **paths, uint64_t total
     return rc;
 }
 
-int cli_merge(int argc, char **argv)
+/* Writes `out` from the n shards (their seed and total replications checked by open_shards, the
+ * scenario `s` and its world `w` loaded from them): the stream seeds recomputed, the values read
+ * from the shards, the study metrics computed on the merged replications. Prints why not and
+ * returns the exit code. */
+static int write_merged(const struct shard *sh, int n, char **paths, const struct mdl_scenario *s,
+                        const struct mdl_world *w, uint64_t seed, uint64_t total, const char *out)
 {
-    const char *out = NULL;
-    bool force = false;
-    int rc = cli_output_options(argc, argv, merge_help, &out, &force);
-    if (rc >= 0)
-        return rc;
-    int n = argc - optind;
-    if (out == NULL || n < 1)
-        return cli_usage_error("merge", merge_help, "expected -o OUT.h5 and at least one shard");
-    rc = cli_check_output("merge", out, force);
-    if (rc != CLI_OK)
-        return rc;
-    char **paths = argv + optind, err[8192];
-    struct shard *sh = calloc((size_t)n, sizeof *sh);
-    char *text = NULL, *spath = NULL, *version = NULL;
-    struct mdl_scenario *s = NULL;
-    struct mdl_world *w = NULL;
-    uint64_t *seeds = NULL, *rep_index = NULL, seed = 0, total = 0;
-    struct ana_study *study = NULL;
-    if (sh == NULL)
-        return CLI_SOFTWARE;
-    if ((rc = open_shards(sh, n, paths, &seed, &total)) != CLI_OK)
-        goto done;
-    rc = CLI_DATAERR;
-    if ((text = same_string(sh, n, paths, "scenario_text")) == NULL ||
-        (spath = same_string(sh, n, paths, "scenario_path")) == NULL ||
-        (version = same_string(sh, n, paths, "program_version")) == NULL)
-        goto done;
-    if (strcmp(version, DISPSIM_VERSION) != 0) {
-        fprintf(stderr, "dispsim merge: the shards were written by dispsim %s; this is %s\n", version,
-                DISPSIM_VERSION);
-        goto done;
-    }
-    sim_status st = mdl_scenario_load_text(text, strlen(text), spath, &s, err, sizeof err);
-    if (st != SIM_OK || mdl_world_create(s, &w) != SIM_OK) {
-        fprintf(stderr, "dispsim merge: the shards' scenario: %s\n", err);
-        goto done;
-    }
+    int rc = CLI_DATAERR;
     const struct sim_out_table *t = mdl_world_table(w);
     size_t nv = mdl_world_nvariants(w), ns = mdl_world_nstreams(w);
-    seeds = malloc(total * ns * sizeof *seeds + 1);
-    rep_index = malloc(total * sizeof *rep_index + 1);
+    uint64_t *seeds = malloc(total * ns * sizeof *seeds + 1),
+             *rep_index = malloc(total * sizeof *rep_index + 1);
+    struct ana_study *study = NULL;
+    char err[8192];
+    sim_status st;
     if (seeds == NULL || rep_index == NULL) {
         rc = CLI_SOFTWARE;
         goto done;
@@ -207,6 +179,52 @@ int cli_merge(int argc, char **argv)
     fprintf(stderr, "dispsim merge: %d shards, %" PRIu64 " replications; wrote %s\n", n, total, out);
     rc = CLI_OK;
 done:
+    free(seeds);
+    free(rep_index);
+    ana_study_free(study);
+    return rc;
+}
+
+int cli_merge(int argc, char **argv)
+{
+    const char *out = NULL;
+    bool force = false;
+    int rc = cli_output_options(argc, argv, merge_help, &out, &force);
+    if (rc >= 0)
+        return rc;
+    int n = argc - optind;
+    if (out == NULL || n < 1)
+        return cli_usage_error("merge", merge_help, "expected -o OUT.h5 and at least one shard");
+    rc = cli_check_output("merge", out, force);
+    if (rc != CLI_OK)
+        return rc;
+    char **paths = argv + optind, err[8192];
+    struct shard *sh = calloc((size_t)n, sizeof *sh);
+    char *text = NULL, *spath = NULL, *version = NULL;
+    struct mdl_scenario *s = NULL;
+    struct mdl_world *w = NULL;
+    uint64_t seed = 0, total = 0;
+    if (sh == NULL)
+        return CLI_SOFTWARE;
+    if ((rc = open_shards(sh, n, paths, &seed, &total)) != CLI_OK)
+        goto done;
+    rc = CLI_DATAERR;
+    if ((text = same_string(sh, n, paths, "scenario_text")) == NULL ||
+        (spath = same_string(sh, n, paths, "scenario_path")) == NULL ||
+        (version = same_string(sh, n, paths, "program_version")) == NULL)
+        goto done;
+    if (strcmp(version, DISPSIM_VERSION) != 0) {
+        fprintf(stderr, "dispsim merge: the shards were written by dispsim %s; this is %s\n", version,
+                DISPSIM_VERSION);
+        goto done;
+    }
+    sim_status st = mdl_scenario_load_text(text, strlen(text), spath, &s, err, sizeof err);
+    if (st != SIM_OK || mdl_world_create(s, &w) != SIM_OK) {
+        fprintf(stderr, "dispsim merge: the shards' scenario: %s\n", err);
+        goto done;
+    }
+    rc = write_merged(sh, n, paths, s, w, seed, total, out);
+done:
     for (int i = 0; i < n; i++) {
         res_array_free(&sh[i].idx);
         res_close(sh[i].f);
@@ -215,9 +233,6 @@ done:
     free(text);
     free(spath);
     free(version);
-    free(seeds);
-    free(rep_index);
-    ana_study_free(study);
     mdl_world_destroy(w);
     mdl_scenario_destroy(s);
     return rc;
