@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "../../sim/sim_run.h"
-#include "cli.h"
+#include "cli_common.h"
 
 sim_status run_init(struct run *r)
 {

@@ -23,7 +23,7 @@
 #include <time.h>
 
 #include "../../sim/sim_run.h"
-#include "cli.h"
+#include "cli_common.h"
 
 #ifdef DISPSIM_HAVE_MPI
 #include <mpi.h>
