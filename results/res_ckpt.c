@@ -4,7 +4,7 @@
  * either wholly in the file or is the torn last one; the CRC tells which. */
 #define _GNU_SOURCE /* pwritev, fdatasync */
 #include "res_ckpt.h"
-#include "res_trailer.h"
+#include "res_crc.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -9,13 +9,9 @@
 #ifndef RES_TRAILER_H
 #define RES_TRAILER_H
 
-#include <stddef.h>
-#include <stdint.h>
+#include "res_crc.h" /* the CRC of the trailer */
 
 #define RES__TRAILER_MAGIC "dsimcrc1"
 enum { RES__TRAILER_SIZE = 24 };
-
-/* Continues the CRC-32 `crc` (0 to start) over n bytes of buf and returns it. Thread-safe. */
-uint32_t res__crc32(uint32_t crc, const void *buf, size_t n);
 
 #endif

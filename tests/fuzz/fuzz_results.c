@@ -5,28 +5,20 @@
  * crashes or loops there, then HDF5 in this process) and reads in this process what the later
  * commands (merge, report) will read: the scenario text, the provenance and every dataset of every
  * group, with labels and attributes, through the public res.h API. Then it runs `dispsim info` on
- * the file (cli_info is linked in; its stdout goes to /dev/null), which reads every label,
+ * the file (cli_info is linked in, with the shared helpers of cli_common.c that every command uses,
+ * the real exit-code mapping among them; its stdout goes to /dev/null), which reads every label,
  * attribute and dataset info reads and prints the tables.
  * Inputs without a valid trailer reach HDF5 directly when they end where HDF5's data ends, which
  * the seed corpus provides (tests/fuzz/make_corpus.sh strips the trailer from some seeds). */
 #include "fuzz_file.h"
 
-#include <signal.h>
 #include <string.h>
 
-#include "../../analysis/cli.h"
+#include "../../analysis/cli/cli.h"
 #include "../../results/res.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* What analysis/main.c defines for the commands; info uses only the exit-code mapping. */
-volatile sig_atomic_t cli_interrupted = 0;
-
-int cli_exit_code(int status)
-{
-    return status == SIM_OK ? CLI_OK : CLI_DATAERR;
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -8,8 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../sim/sim_run.h"
-#include "cli.h"
+#include "../../sim/sim_run.h"
+#include "cli_common.h"
 
 sim_status run_init(struct run *r)
 {

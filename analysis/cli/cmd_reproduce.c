@@ -8,9 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../models/mdl_scenario.h"
-#include "../results/res.h"
+#include "../../models/mdl_scenario.h"
+#include "../../results/res.h"
 #include "cli.h"
+#include "run.h"
 
 static const char reproduce_help[] =
     "usage: dispsim reproduce RESULTS.h5 [-j THREADS]\n"
@@ -72,6 +73,86 @@ static size_t compare_group(struct res_file *a, struct res_file *b, const char *
     return bad;
 }
 
+/* Reads what `f` (the file `path`) embeds: the scenario text, loaded into *s (the caller destroys
+ * it), the master seed and the number of replications, which must be numbered 0..n-1 (not a
+ * shard). Notes on stdout a file of another dispsim version. Prints why not and returns the exit
+ * code. */
+static int embedded_run(struct res_file *f, const char *path, struct mdl_scenario **s, uint64_t *seed,
+                        uint64_t *reps)
+{
+    char *text = NULL, *version = NULL, err[8192], label[1100];
+    struct res_array idx = {0};
+    int rc = CLI_DATAERR;
+    if (res_read_string(f, "scenario_text", &text) != SIM_OK ||
+        res_read_u64(f, "master_seed", seed) != SIM_OK || res_read_u64(f, "replications", reps) != SIM_OK ||
+        res_read(f, "provenance", "rep_index", &idx) != SIM_OK) {
+        fprintf(stderr, "dispsim reproduce: %s: no embedded scenario, seed or replication list\n", path);
+        goto done;
+    }
+    for (size_t r = 0; r < idx.shape[0]; r++)
+        if (idx.data[r] != (double)r) {
+            fprintf(stderr, "dispsim reproduce: %s: replications are not 0..%" PRIu64 " (a shard?)\n", path,
+                    *reps - 1);
+            goto done;
+        }
+    res_read_string(f, "program_version", &version);
+    if (version == NULL || strcmp(version, DISPSIM_VERSION) != 0)
+        printf("note: the file was written by dispsim %s, this is dispsim %s\n", version ? version : "?",
+               DISPSIM_VERSION);
+    snprintf(label, sizeof label, "%s (embedded scenario)", path);
+    sim_status st = mdl_scenario_load_text(text, strlen(text), label, s, err, sizeof err);
+    if (st != SIM_OK) {
+        fprintf(stderr, "dispsim reproduce: %s", err);
+        rc = cli_exit_code(st);
+        goto done;
+    }
+    rc = CLI_OK;
+done:
+    res_array_free(&idx);
+    free(text);
+    free(version);
+    return rc;
+}
+
+/* Re-runs scenario `s` (reps replications, master seed `seed`, on `threads` threads) into a
+ * temporary directory, compares every dataset with those of `f`, prints a line per dataset and
+ * removes what it wrote. CLI_OK only when every dataset is identical. */
+static int rerun_and_compare(struct res_file *f, const struct mdl_scenario *s, uint64_t reps, uint64_t seed,
+                             int threads)
+{
+    char dir[] = "/tmp/dispsim_reproduce_XXXXXX", out[64];
+    if (mkdtemp(dir) == NULL) {
+        fprintf(stderr, "dispsim reproduce: cannot create a temporary directory\n");
+        return CLI_CANTCREAT;
+    }
+    snprintf(out, sizeof out, "%s/rerun.h5", dir);
+    fprintf(stderr, "dispsim reproduce: re-running %" PRIu64 " replications with master seed %" PRIu64 "\n",
+            reps, seed);
+    const struct run_opts o = {.reps = (long)reps,
+                               .seed = seed,
+                               .seed_set = true,
+                               .threads = threads,
+                               .quiet = true,
+                               .sync_s = RUN_DEFAULT_SYNC_S};
+    struct res_file *g = NULL;
+    int rc = run_simulate(&o, s, out);
+    if (rc == CLI_OK && (rc = cli_open_results("reproduce", out, &g)) == CLI_OK) {
+        size_t same = 0, bad = 0;
+        const char *groups[] = {"provenance", "totals", "daily", "study"};
+        for (size_t i = 0; i < sizeof groups / sizeof *groups; i++)
+            bad += compare_group(f, g, groups[i], &same);
+        res_close(g);
+        printf("%zu datasets identical, %zu differ: %s\n", same, bad,
+               bad == 0 ? "the results are reproduced bit for bit" : "NOT reproduced");
+        rc = bad == 0 ? CLI_OK : CLI_DATAERR;
+    }
+    unlink(out);
+    strcat(out, ".ckpt"); /* left by an interrupted re-run: there is nothing to resume */
+    unlink(out);
+    rmdir(dir);
+    return rc;
+}
+
 int cli_reproduce(int argc, char **argv)
 {
     static const struct option longs[] = {
@@ -87,81 +168,15 @@ int cli_reproduce(int argc, char **argv)
             return fputs(reproduce_help, stderr), CLI_USAGE;
     }
     if (optind != argc - 1 || threads < 0)
-        return fprintf(stderr, "dispsim reproduce: expected exactly one RESULTS.h5\n\n%s", reproduce_help),
-               CLI_USAGE;
+        return cli_usage_error("reproduce", reproduce_help, "expected exactly one RESULTS.h5");
     const char *path = argv[optind];
-    char err[8192];
     struct res_file *f = NULL;
-    sim_status st = res_open(path, &f, err, sizeof err);
-    if (st != SIM_OK)
-        return fprintf(stderr, "dispsim reproduce: %s\n", err), cli_exit_code(st);
-    char *text = NULL, *version = NULL;
-    uint64_t seed = 0, reps = 0;
-    struct res_array idx = {0};
-    int rc = CLI_DATAERR;
-    char dir[] = "/tmp/dispsim_reproduce_XXXXXX", out[64] = "";
-    bool made_dir = false;
     struct mdl_scenario *s = NULL;
-    if (res_read_string(f, "scenario_text", &text) != SIM_OK ||
-        res_read_u64(f, "master_seed", &seed) != SIM_OK || res_read_u64(f, "replications", &reps) != SIM_OK ||
-        res_read(f, "provenance", "rep_index", &idx) != SIM_OK) {
-        fprintf(stderr, "dispsim reproduce: %s: no embedded scenario, seed or replication list\n", path);
-        goto done;
-    }
-    for (size_t r = 0; r < idx.shape[0]; r++)
-        if (idx.data[r] != (double)r) {
-            fprintf(stderr, "dispsim reproduce: %s: replications are not 0..%" PRIu64 " (a shard?)\n", path,
-                    reps - 1);
-            goto done;
-        }
-    res_read_string(f, "program_version", &version);
-    if (version == NULL || strcmp(version, DISPSIM_VERSION) != 0)
-        printf("note: the file was written by dispsim %s, this is dispsim %s\n", version ? version : "?",
-               DISPSIM_VERSION);
-    char label[1100];
-    snprintf(label, sizeof label, "%s (embedded scenario)", path);
-    if ((st = mdl_scenario_load_text(text, strlen(text), label, &s, err, sizeof err)) != SIM_OK) {
-        fprintf(stderr, "dispsim reproduce: %s", err);
-        rc = cli_exit_code(st);
-        goto done;
-    }
-    if (mkdtemp(dir) == NULL) {
-        fprintf(stderr, "dispsim reproduce: cannot create a temporary directory\n");
-        rc = CLI_CANTCREAT;
-        goto done;
-    }
-    made_dir = true;
-    snprintf(out, sizeof out, "%s/rerun.h5", dir);
-    fprintf(stderr, "dispsim reproduce: re-running %" PRIu64 " replications with master seed %" PRIu64 "\n",
-            reps, seed);
-    if ((rc = cli_simulate(s, (size_t)reps, seed, threads, out, true)) != CLI_OK)
-        goto done;
-    struct res_file *g = NULL;
-    if ((st = res_open(out, &g, err, sizeof err)) != SIM_OK) {
-        fprintf(stderr, "dispsim reproduce: %s\n", err);
-        rc = cli_exit_code(st);
-        goto done;
-    }
-    size_t same = 0, bad = 0;
-    const char *groups[] = {"provenance", "totals", "daily", "study"};
-    for (size_t i = 0; i < sizeof groups / sizeof *groups; i++)
-        bad += compare_group(f, g, groups[i], &same);
-    res_close(g);
-    printf("%zu datasets identical, %zu differ: %s\n", same, bad,
-           bad == 0 ? "the results are reproduced bit for bit" : "NOT reproduced");
-    rc = bad == 0 ? CLI_OK : CLI_DATAERR;
-done:
-    if (out[0] != '\0') {
-        unlink(out);
-        strcat(out, ".ckpt"); /* left by an interrupted re-run: there is nothing to resume */
-        unlink(out);
-    }
-    if (made_dir)
-        rmdir(dir);
+    uint64_t seed = 0, reps = 0;
+    int rc = cli_open_results("reproduce", path, &f);
+    if (rc == CLI_OK && (rc = embedded_run(f, path, &s, &seed, &reps)) == CLI_OK)
+        rc = rerun_and_compare(f, s, reps, seed, threads);
     mdl_scenario_destroy(s);
-    res_array_free(&idx);
-    free(text);
-    free(version);
     res_close(f);
     return rc;
 }

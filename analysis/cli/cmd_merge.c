@@ -5,12 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../models/mdl_scenario.h"
-#include "../models/mdl_world.h"
-#include "../results/res.h"
-#include "../sim/sim_rng.h"
-#include "ana_study.h"
+#include "../../models/mdl_scenario.h"
+#include "../../models/mdl_world.h"
+#include "../../results/res.h"
+#include "../../sim/sim_rng.h"
+#include "../ana_study.h"
 #include "cli.h"
+#include "run.h"
 
 static const char merge_help[] =
     "usage: dispsim merge -o OUT.h5 [--force] SHARD.h5...\n"
@@ -83,86 +84,77 @@ static sim_status shard_read_var(void *vctx, int var, double *out, char *err, si
     return SIM_OK;
 }
 
-int cli_merge(int argc, char **argv)
+/* Opens every shard and reads its master seed (all must be equal: *seed) and replication list
+ * (*total: their lengths summed). Prints why not and returns the exit code. */
+static int open_shards(struct shard *sh, int n, char **paths, uint64_t *seed, uint64_t *total)
 {
-    const char *out = NULL;
-    bool force = false;
-    int rc = cli_output_options(argc, argv, merge_help, &out, &force);
-    if (rc >= 0)
-        return rc;
-    int n = argc - optind;
-    if (out == NULL || n < 1)
-        return fprintf(stderr, "dispsim merge: expected -o OUT.h5 and at least one shard\n\n%s", merge_help),
-               CLI_USAGE;
-    rc = cli_check_output("merge", out, force);
-    if (rc != CLI_OK)
-        return rc;
-    char **paths = argv + optind, err[8192];
-    struct shard *sh = calloc((size_t)n, sizeof *sh);
-    char *text = NULL, *spath = NULL, *version = NULL;
-    struct mdl_scenario *s = NULL;
-    struct mdl_world *w = NULL;
-    uint64_t *seeds = NULL, *rep_index = NULL, seed = 0, total = 0;
-    unsigned char *seen = NULL;
-    struct ana_study *study = NULL;
-    rc = CLI_DATAERR;
-    if (sh == NULL)
-        return CLI_SOFTWARE;
     for (int i = 0; i < n; i++) {
-        sim_status st = res_open(paths[i], &sh[i].f, err, sizeof err);
-        if (st != SIM_OK) {
-            fprintf(stderr, "dispsim merge: %s\n", err);
-            rc = cli_exit_code(st);
-            goto done;
-        }
+        int rc = cli_open_results("merge", paths[i], &sh[i].f);
+        if (rc != CLI_OK)
+            return rc;
         uint64_t si = 0;
         if (res_read_u64(sh[i].f, "master_seed", &si) != SIM_OK ||
             res_read(sh[i].f, "provenance", "rep_index", &sh[i].idx) != SIM_OK) {
             fprintf(stderr, "dispsim merge: %s: no seed or replication list\n", paths[i]);
-            goto done;
+            return CLI_DATAERR;
         }
-        if (i > 0 && si != seed) {
+        if (i > 0 && si != *seed) {
             fprintf(stderr, "dispsim merge: %s: master seed %" PRIu64 " differs from %s's %" PRIu64 "\n",
-                    paths[i], si, paths[0], seed);
-            goto done;
+                    paths[i], si, paths[0], *seed);
+            return CLI_DATAERR;
         }
-        seed = si;
-        total += sh[i].idx.shape[0];
+        *seed = si;
+        *total += sh[i].idx.shape[0];
     }
-    if ((text = same_string(sh, n, paths, "scenario_text")) == NULL ||
-        (spath = same_string(sh, n, paths, "scenario_path")) == NULL ||
-        (version = same_string(sh, n, paths, "program_version")) == NULL)
-        goto done;
-    if (strcmp(version, DISPSIM_VERSION) != 0) {
-        fprintf(stderr, "dispsim merge: the shards were written by dispsim %s; this is %s\n", version,
-                DISPSIM_VERSION);
-        goto done;
-    }
-    sim_status st = mdl_scenario_load_text(text, strlen(text), spath, &s, err, sizeof err);
-    if (st != SIM_OK || mdl_world_create(s, &w) != SIM_OK) {
-        fprintf(stderr, "dispsim merge: the shards' scenario: %s\n", err);
-        goto done;
-    }
-    const struct sim_out_table *t = mdl_world_table(w);
-    size_t nv = mdl_world_nvariants(w), ns = mdl_world_nstreams(w);
-    seeds = malloc(total * ns * sizeof *seeds + 1);
-    rep_index = malloc(total * sizeof *rep_index + 1);
-    seen = calloc(total ? total : 1, 1);
-    if (seeds == NULL || rep_index == NULL || seen == NULL) {
-        rc = CLI_SOFTWARE;
-        goto done;
-    }
-    for (int i = 0; i < n; i++)
-        for (size_t j = 0; j < sh[i].idx.shape[0]; j++) {
+    return CLI_OK;
+}
+
+/* Checks that the shards hold every replication 0..total-1 exactly once. Prints the first that is
+ * not and returns CLI_DATAERR (CLI_SOFTWARE when out of memory), else CLI_OK. */
+static int each_once(const struct shard *sh, int n, char **paths, uint64_t total)
+{
+    unsigned char *seen = calloc(total ? total : 1, 1);
+    if (seen == NULL)
+        return CLI_SOFTWARE;
+    int rc = CLI_OK;
+    for (int i = 0; i < n && rc == CLI_OK; i++)
+        for (size_t j = 0; j < sh[i].idx.shape[0] && rc == CLI_OK; j++) {
             double r = sh[i].idx.data[j];
             if (!(r >= 0 && r < (double)total) || seen[(size_t)r]) {
                 fprintf(stderr, "dispsim merge: %s: replication %.0f is %s\n", paths[i], r,
                         r >= 0 && r < (double)total ? "in two shards"
                                                     : "beyond the shards' total (one is missing)");
-                goto done;
+                rc = CLI_DATAERR;
+            } else {
+                seen[(size_t)r] = 1;
             }
-            seen[(size_t)r] = 1;
         }
+    free(seen);
+    return rc;
+}
+
+/* Writes `out` from the n shards (their seed and total replications checked by open_shards, the
+ * scenario `s` and its world `w` loaded from them): the stream seeds recomputed, the values read
+ * from the shards, the study metrics computed on the merged replications. Prints why not and
+ * returns the exit code. */
+static int write_merged(const struct shard *sh, int n, char **paths, const struct mdl_scenario *s,
+                        const struct mdl_world *w, uint64_t seed, uint64_t total, const char *out)
+{
+    int rc = CLI_DATAERR;
+    const struct sim_out_table *t = mdl_world_table(w);
+    size_t nv = mdl_world_nvariants(w), ns = mdl_world_nstreams(w);
+    uint64_t *seeds = malloc(total * ns * sizeof *seeds + 1),
+             *rep_index = malloc(total * sizeof *rep_index + 1);
+    struct ana_study *study = NULL;
+    char err[8192];
+    sim_status st;
+    if (seeds == NULL || rep_index == NULL) {
+        rc = CLI_SOFTWARE;
+        goto done;
+    }
+    if ((rc = each_once(sh, n, paths, total)) != CLI_OK)
+        goto done;
+    rc = CLI_DATAERR;
     /* Every stream's seed is a function of (master seed, replication, stream): recomputed exactly
      * (the reader returns doubles, which do not hold 64-bit seeds). */
     for (size_t r = 0; r < total; r++) {
@@ -178,19 +170,7 @@ int cli_merge(int argc, char **argv)
         fprintf(stderr, "dispsim merge: %s\n", err);
         goto done;
     }
-    struct res_meta meta = {.program_version = DISPSIM_VERSION,
-                            .scenario_path = spath,
-                            .scenario_text = text,
-                            .scenario_name = s->name,
-                            .master_seed = seed,
-                            .nreps = total,
-                            .rep_index = rep_index,
-                            .nstreams = ns,
-                            .stream_names = mdl_world_stream_names(w),
-                            .stream_seeds = seeds,
-                            .nvariants = nv,
-                            .variant_names = mdl_world_variant_names(w),
-                            .extra = study != NULL ? ana_study_extra(study) : NULL};
+    struct res_meta meta = run_meta(s, w, seed, total, rep_index, seeds, study);
     if ((st = res_write_source(out, &meta, t, &src, err, sizeof err)) != SIM_OK) {
         fprintf(stderr, "dispsim merge: %s\n", err);
         rc = cli_exit_code(st);
@@ -198,6 +178,52 @@ int cli_merge(int argc, char **argv)
     }
     fprintf(stderr, "dispsim merge: %d shards, %" PRIu64 " replications; wrote %s\n", n, total, out);
     rc = CLI_OK;
+done:
+    free(seeds);
+    free(rep_index);
+    ana_study_free(study);
+    return rc;
+}
+
+int cli_merge(int argc, char **argv)
+{
+    const char *out = NULL;
+    bool force = false;
+    int rc = cli_output_options(argc, argv, merge_help, &out, &force);
+    if (rc >= 0)
+        return rc;
+    int n = argc - optind;
+    if (out == NULL || n < 1)
+        return cli_usage_error("merge", merge_help, "expected -o OUT.h5 and at least one shard");
+    rc = cli_check_output("merge", out, force);
+    if (rc != CLI_OK)
+        return rc;
+    char **paths = argv + optind, err[8192];
+    struct shard *sh = calloc((size_t)n, sizeof *sh);
+    char *text = NULL, *spath = NULL, *version = NULL;
+    struct mdl_scenario *s = NULL;
+    struct mdl_world *w = NULL;
+    uint64_t seed = 0, total = 0;
+    if (sh == NULL)
+        return CLI_SOFTWARE;
+    if ((rc = open_shards(sh, n, paths, &seed, &total)) != CLI_OK)
+        goto done;
+    rc = CLI_DATAERR;
+    if ((text = same_string(sh, n, paths, "scenario_text")) == NULL ||
+        (spath = same_string(sh, n, paths, "scenario_path")) == NULL ||
+        (version = same_string(sh, n, paths, "program_version")) == NULL)
+        goto done;
+    if (strcmp(version, DISPSIM_VERSION) != 0) {
+        fprintf(stderr, "dispsim merge: the shards were written by dispsim %s; this is %s\n", version,
+                DISPSIM_VERSION);
+        goto done;
+    }
+    sim_status st = mdl_scenario_load_text(text, strlen(text), spath, &s, err, sizeof err);
+    if (st != SIM_OK || mdl_world_create(s, &w) != SIM_OK) {
+        fprintf(stderr, "dispsim merge: the shards' scenario: %s\n", err);
+        goto done;
+    }
+    rc = write_merged(sh, n, paths, s, w, seed, total, out);
 done:
     for (int i = 0; i < n; i++) {
         res_array_free(&sh[i].idx);
@@ -207,10 +233,6 @@ done:
     free(text);
     free(spath);
     free(version);
-    free(seeds);
-    free(rep_index);
-    free(seen);
-    ana_study_free(study);
     mdl_world_destroy(w);
     mdl_scenario_destroy(s);
     return rc;

@@ -22,8 +22,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../sim/sim_run.h"
-#include "cli.h"
+#include "../../sim/sim_run.h"
+#include "cli_common.h"
 
 #ifdef DISPSIM_HAVE_MPI
 #include <mpi.h>

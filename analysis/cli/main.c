@@ -1,26 +1,11 @@
 /* dispsim: Monte Carlo simulation of displacement between irregular entry modes to the UK. */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime */
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <gsl/gsl_errno.h>
 
-#include "../sim/sim_status.h"
 #include "cli.h"
 #include "run.h"
-
-volatile sig_atomic_t cli_interrupted = 0, cli_abandon = 0;
-
-/* SIGUSR1 (Slurm's --signal=USR1@T warning) lets replications in progress finish; SIGTERM (the
- * time limit) and SIGINT abandon them: a checkpointed run loses at most the work in flight. */
-static void on_signal(int sig)
-{
-    cli_interrupted = 1;
-    if (sig != SIGUSR1)
-        cli_abandon = 1;
-}
 
 static void usage(FILE *f)
 {
@@ -46,41 +31,20 @@ static void usage(FILE *f)
           f);
 }
 
-double cli_wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-int cli_exit_code(int status)
-{
-    switch ((sim_status)status) {
-    case SIM_OK: return CLI_OK;
-    case SIM_EFORMAT:
-    case SIM_EINVAL:
-    case SIM_EVERSION: return CLI_DATAERR;
-    case SIM_ENOENT: return CLI_NOINPUT;
-    case SIM_ECREATE: return CLI_CANTCREAT;
-    case SIM_EIO: return CLI_IOERR;
-    case SIM_ECANCELED: return CLI_TEMPFAIL;
-    case SIM_ENOMEM:
-    case SIM_EINVARIANT: return CLI_SOFTWARE;
-    }
-    return CLI_SOFTWARE;
-}
+/* The commands but run, which starts MPI first. */
+static const struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+} commands[] = {
+    {"validate", cli_validate},   {"info", cli_info},     {"merge", cli_merge},
+    {"reproduce", cli_reproduce}, {"report", cli_report}, {"bench", cli_bench},
+};
 
 int main(int argc, char **argv)
 {
     /* GSL aborts on error by default; dispsim checks return values instead. */
     gsl_set_error_handler_off();
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGUSR1, on_signal);
-    /* Past a file-size limit (ulimit -f) the kernel would kill the process with SIGXFSZ in the middle
-     * of writing, leaving the temporary file behind; ignored, write() fails with EFBIG and the
-     * results layer reports it and removes the file, as it does for a full disk. */
-    signal(SIGXFSZ, SIG_IGN);
+    cli_catch_signals();
     if (argc < 2) {
         usage(stderr);
         return CLI_USAGE;
@@ -102,18 +66,9 @@ int main(int argc, char **argv)
         run_mpi_stop();
         return rc;
     }
-    if (strcmp(cmd, "validate") == 0)
-        return cli_validate(argc - 1, argv + 1);
-    if (strcmp(cmd, "info") == 0)
-        return cli_info(argc - 1, argv + 1);
-    if (strcmp(cmd, "merge") == 0)
-        return cli_merge(argc - 1, argv + 1);
-    if (strcmp(cmd, "reproduce") == 0)
-        return cli_reproduce(argc - 1, argv + 1);
-    if (strcmp(cmd, "report") == 0)
-        return cli_report(argc - 1, argv + 1);
-    if (strcmp(cmd, "bench") == 0)
-        return cli_bench(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "dispsim: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return CLI_USAGE;

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../results/res.h"
-#include "../results/res_ckpt.h"
-#include "ana_summary.h"
+#include "../../results/res.h"
+#include "../../results/res_ckpt.h"
+#include "../ana_summary.h"
 #include "cli.h"
 
 static const char info_help[] =

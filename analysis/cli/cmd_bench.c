@@ -7,11 +7,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "../sim/sim_rng.h"
+#include "../../sim/sim_rng.h"
 
-#include "../models/mdl_scenario.h"
-#include "../models/mdl_world.h"
-#include "../sim/sim_kernel.h"
+#include "../../models/mdl_scenario.h"
+#include "../../models/mdl_world.h"
+#include "../../sim/sim_kernel.h"
 #include "cli.h"
 
 static const char bench_help[] =

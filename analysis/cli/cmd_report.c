@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../results/res.h"
+#include "../../results/res.h"
 #include "cli.h"
 
 static const char report_help[] =
