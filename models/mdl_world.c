@@ -10,6 +10,7 @@
 #include "mdl_boats.h"
 #include "mdl_pop.h"
 #include "mdl_ports.h"
+#include "mdl_iv.h"
 #include "mdl_study.h"
 
 enum { NAME_LEN = 64 };
