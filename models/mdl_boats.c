@@ -9,7 +9,7 @@
 #include "../sim/sim_rng.h"
 
 enum kind { EV_DAY, EV_LAUNCH };
-enum { PRIO_DAY = -9, PRIO_LAUNCH = 0 };
+enum { BOATS_PRIO_DAY = -9, BOATS_PRIO_LAUNCH = 0 };
 
 /* Daily variables; the first D_NSUM are also summed into totals. */
 enum dvar {
@@ -247,7 +247,7 @@ static sim_status boats_init(void *self, struct sim_kernel *k)
     /* The first day's weather comes from the stationary distribution of its month. */
     b->good = sim_rng_uniform(b->rng[MDL_BP_WEATHER]) < b->p->good_weather_share[b->months[0]];
     update_price(b);
-    return sim_kernel_at(k, b->model, EV_DAY, 0.0, PRIO_DAY, 0, 0, 0.0, NULL);
+    return sim_kernel_at(k, b->model, EV_DAY, 0.0, BOATS_PRIO_DAY, 0, 0, 0.0, NULL);
 }
 
 /* Positions stream `s` at its own stretch of blocks for (day, item): 4,096 blocks (16,384 words)
@@ -295,8 +295,8 @@ static void new_day(struct mdl_boats *b, struct sim_kernel *k, double t)
         b->price_days += 1.0;
     }
     if (b->good)
-        sim_kernel_at(k, b->model, EV_LAUNCH, t + p->launch_hour / 24.0, PRIO_LAUNCH, 0, 0, 0.0, NULL);
-    sim_kernel_at(k, b->model, EV_DAY, t + 1.0, PRIO_DAY, 0, 0, 0.0, NULL);
+        sim_kernel_at(k, b->model, EV_LAUNCH, t + p->launch_hour / 24.0, BOATS_PRIO_LAUNCH, 0, 0, 0.0, NULL);
+    sim_kernel_at(k, b->model, EV_DAY, t + 1.0, BOATS_PRIO_DAY, 0, 0, 0.0, NULL);
 }
 
 /* Occupancy target: the mean, raised when the queue exceeds what the launchable boats carry. */

@@ -14,18 +14,18 @@
 enum mdl__pop_event { EV_INFLOW, EV_DECIDE, EV_ATTEMPT, EV_DAY, EV_WINDOW };
 
 /* Beliefs and windows move before anything else that happens at the same instant. */
-enum { PRIO_WINDOW = -12, PRIO_DAY = -11, PRIO_FLOW = 0 };
+enum { POP_PRIO_WINDOW = -12, POP_PRIO_DAY = -11, POP_PRIO_FLOW = 0 };
 
 enum { MDL__POP_MAX_MODES = 16, MDL__POP_NONE = UINT32_MAX };
 
 /* Per-mode counters, daily [day, mode] and totals [mode]. */
-enum mvar { M_CHOICES, M_ATTEMPTS, M_PREVENTED, M_ARRIVALS, M_DEATHS, M_NCOUNT };
+enum pop_mvar { M_CHOICES, M_ATTEMPTS, M_PREVENTED, M_ARRIVALS, M_DEATHS, M_NCOUNT };
 /* Per-mode levels, daily [day, mode] at the end of each day. */
-enum lvar { L_BELIEF, L_WAIT, L_PRICE, L_NLEVEL };
+enum pop_lvar { L_BELIEF, L_WAIT, L_PRICE, L_NLEVEL };
 /* Population counters, daily [day] and totals. */
-enum pvar { P_INFLOW, P_LEAVERS, P_WAITED, P_NCOUNT };
+enum pop_pvar { P_INFLOW, P_LEAVERS, P_WAITED, P_NCOUNT };
 /* Totals only. */
-enum tvar { T_STOCK_START, T_STOCK_END, T_REC_PORT, T_REC_72H, T_UNRECORDED, T_NTOTAL };
+enum pop_tvar { T_STOCK_START, T_STOCK_END, T_REC_PORT, T_REC_72H, T_UNRECORDED, T_NTOTAL };
 
 /* Variable id slots in struct mdl_pop_vars. */
 enum {

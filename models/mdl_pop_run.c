@@ -11,12 +11,12 @@
 
 typedef struct mdl__person person;
 
-static void count_mode(struct mdl_pop *p, double t, enum mvar v, int mode)
+static void count_mode(struct mdl_pop *p, double t, enum pop_mvar v, int mode)
 {
     mdl__pop_count(p, t, DI_MODE + (int)v, TI_MODE + (int)v, mode, 1.0);
 }
 
-static void count_pop(struct mdl_pop *p, double t, enum pvar v)
+static void count_pop(struct mdl_pop *p, double t, enum pop_pvar v)
 {
     mdl__pop_count(p, t, DI_POP + (int)v, TI_POP + (int)v, -1, 1.0);
 }
@@ -79,7 +79,7 @@ static uint32_t spawn(struct mdl_pop *p, struct sim_kernel *k, double t)
     double first = t + mdl_sampler_draw(&p->prep, r);
     release(p, i);
     p->live++;
-    sim_kernel_at(k, p->model, EV_DECIDE, first, PRIO_FLOW, i, 0, 0.0, NULL);
+    sim_kernel_at(k, p->model, EV_DECIDE, first, POP_PRIO_FLOW, i, 0, 0.0, NULL);
     return i;
 }
 
@@ -146,7 +146,7 @@ static void decide_later(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, do
 {
     double when = t + mdl_sampler_draw(d, draws(p, i));
     release(p, i);
-    sim_kernel_at(k, p->model, EV_DECIDE, when, PRIO_FLOW, i, 0, 0.0, NULL);
+    sim_kernel_at(k, p->model, EV_DECIDE, when, POP_PRIO_FLOW, i, 0, 0.0, NULL);
 }
 
 static void observe_outcome(struct mdl_pop *p, uint32_t i, double t, bool success)
@@ -337,7 +337,7 @@ static void decide(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t
     }
     double when = t + mdl_sampler_draw(&md->attempt, r);
     release(p, i);
-    sim_kernel_at(k, p->model, EV_ATTEMPT, when, PRIO_FLOW, i, 0, 0.0, NULL);
+    sim_kernel_at(k, p->model, EV_ATTEMPT, when, POP_PRIO_FLOW, i, 0, 0.0, NULL);
 }
 
 /* ---- attempts ---- */
@@ -397,7 +397,7 @@ static void day(struct mdl_pop *p, struct sim_kernel *k, double t)
     for (size_t m = 0; m < p->nmodes; m++)
         p->modes[m].started = 0;
     if (t + 1.0 <= p->w1)
-        sim_kernel_at(k, p->model, EV_DAY, t + 1.0, PRIO_DAY, 0, 0, 0.0, NULL);
+        sim_kernel_at(k, p->model, EV_DAY, t + 1.0, POP_PRIO_DAY, 0, 0, 0.0, NULL);
 }
 
 static void next_inflow(struct mdl_pop *p, struct sim_kernel *k, double t)
@@ -412,7 +412,7 @@ static void next_inflow(struct mdl_pop *p, struct sim_kernel *k, double t)
         if (sim_rng_uniform(p->inflow) * p->rate_max < p->rate[p->months[(size_t)t]])
             break;
     }
-    sim_kernel_at(k, p->model, EV_INFLOW, t, PRIO_FLOW, 0, 0, 0.0, &p->inflow_ev);
+    sim_kernel_at(k, p->model, EV_INFLOW, t, POP_PRIO_FLOW, 0, 0, 0.0, &p->inflow_ev);
 }
 
 void mdl_pop_refresh(struct mdl_pop *p, struct sim_kernel *k)
@@ -458,8 +458,8 @@ static sim_status pop_init(void *self, struct sim_kernel *k)
         if (spawn(p, k, 0.0) == MDL__POP_NONE)
             return SIM_ENOMEM;
     next_inflow(p, k, 0.0);
-    sim_kernel_at(k, p->model, EV_WINDOW, p->w0, PRIO_WINDOW, 0, 0, 0.0, NULL);
-    return sim_kernel_at(k, p->model, EV_DAY, p->t0, PRIO_DAY, 0, 0, 0.0, NULL);
+    sim_kernel_at(k, p->model, EV_WINDOW, p->w0, POP_PRIO_WINDOW, 0, 0, 0.0, NULL);
+    return sim_kernel_at(k, p->model, EV_DAY, p->t0, POP_PRIO_DAY, 0, 0, 0.0, NULL);
 }
 
 static void pop_handle(void *self, struct sim_kernel *k, const struct sim_event *ev)

@@ -200,8 +200,8 @@ sim_status mdl_ports_create(const struct mdl_scenario *s, const struct sim_out_t
                             .ids = ids,
                             .nports = s->ports_count,
                             .first_stream = first_stream,
-                            .grp_free = NONE,
-                            .lorry_free = NONE};
+                            .grp_free = PORTS_NONE,
+                            .lorry_free = PORTS_NONE};
     m->w0 = s->calendar.warmup_days;
     m->w1 = m->w0 + s->calendar.horizon_days;
     m->ndays = (size_t)ceil(s->calendar.horizon_days);
@@ -235,7 +235,7 @@ static sim_status grow_pool(void **base, size_t *cap, size_t elem, uint32_t *fre
                             void (*link)(void *, size_t, size_t))
 {
     size_t ncap = *cap == 0 ? 256 : *cap * 2;
-    if (ncap >= NONE)
+    if (ncap >= PORTS_NONE)
         return SIM_ENOMEM;
     void *p = realloc(*base, ncap * elem);
     if (p == NULL)
@@ -251,20 +251,20 @@ static void link_grps(void *p, size_t from, size_t to)
 {
     struct grp *g = p;
     for (size_t i = from; i < to; i++)
-        g[i].next = i + 1 < to ? (uint32_t)(i + 1) : NONE;
+        g[i].next = i + 1 < to ? (uint32_t)(i + 1) : PORTS_NONE;
 }
 
 static void link_lorries(void *p, size_t from, size_t to)
 {
     struct lorry *l = p;
     for (size_t i = from; i < to; i++)
-        l[i].groups = i + 1 < to ? (uint32_t)(i + 1) : NONE;
+        l[i].groups = i + 1 < to ? (uint32_t)(i + 1) : PORTS_NONE;
 }
 
 sim_status mdl_ports_board(struct mdl_ports *m, struct sim_kernel *k, unsigned port, uint32_t group,
                            unsigned size)
 {
-    if (m->grp_free == NONE) {
+    if (m->grp_free == PORTS_NONE) {
         void *base = m->grps;
         sim_status st = grow_pool(&base, &m->ngrps_cap, sizeof *m->grps, &m->grp_free, link_grps);
         m->grps = base;
@@ -273,9 +273,9 @@ sim_status mdl_ports_board(struct mdl_ports *m, struct sim_kernel *k, unsigned p
     }
     uint32_t g = m->grp_free;
     m->grp_free = m->grps[g].next;
-    m->grps[g] = (struct grp){.id = group, .next = NONE, .size = (uint16_t)size};
+    m->grps[g] = (struct grp){.id = group, .next = PORTS_NONE, .size = (uint16_t)size};
     struct port *pt = &m->ports[port];
-    if (pt->pend_tail == NONE) {
+    if (pt->pend_tail == PORTS_NONE) {
         pt->pend_head = g;
         mdl__ports_await_carrier(m, k, port);
     } else {
@@ -287,13 +287,13 @@ sim_status mdl_ports_board(struct mdl_ports *m, struct sim_kernel *k, unsigned p
 
 uint32_t mdl__ports_lorry_alloc(struct mdl_ports *m, struct sim_kernel *k)
 {
-    if (m->lorry_free == NONE) {
+    if (m->lorry_free == PORTS_NONE) {
         void *base = m->lorries;
         sim_status st = grow_pool(&base, &m->nlorries_cap, sizeof *m->lorries, &m->lorry_free, link_lorries);
         m->lorries = base;
         if (st != SIM_OK) {
             sim_kernel_fail(k, st, "ports: cannot grow the lorry pool");
-            return NONE;
+            return PORTS_NONE;
         }
     }
     uint32_t l = m->lorry_free;
@@ -314,7 +314,7 @@ static void reset_port(struct mdl_ports *m, struct sim_kernel *k, size_t i)
         pt->rng[p] =
             sim_kernel_rng(k, mdl_ports_stream(m->first_stream, m->nports, (enum mdl_ports_process)p, i));
     pt->head = pt->len = 0;
-    pt->pend_head = pt->pend_tail = NONE;
+    pt->pend_head = pt->pend_tail = PORTS_NONE;
     pt->others_from = 0.0;
     pt->carrier = pt->arrival = pt->group = 0;
     pt->officers = pt->teams = pt->busy = 0;
@@ -342,7 +342,7 @@ static sim_status init(void *self, struct sim_kernel *k)
         link_lorries(m->lorries, 0, m->nlorries_cap);
         m->lorry_free = 0;
     }
-    sim_kernel_at(k, m->model, EV_WARMUP_END, m->w0, PRIO_BOOK, 0, 0, 0.0, NULL);
+    sim_kernel_at(k, m->model, EV_WARMUP_END, m->w0, PORTS_PRIO_BOOK, 0, 0, 0.0, NULL);
     for (size_t i = 0; i < m->nports; i++) {
         reset_port(m, k, i);
         const struct mdl_port *p = m->ports[i].p;
@@ -350,7 +350,7 @@ static sim_status init(void *self, struct sim_kernel *k)
             const struct mdl_shift *sh = &p->staffing.shifts[s];
             if (sh->start_hour + sh->hours > 24.0) /* the instance that began the evening before day 0 */
                 mdl__ports_begin_shift(m, k, i, s, (sh->start_hour + sh->hours - 24.0) / 24.0);
-            sim_kernel_at(k, m->model, EV_SHIFT_START, sh->start_hour / 24.0, PRIO_SHIFT_START,
+            sim_kernel_at(k, m->model, EV_SHIFT_START, sh->start_hour / 24.0, PORTS_PRIO_SHIFT_START,
                           (uint32_t)(i | s << 8), 0, 0.0, NULL);
         }
         mdl__ports_schedule_arrival(m, k, i);
