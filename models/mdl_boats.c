@@ -75,7 +75,8 @@ struct mdl_boats {
     double price_sum, price_days;
     double *out;
     uint16_t model;
-    struct mdl_boats_client client;
+    struct mdl_boats_listener listeners[MDL_BOATS_MAX_LISTENERS];
+    size_t nlisteners;
 };
 
 static const char *const stream_names[MDL_BP_COUNT] = {"boats.weather", "boats.supply", "boats.launch",
@@ -148,12 +149,18 @@ void mdl_boats_destroy(struct mdl_boats *b)
     free(b);
 }
 
-void mdl_boats_bind(struct mdl_boats *b, double *rep_values, uint16_t model_id,
-                    const struct mdl_boats_client *client)
+void mdl_boats_bind(struct mdl_boats *b, double *rep_values, uint16_t model_id)
 {
     b->out = rep_values;
     b->model = model_id;
-    b->client = *client;
+}
+
+sim_status mdl_boats_listen(struct mdl_boats *b, const struct mdl_boats_listener *l)
+{
+    if (b->nlisteners == MDL_BOATS_MAX_LISTENERS)
+        return SIM_EINVAL;
+    b->listeners[b->nlisteners++] = *l;
+    return SIM_OK;
 }
 
 sim_status mdl_boats_join(struct mdl_boats *b, uint32_t person, double now)
@@ -344,7 +351,9 @@ static void launch(struct mdl_boats *b, struct sim_kernel *k, double t)
             enum mdl_boat_outcome o = MDL_BOAT_PREVENTED;
             if (!prevented)
                 o = sim_rng_uniform(b->rng[MDL_BP_SEA]) < dp ? MDL_BOAT_DIED : MDL_BOAT_ARRIVED;
-            b->client.outcome(b->client.ctx, k, w.person, o, t - w.since);
+            struct mdl_boats_report r = {.time = t, .person = w.person, .outcome = o, .waited = t - w.since};
+            for (size_t n = 0; n < b->nlisteners; n++)
+                b->listeners[n].on_outcome(b->listeners[n].ctx, k, &r);
         }
     }
     add_daily(b, t, D_LAUNCHED, launched);

@@ -277,6 +277,11 @@ sim_status mdl_pop_create(const struct mdl_scenario *s, const unsigned char *mon
         mdl_pop_destroy(p);
         return SIM_ENOMEM;
     }
+    sim_status st = mdl__pop_listen(p);
+    if (st != SIM_OK) {
+        mdl_pop_destroy(p);
+        return st;
+    }
     *out = p;
     return SIM_OK;
 }

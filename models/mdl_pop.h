@@ -52,8 +52,9 @@ sim_status mdl_pop_declare(struct sim_out_table *t, const struct mdl_scenario *s
                            const char **labels, struct mdl_pop_vars *ids);
 
 /* Creates the model. `months` gives the calendar month of each simulated day; `ports` and `boats`
- * (NULL when the scenario has no boat mode) are the thread's other models, borrowed. Streams
- * [first_stream, first_stream + MDL_POP_COUNT). SIM_ENOMEM. */
+ * (NULL when the scenario has no boat mode) are the thread's other models, borrowed; the model
+ * listens to their outcomes. Streams [first_stream, first_stream + MDL_POP_COUNT). SIM_ENOMEM;
+ * SIM_EINVAL when the ports or the boats have no room for another listener. */
 sim_status mdl_pop_create(const struct mdl_scenario *s, const unsigned char *months,
                           const struct sim_out_table *t, const struct mdl_pop_vars *ids, size_t first_stream,
                           struct mdl_ports *ports, struct mdl_boats *boats, struct mdl_pop **out);
@@ -61,9 +62,8 @@ sim_status mdl_pop_create(const struct mdl_scenario *s, const unsigned char *mon
 /* Frees the model; accepts NULL. */
 void mdl_pop_destroy(struct mdl_pop *p);
 
-/* Prepares the next replication: results go to `rep_values`, events carry `model_id`. Routes the
- * ports' and the boats' outcomes to this model (binding the boats model with `boats_id`). */
-void mdl_pop_bind(struct mdl_pop *p, double *rep_values, uint16_t model_id, uint16_t boats_id);
+/* Prepares the next replication: results go to `rep_values`, events carry `model_id`. */
+void mdl_pop_bind(struct mdl_pop *p, double *rep_values, uint16_t model_id);
 
 extern const struct sim_model mdl_pop_model;
 

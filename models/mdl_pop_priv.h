@@ -113,6 +113,10 @@ long mdl__pop_day(const struct mdl_pop *p, double t);
 /* The value of totals slot `slot` (element 0) in the replication's buffer. */
 double *mdl__pop_total(struct mdl_pop *p, int slot);
 
+/* Subscribes the model to the outcomes of the ports and the boats (mdl_pop_run.c). SIM_EINVAL
+ * when either has no room for another listener. */
+sim_status mdl__pop_listen(struct mdl_pop *p);
+
 /* Recomputes everything the model caches from its parameters (mdl_pop.c). */
 void mdl__pop_derive(struct mdl_pop *p);
 

@@ -190,11 +190,12 @@ static void died(struct mdl_pop *p, uint32_t i, double t)
     exits(p, i, t, false);
 }
 
-static void boat_outcome(void *ctx, struct sim_kernel *k, uint32_t i, enum mdl_boat_outcome o, double waited)
+static void boat_outcome(void *ctx, struct sim_kernel *k, const struct mdl_boats_report *r)
 {
     struct mdl_pop *p = ctx;
     double t = sim_kernel_now(k);
-    (void)waited; /* the same as t - t_choice */
+    uint32_t i = r->person;
+    enum mdl_boat_outcome o = r->outcome; /* r->waited is the same as t - t_choice */
     count_mode(p, t, M_ATTEMPTS, p->people[i].mode);
     if (o == MDL_BOAT_PREVENTED)
         failed(p, k, i, t);
@@ -204,12 +205,15 @@ static void boat_outcome(void *ctx, struct sim_kernel *k, uint32_t i, enum mdl_b
         arrived(p, i, t);
 }
 
-static void lorry_outcome(void *ctx, struct sim_kernel *k, unsigned port, uint32_t group, unsigned size,
-                          enum mdl_lorry_outcome o)
+static void lorry_outcome(void *ctx, struct sim_kernel *k, const struct mdl_ports_report *r)
 {
     struct mdl_pop *p = ctx;
+    if (r->group == MDL_PORTS_EXOGENOUS)
+        return; /* not one of ours: people board one by one, as groups of 1 named by the person */
     double t = sim_kernel_now(k);
-    (void)size; /* people board one by one: groups of 1 */
+    uint32_t group = r->group;
+    unsigned port = r->port;
+    enum mdl_lorry_outcome o = r->outcome;
     if (o == MDL_LORRY_DETECTED) {
         failed(p, k, group, t);
         return;
@@ -500,16 +504,20 @@ static sim_status pop_finish(void *self, struct sim_kernel *k)
     return SIM_OK;
 }
 
-void mdl_pop_bind(struct mdl_pop *p, double *rep_values, uint16_t model_id, uint16_t boats_id)
+void mdl_pop_bind(struct mdl_pop *p, double *rep_values, uint16_t model_id)
 {
     p->out = rep_values;
     p->model = model_id;
-    struct mdl_ports_client pc = {.ctx = p, .outcome = lorry_outcome};
-    mdl_ports_set_client(p->ports, &pc);
-    if (p->boats != NULL) {
-        struct mdl_boats_client bc = {.ctx = p, .outcome = boat_outcome};
-        mdl_boats_bind(p->boats, rep_values, boats_id, &bc);
-    }
+}
+
+sim_status mdl__pop_listen(struct mdl_pop *p)
+{
+    struct mdl_ports_listener pl = {.ctx = p, .on_outcome = lorry_outcome};
+    sim_status st = mdl_ports_listen(p->ports, &pl);
+    struct mdl_boats_listener bl = {.ctx = p, .on_outcome = boat_outcome};
+    if (st == SIM_OK && p->boats != NULL)
+        st = mdl_boats_listen(p->boats, &bl);
+    return st;
 }
 
 const struct sim_model mdl_pop_model = {

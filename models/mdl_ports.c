@@ -218,9 +218,21 @@ nomem:
     return SIM_ENOMEM;
 }
 
-void mdl_ports_set_client(struct mdl_ports *m, const struct mdl_ports_client *client)
+sim_status mdl_ports_listen(struct mdl_ports *m, const struct mdl_ports_listener *l)
 {
-    m->client = *client;
+    if (m->nlisteners == MDL_PORTS_MAX_LISTENERS)
+        return SIM_EINVAL;
+    m->listeners[m->nlisteners++] = *l;
+    return SIM_OK;
+}
+
+void mdl__ports_report(struct mdl_ports *m, struct sim_kernel *k, size_t port, const struct grp *gr,
+                       enum mdl_lorry_outcome o)
+{
+    struct mdl_ports_report r = {
+        .time = sim_kernel_now(k), .port = (unsigned)port, .group = gr->id, .size = gr->size, .outcome = o};
+    for (size_t i = 0; i < m->nlisteners; i++)
+        m->listeners[i].on_outcome(m->listeners[i].ctx, k, &r);
 }
 
 void mdl_ports_bind(struct mdl_ports *m, double *rep_values, uint16_t model_id)

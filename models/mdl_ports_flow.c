@@ -174,8 +174,7 @@ static void pass_groups(struct mdl_ports *m, struct sim_kernel *k, size_t port, 
                                           : D_UNRECORDED,
               gr->size);
         pt->all_resolved++;
-        if (gr->id != EXOGENOUS && m->client.outcome != NULL)
-            m->client.outcome(m->client.ctx, k, (unsigned)port, gr->id, gr->size, o);
+        mdl__ports_report(m, k, port, gr, o);
         gr->next = m->grp_free;
         m->grp_free = g;
         g = next;
@@ -307,8 +306,7 @@ static void on_search_end(struct mdl_ports *m, struct sim_kernel *k, const struc
             count(m, now, port, D_GROUPS_DETECTED, 1.0);
             count(m, now, port, D_PEOPLE_DETECTED, gr->size);
             pt->all_resolved++;
-            if (gr->id != EXOGENOUS && m->client.outcome != NULL)
-                m->client.outcome(m->client.ctx, k, (unsigned)port, gr->id, gr->size, MDL_LORRY_DETECTED);
+            mdl__ports_report(m, k, port, gr, MDL_LORRY_DETECTED);
             gr->next = m->grp_free;
             m->grp_free = g;
         } else {
@@ -371,7 +369,7 @@ static void on_group(struct mdl_ports *m, struct sim_kernel *k, size_t port)
     unsigned size = 1;
     while (u >= pt->size_cum[size - 1] && size < pt->p->clandestine.group_size_weights_count)
         size++;
-    if (mdl_ports_board(m, k, (unsigned)port, EXOGENOUS, size) != SIM_OK) {
+    if (mdl_ports_board(m, k, (unsigned)port, MDL_PORTS_EXOGENOUS, size) != SIM_OK) {
         sim_kernel_fail(k, SIM_ENOMEM, "ports: cannot grow the group pool");
         return;
     }

@@ -24,7 +24,6 @@ enum { PORTS_PRIO_BOOK = -10, PORTS_PRIO_SHIFT_END = -2, PORTS_PRIO_SHIFT_START 
 
 #define MIN_PER_DAY    1440.0
 #define PORTS_NONE     UINT32_MAX
-#define EXOGENOUS      UINT32_MAX
 #define WAIT_BIN_MIN   0.1
 #define WAIT_BINS      20000
 #define HOURS_PER_WEEK 168
@@ -123,8 +122,13 @@ struct mdl_ports {
     double *out;
     uint16_t model;
     int in_window;
-    struct mdl_ports_client client;
+    struct mdl_ports_listener listeners[MDL_PORTS_MAX_LISTENERS];
+    size_t nlisteners;
 };
+
+/* Reports a group's outcome at `port` to every listener (mdl_ports.c). */
+void mdl__ports_report(struct mdl_ports *m, struct sim_kernel *k, size_t port, const struct grp *gr,
+                       enum mdl_lorry_outcome o);
 
 /* Pools (mdl_ports.c). */
 uint32_t mdl__ports_lorry_alloc(struct mdl_ports *m, struct sim_kernel *k);

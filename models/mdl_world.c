@@ -296,8 +296,10 @@ sim_status mdl_world_run_variant(struct mdl_world_ws *ws, size_t variant, uint64
     sim_kernel_reset(ws->k, master_seed, rep);
     mdl_iv_bind(ws->iv, variant, ws->iv_id);
     mdl_ports_bind(ws->ports, values, ws->ports_id);
+    if (ws->boats != NULL)
+        mdl_boats_bind(ws->boats, values, ws->boats_id);
     if (ws->pop != NULL)
-        mdl_pop_bind(ws->pop, values, ws->pop_id, ws->boats_id);
+        mdl_pop_bind(ws->pop, values, ws->pop_id);
     sim_status st = sim_kernel_run(ws->k, w->until);
     if (st != SIM_OK) {
         snprintf(err, errlen, "variant %s, replication %llu: %s", w->study->v[variant].name,
