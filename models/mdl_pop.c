@@ -170,24 +170,16 @@ static void build_choice_set(struct mdl_pop *p)
 
 static void init_modes(struct mdl_pop *p)
 {
-    p->boat_mode = p->lorry_mode = -1;
+    p->lorry_mode = -1;
     for (size_t i = 0; i < p->nmodes; i++) {
         const struct mdl_mode *m = &p->s->modes[i];
         struct mdl__mode *md = &p->modes[i];
         md->m = m;
-        if (m->kind == MDL_MODE_BOAT)
-            p->boat_mode = (int)i;
-        if (m->kind == MDL_MODE_LORRY) {
+        md->kind = mdl__pop_kind_of(m->kind);
+        if (m->kind == MDL_MODE_LORRY)
             p->lorry_mode = (int)i;
-            mdl_sampler_init(&md->attempt, &m->lorry->attempt_days);
-        }
-        if (m->kind == MDL_MODE_GENERIC) {
-            const struct mdl_generic *g = m->generic;
-            mdl_sampler_init(&md->attempt, &g->attempt_days);
-            /* Staffing scales detection as independent checks: (1 - d)^(officers / reference). */
-            md->detection = 1.0 - pow(1.0 - g->detection, g->officers / g->reference_officers);
-            md->capacity = g->capacity_per_day;
-        }
+        if (md->kind->derive != NULL)
+            md->kind->derive(p, i);
     }
 }
 

@@ -6,9 +6,11 @@
  * each person chooses among the modes they can afford and are eligible for, waiting, and leaving,
  * by multinomial or nested logit (mdl_choice.h) on utilities built from beliefs of success,
  * prices, perceived risk and expected waits. Lorry choosers pick a port (in proportion to its
- * traffic times belief^b_success) and try to board before the control: a boarded person rides a
+ * traffic times belief^b_success) and try to board before the control (mdl_lorry.h: facilitation,
+ * perimeter and vehicle security): a boarded person rides a
  * real lorry through the port model (mdl_ports.h). Boat choosers queue for a boat (mdl_boats.h).
  * Other modes are generic: an attempt takes a while, then ends in death, detection or arrival.
+ * What differs between these kinds of mode is one table of operations per kind (mdl_pop_modes.c).
  *
  * Beliefs of success (per mode, and per port for lorries) and of the wait (per mode) are community
  * beliefs: exponentially smoothed daily outcome rates, known after an information delay; a
