@@ -2,6 +2,7 @@
 #include "mdl_boats.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <gsl/gsl_randist.h>
@@ -394,3 +395,80 @@ static sim_status boats_finish(void *self, struct sim_kernel *k)
 
 const struct sim_model mdl_boats_model = {
     .name = "small_boats", .init = boats_init, .handle = boats_handle, .finish = boats_finish};
+
+/* ---- the component ---- */
+
+/* The boat mode of s, or NULL: boats exist only for a population that can choose them. */
+static const struct mdl_mode *boat_mode(const struct mdl_scenario *s)
+{
+    const struct mdl_mode *boat = NULL;
+    for (unsigned i = 0; s->population && i < s->modes_count; i++)
+        if (s->modes[i].kind == MDL_MODE_BOAT)
+            boat = &s->modes[i];
+    return boat;
+}
+
+static bool comp_present(const struct mdl_scenario *s)
+{
+    return boat_mode(s) != NULL;
+}
+
+static size_t comp_nstreams(const struct mdl_scenario *s)
+{
+    (void)s;
+    return MDL_BP_COUNT;
+}
+
+static void comp_stream_name(const struct mdl_scenario *s, size_t i, char *buf, size_t len)
+{
+    (void)s;
+    snprintf(buf, len, "%s", mdl_boats_stream_name((enum mdl_boats_process)i));
+}
+
+static sim_status comp_declare(const struct mdl_comp_decl *d, void **shared)
+{
+    struct mdl_boats_vars *ids = calloc(1, sizeof *ids);
+    if (ids == NULL)
+        return SIM_ENOMEM;
+    *shared = ids;
+    return mdl_boats_declare(d->t, d->day_dim, ids);
+}
+
+static sim_status comp_create(const struct mdl_comp_env *env, void **self)
+{
+    struct mdl_boats *b = NULL;
+    sim_status st =
+        mdl_boats_create(env->s, boat_mode(env->s), env->months, env->t, env->shared, env->first_stream, &b);
+    if (st == SIM_OK)
+        *self = b;
+    return st;
+}
+
+static void comp_destroy(void *self)
+{
+    mdl_boats_destroy(self);
+}
+
+static void comp_bind(void *self, double *rep_values, uint16_t model_id)
+{
+    mdl_boats_bind(self, rep_values, model_id);
+}
+
+static void comp_refresh(void *self, struct sim_kernel *k, unsigned sections)
+{
+    (void)sections; /* boat parameters live under modes.*, any section may hold them */
+    mdl_boats_refresh(self, k);
+}
+
+const struct mdl_component mdl_boats_component = {.name = "small_boats",
+                                                  .output_order = 2,
+                                                  .present = comp_present,
+                                                  .nstreams = comp_nstreams,
+                                                  .stream_name = comp_stream_name,
+                                                  .declare = comp_declare,
+                                                  .free_shared = free,
+                                                  .create = comp_create,
+                                                  .destroy = comp_destroy,
+                                                  .bind = comp_bind,
+                                                  .refresh = comp_refresh,
+                                                  .model = &mdl_boats_model};

@@ -21,6 +21,7 @@
 
 #include "../sim/sim_kernel.h"
 #include "../sim/sim_out.h"
+#include "mdl_component.h"
 #include "mdl_scenario.h"
 
 enum mdl_boats_process { MDL_BP_WEATHER, MDL_BP_SUPPLY, MDL_BP_LAUNCH, MDL_BP_SEA, MDL_BP_COUNT };
@@ -87,5 +88,10 @@ extern const struct sim_model mdl_boats_model;
 /* Recomputes what the model caches from its parameters after an intervention changed them (k is
  * NULL before a replication starts). */
 void mdl_boats_refresh(struct mdl_boats *b, struct sim_kernel *k);
+
+/* The boat model as a component (mdl_component.h), named "small_boats": present when the scenario
+ * has a population with a boat mode; its shared data is a struct mdl_boats_vars, its instance a
+ * struct mdl_boats. Refreshes after every intervention. */
+extern const struct mdl_component mdl_boats_component;
 
 #endif

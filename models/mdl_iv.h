@@ -11,14 +11,12 @@
 #include <stdint.h>
 
 #include "../sim/sim_kernel.h"
+#include "mdl_component.h"
 #include "mdl_scenario.h"
 #include "mdl_study.h"
 
-/* Which models a change touches (for refreshing). */
-enum { MDL_SECTION_PORTS = 1, MDL_SECTION_POPULATION = 2 };
-
-/* Asks the models of a workspace to refresh after parameters in `sections` changed; k is NULL
- * before a replication starts. */
+/* Asks the models of a workspace to refresh after parameters in `sections` (MDL_SECTION_*, see
+ * mdl_component.h) changed; k is NULL before a replication starts. */
 struct mdl_iv_refresh {
     void *ctx;
     void (*refresh)(void *ctx, struct sim_kernel *k, unsigned sections);

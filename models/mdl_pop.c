@@ -2,6 +2,7 @@
 #include "mdl_pop.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -277,3 +278,90 @@ sim_status mdl_pop_create(const struct mdl_scenario *s, const unsigned char *mon
     *out = p;
     return SIM_OK;
 }
+
+/* ---- the component ---- */
+
+static bool comp_present(const struct mdl_scenario *s)
+{
+    return s->population != NULL;
+}
+
+static size_t comp_nstreams(const struct mdl_scenario *s)
+{
+    (void)s;
+    return MDL_POP_COUNT;
+}
+
+static void comp_stream_name(const struct mdl_scenario *s, size_t i, char *buf, size_t len)
+{
+    (void)s;
+    snprintf(buf, len, "%s", mdl_pop_stream_name((enum mdl_pop_process)i));
+}
+
+static void comp_free_shared(void *shared)
+{
+    struct mdl_pop_vars *ids = shared;
+    if (ids == NULL)
+        return;
+    free(ids->labels);
+    free(ids);
+}
+
+static sim_status comp_declare(const struct mdl_comp_decl *d, void **shared)
+{
+    const struct mdl_ports_vars *ports = mdl_world_shared(d->w, "ports");
+    if (ports == NULL)
+        return SIM_EINVAL;
+    struct mdl_pop_vars *ids = calloc(1, sizeof *ids);
+    if (ids != NULL)
+        ids->labels = calloc(d->s->modes_count, sizeof *ids->labels);
+    if (ids == NULL || ids->labels == NULL) {
+        comp_free_shared(ids);
+        return SIM_ENOMEM;
+    }
+    *shared = ids;
+    return mdl_pop_declare(d->t, d->s, d->day_dim, ports->port_dim, ids->labels, ids);
+}
+
+static sim_status comp_create(const struct mdl_comp_env *env, void **self)
+{
+    struct mdl_ports *ports = mdl_world_ws_find(env->ws, "ports");
+    struct mdl_boats *boats = mdl_world_ws_find(env->ws, "small_boats");
+    if (ports == NULL)
+        return SIM_EINVAL;
+    struct mdl_pop *p = NULL;
+    sim_status st =
+        mdl_pop_create(env->s, env->months, env->t, env->shared, env->first_stream, ports, boats, &p);
+    if (st == SIM_OK)
+        *self = p;
+    return st;
+}
+
+static void comp_destroy(void *self)
+{
+    mdl_pop_destroy(self);
+}
+
+static void comp_bind(void *self, double *rep_values, uint16_t model_id)
+{
+    mdl_pop_bind(self, rep_values, model_id);
+}
+
+static void comp_refresh(void *self, struct sim_kernel *k, unsigned sections)
+{
+    (void)sections; /* also for ports: lorry port choice weighs traffic */
+    mdl_pop_refresh(self, k);
+}
+
+const struct mdl_component mdl_pop_component = {.name = "population",
+                                                .output_order = 1,
+                                                .present = comp_present,
+                                                .nstreams = comp_nstreams,
+                                                .stream_name = comp_stream_name,
+                                                .declare = comp_declare,
+                                                .free_shared = comp_free_shared,
+                                                .create = comp_create,
+                                                .destroy = comp_destroy,
+                                                .bind = comp_bind,
+                                                .refresh = comp_refresh,
+                                                .model = &mdl_pop_model};

@@ -41,6 +41,7 @@ const char *mdl_pop_stream_name(enum mdl_pop_process process);
 
 /* Output variable ids, set by mdl_pop_declare. */
 struct mdl_pop_vars {
+    const char **labels; /* the mode dimension's labels (the scenario's names); owned */
     int mode_dim;
     int daily[16];
     int totals[24];
@@ -72,5 +73,11 @@ extern const struct sim_model mdl_pop_model;
 /* Recomputes what the model caches from its parameters after an intervention changed them (k is
  * NULL before a replication starts); with k, redraws the next arrival if the inflow changed. */
 void mdl_pop_refresh(struct mdl_pop *p, struct sim_kernel *k);
+
+/* The population as a component (mdl_component.h), named "population": present when the scenario
+ * has a population section. Needs the "ports" component (and "small_boats" when present), found
+ * and listened to at creation. Its shared data is a struct mdl_pop_vars, its instance a struct
+ * mdl_pop. Refreshes after every intervention (lorry port choice weighs ports' traffic too). */
+extern const struct mdl_component mdl_pop_component;
 
 #endif

@@ -418,3 +418,82 @@ const struct sim_model mdl_ports_model = {
     .handle = mdl__ports_handle,
     .finish = finish,
 };
+
+/* ---- the component ---- */
+
+static bool comp_present(const struct mdl_scenario *s)
+{
+    (void)s;
+    return true; /* the loader requires ports */
+}
+
+static size_t comp_nstreams(const struct mdl_scenario *s)
+{
+    return MDL_PP_COUNT * s->ports_count;
+}
+
+/* Inverts mdl_ports_stream: process-major, then port. */
+static void comp_stream_name(const struct mdl_scenario *s, size_t i, char *buf, size_t len)
+{
+    mdl_ports_stream_name(s, (enum mdl_ports_process)(i / s->ports_count), i % s->ports_count, buf, len);
+}
+
+static void comp_free_shared(void *shared)
+{
+    struct mdl_ports_vars *ids = shared;
+    if (ids == NULL)
+        return;
+    free(ids->labels);
+    free(ids);
+}
+
+static sim_status comp_declare(const struct mdl_comp_decl *d, void **shared)
+{
+    struct mdl_ports_vars *ids = calloc(1, sizeof *ids);
+    if (ids != NULL)
+        ids->labels = calloc(d->s->ports_count, sizeof *ids->labels);
+    if (ids == NULL || ids->labels == NULL) {
+        comp_free_shared(ids);
+        return SIM_ENOMEM;
+    }
+    *shared = ids; /* the world frees it even when declaring fails */
+    return mdl_ports_declare(d->t, d->s, d->day_dim, ids->labels, ids);
+}
+
+static sim_status comp_create(const struct mdl_comp_env *env, void **self)
+{
+    struct mdl_ports *m = NULL;
+    sim_status st = mdl_ports_create(env->s, env->t, env->shared, env->first_stream, &m);
+    if (st == SIM_OK)
+        *self = m;
+    return st;
+}
+
+static void comp_destroy(void *self)
+{
+    mdl_ports_destroy(self);
+}
+
+static void comp_bind(void *self, double *rep_values, uint16_t model_id)
+{
+    mdl_ports_bind(self, rep_values, model_id);
+}
+
+static void comp_refresh(void *self, struct sim_kernel *k, unsigned sections)
+{
+    if (sections & MDL_SECTION_PORTS)
+        mdl_ports_refresh(self, k);
+}
+
+const struct mdl_component mdl_ports_component = {.name = "ports",
+                                                  .output_order = 0,
+                                                  .present = comp_present,
+                                                  .nstreams = comp_nstreams,
+                                                  .stream_name = comp_stream_name,
+                                                  .declare = comp_declare,
+                                                  .free_shared = comp_free_shared,
+                                                  .create = comp_create,
+                                                  .destroy = comp_destroy,
+                                                  .bind = comp_bind,
+                                                  .refresh = comp_refresh,
+                                                  .model = &mdl_ports_model};

@@ -31,6 +31,7 @@
 
 #include "../sim/sim_kernel.h"
 #include "../sim/sim_out.h"
+#include "mdl_component.h"
 #include "mdl_scenario.h"
 
 /* The per-port random processes. */
@@ -88,6 +89,7 @@ enum { MDL_PORTS_MAX_LISTENERS = 8 };
 
 /* Output variable ids, set by mdl_ports_declare. */
 struct mdl_ports_vars {
+    const char **labels; /* the port dimension's labels (the scenario's names); owned */
     int port_dim;
     int daily[16];
     int totals[24];
@@ -130,5 +132,11 @@ sim_status mdl_ports_board(struct mdl_ports *m, struct sim_kernel *k, unsigned p
 
 /* The callback table; `self` is a struct mdl_ports. */
 extern const struct sim_model mdl_ports_model;
+
+/* The port model as a component (mdl_component.h), named "ports": always present, streams as
+ * mdl_ports_stream with first = 0 relative to its range; its shared data is a struct
+ * mdl_ports_vars (other components read port_dim); its instance is a struct mdl_ports. Refreshes
+ * only when an intervention touched MDL_SECTION_PORTS. */
+extern const struct mdl_component mdl_ports_component;
 
 #endif
