@@ -88,7 +88,8 @@ const char *mdl_boats_stream_name(enum mdl_boats_process process)
     return stream_names[process];
 }
 
-sim_status mdl_boats_declare(struct sim_out_table *t, int day_dim, struct mdl_boats_vars *ids)
+/* Adds the boat variables over `day_dim` (daily) and per replication (totals). */
+static sim_status mdl_boats_declare(struct sim_out_table *t, int day_dim, struct mdl_boats_vars *ids)
 {
     sim_status st = SIM_OK;
     for (int v = 0; v < D_NVARS && st == SIM_OK; v++) {
@@ -116,9 +117,13 @@ sim_status mdl_boats_declare(struct sim_out_table *t, int day_dim, struct mdl_bo
     return st;
 }
 
-sim_status mdl_boats_create(const struct mdl_scenario *s, const struct mdl_mode *mode,
-                            const unsigned char *months, const struct sim_out_table *t,
-                            const struct mdl_boats_vars *ids, size_t first_stream, struct mdl_boats **out)
+/* Creates the model for the boat mode `mode` (borrowed, with mode->boat set) of scenario `s`.
+ * `months` (borrowed) gives the calendar month 0..11 of each simulated day. Streams
+ * [first_stream, first_stream + MDL_BP_COUNT). SIM_ENOMEM. */
+static sim_status mdl_boats_create(const struct mdl_scenario *s, const struct mdl_mode *mode,
+                                   const unsigned char *months, const struct sim_out_table *t,
+                                   const struct mdl_boats_vars *ids, size_t first_stream,
+                                   struct mdl_boats **out)
 {
     struct mdl_boats *b = calloc(1, sizeof *b);
     if (b == NULL)
@@ -142,7 +147,8 @@ sim_status mdl_boats_create(const struct mdl_scenario *s, const struct mdl_mode 
     return SIM_OK;
 }
 
-void mdl_boats_destroy(struct mdl_boats *b)
+/* Frees the model; accepts NULL. */
+static void mdl_boats_destroy(struct mdl_boats *b)
 {
     if (b == NULL)
         return;
@@ -150,7 +156,8 @@ void mdl_boats_destroy(struct mdl_boats *b)
     free(b);
 }
 
-void mdl_boats_bind(struct mdl_boats *b, double *rep_values, uint16_t model_id)
+/* Prepares the next replication: results go to `rep_values`, events carry `model_id`. */
+static void mdl_boats_bind(struct mdl_boats *b, double *rep_values, uint16_t model_id)
 {
     b->out = rep_values;
     b->model = model_id;
@@ -233,7 +240,9 @@ static void update_price(struct mdl_boats *b)
     b->price = b->base_price * fmin(p->price_max_factor, fmax(p->price_min_factor, f));
 }
 
-void mdl_boats_refresh(struct mdl_boats *b, struct sim_kernel *k)
+/* Recomputes what the model caches from its parameters after an intervention changed them (k is
+ * NULL before a replication starts). */
+static void mdl_boats_refresh(struct mdl_boats *b, struct sim_kernel *k)
 {
     b->base_price = b->mode->price_eur;
     b->prevent_p = 1.0 - exp(-b->p->prevention_per_effort * b->p->patrol_effort);
@@ -393,7 +402,7 @@ static sim_status boats_finish(void *self, struct sim_kernel *k)
     return SIM_OK;
 }
 
-const struct sim_model mdl_boats_model = {
+static const struct sim_model mdl_boats_model = {
     .name = "small_boats", .init = boats_init, .handle = boats_handle, .finish = boats_finish};
 
 /* ---- the component ---- */

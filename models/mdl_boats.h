@@ -48,29 +48,13 @@ struct mdl_boats_listener {
 
 enum { MDL_BOATS_MAX_LISTENERS = 8 };
 
-/* Output variable ids, set by mdl_boats_declare. */
+/* Output variable ids, set when the component declares its outputs: its shared data. */
 struct mdl_boats_vars {
     int daily[12];
     int totals[12];
 };
 
 struct mdl_boats;
-
-/* Adds the boat variables over `day_dim` (daily) and per replication (totals). */
-sim_status mdl_boats_declare(struct sim_out_table *t, int day_dim, struct mdl_boats_vars *ids);
-
-/* Creates the model for the boat mode `mode` (borrowed, with mode->boat set) of scenario `s`.
- * `months` (borrowed) gives the calendar month 0..11 of each simulated day. Streams
- * [first_stream, first_stream + MDL_BP_COUNT). SIM_ENOMEM. */
-sim_status mdl_boats_create(const struct mdl_scenario *s, const struct mdl_mode *mode,
-                            const unsigned char *months, const struct sim_out_table *t,
-                            const struct mdl_boats_vars *ids, size_t first_stream, struct mdl_boats **out);
-
-/* Frees the model; accepts NULL. */
-void mdl_boats_destroy(struct mdl_boats *b);
-
-/* Prepares the next replication (see mdl_ports_bind). */
-void mdl_boats_bind(struct mdl_boats *b, double *rep_values, uint16_t model_id);
 
 /* Adds a listener (copied) for every outcome of every later replication. Call once, when the
  * listener's model is created. SIM_EINVAL when MDL_BOATS_MAX_LISTENERS listen already. */
@@ -82,12 +66,6 @@ sim_status mdl_boats_join(struct mdl_boats *b, uint32_t person, double now);
 /* Current price per person, EUR, and number of people waiting for a boat. */
 double mdl_boats_price(const struct mdl_boats *b);
 uint64_t mdl_boats_waiting(const struct mdl_boats *b);
-
-extern const struct sim_model mdl_boats_model;
-
-/* Recomputes what the model caches from its parameters after an intervention changed them (k is
- * NULL before a replication starts). */
-void mdl_boats_refresh(struct mdl_boats *b, struct sim_kernel *k);
 
 /* The boat model as a component (mdl_component.h), named "small_boats": present when the scenario
  * has a population with a boat mode; its shared data is a struct mdl_boats_vars, its instance a

@@ -60,8 +60,10 @@ static sim_status add(struct sim_out_table *t, const char *group, const struct v
     return sim_out_add_var(t, &v, id);
 }
 
-sim_status mdl_pop_declare(struct sim_out_table *t, const struct mdl_scenario *s, int day_dim, int port_dim,
-                           const char **labels, struct mdl_pop_vars *ids)
+/* Adds the "mode" dimension (labels: caller storage for s->modes_count pointers that outlive the
+ * table) and the population's variables over `day_dim`, `port_dim` and the mode dimension. */
+static sim_status mdl_pop_declare(struct sim_out_table *t, const struct mdl_scenario *s, int day_dim,
+                                  int port_dim, const char **labels, struct mdl_pop_vars *ids)
 {
     for (size_t i = 0; i < s->modes_count; i++)
         labels[i] = s->modes[i].name;
@@ -223,7 +225,8 @@ void mdl__pop_derive(struct mdl_pop *p)
         p->port_weight[i] = s->ports[i].lorries_per_year;
 }
 
-void mdl_pop_destroy(struct mdl_pop *p)
+/* Frees the model; accepts NULL. */
+static void mdl_pop_destroy(struct mdl_pop *p)
 {
     if (p == NULL)
         return;
@@ -235,9 +238,14 @@ void mdl_pop_destroy(struct mdl_pop *p)
     free(p);
 }
 
-sim_status mdl_pop_create(const struct mdl_scenario *s, const unsigned char *months,
-                          const struct sim_out_table *t, const struct mdl_pop_vars *ids, size_t first_stream,
-                          struct mdl_ports *ports, struct mdl_boats *boats, struct mdl_pop **out)
+/* Creates the model. `months` gives the calendar month of each simulated day; `ports` and `boats`
+ * (NULL when the scenario has no boat mode) are the thread's other models, borrowed; the model
+ * listens to their outcomes. Streams [first_stream, first_stream + MDL_POP_COUNT). SIM_ENOMEM;
+ * SIM_EINVAL when the ports or the boats have no room for another listener. */
+static sim_status mdl_pop_create(const struct mdl_scenario *s, const unsigned char *months,
+                                 const struct sim_out_table *t, const struct mdl_pop_vars *ids,
+                                 size_t first_stream, struct mdl_ports *ports, struct mdl_boats *boats,
+                                 struct mdl_pop **out)
 {
     struct mdl_pop *p = calloc(1, sizeof *p);
     if (p == NULL)
@@ -344,13 +352,13 @@ static void comp_destroy(void *self)
 
 static void comp_bind(void *self, double *rep_values, uint16_t model_id)
 {
-    mdl_pop_bind(self, rep_values, model_id);
+    mdl__pop_bind(self, rep_values, model_id);
 }
 
 static void comp_refresh(void *self, struct sim_kernel *k, unsigned sections)
 {
     (void)sections; /* also for ports: lorry port choice weighs traffic */
-    mdl_pop_refresh(self, k);
+    mdl__pop_refresh(self, k);
 }
 
 const struct mdl_component mdl_pop_component = {.name = "population",
@@ -364,4 +372,4 @@ const struct mdl_component mdl_pop_component = {.name = "population",
                                                 .destroy = comp_destroy,
                                                 .bind = comp_bind,
                                                 .refresh = comp_refresh,
-                                                .model = &mdl_pop_model};
+                                                .model = &mdl__pop_model};

@@ -39,7 +39,7 @@ enum mdl_pop_process { MDL_POP_INFLOW, MDL_POP_PEOPLE, MDL_POP_COUNT };
 /* Name of stream `process` ("population.inflow", "population.people"). */
 const char *mdl_pop_stream_name(enum mdl_pop_process process);
 
-/* Output variable ids, set by mdl_pop_declare. */
+/* Output variable ids, set when the component declares its outputs: its shared data. */
 struct mdl_pop_vars {
     const char **labels; /* the mode dimension's labels (the scenario's names); owned */
     int mode_dim;
@@ -48,31 +48,6 @@ struct mdl_pop_vars {
 };
 
 struct mdl_pop;
-
-/* Adds the "mode" dimension (labels: caller storage for s->modes_count pointers that outlive the
- * table) and the population's variables over `day_dim`, `port_dim` and the mode dimension. */
-sim_status mdl_pop_declare(struct sim_out_table *t, const struct mdl_scenario *s, int day_dim, int port_dim,
-                           const char **labels, struct mdl_pop_vars *ids);
-
-/* Creates the model. `months` gives the calendar month of each simulated day; `ports` and `boats`
- * (NULL when the scenario has no boat mode) are the thread's other models, borrowed; the model
- * listens to their outcomes. Streams [first_stream, first_stream + MDL_POP_COUNT). SIM_ENOMEM;
- * SIM_EINVAL when the ports or the boats have no room for another listener. */
-sim_status mdl_pop_create(const struct mdl_scenario *s, const unsigned char *months,
-                          const struct sim_out_table *t, const struct mdl_pop_vars *ids, size_t first_stream,
-                          struct mdl_ports *ports, struct mdl_boats *boats, struct mdl_pop **out);
-
-/* Frees the model; accepts NULL. */
-void mdl_pop_destroy(struct mdl_pop *p);
-
-/* Prepares the next replication: results go to `rep_values`, events carry `model_id`. */
-void mdl_pop_bind(struct mdl_pop *p, double *rep_values, uint16_t model_id);
-
-extern const struct sim_model mdl_pop_model;
-
-/* Recomputes what the model caches from its parameters after an intervention changed them (k is
- * NULL before a replication starts); with k, redraws the next arrival if the inflow changed. */
-void mdl_pop_refresh(struct mdl_pop *p, struct sim_kernel *k);
 
 /* The population as a component (mdl_component.h), named "population": present when the scenario
  * has a population section. Needs the "ports" component (and "small_boats" when present), found

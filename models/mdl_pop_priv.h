@@ -166,4 +166,11 @@ void mdl__pop_arrived(struct mdl_pop *p, uint32_t i, double t);
 /* Recomputes everything the model caches from its parameters (mdl_pop.c). */
 void mdl__pop_derive(struct mdl_pop *p);
 
+/* The kernel callbacks, bind and refresh of the component (mdl_pop_run.c; see mdl_component.h). */
+extern const struct sim_model mdl__pop_model;
+void mdl__pop_bind(struct mdl_pop *p, double *rep_values, uint16_t model_id);
+/* Recomputes what the model caches from its parameters after an intervention changed them (k is
+ * NULL before a replication starts); with k, redraws the next arrival if the inflow changed. */
+void mdl__pop_refresh(struct mdl_pop *p, struct sim_kernel *k);
+
 #endif

@@ -320,7 +320,7 @@ static void next_inflow(struct mdl_pop *p, struct sim_kernel *k, double t)
     sim_kernel_at(k, p->model, EV_INFLOW, t, POP_PRIO_FLOW, 0, 0, 0.0, &p->inflow_ev);
 }
 
-void mdl_pop_refresh(struct mdl_pop *p, struct sim_kernel *k)
+void mdl__pop_refresh(struct mdl_pop *p, struct sim_kernel *k)
 {
     double rate[12];
     memcpy(rate, p->rate, sizeof rate);
@@ -405,11 +405,11 @@ static sim_status pop_finish(void *self, struct sim_kernel *k)
     return SIM_OK;
 }
 
-void mdl_pop_bind(struct mdl_pop *p, double *rep_values, uint16_t model_id)
+void mdl__pop_bind(struct mdl_pop *p, double *rep_values, uint16_t model_id)
 {
     p->out = rep_values;
     p->model = model_id;
 }
 
-const struct sim_model mdl_pop_model = {
+const struct sim_model mdl__pop_model = {
     .name = "population", .init = pop_init, .handle = pop_handle, .finish = pop_finish};

@@ -63,8 +63,11 @@ void mdl_ports_stream_name(const struct mdl_scenario *s, enum mdl_ports_process 
 
 /* ---- declaration of outputs ---- */
 
-sim_status mdl_ports_declare(struct sim_out_table *t, const struct mdl_scenario *s, int day_dim,
-                             const char **labels, struct mdl_ports_vars *ids)
+/* Adds the "port" dimension and the port model's variables (daily, per port, over `day_dim`; and
+ * per-replication totals per port) to the output table. `labels` is caller storage for
+ * s->ports_count label pointers that must outlive the table (the names stay the scenario's). */
+static sim_status mdl_ports_declare(struct sim_out_table *t, const struct mdl_scenario *s, int day_dim,
+                                    const char **labels, struct mdl_ports_vars *ids)
 {
     for (size_t i = 0; i < s->ports_count; i++)
         labels[i] = s->ports[i].name;
@@ -152,7 +155,10 @@ static sim_status port_init(struct port *pt, const struct mdl_port *p, int start
     return sim_hist_init(&pt->wait_hist, WAIT_BIN_MIN, WAIT_BINS);
 }
 
-void mdl_ports_refresh(struct mdl_ports *m, struct sim_kernel *k)
+/* Recomputes what the model caches from its scenario's parameters after an intervention changed
+ * them. With k (during a run) also redraws pending arrivals whose rates changed; k is NULL
+ * before a replication starts. */
+static void mdl_ports_refresh(struct mdl_ports *m, struct sim_kernel *k)
 {
     for (size_t i = 0; i < m->nports; i++) {
         struct port *pt = &m->ports[i];
@@ -173,7 +179,8 @@ void mdl_ports_refresh(struct mdl_ports *m, struct sim_kernel *k)
     }
 }
 
-void mdl_ports_destroy(struct mdl_ports *m)
+/* Frees the state; accepts NULL. */
+static void mdl_ports_destroy(struct mdl_ports *m)
 {
     if (m == NULL)
         return;
@@ -189,8 +196,11 @@ void mdl_ports_destroy(struct mdl_ports *m)
     free(m);
 }
 
-sim_status mdl_ports_create(const struct mdl_scenario *s, const struct sim_out_table *t,
-                            const struct mdl_ports_vars *ids, size_t first_stream, struct mdl_ports **out)
+/* Creates the model's state for one thread. `s`, `t` and `ids` are borrowed and must outlive it.
+ * `first_stream` is the first kernel stream id the model may use. SIM_ENOMEM. */
+static sim_status mdl_ports_create(const struct mdl_scenario *s, const struct sim_out_table *t,
+                                   const struct mdl_ports_vars *ids, size_t first_stream,
+                                   struct mdl_ports **out)
 {
     struct mdl_ports *m = calloc(1, sizeof *m);
     if (m == NULL)
@@ -235,7 +245,9 @@ void mdl__ports_report(struct mdl_ports *m, struct sim_kernel *k, size_t port, c
         m->listeners[i].on_outcome(m->listeners[i].ctx, k, &r);
 }
 
-void mdl_ports_bind(struct mdl_ports *m, double *rep_values, uint16_t model_id)
+/* Prepares the next replication: results go to `rep_values` (a table-sized buffer the caller has
+ * zeroed), events carry `model_id` (from sim_kernel_attach of mdl_ports_model). */
+static void mdl_ports_bind(struct mdl_ports *m, double *rep_values, uint16_t model_id)
 {
     m->out = rep_values;
     m->model = model_id;
@@ -412,7 +424,8 @@ static sim_status finish(void *self, struct sim_kernel *k)
     return SIM_OK;
 }
 
-const struct sim_model mdl_ports_model = {
+/* The callback table; `self` is a struct mdl_ports. */
+static const struct sim_model mdl_ports_model = {
     .name = "ports",
     .init = init,
     .handle = mdl__ports_handle,

@@ -87,7 +87,7 @@ struct mdl_ports_listener {
 
 enum { MDL_PORTS_MAX_LISTENERS = 8 };
 
-/* Output variable ids, set by mdl_ports_declare. */
+/* Output variable ids, set when the component declares its outputs: its shared data. */
 struct mdl_ports_vars {
     const char **labels; /* the port dimension's labels (the scenario's names); owned */
     int port_dim;
@@ -97,41 +97,15 @@ struct mdl_ports_vars {
 
 struct mdl_ports;
 
-/* Adds the "port" dimension and the port model's variables (daily, per port, over `day_dim`; and
- * per-replication totals per port) to the output table. `labels` is caller storage for
- * s->ports_count label pointers that must outlive the table (the names stay the scenario's). */
-sim_status mdl_ports_declare(struct sim_out_table *t, const struct mdl_scenario *s, int day_dim,
-                             const char **labels, struct mdl_ports_vars *ids);
-
-/* Creates the model's state for one thread. `s`, `t` and `ids` are borrowed and must outlive it.
- * `first_stream` is the first kernel stream id the model may use. SIM_ENOMEM. */
-sim_status mdl_ports_create(const struct mdl_scenario *s, const struct sim_out_table *t,
-                            const struct mdl_ports_vars *ids, size_t first_stream, struct mdl_ports **out);
-
-/* Frees the state; accepts NULL. */
-void mdl_ports_destroy(struct mdl_ports *m);
-
-/* Prepares the next replication: results go to `rep_values` (a table-sized buffer the caller has
- * zeroed), events carry `model_id` (from sim_kernel_attach of mdl_ports_model). */
-void mdl_ports_bind(struct mdl_ports *m, double *rep_values, uint16_t model_id);
-
 /* Adds a listener (copied) for every group outcome of every later replication. Call once, when
  * the listener's model is created. SIM_EINVAL when MDL_PORTS_MAX_LISTENERS listen already. */
 sim_status mdl_ports_listen(struct mdl_ports *m, const struct mdl_ports_listener *l);
 
-/* Recomputes what the model caches from its scenario's parameters after an intervention changed
- * them. With k (during a run) also redraws pending arrivals whose rates changed; k is NULL
- * before a replication starts. */
-void mdl_ports_refresh(struct mdl_ports *m, struct sim_kernel *k);
-
 /* Puts a hidden group of `size` people at `port`; it rides the next lorry to arrive there, and its
- * outcome is reported under `group` (MDL_PORTS_EXOGENOUS marks the port's own groups). SIM_ENOMEM if the
- * group pool cannot grow. */
+ * outcome is reported under `group` (MDL_PORTS_EXOGENOUS marks the port's own groups).
+ * SIM_ENOMEM if the group pool cannot grow. */
 sim_status mdl_ports_board(struct mdl_ports *m, struct sim_kernel *k, unsigned port, uint32_t group,
                            unsigned size);
-
-/* The callback table; `self` is a struct mdl_ports. */
-extern const struct sim_model mdl_ports_model;
 
 /* The port model as a component (mdl_component.h), named "ports": always present, streams as
  * mdl_ports_stream with first = 0 relative to its range; its shared data is a struct
