@@ -2,6 +2,7 @@
 #include "mdl_boats.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <gsl/gsl_randist.h>
@@ -9,7 +10,7 @@
 #include "../sim/sim_rng.h"
 
 enum kind { EV_DAY, EV_LAUNCH };
-enum { PRIO_DAY = -9, PRIO_LAUNCH = 0 };
+enum { BOATS_PRIO_DAY = -9, BOATS_PRIO_LAUNCH = 0 };
 
 /* Daily variables; the first D_NSUM are also summed into totals. */
 enum dvar {
@@ -75,7 +76,8 @@ struct mdl_boats {
     double price_sum, price_days;
     double *out;
     uint16_t model;
-    struct mdl_boats_client client;
+    struct mdl_boats_listener listeners[MDL_BOATS_MAX_LISTENERS];
+    size_t nlisteners;
 };
 
 static const char *const stream_names[MDL_BP_COUNT] = {"boats.weather", "boats.supply", "boats.launch",
@@ -86,7 +88,8 @@ const char *mdl_boats_stream_name(enum mdl_boats_process process)
     return stream_names[process];
 }
 
-sim_status mdl_boats_declare(struct sim_out_table *t, int day_dim, struct mdl_boats_vars *ids)
+/* Adds the boat variables over `day_dim` (daily) and per replication (totals). */
+static sim_status mdl_boats_declare(struct sim_out_table *t, int day_dim, struct mdl_boats_vars *ids)
 {
     sim_status st = SIM_OK;
     for (int v = 0; v < D_NVARS && st == SIM_OK; v++) {
@@ -114,9 +117,13 @@ sim_status mdl_boats_declare(struct sim_out_table *t, int day_dim, struct mdl_bo
     return st;
 }
 
-sim_status mdl_boats_create(const struct mdl_scenario *s, const struct mdl_mode *mode,
-                            const unsigned char *months, const struct sim_out_table *t,
-                            const struct mdl_boats_vars *ids, size_t first_stream, struct mdl_boats **out)
+/* Creates the model for the boat mode `mode` (borrowed, with mode->boat set) of scenario `s`.
+ * `months` (borrowed) gives the calendar month 0..11 of each simulated day. Streams
+ * [first_stream, first_stream + MDL_BP_COUNT). SIM_ENOMEM. */
+static sim_status mdl_boats_create(const struct mdl_scenario *s, const struct mdl_mode *mode,
+                                   const unsigned char *months, const struct sim_out_table *t,
+                                   const struct mdl_boats_vars *ids, size_t first_stream,
+                                   struct mdl_boats **out)
 {
     struct mdl_boats *b = calloc(1, sizeof *b);
     if (b == NULL)
@@ -140,7 +147,8 @@ sim_status mdl_boats_create(const struct mdl_scenario *s, const struct mdl_mode 
     return SIM_OK;
 }
 
-void mdl_boats_destroy(struct mdl_boats *b)
+/* Frees the model; accepts NULL. */
+static void mdl_boats_destroy(struct mdl_boats *b)
 {
     if (b == NULL)
         return;
@@ -148,12 +156,19 @@ void mdl_boats_destroy(struct mdl_boats *b)
     free(b);
 }
 
-void mdl_boats_bind(struct mdl_boats *b, double *rep_values, uint16_t model_id,
-                    const struct mdl_boats_client *client)
+/* Prepares the next replication: results go to `rep_values`, events carry `model_id`. */
+static void mdl_boats_bind(struct mdl_boats *b, double *rep_values, uint16_t model_id)
 {
     b->out = rep_values;
     b->model = model_id;
-    b->client = *client;
+}
+
+sim_status mdl_boats_listen(struct mdl_boats *b, const struct mdl_boats_listener *l)
+{
+    if (b->nlisteners == MDL_BOATS_MAX_LISTENERS)
+        return SIM_EINVAL;
+    b->listeners[b->nlisteners++] = *l;
+    return SIM_OK;
 }
 
 sim_status mdl_boats_join(struct mdl_boats *b, uint32_t person, double now)
@@ -225,7 +240,9 @@ static void update_price(struct mdl_boats *b)
     b->price = b->base_price * fmin(p->price_max_factor, fmax(p->price_min_factor, f));
 }
 
-void mdl_boats_refresh(struct mdl_boats *b, struct sim_kernel *k)
+/* Recomputes what the model caches from its parameters after an intervention changed them (k is
+ * NULL before a replication starts). */
+static void mdl_boats_refresh(struct mdl_boats *b, struct sim_kernel *k)
 {
     b->base_price = b->mode->price_eur;
     b->prevent_p = 1.0 - exp(-b->p->prevention_per_effort * b->p->patrol_effort);
@@ -247,7 +264,7 @@ static sim_status boats_init(void *self, struct sim_kernel *k)
     /* The first day's weather comes from the stationary distribution of its month. */
     b->good = sim_rng_uniform(b->rng[MDL_BP_WEATHER]) < b->p->good_weather_share[b->months[0]];
     update_price(b);
-    return sim_kernel_at(k, b->model, EV_DAY, 0.0, PRIO_DAY, 0, 0, 0.0, NULL);
+    return sim_kernel_at(k, b->model, EV_DAY, 0.0, BOATS_PRIO_DAY, 0, 0, 0.0, NULL);
 }
 
 /* Positions stream `s` at its own stretch of blocks for (day, item): 4,096 blocks (16,384 words)
@@ -295,8 +312,8 @@ static void new_day(struct mdl_boats *b, struct sim_kernel *k, double t)
         b->price_days += 1.0;
     }
     if (b->good)
-        sim_kernel_at(k, b->model, EV_LAUNCH, t + p->launch_hour / 24.0, PRIO_LAUNCH, 0, 0, 0.0, NULL);
-    sim_kernel_at(k, b->model, EV_DAY, t + 1.0, PRIO_DAY, 0, 0, 0.0, NULL);
+        sim_kernel_at(k, b->model, EV_LAUNCH, t + p->launch_hour / 24.0, BOATS_PRIO_LAUNCH, 0, 0, 0.0, NULL);
+    sim_kernel_at(k, b->model, EV_DAY, t + 1.0, BOATS_PRIO_DAY, 0, 0, 0.0, NULL);
 }
 
 /* Occupancy target: the mean, raised when the queue exceeds what the launchable boats carry. */
@@ -344,7 +361,9 @@ static void launch(struct mdl_boats *b, struct sim_kernel *k, double t)
             enum mdl_boat_outcome o = MDL_BOAT_PREVENTED;
             if (!prevented)
                 o = sim_rng_uniform(b->rng[MDL_BP_SEA]) < dp ? MDL_BOAT_DIED : MDL_BOAT_ARRIVED;
-            b->client.outcome(b->client.ctx, k, w.person, o, t - w.since);
+            struct mdl_boats_report r = {.time = t, .person = w.person, .outcome = o, .waited = t - w.since};
+            for (size_t n = 0; n < b->nlisteners; n++)
+                b->listeners[n].on_outcome(b->listeners[n].ctx, k, &r);
         }
     }
     add_daily(b, t, D_LAUNCHED, launched);
@@ -383,5 +402,82 @@ static sim_status boats_finish(void *self, struct sim_kernel *k)
     return SIM_OK;
 }
 
-const struct sim_model mdl_boats_model = {
+static const struct sim_model mdl_boats_model = {
     .name = "small_boats", .init = boats_init, .handle = boats_handle, .finish = boats_finish};
+
+/* ---- the component ---- */
+
+/* The boat mode of s, or NULL: boats exist only for a population that can choose them. */
+static const struct mdl_mode *boat_mode(const struct mdl_scenario *s)
+{
+    const struct mdl_mode *boat = NULL;
+    for (unsigned i = 0; s->population && i < s->modes_count; i++)
+        if (s->modes[i].kind == MDL_MODE_BOAT)
+            boat = &s->modes[i];
+    return boat;
+}
+
+static bool comp_present(const struct mdl_scenario *s)
+{
+    return boat_mode(s) != NULL;
+}
+
+static size_t comp_nstreams(const struct mdl_scenario *s)
+{
+    (void)s;
+    return MDL_BP_COUNT;
+}
+
+static void comp_stream_name(const struct mdl_scenario *s, size_t i, char *buf, size_t len)
+{
+    (void)s;
+    snprintf(buf, len, "%s", mdl_boats_stream_name((enum mdl_boats_process)i));
+}
+
+static sim_status comp_declare(const struct mdl_comp_decl *d, void **shared)
+{
+    struct mdl_boats_vars *ids = calloc(1, sizeof *ids);
+    if (ids == NULL)
+        return SIM_ENOMEM;
+    *shared = ids;
+    return mdl_boats_declare(d->t, d->day_dim, ids);
+}
+
+static sim_status comp_create(const struct mdl_comp_env *env, void **self)
+{
+    struct mdl_boats *b = NULL;
+    sim_status st =
+        mdl_boats_create(env->s, boat_mode(env->s), env->months, env->t, env->shared, env->first_stream, &b);
+    if (st == SIM_OK)
+        *self = b;
+    return st;
+}
+
+static void comp_destroy(void *self)
+{
+    mdl_boats_destroy(self);
+}
+
+static void comp_bind(void *self, double *rep_values, uint16_t model_id)
+{
+    mdl_boats_bind(self, rep_values, model_id);
+}
+
+static void comp_refresh(void *self, struct sim_kernel *k, unsigned sections)
+{
+    (void)sections; /* boat parameters live under modes.*, any section may hold them */
+    mdl_boats_refresh(self, k);
+}
+
+const struct mdl_component mdl_boats_component = {.name = "small_boats",
+                                                  .output_order = 2,
+                                                  .present = comp_present,
+                                                  .nstreams = comp_nstreams,
+                                                  .stream_name = comp_stream_name,
+                                                  .declare = comp_declare,
+                                                  .free_shared = free,
+                                                  .create = comp_create,
+                                                  .destroy = comp_destroy,
+                                                  .bind = comp_bind,
+                                                  .refresh = comp_refresh,
+                                                  .model = &mdl_boats_model};

@@ -12,7 +12,7 @@
  * (occupancy / reference)^crowding, capped at death_max; the others arrive. The price per person
  * follows the ratio of demand (queue) to supply (launchable places) with an elasticity, clamped.
  *
- * Outcomes for each person go back through the client callback. Random streams: weather, supply,
+ * The outcome for each person goes to the listeners (mdl_boats_listen). Random streams: weather, supply,
  * launch (occupancy, prevention) and sea, so that a seizure lever does not shift the weather. */
 #ifndef MDL_BOATS_H
 #define MDL_BOATS_H
@@ -21,6 +21,7 @@
 
 #include "../sim/sim_kernel.h"
 #include "../sim/sim_out.h"
+#include "mdl_component.h"
 #include "mdl_scenario.h"
 
 enum mdl_boats_process { MDL_BP_WEATHER, MDL_BP_SUPPLY, MDL_BP_LAUNCH, MDL_BP_SEA, MDL_BP_COUNT };
@@ -30,13 +31,24 @@ const char *mdl_boats_stream_name(enum mdl_boats_process process);
 
 enum mdl_boat_outcome { MDL_BOAT_PREVENTED, MDL_BOAT_DIED, MDL_BOAT_ARRIVED };
 
-/* Receives the outcome of each person who was on a launched boat; `waited` is days in the queue. */
-struct mdl_boats_client {
-    void *ctx;
-    void (*outcome)(void *ctx, struct sim_kernel *k, uint32_t person, enum mdl_boat_outcome o, double waited);
+/* The outcome of one person who was on a launched boat. Plain data, valid during the callback. */
+struct mdl_boats_report {
+    double time;                   /* the launch, days */
+    uint32_t person;               /* the id given to mdl_boats_join */
+    enum mdl_boat_outcome outcome; /* prevented (returned), died at sea or arrived */
+    double waited;                 /* days in the queue */
 };
 
-/* Output variable ids, set by mdl_boats_declare. */
+/* A subscriber to boat outcomes. `on_outcome` runs inside the launch event, person by person in
+ * queue order, listeners in subscription order; it may join the queue again (mdl_boats_join). */
+struct mdl_boats_listener {
+    void *ctx;
+    void (*on_outcome)(void *ctx, struct sim_kernel *k, const struct mdl_boats_report *r);
+};
+
+enum { MDL_BOATS_MAX_LISTENERS = 8 };
+
+/* Output variable ids, set when the component declares its outputs: its shared data. */
 struct mdl_boats_vars {
     int daily[12];
     int totals[12];
@@ -44,22 +56,9 @@ struct mdl_boats_vars {
 
 struct mdl_boats;
 
-/* Adds the boat variables over `day_dim` (daily) and per replication (totals). */
-sim_status mdl_boats_declare(struct sim_out_table *t, int day_dim, struct mdl_boats_vars *ids);
-
-/* Creates the model for the boat mode `mode` (borrowed, with mode->boat set) of scenario `s`.
- * `months` (borrowed) gives the calendar month 0..11 of each simulated day. Streams
- * [first_stream, first_stream + MDL_BP_COUNT). SIM_ENOMEM. */
-sim_status mdl_boats_create(const struct mdl_scenario *s, const struct mdl_mode *mode,
-                            const unsigned char *months, const struct sim_out_table *t,
-                            const struct mdl_boats_vars *ids, size_t first_stream, struct mdl_boats **out);
-
-/* Frees the model; accepts NULL. */
-void mdl_boats_destroy(struct mdl_boats *b);
-
-/* Prepares the next replication (see mdl_ports_bind) and routes outcomes to `client`. */
-void mdl_boats_bind(struct mdl_boats *b, double *rep_values, uint16_t model_id,
-                    const struct mdl_boats_client *client);
+/* Adds a listener (copied) for every outcome of every later replication. Call once, when the
+ * listener's model is created. SIM_EINVAL when MDL_BOATS_MAX_LISTENERS listen already. */
+sim_status mdl_boats_listen(struct mdl_boats *b, const struct mdl_boats_listener *l);
 
 /* Puts `person` in the queue for a boat. SIM_ENOMEM if the queue cannot grow. */
 sim_status mdl_boats_join(struct mdl_boats *b, uint32_t person, double now);
@@ -68,10 +67,9 @@ sim_status mdl_boats_join(struct mdl_boats *b, uint32_t person, double now);
 double mdl_boats_price(const struct mdl_boats *b);
 uint64_t mdl_boats_waiting(const struct mdl_boats *b);
 
-extern const struct sim_model mdl_boats_model;
-
-/* Recomputes what the model caches from its parameters after an intervention changed them (k is
- * NULL before a replication starts). */
-void mdl_boats_refresh(struct mdl_boats *b, struct sim_kernel *k);
+/* The boat model as a component (mdl_component.h), named "small_boats": present when the scenario
+ * has a population with a boat mode; its shared data is a struct mdl_boats_vars, its instance a
+ * struct mdl_boats. Refreshes after every intervention. */
+extern const struct mdl_component mdl_boats_component;
 
 #endif

@@ -2,6 +2,7 @@
 #include "mdl_pop.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,8 +60,10 @@ static sim_status add(struct sim_out_table *t, const char *group, const struct v
     return sim_out_add_var(t, &v, id);
 }
 
-sim_status mdl_pop_declare(struct sim_out_table *t, const struct mdl_scenario *s, int day_dim, int port_dim,
-                           const char **labels, struct mdl_pop_vars *ids)
+/* Adds the "mode" dimension (labels: caller storage for s->modes_count pointers that outlive the
+ * table) and the population's variables over `day_dim`, `port_dim` and the mode dimension. */
+static sim_status mdl_pop_declare(struct sim_out_table *t, const struct mdl_scenario *s, int day_dim,
+                                  int port_dim, const char **labels, struct mdl_pop_vars *ids)
 {
     for (size_t i = 0; i < s->modes_count; i++)
         labels[i] = s->modes[i].name;
@@ -170,24 +173,16 @@ static void build_choice_set(struct mdl_pop *p)
 
 static void init_modes(struct mdl_pop *p)
 {
-    p->boat_mode = p->lorry_mode = -1;
+    p->lorry_mode = -1;
     for (size_t i = 0; i < p->nmodes; i++) {
         const struct mdl_mode *m = &p->s->modes[i];
         struct mdl__mode *md = &p->modes[i];
         md->m = m;
-        if (m->kind == MDL_MODE_BOAT)
-            p->boat_mode = (int)i;
-        if (m->kind == MDL_MODE_LORRY) {
+        md->kind = mdl__pop_kind_of(m->kind);
+        if (m->kind == MDL_MODE_LORRY)
             p->lorry_mode = (int)i;
-            mdl_sampler_init(&md->attempt, &m->lorry->attempt_days);
-        }
-        if (m->kind == MDL_MODE_GENERIC) {
-            const struct mdl_generic *g = m->generic;
-            mdl_sampler_init(&md->attempt, &g->attempt_days);
-            /* Staffing scales detection as independent checks: (1 - d)^(officers / reference). */
-            md->detection = 1.0 - pow(1.0 - g->detection, g->officers / g->reference_officers);
-            md->capacity = g->capacity_per_day;
-        }
+        if (md->kind->derive != NULL)
+            md->kind->derive(p, i);
     }
 }
 
@@ -230,7 +225,8 @@ void mdl__pop_derive(struct mdl_pop *p)
         p->port_weight[i] = s->ports[i].lorries_per_year;
 }
 
-void mdl_pop_destroy(struct mdl_pop *p)
+/* Frees the model; accepts NULL. */
+static void mdl_pop_destroy(struct mdl_pop *p)
 {
     if (p == NULL)
         return;
@@ -242,9 +238,14 @@ void mdl_pop_destroy(struct mdl_pop *p)
     free(p);
 }
 
-sim_status mdl_pop_create(const struct mdl_scenario *s, const unsigned char *months,
-                          const struct sim_out_table *t, const struct mdl_pop_vars *ids, size_t first_stream,
-                          struct mdl_ports *ports, struct mdl_boats *boats, struct mdl_pop **out)
+/* Creates the model. `months` gives the calendar month of each simulated day; `ports` and `boats`
+ * (NULL when the scenario has no boat mode) are the thread's other models, borrowed; the model
+ * listens to their outcomes. Streams [first_stream, first_stream + MDL_POP_COUNT). SIM_ENOMEM;
+ * SIM_EINVAL when the ports or the boats have no room for another listener. */
+static sim_status mdl_pop_create(const struct mdl_scenario *s, const unsigned char *months,
+                                 const struct sim_out_table *t, const struct mdl_pop_vars *ids,
+                                 size_t first_stream, struct mdl_ports *ports, struct mdl_boats *boats,
+                                 struct mdl_pop **out)
 {
     struct mdl_pop *p = calloc(1, sizeof *p);
     if (p == NULL)
@@ -277,6 +278,98 @@ sim_status mdl_pop_create(const struct mdl_scenario *s, const unsigned char *mon
         mdl_pop_destroy(p);
         return SIM_ENOMEM;
     }
+    sim_status st = mdl__pop_listen(p);
+    if (st != SIM_OK) {
+        mdl_pop_destroy(p);
+        return st;
+    }
     *out = p;
     return SIM_OK;
 }
+
+/* ---- the component ---- */
+
+static bool comp_present(const struct mdl_scenario *s)
+{
+    return s->population != NULL;
+}
+
+static size_t comp_nstreams(const struct mdl_scenario *s)
+{
+    (void)s;
+    return MDL_POP_COUNT;
+}
+
+static void comp_stream_name(const struct mdl_scenario *s, size_t i, char *buf, size_t len)
+{
+    (void)s;
+    snprintf(buf, len, "%s", mdl_pop_stream_name((enum mdl_pop_process)i));
+}
+
+static void comp_free_shared(void *shared)
+{
+    struct mdl_pop_vars *ids = shared;
+    if (ids == NULL)
+        return;
+    free(ids->labels);
+    free(ids);
+}
+
+static sim_status comp_declare(const struct mdl_comp_decl *d, void **shared)
+{
+    const struct mdl_ports_vars *ports = mdl_world_shared(d->w, "ports");
+    if (ports == NULL)
+        return SIM_EINVAL;
+    struct mdl_pop_vars *ids = calloc(1, sizeof *ids);
+    if (ids != NULL)
+        ids->labels = calloc(d->s->modes_count, sizeof *ids->labels);
+    if (ids == NULL || ids->labels == NULL) {
+        comp_free_shared(ids);
+        return SIM_ENOMEM;
+    }
+    *shared = ids;
+    return mdl_pop_declare(d->t, d->s, d->day_dim, ports->port_dim, ids->labels, ids);
+}
+
+static sim_status comp_create(const struct mdl_comp_env *env, void **self)
+{
+    struct mdl_ports *ports = mdl_world_ws_find(env->ws, "ports");
+    struct mdl_boats *boats = mdl_world_ws_find(env->ws, "small_boats");
+    if (ports == NULL)
+        return SIM_EINVAL;
+    struct mdl_pop *p = NULL;
+    sim_status st =
+        mdl_pop_create(env->s, env->months, env->t, env->shared, env->first_stream, ports, boats, &p);
+    if (st == SIM_OK)
+        *self = p;
+    return st;
+}
+
+static void comp_destroy(void *self)
+{
+    mdl_pop_destroy(self);
+}
+
+static void comp_bind(void *self, double *rep_values, uint16_t model_id)
+{
+    mdl__pop_bind(self, rep_values, model_id);
+}
+
+static void comp_refresh(void *self, struct sim_kernel *k, unsigned sections)
+{
+    (void)sections; /* also for ports: lorry port choice weighs traffic */
+    mdl__pop_refresh(self, k);
+}
+
+const struct mdl_component mdl_pop_component = {.name = "population",
+                                                .output_order = 1,
+                                                .present = comp_present,
+                                                .nstreams = comp_nstreams,
+                                                .stream_name = comp_stream_name,
+                                                .declare = comp_declare,
+                                                .free_shared = comp_free_shared,
+                                                .create = comp_create,
+                                                .destroy = comp_destroy,
+                                                .bind = comp_bind,
+                                                .refresh = comp_refresh,
+                                                .model = &mdl__pop_model};

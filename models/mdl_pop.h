@@ -6,9 +6,11 @@
  * each person chooses among the modes they can afford and are eligible for, waiting, and leaving,
  * by multinomial or nested logit (mdl_choice.h) on utilities built from beliefs of success,
  * prices, perceived risk and expected waits. Lorry choosers pick a port (in proportion to its
- * traffic times belief^b_success) and try to board before the control: a boarded person rides a
+ * traffic times belief^b_success) and try to board before the control (mdl_lorry.h: facilitation,
+ * perimeter and vehicle security): a boarded person rides a
  * real lorry through the port model (mdl_ports.h). Boat choosers queue for a boat (mdl_boats.h).
  * Other modes are generic: an attempt takes a while, then ends in death, detection or arrival.
+ * What differs between these kinds of mode is one table of operations per kind (mdl_pop_modes.c).
  *
  * Beliefs of success (per mode, and per port for lorries) and of the wait (per mode) are community
  * beliefs: exponentially smoothed daily outcome rates, known after an information delay; a
@@ -37,8 +39,9 @@ enum mdl_pop_process { MDL_POP_INFLOW, MDL_POP_PEOPLE, MDL_POP_COUNT };
 /* Name of stream `process` ("population.inflow", "population.people"). */
 const char *mdl_pop_stream_name(enum mdl_pop_process process);
 
-/* Output variable ids, set by mdl_pop_declare. */
+/* Output variable ids, set when the component declares its outputs: its shared data. */
 struct mdl_pop_vars {
+    const char **labels; /* the mode dimension's labels (the scenario's names); owned */
     int mode_dim;
     int daily[16];
     int totals[24];
@@ -46,29 +49,10 @@ struct mdl_pop_vars {
 
 struct mdl_pop;
 
-/* Adds the "mode" dimension (labels: caller storage for s->modes_count pointers that outlive the
- * table) and the population's variables over `day_dim`, `port_dim` and the mode dimension. */
-sim_status mdl_pop_declare(struct sim_out_table *t, const struct mdl_scenario *s, int day_dim, int port_dim,
-                           const char **labels, struct mdl_pop_vars *ids);
-
-/* Creates the model. `months` gives the calendar month of each simulated day; `ports` and `boats`
- * (NULL when the scenario has no boat mode) are the thread's other models, borrowed. Streams
- * [first_stream, first_stream + MDL_POP_COUNT). SIM_ENOMEM. */
-sim_status mdl_pop_create(const struct mdl_scenario *s, const unsigned char *months,
-                          const struct sim_out_table *t, const struct mdl_pop_vars *ids, size_t first_stream,
-                          struct mdl_ports *ports, struct mdl_boats *boats, struct mdl_pop **out);
-
-/* Frees the model; accepts NULL. */
-void mdl_pop_destroy(struct mdl_pop *p);
-
-/* Prepares the next replication: results go to `rep_values`, events carry `model_id`. Routes the
- * ports' and the boats' outcomes to this model (binding the boats model with `boats_id`). */
-void mdl_pop_bind(struct mdl_pop *p, double *rep_values, uint16_t model_id, uint16_t boats_id);
-
-extern const struct sim_model mdl_pop_model;
-
-/* Recomputes what the model caches from its parameters after an intervention changed them (k is
- * NULL before a replication starts); with k, redraws the next arrival if the inflow changed. */
-void mdl_pop_refresh(struct mdl_pop *p, struct sim_kernel *k);
+/* The population as a component (mdl_component.h), named "population": present when the scenario
+ * has a population section. Needs the "ports" component (and "small_boats" when present), found
+ * and listened to at creation. Its shared data is a struct mdl_pop_vars, its instance a struct
+ * mdl_pop. Refreshes after every intervention (lorry port choice weighs ports' traffic too). */
+extern const struct mdl_component mdl_pop_component;
 
 #endif

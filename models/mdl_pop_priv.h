@@ -14,18 +14,18 @@
 enum mdl__pop_event { EV_INFLOW, EV_DECIDE, EV_ATTEMPT, EV_DAY, EV_WINDOW };
 
 /* Beliefs and windows move before anything else that happens at the same instant. */
-enum { PRIO_WINDOW = -12, PRIO_DAY = -11, PRIO_FLOW = 0 };
+enum { POP_PRIO_WINDOW = -12, POP_PRIO_DAY = -11, POP_PRIO_FLOW = 0 };
 
 enum { MDL__POP_MAX_MODES = 16, MDL__POP_NONE = UINT32_MAX };
 
 /* Per-mode counters, daily [day, mode] and totals [mode]. */
-enum mvar { M_CHOICES, M_ATTEMPTS, M_PREVENTED, M_ARRIVALS, M_DEATHS, M_NCOUNT };
+enum pop_mvar { M_CHOICES, M_ATTEMPTS, M_PREVENTED, M_ARRIVALS, M_DEATHS, M_NCOUNT };
 /* Per-mode levels, daily [day, mode] at the end of each day. */
-enum lvar { L_BELIEF, L_WAIT, L_PRICE, L_NLEVEL };
+enum pop_lvar { L_BELIEF, L_WAIT, L_PRICE, L_NLEVEL };
 /* Population counters, daily [day] and totals. */
-enum pvar { P_INFLOW, P_LEAVERS, P_WAITED, P_NCOUNT };
+enum pop_pvar { P_INFLOW, P_LEAVERS, P_WAITED, P_NCOUNT };
 /* Totals only. */
-enum tvar { T_STOCK_START, T_STOCK_END, T_REC_PORT, T_REC_72H, T_UNRECORDED, T_NTOTAL };
+enum pop_tvar { T_STOCK_START, T_STOCK_END, T_REC_PORT, T_REC_72H, T_UNRECORDED, T_NTOTAL };
 
 /* Variable id slots in struct mdl_pop_vars. */
 enum {
@@ -58,7 +58,38 @@ struct mdl__channel {
     double *succ, *n, *wait_sum, *wait_n; /* ring of daily outcomes, `ring` days */
 };
 
+/* What the population does differently for each kind of mode (MDL_MODE_BOAT, _LORRY, _GENERIC):
+ * one table per kind in mdl_pop_modes.c, chosen by mdl__pop_kind_of. A new kind of mode is a new
+ * table there. Every operation works on mode index m of p->modes. */
+struct mdl__pop_kind {
+    /* Caches the mode's derived parameters (samplers, effective probabilities) from the scenario;
+     * called at creation and after every intervention. */
+    void (*derive)(struct mdl_pop *p, size_t m);
+    /* At the start of a replication: checks what derive computed. SIM_OK or SIM_EINVARIANT (the
+     * run is failed with a message). NULL: nothing to check. */
+    sim_status (*check)(struct mdl_pop *p, struct sim_kernel *k, size_t m);
+    /* The mode's price today, EUR: the daily price level, and what a person must afford. */
+    double (*price)(const struct mdl_pop *p, size_t m);
+    /* The price person q expects to pay, EUR, weighed in the utility. */
+    double (*expected_price)(const struct mdl_pop *p, const struct mdl__person *q, size_t m);
+    /* Whether the mode is open to q now, given that q is eligible for it (budget, capacity). */
+    bool (*available)(const struct mdl_pop *p, const struct mdl__person *q, size_t m);
+    /* Person i chose the mode at t; r is positioned at i's stream. Must release i's stream
+     * (mdl__pop_release) and either schedule the attempt (mdl__pop_schedule_attempt) or hand i
+     * to another model, which reports the outcome back. */
+    void (*begin)(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t, gsl_rng *r);
+    /* The attempt scheduled by begin, settled from two uniforms drawn in this order: ends in
+     * mdl__pop_died, mdl__pop_failed, mdl__pop_arrived, or a hand-over. NULL if begin never
+     * schedules one. */
+    void (*attempt)(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t, double u_death,
+                    double u_pass);
+};
+
+/* The operations of mode kind `kind` (mdl_pop_modes.c). */
+const struct mdl__pop_kind *mdl__pop_kind_of(enum mdl_mode_kind kind);
+
 struct mdl__mode {
+    const struct mdl__pop_kind *kind;
     double v_fixed;    /* asc + b_success ln(belief) - b_wait wait, refreshed when beliefs move */
     double log_belief; /* ln(belief), refreshed with v_fixed */
     const struct mdl_mode *m;
@@ -79,7 +110,7 @@ struct mdl_pop {
     double w0, w1, t0, alpha;
     struct mdl_ports *ports;
     struct mdl_boats *boats;
-    int boat_mode, lorry_mode;
+    int lorry_mode;
     struct mdl__mode modes[MDL__POP_MAX_MODES];
     struct mdl__channel *chan;
     double *chan_mem;
@@ -113,7 +144,33 @@ long mdl__pop_day(const struct mdl_pop *p, double t);
 /* The value of totals slot `slot` (element 0) in the replication's buffer. */
 double *mdl__pop_total(struct mdl_pop *p, int slot);
 
+/* Subscribes the model to the outcomes of the ports and the boats (mdl_pop_modes.c). SIM_EINVAL
+ * when either has no room for another listener. */
+sim_status mdl__pop_listen(struct mdl_pop *p);
+
+/* Person i's stream, positioned where its last draw left it; pair with mdl__pop_release
+ * (mdl_pop_run.c). */
+gsl_rng *mdl__pop_draws(struct mdl_pop *p, uint32_t i);
+void mdl__pop_release(struct mdl_pop *p, uint32_t i);
+
+/* Draws the delay of person i's attempt of its chosen mode from r (i's stream), releases the
+ * stream and schedules EV_ATTEMPT. */
+void mdl__pop_schedule_attempt(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t, gsl_rng *r);
+
+/* The ends of an attempt of person i at t: returned to France (decides again after a return
+ * delay), dead or arrived in the UK (leaves the population). Count and feed beliefs. */
+void mdl__pop_failed(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t);
+void mdl__pop_died(struct mdl_pop *p, uint32_t i, double t);
+void mdl__pop_arrived(struct mdl_pop *p, uint32_t i, double t);
+
 /* Recomputes everything the model caches from its parameters (mdl_pop.c). */
 void mdl__pop_derive(struct mdl_pop *p);
+
+/* The kernel callbacks, bind and refresh of the component (mdl_pop_run.c; see mdl_component.h). */
+extern const struct sim_model mdl__pop_model;
+void mdl__pop_bind(struct mdl_pop *p, double *rep_values, uint16_t model_id);
+/* Recomputes what the model caches from its parameters after an intervention changed them (k is
+ * NULL before a replication starts); with k, redraws the next arrival if the inflow changed. */
+void mdl__pop_refresh(struct mdl_pop *p, struct sim_kernel *k);
 
 #endif

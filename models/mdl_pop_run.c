@@ -11,12 +11,12 @@
 
 typedef struct mdl__person person;
 
-static void count_mode(struct mdl_pop *p, double t, enum mvar v, int mode)
+static void count_mode(struct mdl_pop *p, double t, enum pop_mvar v, int mode)
 {
     mdl__pop_count(p, t, DI_MODE + (int)v, TI_MODE + (int)v, mode, 1.0);
 }
 
-static void count_pop(struct mdl_pop *p, double t, enum pvar v)
+static void count_pop(struct mdl_pop *p, double t, enum pop_pvar v)
 {
     mdl__pop_count(p, t, DI_POP + (int)v, TI_POP + (int)v, -1, 1.0);
 }
@@ -36,14 +36,13 @@ static sim_status grow(struct mdl_pop *p)
     return SIM_OK;
 }
 
-/* Positions the private generator at person i's stream; pair with release(). */
-static gsl_rng *draws(struct mdl_pop *p, uint32_t i)
+gsl_rng *mdl__pop_draws(struct mdl_pop *p, uint32_t i)
 {
     sim_rng_philox_seek(p->prng, p->people[i].key, p->people[i].block);
     return p->prng;
 }
 
-static void release(struct mdl_pop *p, uint32_t i)
+void mdl__pop_release(struct mdl_pop *p, uint32_t i)
 {
     p->people[i].block = sim_rng_philox_tell(p->prng);
 }
@@ -65,7 +64,7 @@ static uint32_t spawn(struct mdl_pop *p, struct sim_kernel *k, double t)
     memset(q, 0, sizeof *q);
     q->key = sim_seed_mix(p->people_seed, p->serial++, 0);
     q->t_in = t;
-    gsl_rng *r = draws(p, i);
+    gsl_rng *r = mdl__pop_draws(p, i);
     const struct mdl_population *pp = p->pp;
     q->budget = mdl_sampler_draw(&p->budget, r);
     bool docs = sim_rng_uniform(r) < pp->documents_share;
@@ -77,9 +76,9 @@ static uint32_t spawn(struct mdl_pop *p, struct sim_kernel *k, double t)
         q->eligible |= (uint16_t)(ok ? 1u << m : 0u);
     }
     double first = t + mdl_sampler_draw(&p->prep, r);
-    release(p, i);
+    mdl__pop_release(p, i);
     p->live++;
-    sim_kernel_at(k, p->model, EV_DECIDE, first, PRIO_FLOW, i, 0, 0.0, NULL);
+    sim_kernel_at(k, p->model, EV_DECIDE, first, POP_PRIO_FLOW, i, 0, 0.0, NULL);
     return i;
 }
 
@@ -144,9 +143,9 @@ static void learn(struct mdl_pop *p, struct sim_kernel *k, double t)
 static void decide_later(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t,
                          const struct mdl_sampler *d)
 {
-    double when = t + mdl_sampler_draw(d, draws(p, i));
-    release(p, i);
-    sim_kernel_at(k, p->model, EV_DECIDE, when, PRIO_FLOW, i, 0, 0.0, NULL);
+    double when = t + mdl_sampler_draw(d, mdl__pop_draws(p, i));
+    mdl__pop_release(p, i);
+    sim_kernel_at(k, p->model, EV_DECIDE, when, POP_PRIO_FLOW, i, 0, 0.0, NULL);
 }
 
 static void observe_outcome(struct mdl_pop *p, uint32_t i, double t, bool success)
@@ -157,7 +156,7 @@ static void observe_outcome(struct mdl_pop *p, uint32_t i, double t, bool succes
         observe(p, p->nmodes + q->port, t, success, -1.0);
 }
 
-static void failed(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t)
+void mdl__pop_failed(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t)
 {
     person *q = &p->people[i];
     count_mode(p, t, M_PREVENTED, q->mode);
@@ -180,64 +179,17 @@ static void exits(struct mdl_pop *p, uint32_t i, double t, bool arrival)
     retire(p, i);
 }
 
-static void arrived(struct mdl_pop *p, uint32_t i, double t)
+void mdl__pop_arrived(struct mdl_pop *p, uint32_t i, double t)
 {
     exits(p, i, t, true);
 }
 
-static void died(struct mdl_pop *p, uint32_t i, double t)
+void mdl__pop_died(struct mdl_pop *p, uint32_t i, double t)
 {
     exits(p, i, t, false);
 }
 
-static void boat_outcome(void *ctx, struct sim_kernel *k, uint32_t i, enum mdl_boat_outcome o, double waited)
-{
-    struct mdl_pop *p = ctx;
-    double t = sim_kernel_now(k);
-    (void)waited; /* the same as t - t_choice */
-    count_mode(p, t, M_ATTEMPTS, p->people[i].mode);
-    if (o == MDL_BOAT_PREVENTED)
-        failed(p, k, i, t);
-    else if (o == MDL_BOAT_DIED)
-        died(p, i, t);
-    else
-        arrived(p, i, t);
-}
-
-static void lorry_outcome(void *ctx, struct sim_kernel *k, unsigned port, uint32_t group, unsigned size,
-                          enum mdl_lorry_outcome o)
-{
-    struct mdl_pop *p = ctx;
-    double t = sim_kernel_now(k);
-    (void)size; /* people board one by one: groups of 1 */
-    if (o == MDL_LORRY_DETECTED) {
-        failed(p, k, group, t);
-        return;
-    }
-    static const int slot[] = {[MDL_LORRY_AT_PORT] = T_REC_PORT,
-                               [MDL_LORRY_WITHIN_72H] = T_REC_72H,
-                               [MDL_LORRY_UNRECORDED] = T_UNRECORDED};
-    if (mdl__pop_day(p, t) >= 0) {
-        *mdl__pop_total(p, TI_TOTAL + slot[o]) += 1.0;
-        mdl__pop_total(p, TI_PORT)[port] += 1.0;
-    }
-    arrived(p, group, t);
-}
-
 /* ---- decisions ---- */
-
-/* Price person q pays for mode m: the boats' current price; for lorries, the expected price. */
-static double price_of(const struct mdl_pop *p, const person *q, size_t m)
-{
-    const struct mdl_mode *md = p->modes[m].m;
-    if (md->kind == MDL_MODE_BOAT)
-        return mdl_boats_price(p->boats);
-    if (md->kind == MDL_MODE_LORRY && q->budget >= md->lorry->facilitated_price_eur) {
-        double f = md->lorry->facilitated_share;
-        return f * md->lorry->facilitated_price_eur + (1.0 - f) * md->price_eur;
-    }
-    return md->price_eur;
-}
 
 static void utilities(const struct mdl_pop *p, const person *q, double t, double *v, bool *avail)
 {
@@ -245,10 +197,8 @@ static void utilities(const struct mdl_pop *p, const person *q, double t, double
     double inv_budget = 1.0 / q->budget;
     for (size_t m = 0; m < p->nmodes; m++) {
         const struct mdl__mode *md = &p->modes[m];
-        double price = price_of(p, q, m);
-        avail[m] = ((q->eligible >> m) & 1u) &&
-                   q->budget >= (md->m->kind == MDL_MODE_BOAT ? price : md->m->price_eur) &&
-                   !(md->capacity > 0 && (double)md->started >= md->capacity);
+        double price = md->kind->expected_price(p, q, m);
+        avail[m] = ((q->eligible >> m) & 1u) && md->kind->available(p, q, m);
         if (!avail[m])
             continue;
         /* ln max(belief / (1 + w f), floor), with ln(belief) inside v_fixed */
@@ -261,20 +211,6 @@ static void utilities(const struct mdl_pop *p, const person *q, double t, double
     v[p->nmodes] = ch->wait_asc;
     v[p->nmodes + 1] = ch->leave.asc + ch->leave.per_failure * q->failures +
                        ch->leave.per_patience * (t - q->t_in) * q->inv_patience;
-}
-
-/* Port of a lorry attempt: weight = traffic * belief^b_success (cached daily in `pick`). */
-static unsigned pick_port(const struct mdl_pop *p, double u)
-{
-    const struct mdl__channel *ports = &p->chan[p->nmodes];
-    double sum = 0.0;
-    for (size_t i = 0; i < p->nports; i++)
-        sum += ports[i].pick;
-    double x = u * sum;
-    for (size_t i = 0; i < p->nports; i++)
-        if ((x -= ports[i].pick) < 0 || i + 1 == p->nports)
-            return (unsigned)i;
-    return 0;
 }
 
 /* The choice probabilities of one decision each lie in [0, 1] and sum to 1 (to rounding): a NaN or
@@ -303,10 +239,10 @@ static void decide(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t
     mdl_choice_probs(&p->cs, v, avail, pr); /* wait and leave are always available */
     if (!choice_probs_ok(p, k, pr))
         return;
-    gsl_rng *r = draws(p, i);
+    gsl_rng *r = mdl__pop_draws(p, i);
     unsigned a = mdl_choice_pick(pr, p->cs.n, sim_rng_uniform(r));
     if (a == p->nmodes + 1) {
-        release(p, i);
+        mdl__pop_release(p, i);
         count_pop(p, t, P_LEAVERS);
         p->left_all++;
         p->left_w += mdl__pop_day(p, t) >= 0;
@@ -314,7 +250,7 @@ static void decide(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t
         return;
     }
     if (a == p->nmodes) {
-        release(p, i);
+        mdl__pop_release(p, i);
         count_pop(p, t, P_WAITED);
         decide_later(p, k, i, t, &p->wait);
         return;
@@ -324,55 +260,26 @@ static void decide(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t
     count_mode(p, t, M_CHOICES, (int)a);
     struct mdl__mode *md = &p->modes[a];
     md->started++;
-    if (md->m->kind == MDL_MODE_BOAT) {
-        release(p, i);
-        if (mdl_boats_join(p->boats, i, t) != SIM_OK)
-            sim_kernel_fail(k, SIM_ENOMEM, "out of memory for the boat queue");
-        return;
-    }
-    if (md->m->kind == MDL_MODE_LORRY) {
-        q->port = (uint8_t)pick_port(p, sim_rng_uniform(r));
-        q->facilitated = q->budget >= md->m->lorry->facilitated_price_eur &&
-                         sim_rng_uniform(r) < md->m->lorry->facilitated_share;
-    }
-    double when = t + mdl_sampler_draw(&md->attempt, r);
-    release(p, i);
-    sim_kernel_at(k, p->model, EV_ATTEMPT, when, PRIO_FLOW, i, 0, 0.0, NULL);
+    md->kind->begin(p, k, i, t, r);
+}
+
+void mdl__pop_schedule_attempt(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t, gsl_rng *r)
+{
+    double when = t + mdl_sampler_draw(&p->modes[p->people[i].mode].attempt, r);
+    mdl__pop_release(p, i);
+    sim_kernel_at(k, p->model, EV_ATTEMPT, when, POP_PRIO_FLOW, i, 0, 0.0, NULL);
 }
 
 /* ---- attempts ---- */
 
 static void attempt(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t)
 {
-    person *q = &p->people[i];
-    const struct mdl__mode *md = &p->modes[q->mode];
-    count_mode(p, t, M_ATTEMPTS, q->mode);
-    gsl_rng *r = draws(p, i);
+    const struct mdl__mode *md = &p->modes[p->people[i].mode];
+    count_mode(p, t, M_ATTEMPTS, p->people[i].mode);
+    gsl_rng *r = mdl__pop_draws(p, i);
     double u_death = sim_rng_uniform(r), u_pass = sim_rng_uniform(r);
-    release(p, i);
-    if (md->m->kind == MDL_MODE_GENERIC) {
-        if (u_death < md->m->generic->death_risk)
-            died(p, i, t);
-        else if (u_pass < md->detection)
-            failed(p, k, i, t);
-        else
-            arrived(p, i, t);
-        return;
-    }
-    const struct mdl_lorry *l = md->m->lorry;
-    if (u_death < l->death_risk) {
-        died(p, i, t);
-        return;
-    }
-    double board = q->facilitated ? l->facilitated_success : l->self_success;
-    board *= (1.0 - p->s->ports[q->port].perimeter_security) *
-             (1.0 - l->hauliers_secured_share * l->secured_block);
-    if (u_pass >= board) {
-        failed(p, k, i, t);
-        return;
-    }
-    if (mdl_ports_board(p->ports, k, q->port, i, 1) != SIM_OK)
-        sim_kernel_fail(k, SIM_ENOMEM, "out of memory for hidden groups");
+    mdl__pop_release(p, i);
+    md->kind->attempt(p, k, i, t, u_death, u_pass);
 }
 
 /* ---- days, window, inflow ---- */
@@ -388,16 +295,14 @@ static void day(struct mdl_pop *p, struct sim_kernel *k, double t)
             size_t row = (size_t)d * p->nmodes + m;
             p->out[tb->offset[p->ids->daily[DI_LEVEL + L_BELIEF]] + row] = p->chan[m].belief;
             p->out[tb->offset[p->ids->daily[DI_LEVEL + L_WAIT]] + row] = p->chan[m].wait;
-            double price =
-                p->modes[m].m->kind == MDL_MODE_BOAT ? mdl_boats_price(p->boats) : p->modes[m].m->price_eur;
-            p->out[tb->offset[p->ids->daily[DI_LEVEL + L_PRICE]] + row] = price;
+            p->out[tb->offset[p->ids->daily[DI_LEVEL + L_PRICE]] + row] = p->modes[m].kind->price(p, m);
         }
     }
     learn(p, k, t);
     for (size_t m = 0; m < p->nmodes; m++)
         p->modes[m].started = 0;
     if (t + 1.0 <= p->w1)
-        sim_kernel_at(k, p->model, EV_DAY, t + 1.0, PRIO_DAY, 0, 0, 0.0, NULL);
+        sim_kernel_at(k, p->model, EV_DAY, t + 1.0, POP_PRIO_DAY, 0, 0, 0.0, NULL);
 }
 
 static void next_inflow(struct mdl_pop *p, struct sim_kernel *k, double t)
@@ -412,10 +317,10 @@ static void next_inflow(struct mdl_pop *p, struct sim_kernel *k, double t)
         if (sim_rng_uniform(p->inflow) * p->rate_max < p->rate[p->months[(size_t)t]])
             break;
     }
-    sim_kernel_at(k, p->model, EV_INFLOW, t, PRIO_FLOW, 0, 0, 0.0, &p->inflow_ev);
+    sim_kernel_at(k, p->model, EV_INFLOW, t, POP_PRIO_FLOW, 0, 0, 0.0, &p->inflow_ev);
 }
 
-void mdl_pop_refresh(struct mdl_pop *p, struct sim_kernel *k)
+void mdl__pop_refresh(struct mdl_pop *p, struct sim_kernel *k)
 {
     double rate[12];
     memcpy(rate, p->rate, sizeof rate);
@@ -448,9 +353,9 @@ static sim_status pop_init(void *self, struct sim_kernel *k)
     }
     for (size_t m = 0; m < p->nmodes; m++) {
         p->modes[m].started = 0;
-        if (p->modes[m].m->kind == MDL_MODE_GENERIC &&
-            !sim_kernel_check_prob(k, p->modes[m].detection, "population: detection of a generic mode"))
-            return SIM_EINVARIANT;
+        sim_status st = p->modes[m].kind->check != NULL ? p->modes[m].kind->check(p, k, m) : SIM_OK;
+        if (st != SIM_OK)
+            return st;
     }
     refresh_utilities(p);
     p->initial = (uint64_t)p->pp->initial_stock;
@@ -458,8 +363,8 @@ static sim_status pop_init(void *self, struct sim_kernel *k)
         if (spawn(p, k, 0.0) == MDL__POP_NONE)
             return SIM_ENOMEM;
     next_inflow(p, k, 0.0);
-    sim_kernel_at(k, p->model, EV_WINDOW, p->w0, PRIO_WINDOW, 0, 0, 0.0, NULL);
-    return sim_kernel_at(k, p->model, EV_DAY, p->t0, PRIO_DAY, 0, 0, 0.0, NULL);
+    sim_kernel_at(k, p->model, EV_WINDOW, p->w0, POP_PRIO_WINDOW, 0, 0, 0.0, NULL);
+    return sim_kernel_at(k, p->model, EV_DAY, p->t0, POP_PRIO_DAY, 0, 0, 0.0, NULL);
 }
 
 static void pop_handle(void *self, struct sim_kernel *k, const struct sim_event *ev)
@@ -500,17 +405,11 @@ static sim_status pop_finish(void *self, struct sim_kernel *k)
     return SIM_OK;
 }
 
-void mdl_pop_bind(struct mdl_pop *p, double *rep_values, uint16_t model_id, uint16_t boats_id)
+void mdl__pop_bind(struct mdl_pop *p, double *rep_values, uint16_t model_id)
 {
     p->out = rep_values;
     p->model = model_id;
-    struct mdl_ports_client pc = {.ctx = p, .outcome = lorry_outcome};
-    mdl_ports_set_client(p->ports, &pc);
-    if (p->boats != NULL) {
-        struct mdl_boats_client bc = {.ctx = p, .outcome = boat_outcome};
-        mdl_boats_bind(p->boats, rep_values, boats_id, &bc);
-    }
 }
 
-const struct sim_model mdl_pop_model = {
+const struct sim_model mdl__pop_model = {
     .name = "population", .init = pop_init, .handle = pop_handle, .finish = pop_finish};

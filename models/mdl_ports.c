@@ -63,8 +63,11 @@ void mdl_ports_stream_name(const struct mdl_scenario *s, enum mdl_ports_process 
 
 /* ---- declaration of outputs ---- */
 
-sim_status mdl_ports_declare(struct sim_out_table *t, const struct mdl_scenario *s, int day_dim,
-                             const char **labels, struct mdl_ports_vars *ids)
+/* Adds the "port" dimension and the port model's variables (daily, per port, over `day_dim`; and
+ * per-replication totals per port) to the output table. `labels` is caller storage for
+ * s->ports_count label pointers that must outlive the table (the names stay the scenario's). */
+static sim_status mdl_ports_declare(struct sim_out_table *t, const struct mdl_scenario *s, int day_dim,
+                                    const char **labels, struct mdl_ports_vars *ids)
 {
     for (size_t i = 0; i < s->ports_count; i++)
         labels[i] = s->ports[i].name;
@@ -152,7 +155,10 @@ static sim_status port_init(struct port *pt, const struct mdl_port *p, int start
     return sim_hist_init(&pt->wait_hist, WAIT_BIN_MIN, WAIT_BINS);
 }
 
-void mdl_ports_refresh(struct mdl_ports *m, struct sim_kernel *k)
+/* Recomputes what the model caches from its scenario's parameters after an intervention changed
+ * them. With k (during a run) also redraws pending arrivals whose rates changed; k is NULL
+ * before a replication starts. */
+static void mdl_ports_refresh(struct mdl_ports *m, struct sim_kernel *k)
 {
     for (size_t i = 0; i < m->nports; i++) {
         struct port *pt = &m->ports[i];
@@ -173,7 +179,8 @@ void mdl_ports_refresh(struct mdl_ports *m, struct sim_kernel *k)
     }
 }
 
-void mdl_ports_destroy(struct mdl_ports *m)
+/* Frees the state; accepts NULL. */
+static void mdl_ports_destroy(struct mdl_ports *m)
 {
     if (m == NULL)
         return;
@@ -189,8 +196,11 @@ void mdl_ports_destroy(struct mdl_ports *m)
     free(m);
 }
 
-sim_status mdl_ports_create(const struct mdl_scenario *s, const struct sim_out_table *t,
-                            const struct mdl_ports_vars *ids, size_t first_stream, struct mdl_ports **out)
+/* Creates the model's state for one thread. `s`, `t` and `ids` are borrowed and must outlive it.
+ * `first_stream` is the first kernel stream id the model may use. SIM_ENOMEM. */
+static sim_status mdl_ports_create(const struct mdl_scenario *s, const struct sim_out_table *t,
+                                   const struct mdl_ports_vars *ids, size_t first_stream,
+                                   struct mdl_ports **out)
 {
     struct mdl_ports *m = calloc(1, sizeof *m);
     if (m == NULL)
@@ -200,8 +210,8 @@ sim_status mdl_ports_create(const struct mdl_scenario *s, const struct sim_out_t
                             .ids = ids,
                             .nports = s->ports_count,
                             .first_stream = first_stream,
-                            .grp_free = NONE,
-                            .lorry_free = NONE};
+                            .grp_free = PORTS_NONE,
+                            .lorry_free = PORTS_NONE};
     m->w0 = s->calendar.warmup_days;
     m->w1 = m->w0 + s->calendar.horizon_days;
     m->ndays = (size_t)ceil(s->calendar.horizon_days);
@@ -218,12 +228,26 @@ nomem:
     return SIM_ENOMEM;
 }
 
-void mdl_ports_set_client(struct mdl_ports *m, const struct mdl_ports_client *client)
+sim_status mdl_ports_listen(struct mdl_ports *m, const struct mdl_ports_listener *l)
 {
-    m->client = *client;
+    if (m->nlisteners == MDL_PORTS_MAX_LISTENERS)
+        return SIM_EINVAL;
+    m->listeners[m->nlisteners++] = *l;
+    return SIM_OK;
 }
 
-void mdl_ports_bind(struct mdl_ports *m, double *rep_values, uint16_t model_id)
+void mdl__ports_report(struct mdl_ports *m, struct sim_kernel *k, size_t port, const struct grp *gr,
+                       enum mdl_lorry_outcome o)
+{
+    struct mdl_ports_report r = {
+        .time = sim_kernel_now(k), .port = (unsigned)port, .group = gr->id, .size = gr->size, .outcome = o};
+    for (size_t i = 0; i < m->nlisteners; i++)
+        m->listeners[i].on_outcome(m->listeners[i].ctx, k, &r);
+}
+
+/* Prepares the next replication: results go to `rep_values` (a table-sized buffer the caller has
+ * zeroed), events carry `model_id` (from sim_kernel_attach of mdl_ports_model). */
+static void mdl_ports_bind(struct mdl_ports *m, double *rep_values, uint16_t model_id)
 {
     m->out = rep_values;
     m->model = model_id;
@@ -235,7 +259,7 @@ static sim_status grow_pool(void **base, size_t *cap, size_t elem, uint32_t *fre
                             void (*link)(void *, size_t, size_t))
 {
     size_t ncap = *cap == 0 ? 256 : *cap * 2;
-    if (ncap >= NONE)
+    if (ncap >= PORTS_NONE)
         return SIM_ENOMEM;
     void *p = realloc(*base, ncap * elem);
     if (p == NULL)
@@ -251,20 +275,20 @@ static void link_grps(void *p, size_t from, size_t to)
 {
     struct grp *g = p;
     for (size_t i = from; i < to; i++)
-        g[i].next = i + 1 < to ? (uint32_t)(i + 1) : NONE;
+        g[i].next = i + 1 < to ? (uint32_t)(i + 1) : PORTS_NONE;
 }
 
 static void link_lorries(void *p, size_t from, size_t to)
 {
     struct lorry *l = p;
     for (size_t i = from; i < to; i++)
-        l[i].groups = i + 1 < to ? (uint32_t)(i + 1) : NONE;
+        l[i].groups = i + 1 < to ? (uint32_t)(i + 1) : PORTS_NONE;
 }
 
 sim_status mdl_ports_board(struct mdl_ports *m, struct sim_kernel *k, unsigned port, uint32_t group,
                            unsigned size)
 {
-    if (m->grp_free == NONE) {
+    if (m->grp_free == PORTS_NONE) {
         void *base = m->grps;
         sim_status st = grow_pool(&base, &m->ngrps_cap, sizeof *m->grps, &m->grp_free, link_grps);
         m->grps = base;
@@ -273,9 +297,9 @@ sim_status mdl_ports_board(struct mdl_ports *m, struct sim_kernel *k, unsigned p
     }
     uint32_t g = m->grp_free;
     m->grp_free = m->grps[g].next;
-    m->grps[g] = (struct grp){.id = group, .next = NONE, .size = (uint16_t)size};
+    m->grps[g] = (struct grp){.id = group, .next = PORTS_NONE, .size = (uint16_t)size};
     struct port *pt = &m->ports[port];
-    if (pt->pend_tail == NONE) {
+    if (pt->pend_tail == PORTS_NONE) {
         pt->pend_head = g;
         mdl__ports_await_carrier(m, k, port);
     } else {
@@ -287,13 +311,13 @@ sim_status mdl_ports_board(struct mdl_ports *m, struct sim_kernel *k, unsigned p
 
 uint32_t mdl__ports_lorry_alloc(struct mdl_ports *m, struct sim_kernel *k)
 {
-    if (m->lorry_free == NONE) {
+    if (m->lorry_free == PORTS_NONE) {
         void *base = m->lorries;
         sim_status st = grow_pool(&base, &m->nlorries_cap, sizeof *m->lorries, &m->lorry_free, link_lorries);
         m->lorries = base;
         if (st != SIM_OK) {
             sim_kernel_fail(k, st, "ports: cannot grow the lorry pool");
-            return NONE;
+            return PORTS_NONE;
         }
     }
     uint32_t l = m->lorry_free;
@@ -314,7 +338,7 @@ static void reset_port(struct mdl_ports *m, struct sim_kernel *k, size_t i)
         pt->rng[p] =
             sim_kernel_rng(k, mdl_ports_stream(m->first_stream, m->nports, (enum mdl_ports_process)p, i));
     pt->head = pt->len = 0;
-    pt->pend_head = pt->pend_tail = NONE;
+    pt->pend_head = pt->pend_tail = PORTS_NONE;
     pt->others_from = 0.0;
     pt->carrier = pt->arrival = pt->group = 0;
     pt->officers = pt->teams = pt->busy = 0;
@@ -342,7 +366,7 @@ static sim_status init(void *self, struct sim_kernel *k)
         link_lorries(m->lorries, 0, m->nlorries_cap);
         m->lorry_free = 0;
     }
-    sim_kernel_at(k, m->model, EV_WARMUP_END, m->w0, PRIO_BOOK, 0, 0, 0.0, NULL);
+    sim_kernel_at(k, m->model, EV_WARMUP_END, m->w0, PORTS_PRIO_BOOK, 0, 0, 0.0, NULL);
     for (size_t i = 0; i < m->nports; i++) {
         reset_port(m, k, i);
         const struct mdl_port *p = m->ports[i].p;
@@ -350,7 +374,7 @@ static sim_status init(void *self, struct sim_kernel *k)
             const struct mdl_shift *sh = &p->staffing.shifts[s];
             if (sh->start_hour + sh->hours > 24.0) /* the instance that began the evening before day 0 */
                 mdl__ports_begin_shift(m, k, i, s, (sh->start_hour + sh->hours - 24.0) / 24.0);
-            sim_kernel_at(k, m->model, EV_SHIFT_START, sh->start_hour / 24.0, PRIO_SHIFT_START,
+            sim_kernel_at(k, m->model, EV_SHIFT_START, sh->start_hour / 24.0, PORTS_PRIO_SHIFT_START,
                           (uint32_t)(i | s << 8), 0, 0.0, NULL);
         }
         mdl__ports_schedule_arrival(m, k, i);
@@ -400,9 +424,89 @@ static sim_status finish(void *self, struct sim_kernel *k)
     return SIM_OK;
 }
 
-const struct sim_model mdl_ports_model = {
+/* The callback table; `self` is a struct mdl_ports. */
+static const struct sim_model mdl_ports_model = {
     .name = "ports",
     .init = init,
     .handle = mdl__ports_handle,
     .finish = finish,
 };
+
+/* ---- the component ---- */
+
+static bool comp_present(const struct mdl_scenario *s)
+{
+    (void)s;
+    return true; /* the loader requires ports */
+}
+
+static size_t comp_nstreams(const struct mdl_scenario *s)
+{
+    return MDL_PP_COUNT * s->ports_count;
+}
+
+/* Inverts mdl_ports_stream: process-major, then port. */
+static void comp_stream_name(const struct mdl_scenario *s, size_t i, char *buf, size_t len)
+{
+    mdl_ports_stream_name(s, (enum mdl_ports_process)(i / s->ports_count), i % s->ports_count, buf, len);
+}
+
+static void comp_free_shared(void *shared)
+{
+    struct mdl_ports_vars *ids = shared;
+    if (ids == NULL)
+        return;
+    free(ids->labels);
+    free(ids);
+}
+
+static sim_status comp_declare(const struct mdl_comp_decl *d, void **shared)
+{
+    struct mdl_ports_vars *ids = calloc(1, sizeof *ids);
+    if (ids != NULL)
+        ids->labels = calloc(d->s->ports_count, sizeof *ids->labels);
+    if (ids == NULL || ids->labels == NULL) {
+        comp_free_shared(ids);
+        return SIM_ENOMEM;
+    }
+    *shared = ids; /* the world frees it even when declaring fails */
+    return mdl_ports_declare(d->t, d->s, d->day_dim, ids->labels, ids);
+}
+
+static sim_status comp_create(const struct mdl_comp_env *env, void **self)
+{
+    struct mdl_ports *m = NULL;
+    sim_status st = mdl_ports_create(env->s, env->t, env->shared, env->first_stream, &m);
+    if (st == SIM_OK)
+        *self = m;
+    return st;
+}
+
+static void comp_destroy(void *self)
+{
+    mdl_ports_destroy(self);
+}
+
+static void comp_bind(void *self, double *rep_values, uint16_t model_id)
+{
+    mdl_ports_bind(self, rep_values, model_id);
+}
+
+static void comp_refresh(void *self, struct sim_kernel *k, unsigned sections)
+{
+    if (sections & MDL_SECTION_PORTS)
+        mdl_ports_refresh(self, k);
+}
+
+const struct mdl_component mdl_ports_component = {.name = "ports",
+                                                  .output_order = 0,
+                                                  .present = comp_present,
+                                                  .nstreams = comp_nstreams,
+                                                  .stream_name = comp_stream_name,
+                                                  .declare = comp_declare,
+                                                  .free_shared = comp_free_shared,
+                                                  .create = comp_create,
+                                                  .destroy = comp_destroy,
+                                                  .bind = comp_bind,
+                                                  .refresh = comp_refresh,
+                                                  .model = &mdl_ports_model};

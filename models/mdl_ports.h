@@ -13,8 +13,9 @@
  *
  * Hidden groups reach the lorries through mdl_ports_board: the population model calls it (later),
  * and for now each port also generates groups at the exogenous rate `clandestine.groups_per_day`.
- * A boarded group rides the next lorry to arrive at that port. Outcomes go back to the caller
- * through the client callback.
+ * A boarded group rides the next lorry to arrive at that port. Every group's outcome (boarded
+ * or exogenous) is reported to the listeners (mdl_ports_listen): the port model does not know who
+ * they are.
  *
  * Only lorries that matter get events: candidates for selection, and the first other lorry after
  * groups begin waiting; the rest are counted by one Poisson draw per day (exact by the thinning
@@ -30,6 +31,7 @@
 
 #include "../sim/sim_kernel.h"
 #include "../sim/sim_out.h"
+#include "mdl_component.h"
 #include "mdl_scenario.h"
 
 /* The per-port random processes. */
@@ -61,15 +63,33 @@ enum mdl_lorry_outcome {
     MDL_LORRY_UNRECORDED, /* crossed; never recorded */
 };
 
-/* Receives outcomes of groups boarded through mdl_ports_board (not of exogenous groups). */
-struct mdl_ports_client {
-    void *ctx;
-    void (*outcome)(void *ctx, struct sim_kernel *k, unsigned port, uint32_t group, unsigned size,
-                    enum mdl_lorry_outcome o);
+/* The group id of the groups a port generates itself (clandestine.groups_per_day). */
+#define MDL_PORTS_EXOGENOUS UINT32_MAX
+
+/* What the port model tells its listeners when a hidden group's fate is settled: detected in a
+ * search, or crossed (and where it was recorded). Plain data, valid during the callback only.
+ * Later models may add fields (vehicle, officer on duty); listeners read only what they need. */
+struct mdl_ports_report {
+    double time;                    /* simulation time of the outcome, days */
+    unsigned port;                  /* index of the port in the scenario */
+    uint32_t group;                 /* the id given to mdl_ports_board, or MDL_PORTS_EXOGENOUS */
+    unsigned size;                  /* people in the group */
+    enum mdl_lorry_outcome outcome; /* detected, or crossed and recorded where */
 };
 
-/* Output variable ids, set by mdl_ports_declare. */
+/* A subscriber to group outcomes. `on_outcome` runs inside the port model's event, at the
+ * outcome's time, in subscription order; it may schedule events and draw from its own streams but
+ * must not call back into the port model except through mdl_ports_board. */
+struct mdl_ports_listener {
+    void *ctx;
+    void (*on_outcome)(void *ctx, struct sim_kernel *k, const struct mdl_ports_report *r);
+};
+
+enum { MDL_PORTS_MAX_LISTENERS = 8 };
+
+/* Output variable ids, set when the component declares its outputs: its shared data. */
 struct mdl_ports_vars {
+    const char **labels; /* the port dimension's labels (the scenario's names); owned */
     int port_dim;
     int daily[16];
     int totals[24];
@@ -77,38 +97,20 @@ struct mdl_ports_vars {
 
 struct mdl_ports;
 
-/* Adds the "port" dimension and the port model's variables (daily, per port, over `day_dim`; and
- * per-replication totals per port) to the output table. `labels` is caller storage for
- * s->ports_count label pointers that must outlive the table (the names stay the scenario's). */
-sim_status mdl_ports_declare(struct sim_out_table *t, const struct mdl_scenario *s, int day_dim,
-                             const char **labels, struct mdl_ports_vars *ids);
+/* Adds a listener (copied) for every group outcome of every later replication. Call once, when
+ * the listener's model is created. SIM_EINVAL when MDL_PORTS_MAX_LISTENERS listen already. */
+sim_status mdl_ports_listen(struct mdl_ports *m, const struct mdl_ports_listener *l);
 
-/* Creates the model's state for one thread. `s`, `t` and `ids` are borrowed and must outlive it.
- * `first_stream` is the first kernel stream id the model may use. SIM_ENOMEM. */
-sim_status mdl_ports_create(const struct mdl_scenario *s, const struct sim_out_table *t,
-                            const struct mdl_ports_vars *ids, size_t first_stream, struct mdl_ports **out);
-
-/* Frees the state; accepts NULL. */
-void mdl_ports_destroy(struct mdl_ports *m);
-
-/* Prepares the next replication: results go to `rep_values` (a table-sized buffer the caller has
- * zeroed), events carry `model_id` (from sim_kernel_attach of mdl_ports_model). */
-void mdl_ports_bind(struct mdl_ports *m, double *rep_values, uint16_t model_id);
-
-/* Routes outcomes of boarded groups to `client` (copied). */
-void mdl_ports_set_client(struct mdl_ports *m, const struct mdl_ports_client *client);
-
-/* Recomputes what the model caches from its scenario's parameters after an intervention changed
- * them. With k (during a run) also redraws pending arrivals whose rates changed; k is NULL
- * before a replication starts. */
-void mdl_ports_refresh(struct mdl_ports *m, struct sim_kernel *k);
-
-/* Puts a hidden group of `size` people at `port`; it rides the next lorry to arrive there.
+/* Puts a hidden group of `size` people at `port`; it rides the next lorry to arrive there, and its
+ * outcome is reported under `group` (MDL_PORTS_EXOGENOUS marks the port's own groups).
  * SIM_ENOMEM if the group pool cannot grow. */
 sim_status mdl_ports_board(struct mdl_ports *m, struct sim_kernel *k, unsigned port, uint32_t group,
                            unsigned size);
 
-/* The callback table; `self` is a struct mdl_ports. */
-extern const struct sim_model mdl_ports_model;
+/* The port model as a component (mdl_component.h), named "ports": always present, streams as
+ * mdl_ports_stream with first = 0 relative to its range; its shared data is a struct
+ * mdl_ports_vars (other components read port_dim); its instance is a struct mdl_ports. Refreshes
+ * only when an intervention touched MDL_SECTION_PORTS. */
+extern const struct mdl_component mdl_ports_component;
 
 #endif

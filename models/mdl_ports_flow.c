@@ -35,7 +35,7 @@ static uint32_t ring_pop(struct port *pt)
 
 /* ---- the event handlers ---- */
 
-static inline void count(struct mdl_ports *m, double now, size_t port, enum dvar v, double n)
+static inline void count(struct mdl_ports *m, double now, size_t port, enum ports_dvar v, double n)
 {
     if (!m->in_window || now >= m->w1)
         return;
@@ -95,7 +95,7 @@ void mdl__ports_schedule_arrival(struct mdl_ports *m, struct sim_kernel *k, size
     double t = mdl__ports_next_lorry(pt, sim_kernel_now(k), pt->share, pt->rng[MDL_PP_TRAFFIC]);
     pt->arrival = 0;
     if (isfinite(t))
-        sim_kernel_at(k, m->model, EV_ARRIVAL, t, PRIO_FLOW, (uint32_t)port, 0, 0.0, &pt->arrival);
+        sim_kernel_at(k, m->model, EV_ARRIVAL, t, PORTS_PRIO_FLOW, (uint32_t)port, 0, 0.0, &pt->arrival);
 }
 
 /* Counts the non-candidate lorries of (others_from, t], which lie within one day of the window. */
@@ -117,7 +117,7 @@ void mdl__ports_schedule_group(struct mdl_ports *m, struct sim_kernel *k, size_t
     pt->group = 0;
     if (pt->groups_rate > 0.0) {
         double t = sim_kernel_now(k) + sim_rng_exponential(pt->rng[MDL_PP_CLANDESTINE]) / pt->groups_rate;
-        sim_kernel_at(k, m->model, EV_GROUP, t, PRIO_FLOW, (uint32_t)port, 0, 0.0, &pt->group);
+        sim_kernel_at(k, m->model, EV_GROUP, t, PORTS_PRIO_FLOW, (uint32_t)port, 0, 0.0, &pt->group);
     }
 }
 
@@ -150,7 +150,7 @@ void mdl__ports_await_carrier(struct mdl_ports *m, struct sim_kernel *k, size_t 
     mdl__ports_count_others(m, port, now);
     double t = mdl__ports_next_lorry(pt, now, 1.0 - pt->share, pt->rng[MDL_PP_PASSING]);
     if (isfinite(t))
-        sim_kernel_at(k, m->model, EV_CARRIER, t, PRIO_FLOW, (uint32_t)port, 0, 0.0, &pt->carrier);
+        sim_kernel_at(k, m->model, EV_CARRIER, t, PORTS_PRIO_FLOW, (uint32_t)port, 0, 0.0, &pt->carrier);
 }
 
 /* Resolves every group of a list that crossed undetected, and frees the groups. */
@@ -158,7 +158,7 @@ static void pass_groups(struct mdl_ports *m, struct sim_kernel *k, size_t port, 
 {
     struct port *pt = &m->ports[port];
     double now = sim_kernel_now(k);
-    while (g != NONE) {
+    while (g != PORTS_NONE) {
         struct grp *gr = &m->grps[g];
         uint32_t next = gr->next;
         double u = sim_rng_uniform(pt->rng[MDL_PP_RECORDING]);
@@ -174,8 +174,7 @@ static void pass_groups(struct mdl_ports *m, struct sim_kernel *k, size_t port, 
                                           : D_UNRECORDED,
               gr->size);
         pt->all_resolved++;
-        if (gr->id != EXOGENOUS && m->client.outcome != NULL)
-            m->client.outcome(m->client.ctx, k, (unsigned)port, gr->id, gr->size, o);
+        mdl__ports_report(m, k, port, gr, o);
         gr->next = m->grp_free;
         m->grp_free = g;
         g = next;
@@ -207,7 +206,7 @@ static void start_search(struct mdl_ports *m, struct sim_kernel *k, size_t port,
         pt->day_wait_sum += wait_min;
         pt->day_wait_n += 1.0;
     }
-    sim_kernel_at(k, m->model, EV_SEARCH_END, now + dur_min / MIN_PER_DAY, PRIO_FLOW,
+    sim_kernel_at(k, m->model, EV_SEARCH_END, now + dur_min / MIN_PER_DAY, PORTS_PRIO_FLOW,
                   (uint32_t)port | mi << 8, l, wait_min + dur_min, NULL);
 }
 
@@ -236,13 +235,13 @@ static void on_lorry(struct mdl_ports *m, struct sim_kernel *k, size_t port, boo
     } else {
         pt->carrier = 0;
     }
-    if (pt->pend_head != NONE)
+    if (pt->pend_head != PORTS_NONE)
         pt->others_from = now; /* no non-candidate came since the groups began waiting */
     uint32_t groups = pt->pend_head;
     uint64_t ngroups = 0;
-    pt->pend_head = pt->pend_tail = NONE;
+    pt->pend_head = pt->pend_tail = PORTS_NONE;
     count(m, now, port, D_ARRIVED, 1.0);
-    for (uint32_t g = groups; g != NONE; g = m->grps[g].next) {
+    for (uint32_t g = groups; g != PORTS_NONE; g = m->grps[g].next) {
         count(m, now, port, D_GROUPS_CARRIED, 1.0);
         count(m, now, port, D_PEOPLE_CARRIED, m->grps[g].size);
         ngroups++;
@@ -271,7 +270,7 @@ static void on_lorry(struct mdl_ports *m, struct sim_kernel *k, size_t port, boo
     count(m, now, port, D_SELECTED, 1.0);
     pt->in_system += ngroups;
     uint32_t l = mdl__ports_lorry_alloc(m, k);
-    if (l == NONE)
+    if (l == PORTS_NONE)
         return;
     m->lorries[l] = (struct lorry){.t_arrive = now, .groups = groups};
     if (ring_push(pt, l) != SIM_OK) {
@@ -289,12 +288,12 @@ static void on_search_end(struct mdl_ports *m, struct sim_kernel *k, const struc
     double now = sim_kernel_now(k);
     uint32_t l = (uint32_t)ev->b;
     double detection = pt->methods[mi].detection;
-    uint32_t passed = NONE, g = m->lorries[l].groups;
+    uint32_t passed = PORTS_NONE, g = m->lorries[l].groups;
     if (pt->busy == 0) { /* the counters are unsigned: a negative count would wrap, not show */
         sim_kernel_fail(k, SIM_EINVARIANT, "ports: %s: a search ended with no team searching", pt->p->name);
         return;
     }
-    while (g != NONE) {
+    while (g != PORTS_NONE) {
         struct grp *gr = &m->grps[g];
         uint32_t next = gr->next;
         if (pt->in_system == 0) {
@@ -307,8 +306,7 @@ static void on_search_end(struct mdl_ports *m, struct sim_kernel *k, const struc
             count(m, now, port, D_GROUPS_DETECTED, 1.0);
             count(m, now, port, D_PEOPLE_DETECTED, gr->size);
             pt->all_resolved++;
-            if (gr->id != EXOGENOUS && m->client.outcome != NULL)
-                m->client.outcome(m->client.ctx, k, (unsigned)port, gr->id, gr->size, MDL_LORRY_DETECTED);
+            mdl__ports_report(m, k, port, gr, MDL_LORRY_DETECTED);
             gr->next = m->grp_free;
             m->grp_free = g;
         } else {
@@ -346,7 +344,7 @@ void mdl__ports_begin_shift(struct mdl_ports *m, struct sim_kernel *k, size_t po
     unsigned present =
         gsl_ran_binomial(pt->rng[MDL_PP_STAFFING], 1.0 - pt->p->staffing.absence_share, sh->officers);
     set_officers(pt, now, pt->officers + present);
-    sim_kernel_at(k, m->model, EV_SHIFT_END, now + length, PRIO_SHIFT_END, (uint32_t)port, present, 0.0,
+    sim_kernel_at(k, m->model, EV_SHIFT_END, now + length, PORTS_PRIO_SHIFT_END, (uint32_t)port, present, 0.0,
                   NULL);
     dispatch(m, k, port);
 }
@@ -371,7 +369,7 @@ static void on_group(struct mdl_ports *m, struct sim_kernel *k, size_t port)
     unsigned size = 1;
     while (u >= pt->size_cum[size - 1] && size < pt->p->clandestine.group_size_weights_count)
         size++;
-    if (mdl_ports_board(m, k, (unsigned)port, EXOGENOUS, size) != SIM_OK) {
+    if (mdl_ports_board(m, k, (unsigned)port, MDL_PORTS_EXOGENOUS, size) != SIM_OK) {
         sim_kernel_fail(k, SIM_ENOMEM, "ports: cannot grow the group pool");
         return;
     }
@@ -402,7 +400,7 @@ static void on_day_end(struct mdl_ports *m, struct sim_kernel *k, const struct s
         pt->day_wait_sum = pt->day_wait_n = 0.0;
     }
     if (day + 1 < m->ndays)
-        sim_kernel_at(k, m->model, EV_DAY_END, fmin(m->w0 + (double)day + 2.0, m->w1), PRIO_BOOK,
+        sim_kernel_at(k, m->model, EV_DAY_END, fmin(m->w0 + (double)day + 2.0, m->w1), PORTS_PRIO_BOOK,
                       (uint32_t)(day + 1), 0, 0.0, NULL);
 }
 
@@ -419,7 +417,7 @@ static void on_warmup_end(struct mdl_ports *m, struct sim_kernel *k)
         sim_tavg_restart(&pt->busy_t, now);
         pt->day_area_queue = pt->day_area_teams = 0.0;
     }
-    sim_kernel_at(k, m->model, EV_DAY_END, fmin(m->w0 + 1.0, m->w1), PRIO_BOOK, 0, 0, 0.0, NULL);
+    sim_kernel_at(k, m->model, EV_DAY_END, fmin(m->w0 + 1.0, m->w1), PORTS_PRIO_BOOK, 0, 0, 0.0, NULL);
 }
 
 void mdl__ports_handle(void *self, struct sim_kernel *k, const struct sim_event *ev)
@@ -433,8 +431,8 @@ void mdl__ports_handle(void *self, struct sim_kernel *k, const struct sim_event 
     case EV_SHIFT_START: {
         size_t port = ev->a & 0xff, shift = ev->a >> 8;
         mdl__ports_begin_shift(m, k, port, shift, m->ports[port].p->staffing.shifts[shift].hours / 24.0);
-        sim_kernel_at(k, m->model, EV_SHIFT_START, sim_kernel_now(k) + 1.0, PRIO_SHIFT_START, ev->a, 0, 0.0,
-                      NULL);
+        sim_kernel_at(k, m->model, EV_SHIFT_START, sim_kernel_now(k) + 1.0, PORTS_PRIO_SHIFT_START, ev->a, 0,
+                      0.0, NULL);
         break;
     }
     case EV_SHIFT_END: on_shift_end(m, k, ev); break;

@@ -20,17 +20,16 @@ enum mdl__ports_event {
 
 /* At equal times: bookkeeping first, then officers leaving before the next shift arrives (so that
  * a hand-over never doubles the teams), then everything else in insertion order. */
-enum { PRIO_BOOK = -10, PRIO_SHIFT_END = -2, PRIO_SHIFT_START = -1, PRIO_FLOW = 0 };
+enum { PORTS_PRIO_BOOK = -10, PORTS_PRIO_SHIFT_END = -2, PORTS_PRIO_SHIFT_START = -1, PORTS_PRIO_FLOW = 0 };
 
 #define MIN_PER_DAY    1440.0
-#define NONE           UINT32_MAX
-#define EXOGENOUS      UINT32_MAX
+#define PORTS_NONE     UINT32_MAX
 #define WAIT_BIN_MIN   0.1
 #define WAIT_BINS      20000
 #define HOURS_PER_WEEK 168
 
 /* Daily counters; the first D_NCOUNTS are also summed into per-replication totals. */
-enum dvar {
+enum ports_dvar {
     D_ARRIVED,
     D_SELECTED,
     D_SUSPENDED,
@@ -50,7 +49,7 @@ enum dvar {
     D_WAIT,
     D_NVARS
 };
-enum tvar {
+enum ports_tvar {
     T_WAIT_MEAN = D_NCOUNTS,
     T_WAIT_P95,
     T_WAIT_MAX,
@@ -72,7 +71,7 @@ struct grp {
 struct lorry {
     double t_arrive;
     double search_min; /* duration of its search, once started */
-    uint32_t groups;   /* first group riding it, NONE if clean */
+    uint32_t groups;   /* first group riding it, PORTS_NONE if clean */
 };
 
 struct method {
@@ -123,8 +122,13 @@ struct mdl_ports {
     double *out;
     uint16_t model;
     int in_window;
-    struct mdl_ports_client client;
+    struct mdl_ports_listener listeners[MDL_PORTS_MAX_LISTENERS];
+    size_t nlisteners;
 };
+
+/* Reports a group's outcome at `port` to every listener (mdl_ports.c). */
+void mdl__ports_report(struct mdl_ports *m, struct sim_kernel *k, size_t port, const struct grp *gr,
+                       enum mdl_lorry_outcome o);
 
 /* Pools (mdl_ports.c). */
 uint32_t mdl__ports_lorry_alloc(struct mdl_ports *m, struct sim_kernel *k);

@@ -5,10 +5,7 @@
  * first, then its own. All variants of a replication use the same random streams, so differences
  * between them are paired (common random numbers).
  *
- * During a run the interventions model (mdl_iv_model) changes the parameters of its workspace's
- * private copy of the scenario at the changes' times, and asks the other models to refresh what
- * they cache. Changes to the same parameter compose in order: each applies its operation to the
- * value the earlier ones left, scaled by its ramp fraction (linear in daily steps). */
+ * The interventions model that applies a variant's changes during a run is in mdl_iv.h. */
 #ifndef MDL_STUDY_H
 #define MDL_STUDY_H
 
@@ -50,32 +47,7 @@ void mdl_study_destroy(struct mdl_study *st);
  * ceil(ramp_days) daily steps. */
 double mdl_change_fraction(const struct mdl_change *c, double t);
 
-/* Which models a change touches (for refreshing). */
-enum { MDL_SECTION_PORTS = 1, MDL_SECTION_POPULATION = 2 };
-
-/* Asks the models of a workspace to refresh after parameters in `sections` changed; k is NULL
- * before a replication starts. */
-struct mdl_iv_refresh {
-    void *ctx;
-    void (*refresh)(void *ctx, struct sim_kernel *k, unsigned sections);
-};
-
-/* The interventions model's state for one workspace. */
-struct mdl_iv;
-
-/* Resolves every change of every variant against `s`, the workspace's private, mutable copy of the
- * scenario (borrowed). SIM_ENOMEM, or SIM_EINVAL if a path does not resolve (cannot happen for a
- * validated scenario). */
-sim_status mdl_iv_create(const struct mdl_study *st, struct mdl_scenario *s, const struct mdl_iv_refresh *r,
-                         double until, struct mdl_iv **out);
-void mdl_iv_destroy(struct mdl_iv *iv);
-
-/* Selects the variant of the next replication and the model id its events carry. */
-void mdl_iv_bind(struct mdl_iv *iv, size_t variant, uint16_t model_id);
-
-/* Attach first: its init restores the original parameters, applies the changes in force at time
- * 0 and refreshes the models before their own init; its events (at the changes' times, before
- * anything else at the same time) apply the rest. */
-extern const struct sim_model mdl_iv_model;
+/* The value `op` with operand `value` makes of `v` (set, scale or add). */
+double mdl_change_apply(enum mdl_iv_op op, double v, double value);
 
 #endif

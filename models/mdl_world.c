@@ -7,24 +7,21 @@
 #include <string.h>
 
 #include "../sim/sim_kernel.h"
-#include "mdl_boats.h"
-#include "mdl_pop.h"
-#include "mdl_ports.h"
+#include "mdl_component.h"
+#include "mdl_iv.h"
 #include "mdl_study.h"
 
-enum { NAME_LEN = 64 };
+enum { NAME_LEN = 64, MAX_COMPONENTS = SIM_KERNEL_MAX_MODELS - 1 /* the interventions model */ };
 
+/* The world assembles the present components of mdl_components, in list order. */
 struct mdl_world {
     const struct mdl_scenario *s;
     struct sim_out_table table;
-    struct mdl_ports_vars ports_vars;
-    struct mdl_boats_vars boats_vars;
-    struct mdl_pop_vars pop_vars;
-    const char **port_labels;
-    const char **mode_labels;
-    const struct mdl_mode *boat; /* the boat mode, or NULL */
-    unsigned char *months;       /* calendar month (0..11) of each simulated day */
-    size_t boats_stream, pop_stream;
+    size_t ncomp;
+    const struct mdl_component *comp[MAX_COMPONENTS];
+    size_t first_stream[MAX_COMPONENTS];
+    void *shared[MAX_COMPONENTS]; /* what each component's declare returned */
+    unsigned char *months;        /* calendar month (0..11) of each simulated day */
     char day_units[64];
     size_t nstreams;
     char *name_buf;
@@ -40,10 +37,8 @@ struct mdl_world_ws {
     bool own_s;
     struct mdl_iv *iv;
     struct sim_kernel *k;
-    struct mdl_ports *ports;
-    struct mdl_boats *boats;
-    struct mdl_pop *pop;
-    uint16_t iv_id, ports_id, boats_id, pop_id;
+    void *self[MAX_COMPONENTS]; /* each component's instance */
+    uint16_t iv_id, id[MAX_COMPONENTS];
 };
 
 void mdl_world_ws_set_abort(struct mdl_world_ws *ws, const volatile sig_atomic_t *flag)
@@ -55,8 +50,9 @@ void mdl_world_destroy(struct mdl_world *w)
 {
     if (w == NULL)
         return;
-    free(w->port_labels);
-    free(w->mode_labels);
+    for (size_t c = 0; c < w->ncomp; c++)
+        if (w->comp[c]->free_shared != NULL)
+            w->comp[c]->free_shared(w->shared[c]);
     free(w->months);
     free(w->name_buf);
     free(w->stream_names);
@@ -64,26 +60,50 @@ void mdl_world_destroy(struct mdl_world *w)
     free(w);
 }
 
+static size_t find(const struct mdl_world *w, const char *name)
+{
+    size_t c = 0;
+    while (c < w->ncomp && strcmp(w->comp[c]->name, name) != 0)
+        c++;
+    return c;
+}
+
+const void *mdl_world_shared(const struct mdl_world *w, const char *name)
+{
+    size_t c = find(w, name);
+    return c < w->ncomp ? w->shared[c] : NULL;
+}
+
+void *mdl_world_ws_find(const struct mdl_world_ws *ws, const char *name)
+{
+    size_t c = find(ws->w, name);
+    return c < ws->w->ncomp ? ws->self[c] : NULL;
+}
+
+/* Picks the components the scenario has and gives each its range of streams, in list order. */
 static sim_status name_streams(struct mdl_world *w)
 {
     const struct mdl_scenario *s = w->s;
-    w->boats_stream = MDL_PP_COUNT * s->ports_count;
-    w->pop_stream = w->boats_stream + (w->boat ? MDL_BP_COUNT : 0);
-    w->nstreams = w->pop_stream + (s->population ? MDL_POP_COUNT : 0);
+    for (size_t i = 0; i < mdl_components_count; i++) {
+        const struct mdl_component *c = mdl_components[i];
+        if (!c->present(s))
+            continue;
+        if (w->ncomp == MAX_COMPONENTS)
+            return SIM_EINVAL;
+        w->first_stream[w->ncomp] = w->nstreams;
+        w->comp[w->ncomp++] = c;
+        w->nstreams += c->nstreams(s);
+    }
     w->name_buf = calloc(w->nstreams, NAME_LEN);
     w->stream_names = calloc(w->nstreams, sizeof *w->stream_names);
     if (w->name_buf == NULL || w->stream_names == NULL)
         return SIM_ENOMEM;
-    for (int p = 0; p < MDL_PP_COUNT; p++)
-        for (size_t i = 0; i < s->ports_count; i++) {
-            size_t id = mdl_ports_stream(0, s->ports_count, (enum mdl_ports_process)p, i);
-            mdl_ports_stream_name(s, (enum mdl_ports_process)p, i, w->name_buf + id * NAME_LEN, NAME_LEN);
+    for (size_t c = 0; c < w->ncomp; c++)
+        for (size_t i = 0; i < w->comp[c]->nstreams(s); i++) {
+            size_t id = w->first_stream[c] + i;
+            w->comp[c]->stream_name(s, i, w->name_buf + id * NAME_LEN, NAME_LEN);
             w->stream_names[id] = w->name_buf + id * NAME_LEN;
         }
-    for (size_t i = 0; w->boat && i < MDL_BP_COUNT; i++)
-        w->stream_names[w->boats_stream + i] = mdl_boats_stream_name((enum mdl_boats_process)i);
-    for (size_t i = 0; s->population && i < MDL_POP_COUNT; i++)
-        w->stream_names[w->pop_stream + i] = mdl_pop_stream_name((enum mdl_pop_process)i);
     return SIM_OK;
 }
 
@@ -109,16 +129,20 @@ static sim_status fill_months(struct mdl_world *w)
     return SIM_OK;
 }
 
-static sim_status declare_population(struct mdl_world *w, int day_dim)
+/* Every component's outputs in increasing output_order, ties in list order. */
+static sim_status declare_components(struct mdl_world *w, int day_dim)
 {
-    const struct mdl_scenario *s = w->s;
-    w->mode_labels = calloc(s->modes_count, sizeof *w->mode_labels);
-    if (w->mode_labels == NULL)
-        return SIM_ENOMEM;
-    sim_status st =
-        mdl_pop_declare(&w->table, s, day_dim, w->ports_vars.port_dim, w->mode_labels, &w->pop_vars);
-    if (st == SIM_OK && w->boat)
-        st = mdl_boats_declare(&w->table, day_dim, &w->boats_vars);
+    struct mdl_comp_decl d = {.s = w->s, .t = &w->table, .day_dim = day_dim, .w = w};
+    bool done[MAX_COMPONENTS] = {false};
+    sim_status st = SIM_OK;
+    for (size_t n = 0; n < w->ncomp && st == SIM_OK; n++) {
+        size_t next = w->ncomp;
+        for (size_t c = 0; c < w->ncomp; c++)
+            if (!done[c] && (next == w->ncomp || w->comp[c]->output_order < w->comp[next]->output_order))
+                next = c;
+        done[next] = true;
+        st = w->comp[next]->declare(&d, &w->shared[next]);
+    }
     return st;
 }
 
@@ -129,11 +153,7 @@ sim_status mdl_world_create(const struct mdl_scenario *s, struct mdl_world **out
         return SIM_ENOMEM;
     w->s = s;
     w->until = s->calendar.warmup_days + s->calendar.horizon_days;
-    for (unsigned i = 0; s->population && i < s->modes_count; i++)
-        if (s->modes[i].kind == MDL_MODE_BOAT)
-            w->boat = &s->modes[i];
-    w->port_labels = calloc(s->ports_count, sizeof *w->port_labels);
-    sim_status st = w->port_labels == NULL ? SIM_ENOMEM : name_streams(w);
+    sim_status st = name_streams(w);
     if (st == SIM_OK)
         st = fill_months(w);
     /* CF-style units let xarray decode the day coordinate as dates. */
@@ -148,9 +168,7 @@ sim_status mdl_world_create(const struct mdl_scenario *s, struct mdl_world **out
     if (st == SIM_OK)
         st = sim_out_add_dim(&w->table, &day, &day_dim);
     if (st == SIM_OK)
-        st = mdl_ports_declare(&w->table, s, day_dim, w->port_labels, &w->ports_vars);
-    if (st == SIM_OK && s->population)
-        st = declare_population(w, day_dim);
+        st = declare_components(w, day_dim);
     struct sim_out_var cost = {.group = "totals",
                                .name = "intervention_cost_eur",
                                .units = "EUR",
@@ -190,9 +208,8 @@ void mdl_world_ws_destroy(struct mdl_world_ws *ws)
     if (ws == NULL)
         return;
     sim_kernel_destroy(ws->k);
-    mdl_pop_destroy(ws->pop);
-    mdl_boats_destroy(ws->boats);
-    mdl_ports_destroy(ws->ports);
+    for (size_t c = ws->w->ncomp; c-- > 0;)
+        ws->w->comp[c]->destroy(ws->self[c]);
     mdl_iv_destroy(ws->iv);
     if (ws->own_s)
         mdl_scenario_destroy(ws->s);
@@ -203,12 +220,9 @@ void mdl_world_ws_destroy(struct mdl_world_ws *ws)
 static void refresh(void *ctx, struct sim_kernel *k, unsigned sections)
 {
     struct mdl_world_ws *ws = ctx;
-    if (sections & MDL_SECTION_PORTS)
-        mdl_ports_refresh(ws->ports, k);
-    if (ws->boats != NULL)
-        mdl_boats_refresh(ws->boats, k);
-    if (ws->pop != NULL)
-        mdl_pop_refresh(ws->pop, k); /* also for ports: lorry port choice weighs traffic */
+    for (size_t c = 0; c < ws->w->ncomp; c++)
+        if (ws->w->comp[c]->refresh != NULL)
+            ws->w->comp[c]->refresh(ws->self[c], k, sections);
 }
 
 sim_status mdl_world_ws_create(const struct mdl_world *w, struct mdl_world_ws **out)
@@ -231,10 +245,6 @@ sim_status mdl_world_ws_create(const struct mdl_world *w, struct mdl_world_ws **
     } else {
         ws->s = (struct mdl_scenario *)w->s; /* never written: the study has no changes */
     }
-    const struct mdl_mode *boat = NULL;
-    for (unsigned i = 0; st == SIM_OK && ws->s->population && i < ws->s->modes_count; i++)
-        if (ws->s->modes[i].kind == MDL_MODE_BOAT)
-            boat = &ws->s->modes[i];
     if (st == SIM_OK)
         st = sim_kernel_create(w->nstreams, 4096, &ws->k);
     /* Hour-wide slots: the heap then holds the next hour's events (tens), not the thousands of
@@ -246,19 +256,17 @@ sim_status mdl_world_ws_create(const struct mdl_world *w, struct mdl_world_ws **
         st = mdl_iv_create(w->study, ws->s, &r, w->until, &ws->iv);
     if (st == SIM_OK)
         st = sim_kernel_attach(ws->k, &mdl_iv_model, ws->iv, &ws->iv_id);
-    if (st == SIM_OK)
-        st = mdl_ports_create(ws->s, &w->table, &w->ports_vars, 0, &ws->ports);
-    if (st == SIM_OK)
-        st = sim_kernel_attach(ws->k, &mdl_ports_model, ws->ports, &ws->ports_id);
-    if (st == SIM_OK && boat)
-        st = mdl_boats_create(ws->s, boat, w->months, &w->table, &w->boats_vars, w->boats_stream, &ws->boats);
-    if (st == SIM_OK && boat)
-        st = sim_kernel_attach(ws->k, &mdl_boats_model, ws->boats, &ws->boats_id);
-    if (st == SIM_OK && ws->s->population)
-        st = mdl_pop_create(ws->s, w->months, &w->table, &w->pop_vars, w->pop_stream, ws->ports, ws->boats,
-                            &ws->pop);
-    if (st == SIM_OK && ws->s->population)
-        st = sim_kernel_attach(ws->k, &mdl_pop_model, ws->pop, &ws->pop_id);
+    for (size_t c = 0; c < w->ncomp && st == SIM_OK; c++) {
+        struct mdl_comp_env env = {.s = ws->s,
+                                   .t = &w->table,
+                                   .shared = w->shared[c],
+                                   .months = w->months,
+                                   .first_stream = w->first_stream[c],
+                                   .ws = ws};
+        st = w->comp[c]->create(&env, &ws->self[c]);
+        if (st == SIM_OK)
+            st = sim_kernel_attach(ws->k, w->comp[c]->model, ws->self[c], &ws->id[c]);
+    }
     if (st != SIM_OK) {
         mdl_world_ws_destroy(ws);
         return st;
@@ -294,9 +302,8 @@ sim_status mdl_world_run_variant(struct mdl_world_ws *ws, size_t variant, uint64
     memset(values, 0, w->table.rep_values * sizeof *values);
     sim_kernel_reset(ws->k, master_seed, rep);
     mdl_iv_bind(ws->iv, variant, ws->iv_id);
-    mdl_ports_bind(ws->ports, values, ws->ports_id);
-    if (ws->pop != NULL)
-        mdl_pop_bind(ws->pop, values, ws->pop_id, ws->boats_id);
+    for (size_t c = 0; c < w->ncomp; c++)
+        w->comp[c]->bind(ws->self[c], values, ws->id[c]);
     sim_status st = sim_kernel_run(ws->k, w->until);
     if (st != SIM_OK) {
         snprintf(err, errlen, "variant %s, replication %llu: %s", w->study->v[variant].name,
