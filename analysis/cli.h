@@ -22,6 +22,9 @@ enum {
 
 int cli_run(int argc, char **argv);
 int cli_validate(int argc, char **argv);
+/* dispsim validate --reference: prints the scenario parameter reference (path, type, range, default,
+ * unit, description of every field) as a Markdown table. */
+int cli_validate_reference(void);
 int cli_info(int argc, char **argv);
 int cli_bench(int argc, char **argv);
 int cli_bench_scaling(int argc, char **argv); /* dispsim bench --scaling */

@@ -83,11 +83,9 @@ static void ck_path(struct mdl__ck *c, struct mdl_scenario *s, const char *path)
 
 static void ck_intervention(struct mdl__ck *c, struct mdl_scenario *s, struct mdl_intervention *iv)
 {
+    mdl__ck_walk(c, "interventions[]", iv); /* value, ramp and costs; also in variants */
     ck_path(c, s, iv->path);
-    size_t o = mdl__ck_enter(c, "value");
-    if (!isfinite(iv->value))
-        mdl__ck_fail(c, "must be a finite number, got %g", iv->value);
-    mdl__ck_leave(c, o);
+    size_t o;
     long start = start_day(s);
     iv->from_day = 0.0;
     iv->to_day = INFINITY;
@@ -102,9 +100,6 @@ static void ck_intervention(struct mdl__ck *c, struct mdl_scenario *s, struct md
         mdl__ck_fail(c, "must be after 'from' and after the start date, got %s", iv->to);
         mdl__ck_leave(c, o);
     }
-    mdl__ck_real(c, "ramp_days", iv->ramp_days, 0, 36500, 0);
-    mdl__ck_real(c, "cost_per_day", iv->cost_per_day, 0, 1e15, 0);
-    mdl__ck_real(c, "cost_per_unit_day", iv->cost_per_unit_day, 0, 1e15, 0);
 }
 
 static const char *iv_name(const void *ctx, size_t i)
@@ -138,12 +133,9 @@ static void ck_list(struct mdl__ck *c, struct mdl_scenario *s, struct mdl_interv
 static void ck_sweep(struct mdl__ck *c, struct mdl_scenario *s, const struct mdl_sweep *w)
 {
     size_t old = mdl__ck_enter(c, "sweep");
+    mdl__ck_walk(c, "sweep", s->sweep); /* values, values2 and the cost */
     ck_path(c, s, w->path);
-    size_t o = mdl__ck_enter(c, "values");
-    for (unsigned i = 0; i < w->values_count; i++)
-        if (!isfinite(w->values[i]))
-            mdl__ck_fail(c, "[%u] must be a finite number, got %g", i, w->values[i]);
-    mdl__ck_leave(c, o);
+    size_t o;
     if ((w->path2 == NULL) != (w->values2 == NULL))
         mdl__ck_fail(c, "path2 and values2 go together: give both or neither");
     if (w->path2 != NULL) {
@@ -153,13 +145,7 @@ static void ck_sweep(struct mdl__ck *c, struct mdl_scenario *s, const struct mdl
         if (mdl_scenario_param(s, w->path2, &p, why, sizeof why) != SIM_OK)
             mdl__ck_fail(c, "%s", why);
         mdl__ck_leave(c, o);
-        o = mdl__ck_enter(c, "values2");
-        for (unsigned i = 0; i < w->values2_count; i++)
-            if (!isfinite(w->values2[i]))
-                mdl__ck_fail(c, "[%u] must be a finite number, got %g", i, w->values2[i]);
-        mdl__ck_leave(c, o);
     }
-    mdl__ck_real(c, "cost_per_unit_day", w->cost_per_unit_day, 0, 1e15, 0);
     unsigned long long grid = (unsigned long long)w->values_count * (w->path2 ? w->values2_count : 1);
     if (grid > MAX_VARIANTS)
         mdl__ck_fail(c, "a grid of %llu points; at most %d variants", grid, MAX_VARIANTS);

@@ -409,3 +409,45 @@ Test(scenario, index_names_entries_by_name_or_index)
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
 }
+
+Test(scenario, reference_rows_are_unique_and_their_defaults_valid)
+{
+    size_t n = 0;
+    const struct mdl_field *f = mdl_scenario_fields(&n);
+    cr_assert_geq(n, 90u, "the reference lists every numeric field");
+    for (size_t i = 0; i < n; i++) {
+        cr_expect_eq(mdl_scenario_field(f[i].path), &f[i], "%s: path given twice", f[i].path);
+        cr_expect(f[i].unit != NULL && f[i].desc != NULL && f[i].desc[0] && f[i].def_text[0], "%s",
+                  f[i].path);
+        if (!f[i].has_default || f[i].type == MDL_FIELD_BOOL)
+            continue;
+        cr_expect(f[i].type == MDL_FIELD_REAL || f[i].type == MDL_FIELD_WHOLE, "%s", f[i].path);
+        cr_expect(mdl__field_ok(f[i].path, f[i].def), "%s: default %g outside %g..%g", f[i].path, f[i].def,
+                  f[i].lo, f[i].hi);
+    }
+    cr_expect_null(mdl_scenario_field("ports[].selection"));
+}
+
+Test(scenario, walker_applies_defaults_of_absent_fields)
+{
+    struct mdl_scenario *s;
+    cr_assert_eq(load(mini_with("share: 0.3,", "share: 0.3, lift: 2.375,"), &s), SIM_OK, "%s", err);
+    cr_expect_eq(s->ports[0].selection.lift, 2.375);
+    mdl_scenario_destroy(s);
+    cr_assert_eq(load(mini_with("dispsim: 1\n", "dispsim: 1\n"), &s), SIM_OK, "%s", err);
+    cr_expect_eq(s->ports[0].selection.lift, 1.0, "the reference default of selection.lift");
+    cr_expect_eq(s->ports[0].perimeter_security, 0.0);
+    mdl_scenario_destroy(s);
+}
+
+Test(scenario, uint_range_comes_from_the_reference)
+{
+    unsigned long long lo = 7, hi = 7;
+    cr_assert(mdl__scn_uint_range("officers", &lo, &hi));
+    cr_expect_eq(lo, 0u);
+    cr_expect_eq(hi, 10000u);
+    cr_assert(mdl__scn_uint_range("team_size", &lo, &hi));
+    cr_expect_eq(lo, 1u);
+    cr_expect(!mdl__scn_uint_range("share", &lo, &hi), "a real is not a count");
+    cr_expect(!mdl__scn_uint_range("ficers", &lo, &hi), "whole keys only");
+}
