@@ -332,12 +332,13 @@ static const char *port_name(const void *ctx, size_t i)
 sim_status mdl__scn_validate(struct mdl_scenario *s, const struct mdl__scn_index *idx,
                              struct mdl__scn_diag *d)
 {
-    if (mdl__scn_validate_model(s, idx, d) != SIM_OK)
-        return SIM_EINVAL; /* the study is checked against a valid model only */
-    struct mdl__ck *c = &(struct mdl__ck){.idx = idx, .d = d, .len = 0, .bad = false};
+    /* The study's own fields are checked whatever the model's state, so one pass reports every
+     * independent problem; only the full effects of changes need a valid model. */
+    bool model_bad = mdl__scn_validate_model(s, idx, d) != SIM_OK;
+    struct mdl__ck *c = &(struct mdl__ck){.idx = idx, .d = d, .len = 0, .bad = false, .model_bad = model_bad};
     c->path[0] = '\0';
     mdl__ck_study(c, s);
-    return c->bad ? SIM_EINVAL : SIM_OK;
+    return c->bad || model_bad ? SIM_EINVAL : SIM_OK;
 }
 
 sim_status mdl__scn_validate_model(struct mdl_scenario *s, const struct mdl__scn_index *idx,

@@ -18,18 +18,62 @@ static const char *op_name(enum mdl_iv_op op)
     return op == MDL_IV_SET ? "set" : op == MDL_IV_SCALE ? "scale" : "add";
 }
 
-/* Writes `target` to the parameter, validates the whole model, restores the parameter. Reports at
- * the current path (the change's) when the model would be invalid, quoting the first problem. */
+/* The value a parameter holds after mdl_param_set(target): whole numbers are rounded (not clamped,
+ * so that a negative count is seen as one). */
+static double stored(const struct mdl_param *p, double target)
+{
+    return p->count != NULL ? floor(target + 0.5) : target;
+}
+
+/* Reports when `v` is outside the reference range of the parameter at `path`. */
+static bool in_range(struct mdl__ck *c, const char *path, const char *what, double orig, double v)
+{
+    char pat[MDL__SCN_PATH_MAX], range[96];
+    const struct mdl_field *f = mdl__scn_pattern(path, pat, sizeof pat) ? mdl_scenario_field(pat) : NULL;
+    if (f == NULL)
+        return true; /* a number without a row cannot be a model parameter: mdl__ck_walk asserts */
+    bool ok;
+    if (f->type == MDL_FIELD_COUNT)
+        ok = v >= (double)f->ulo && v <= (double)f->uhi;
+    else {
+        bool below = (f->open & MDL_FIELD_LO_OPEN) ? v <= f->lo : v < f->lo;
+        bool above = (f->open & MDL_FIELD_HI_OPEN) ? v >= f->hi : v > f->hi;
+        ok = !below && !above;
+    }
+    if (!ok) {
+        mdl_field_range_text(f, range, sizeof range);
+        mdl__ck_fail(c, "%s would make the scenario invalid (%.15g -> %.15g): %s: must be in %s, got %.15g",
+                     what, orig, v, path, range, v);
+    }
+    return ok;
+}
+
+/* Checks one change at its full effect: the value it would set lies in the parameter's range, a
+ * cut is not billed per unit (window_cost in mdl_study.c bills |change|, which would cost a cut
+ * like an addition), and the whole model stays valid with it (rules between fields). Reports at
+ * the current path (the change's), quoting the value the change would set. */
 static void ck_effect(struct mdl__ck *c, struct mdl_scenario *s, const char *path, enum mdl_iv_op op,
-                      double value)
+                      double value, double cost_per_unit_day)
 {
     struct mdl_param p;
-    char why[256];
+    char why[256], what[MDL__SCN_PATH_MAX + 64];
     if (mdl_scenario_param(s, path, &p, why, sizeof why) != SIM_OK)
         return; /* reported by the caller */
     double orig = mdl_param_get(&p), target = full_effect(op, orig, value);
+    snprintf(what, sizeof what, "%s %s %.15g", path, op_name(op), value);
     if (!isfinite(target)) {
-        mdl__ck_fail(c, "%s %g of %s gives %g, not a finite number", op_name(op), value, path, target);
+        mdl__ck_fail(c, "%s gives %g, not a finite number", what, target);
+        return;
+    }
+    if (!in_range(c, path, what, orig, stored(&p, target)))
+        return;
+    if (cost_per_unit_day > 0.0 && stored(&p, target) < orig) {
+        size_t o = mdl__ck_enter(c, "cost_per_unit_day");
+        mdl__ck_fail(c,
+                     "%s is a cut (%.15g -> %.15g); cuts are not billed per unit (a saving is not modelled): "
+                     "remove cost_per_unit_day or give cost_per_day",
+                     what, orig, stored(&p, target));
+        mdl__ck_leave(c, o);
         return;
     }
     char buf[1024];
@@ -48,8 +92,8 @@ static void ck_effect(struct mdl__ck *c, struct mdl_scenario *s, const char *pat
         char *nl = strchr(buf, '\n');
         if (nl != NULL)
             *nl = '\0';
-        mdl__ck_fail(c, "%s %s %g would make the scenario invalid (%g -> %g): %s", path, op_name(op), value,
-                     orig, target, m);
+        mdl__ck_fail(c, "%s would make the scenario invalid (%.15g -> %.15g): %s", what, orig,
+                     stored(&p, target), m);
     }
 }
 
@@ -81,6 +125,29 @@ static void ck_path(struct mdl__ck *c, struct mdl_scenario *s, const char *path)
     mdl__ck_leave(c, o);
 }
 
+/* A change must overlap the analysis window: one wholly after the run, or over before the warm-up
+ * ends, would change nothing that is reported, and its cost (counted over the window) would
+ * silently be 0. */
+static void ck_window(struct mdl__ck *c, const struct mdl_scenario *s, const struct mdl_intervention *iv)
+{
+    double warmup = s->calendar.warmup_days, end = warmup + s->calendar.horizon_days;
+    if (iv->from != NULL && iv->from_day >= end) {
+        size_t o = mdl__ck_enter(c, "from");
+        mdl__ck_fail(
+            c, "%s is after the end of the run (day %.15g after the start date); the change would do nothing",
+            iv->from, end);
+        mdl__ck_leave(c, o);
+    } else if (iv->to != NULL && iv->to_day <= warmup) {
+        size_t o = mdl__ck_enter(c, "to");
+        mdl__ck_fail(
+            c,
+            "%s ends within the warm-up (the analysis window opens %.15g days after the start date): "
+            "neither its effect nor its cost would be counted",
+            iv->to, warmup);
+        mdl__ck_leave(c, o);
+    }
+}
+
 static void ck_intervention(struct mdl__ck *c, struct mdl_scenario *s, struct mdl_intervention *iv)
 {
     mdl__ck_walk(c, "interventions[]", iv); /* value, ramp and costs; also in variants */
@@ -99,7 +166,8 @@ static void ck_intervention(struct mdl__ck *c, struct mdl_scenario *s, struct md
         o = mdl__ck_enter(c, "to");
         mdl__ck_fail(c, "must be after 'from' and after the start date, got %s", iv->to);
         mdl__ck_leave(c, o);
-    }
+    } else
+        ck_window(c, s, iv);
 }
 
 static const char *iv_name(const void *ctx, size_t i)
@@ -123,8 +191,8 @@ static void ck_list(struct mdl__ck *c, struct mdl_scenario *s, struct mdl_interv
         bool was_bad = c->bad;
         c->bad = false;
         ck_intervention(c, s, &ivs[i]);
-        if (!c->bad)
-            ck_effect(c, s, ivs[i].path, ivs[i].op, ivs[i].value);
+        if (!c->bad && !c->model_bad)
+            ck_effect(c, s, ivs[i].path, ivs[i].op, ivs[i].value, ivs[i].cost_per_unit_day);
         c->bad |= was_bad;
         mdl__ck_leave(c, o);
     }
@@ -149,15 +217,15 @@ static void ck_sweep(struct mdl__ck *c, struct mdl_scenario *s, const struct mdl
     unsigned long long grid = (unsigned long long)w->values_count * (w->path2 ? w->values2_count : 1);
     if (grid > MAX_VARIANTS)
         mdl__ck_fail(c, "a grid of %llu points; at most %d variants", grid, MAX_VARIANTS);
-    if (!c->bad) {
+    if (!c->bad && !c->model_bad) {
         for (unsigned i = 0; i < w->values_count; i++) {
             o = mdl__ck_enter(c, "values");
-            ck_effect(c, s, w->path, w->op, w->values[i]);
+            ck_effect(c, s, w->path, w->op, w->values[i], w->cost_per_unit_day);
             mdl__ck_leave(c, o);
         }
         for (unsigned i = 0; w->path2 != NULL && i < w->values2_count; i++) {
             o = mdl__ck_enter(c, "values2");
-            ck_effect(c, s, w->path2, w->op, w->values2[i]);
+            ck_effect(c, s, w->path2, w->op, w->values2[i], w->cost_per_unit_day);
             mdl__ck_leave(c, o);
         }
     }

@@ -131,6 +131,7 @@ struct mdl__ck {
     char path[MDL__SCN_PATH_MAX];
     size_t len;
     bool bad;
+    bool model_bad; /* the model sections failed: changes cannot be judged at their full effect */
 };
 
 /* Appends a path segment ("key" or "[i]"); returns the length to restore with mdl__ck_leave. */
@@ -181,6 +182,11 @@ void mdl__ck_walk(struct mdl__ck *c, const char *pattern, void *data);
 /* True when `v` is valid for the real field `pattern` (finite, in range, whole if it must be). For
  * rules between fields, which only apply once each field is valid on its own. */
 bool mdl__field_ok(const char *pattern, double v);
+
+/* Writes the reference pattern of field path `path` ("ports.calais.staffing.shifts[0].officers"
+ * gives "ports[].staffing.shifts[].officers") to out[outlen]; false when the schema has no such
+ * path or it does not fit. */
+bool mdl__scn_pattern(const char *path, char *out, size_t outlen);
 
 /* The field `key` (`len` bytes) of the schema mapping `map`, or NULL. */
 const cyaml_schema_field_t *mdl__scn_field_of(const cyaml_schema_value_t *map, const char *key, size_t len);

@@ -204,6 +204,40 @@ static const cyaml_schema_value_t *schema_at(const char *pattern)
     return v;
 }
 
+bool mdl__scn_pattern(const char *path, char *out, size_t outlen)
+{
+    const cyaml_schema_value_t *v = &mdl__scn_schema;
+    size_t len = 0;
+    out[0] = '\0';
+    for (const char *p = path; *p != '\0';) {
+        if (*p == '.')
+            p++;
+        const char *seg;
+        size_t n;
+        if (v->type == CYAML_SEQUENCE) { /* an entry, by "[i]" or by name */
+            p += *p == '[' ? strcspn(p, "]") + (p[strcspn(p, "]")] == ']') : strcspn(p, ".[");
+            seg = "[]";
+            n = 2;
+            v = v->sequence.entry;
+        } else if (v->type == CYAML_MAPPING && *p != '[') {
+            n = strcspn(p, ".[");
+            const cyaml_schema_field_t *f = mdl__scn_field_of(v, p, n);
+            if (f == NULL)
+                return false;
+            seg = p;
+            p += n;
+            v = &f->value;
+        } else
+            return false;
+        const char *dot = (len > 0 && seg[0] != '[') ? "." : "";
+        int w = snprintf(out + len, outlen - len, "%s%.*s", dot, (int)n, seg);
+        if (w < 0 || (size_t)w >= outlen - len)
+            return false;
+        len += (size_t)w;
+    }
+    return true;
+}
+
 void mdl__ck_walk(struct mdl__ck *c, const char *pattern, void *data)
 {
     struct walk *w = &(struct walk){.c = c};

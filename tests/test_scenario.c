@@ -451,3 +451,56 @@ Test(scenario, uint_range_comes_from_the_reference)
     cr_expect(!mdl__scn_uint_range("share", &lo, &hi), "a real is not a count");
     cr_expect(!mdl__scn_uint_range("ficers", &lo, &hi), "whole keys only");
 }
+
+/* Counts the lines of the report. */
+static int report_lines(const char *report)
+{
+    int n = 0;
+    for (const char *p = report; *p; p++)
+        n += *p == '\n';
+    return n + (report[0] && report[strlen(report) - 1] != '\n');
+}
+
+Test(scenario, independent_errors_are_reported_in_one_pass)
+{
+    static char text[8192];
+    snprintf(text, sizeof text, "%s%s", mini,
+             "interventions:\n"
+             "  - {path: ports.calais.selection.share, op: set, value: 0.375, from: 2024-13-01}\n"
+             "variants:\n"
+             "  - {name: baseline, interventions: []}\n");
+    char *at = strstr(text, "absence_share: 0.125");
+    cr_assert_not_null(at);
+    memcpy(at, "absence_share: 1.125", 20);
+    struct mdl_scenario *s;
+    cr_assert_eq(load(write_file("three.yaml", text), &s), SIM_EINVAL);
+    cr_expect_eq(report_lines(err), 3, "%s", err);
+    cr_expect_not_null(
+        strstr(err, "three.yaml:12:22: ports.calais.staffing.absence_share: must be in [0, 1], got 1.125"),
+        "%s", err);
+    cr_expect_not_null(strstr(err, "three.yaml:22:71: "), "%s", err);
+    cr_expect_not_null(strstr(err, "interventions[0].from: must be a real date"), "%s", err);
+    cr_expect_not_null(strstr(err, "three.yaml:24:12: "), "%s", err);
+    cr_expect_not_null(strstr(err, "variants.baseline.name:"), "%s", err);
+}
+
+Test(scenario, a_change_is_judged_by_the_value_it_would_set)
+{
+    static char text[8192];
+    snprintf(text, sizeof text, "%s%s", mini,
+             "interventions:\n"
+             "  - {path: \"ports.calais.staffing.shifts[0].officers\", op: add, value: -16.5}\n");
+    struct mdl_scenario *s;
+    cr_assert_eq(load(write_file("cut.yaml", text), &s), SIM_EINVAL);
+    cr_expect_not_null(strstr(err, "cut.yaml:22:5: interventions[0]: "), "%s", err);
+    cr_expect_not_null(strstr(err,
+                              "(14 -> -2): ports.calais.staffing.shifts[0].officers: must be in [0, 10000], "
+                              "got -2"),
+                       "%s", err);
+    char pat[128];
+    cr_assert(mdl__scn_pattern("modes.small_boat.boat.patrol_effort", pat, sizeof pat));
+    cr_expect_str_eq(pat, "modes[].boat.patrol_effort");
+    cr_assert(mdl__scn_pattern("ports[2].staffing.shifts[0].officers", pat, sizeof pat));
+    cr_expect_str_eq(pat, "ports[].staffing.shifts[].officers");
+    cr_expect(!mdl__scn_pattern("ports.calais.nope", pat, sizeof pat));
+}
