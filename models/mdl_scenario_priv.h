@@ -93,6 +93,17 @@ void mdl__scn_index_fini(struct mdl__scn_index *idx);
 /* Returns the node at `path` ("" is the root), or NULL when the file has no such field. */
 const yaml_node_t *mdl__scn_index_find(const struct mdl__scn_index *idx, const char *path);
 
+/* Describes what a schema value expects ("a number", "one of: random, targeted") and a node as
+ * found ("'abc'", "a mapping", "nothing"), for "expected X, got Y" messages. */
+void mdl__scn_want_text(const cyaml_schema_value_t *v, char *out, size_t outlen);
+void mdl__scn_got_text(const yaml_node_t *n, char *out, size_t outlen);
+
+/* Checks the shape of `doc` against the schema before libcyaml loads it, reporting every problem
+ * (unknown, repeated or missing keys; a mapping, list or value where another is expected; a name
+ * outside an enumeration) rather than libcyaml's first. Returns SIM_OK, SIM_EFORMAT, or SIM_EINVAL
+ * when the only problems are enumeration values. */
+sim_status mdl__scn_check_shape(const yaml_document_t *doc, struct mdl__scn_diag *d);
+
 /* The libcyaml schema of a scenario file, and the configuration used to free what it loads. */
 extern const cyaml_schema_value_t mdl__scn_schema;
 extern const cyaml_config_t mdl__scn_free_config;

@@ -504,3 +504,33 @@ Test(scenario, a_change_is_judged_by_the_value_it_would_set)
     cr_expect_str_eq(pat, "ports[].staffing.shifts[].officers");
     cr_expect(!mdl__scn_pattern("ports.calais.nope", pat, sizeof pat));
 }
+
+/* Replaces the first `from` in text[cap] by `to`, in place. */
+static void replace_in(char *text, size_t cap, const char *from, const char *to)
+{
+    char *at = strstr(text, from);
+    cr_assert_not_null(at, "text lacks '%s'", from);
+    char rest[8192];
+    snprintf(rest, sizeof rest, "%s", at + strlen(from));
+    snprintf(at, cap - (size_t)(at - text), "%s%s", to, rest);
+}
+
+Test(scenario, every_shape_problem_is_reported_in_one_pass)
+{
+    static char text[8192];
+    snprintf(text, sizeof text, "%s", mini);
+    replace_in(text, sizeof text, "team_size: 3\n", "team_size: 3\n      colour: red\n");
+    replace_in(text, sizeof text, "policy: random", "policy: smart");
+    replace_in(text, sizeof text, "{at_port_share: 0.08, within_72h_share: 0.8}", "[0.08, 0.8]");
+    struct mdl_scenario *s = NULL;
+    cr_assert_eq(load(write_file("shape.yaml", text), &s), SIM_EFORMAT);
+    cr_expect_null(s);
+    cr_expect_eq(report_lines(err), 3, "%s", err);
+    cr_expect_not_null(strstr(err, "shape.yaml:12:7: ports.calais.staffing.colour: unknown key"), "%s", err);
+    cr_expect_not_null(strstr(err,
+                              "shape.yaml:16:25: ports.calais.selection.policy: expected one of: random, "
+                              "targeted; got 'smart'"),
+                       "%s", err);
+    cr_expect_not_null(strstr(err, "shape.yaml:21:16: ports.calais.recording: expected a mapping"), "%s",
+                       err);
+}
