@@ -48,18 +48,48 @@ static bool in_range(struct mdl__ck *c, const char *path, const char *what, doub
     return ok;
 }
 
-/* Checks one change at its full effect: the value it would set lies in the parameter's range, a
+/* Checks one change at its full effect, composed with the earlier changes to the same parameter
+ * that overlap it in time (`b`): the value it would set lies in the parameter's range, a
  * cut is not billed per unit (window_cost in mdl_study.c bills |change|, which would cost a cut
  * like an addition), and the whole model stays valid with it (rules between fields). Reports at
  * the current path (the change's), quoting the value the change would set. */
+/* Applies to `v` (the value of parameter `p`) the full effect of each of list[0..n) that changes
+ * `p` while [from, to) is in force, in order, as the runtime composes changes. */
+static double compose(struct mdl_scenario *s, const struct mdl_param *p, const struct mdl_intervention *list,
+                      unsigned n, double from, double to, double v)
+{
+    for (unsigned j = 0; j < n; j++) {
+        struct mdl_param q;
+        char why[256];
+        if (mdl_scenario_param(s, list[j].path, &q, why, sizeof why) != SIM_OK || q.real != p->real ||
+            q.count != p->count || !(list[j].from_day < to && from < list[j].to_day))
+            continue;
+        v = stored(p, full_effect(list[j].op, v, list[j].value));
+    }
+    return v;
+}
+
+/* The changes in force before the one being checked: the scenario's own interventions (all of
+ * them for a variant or the sweep; the earlier ones for one of them), then the earlier entries of
+ * the variant, over the dates [from, to). */
+struct before {
+    const struct mdl_intervention *own;
+    unsigned n_own;
+    double from, to;
+};
+
 static void ck_effect(struct mdl__ck *c, struct mdl_scenario *s, const char *path, enum mdl_iv_op op,
-                      double value, double cost_per_unit_day)
+                      double value, double cost_per_unit_day, const struct before *b)
 {
     struct mdl_param p;
     char why[256], what[MDL__SCN_PATH_MAX + 64];
     if (mdl_scenario_param(s, path, &p, why, sizeof why) != SIM_OK)
         return; /* reported by the caller */
-    double orig = mdl_param_get(&p), target = full_effect(op, orig, value);
+    double file_value = mdl_param_get(&p), orig = file_value;
+    if (b->own != s->interventions)
+        orig = compose(s, &p, s->interventions, s->interventions_count, b->from, b->to, orig);
+    orig = compose(s, &p, b->own, b->n_own, b->from, b->to, orig);
+    double target = full_effect(op, orig, value);
     snprintf(what, sizeof what, "%s %s %.15g", path, op_name(op), value);
     if (!isfinite(target)) {
         mdl__ck_fail(c, "%s gives %g, not a finite number", what, target);
@@ -67,12 +97,13 @@ static void ck_effect(struct mdl__ck *c, struct mdl_scenario *s, const char *pat
     }
     if (!in_range(c, path, what, orig, stored(&p, target)))
         return;
-    if (cost_per_unit_day > 0.0 && stored(&p, target) < orig) {
+    double billed = stored(&p, full_effect(op, file_value, value)); /* window_cost's unit of change */
+    if (cost_per_unit_day > 0.0 && billed < file_value) {
         size_t o = mdl__ck_enter(c, "cost_per_unit_day");
         mdl__ck_fail(c,
                      "%s is a cut (%.15g -> %.15g); cuts are not billed per unit (a saving is not modelled): "
                      "remove cost_per_unit_day or give cost_per_day",
-                     what, orig, stored(&p, target));
+                     what, file_value, billed);
         mdl__ck_leave(c, o);
         return;
     }
@@ -81,7 +112,7 @@ static void ck_effect(struct mdl__ck *c, struct mdl_scenario *s, const char *pat
     mdl__scn_diag_init(&scratch, buf, sizeof buf, "");
     mdl_param_set(&p, target);
     sim_status st = mdl__scn_validate_model(s, c->idx, &scratch);
-    mdl_param_set(&p, orig); /* the derived fields validation fills do not depend on it */
+    mdl_param_set(&p, file_value); /* the derived fields validation fills do not depend on it */
     if (st != SIM_OK) {
         /* The scratch line reads ":LINE:COL: PATH: message": keep from PATH on. */
         const char *m = buf;
@@ -192,7 +223,8 @@ static void ck_list(struct mdl__ck *c, struct mdl_scenario *s, struct mdl_interv
         c->bad = false;
         ck_intervention(c, s, &ivs[i]);
         if (!c->bad && !c->model_bad)
-            ck_effect(c, s, ivs[i].path, ivs[i].op, ivs[i].value, ivs[i].cost_per_unit_day);
+            ck_effect(c, s, ivs[i].path, ivs[i].op, ivs[i].value, ivs[i].cost_per_unit_day,
+                      &(struct before){ivs, i, ivs[i].from_day, ivs[i].to_day});
         c->bad |= was_bad;
         mdl__ck_leave(c, o);
     }
@@ -220,12 +252,14 @@ static void ck_sweep(struct mdl__ck *c, struct mdl_scenario *s, const struct mdl
     if (!c->bad && !c->model_bad) {
         for (unsigned i = 0; i < w->values_count; i++) {
             o = mdl__ck_enter(c, "values");
-            ck_effect(c, s, w->path, w->op, w->values[i], w->cost_per_unit_day);
+            ck_effect(c, s, w->path, w->op, w->values[i], w->cost_per_unit_day,
+                      &(struct before){NULL, 0, 0.0, INFINITY});
             mdl__ck_leave(c, o);
         }
         for (unsigned i = 0; w->path2 != NULL && i < w->values2_count; i++) {
             o = mdl__ck_enter(c, "values2");
-            ck_effect(c, s, w->path2, w->op, w->values2[i], w->cost_per_unit_day);
+            ck_effect(c, s, w->path2, w->op, w->values2[i], w->cost_per_unit_day,
+                      &(struct before){NULL, 0, 0.0, INFINITY});
             mdl__ck_leave(c, o);
         }
     }

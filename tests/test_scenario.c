@@ -534,3 +534,26 @@ Test(scenario, every_shape_problem_is_reported_in_one_pass)
     cr_expect_not_null(strstr(err, "shape.yaml:21:16: ports.calais.recording: expected a mapping"), "%s",
                        err);
 }
+
+Test(scenario, changes_compose_only_with_those_in_force_at_the_same_time)
+{
+    static char text[8192];
+    const char *shift = "\"ports.calais.staffing.shifts[0].officers\"";
+    snprintf(text, sizeof text,
+             "%sinterventions:\n"
+             "  - {path: %s, op: add, value: -10, to: 2024-03-10}\n"
+             "  - {path: %s, op: add, value: -10, from: 2024-03-10}\n",
+             mini, shift, shift);
+    struct mdl_scenario *s;
+    cr_assert_eq(load(write_file("apart.yaml", text), &s), SIM_OK, "one after the other: %s", err);
+    mdl_scenario_destroy(s);
+    snprintf(text, sizeof text,
+             "%sinterventions:\n"
+             "  - {path: %s, op: add, value: -10, to: 2024-03-11}\n"
+             "  - {path: %s, op: add, value: -10, from: 2024-03-10}\n",
+             mini, shift, shift);
+    cr_assert_eq(load(write_file("overlap.yaml", text), &s), SIM_EINVAL);
+    cr_expect_not_null(strstr(err, "overlap.yaml:23:5: interventions[1]: "), "%s", err);
+    cr_expect_not_null(strstr(err, "(4 -> -6)"), "%s", err);
+    cr_expect_eq(report_lines(err), 1, "%s", err);
+}
