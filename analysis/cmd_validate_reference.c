@@ -15,7 +15,8 @@ static void type_text(const struct mdl_field *f, char *out, size_t outlen)
         [MDL_FIELD_REAL] = "real",         [MDL_FIELD_WHOLE] = "whole number",
         [MDL_FIELD_COUNT] = "count",       [MDL_FIELD_BOOL] = "bool",
         [MDL_FIELD_LIST] = "list",         [MDL_FIELD_WEIGHTS] = "weights",
-        [MDL_FIELD_DIST] = "distribution",
+        [MDL_FIELD_DIST] = "distribution", [MDL_FIELD_TEXT] = "text",
+        [MDL_FIELD_DATE] = "date",         [MDL_FIELD_CHOICE] = "choice",
     };
     const char *name = names[f->type];
     if (f->type != MDL_FIELD_LIST && f->type != MDL_FIELD_WEIGHTS)

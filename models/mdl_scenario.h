@@ -311,8 +311,11 @@ enum mdl_field_type {
     MDL_FIELD_BOOL,    /* true or false */
     MDL_FIELD_LIST,    /* nmin..nmax reals, each in [lo, hi] */
     MDL_FIELD_WEIGHTS, /* as MDL_FIELD_LIST, with a positive sum (relative weights) */
-    MDL_FIELD_DIST     /* a distribution (struct mdl_dist); its parameters in [lo, hi], lo excluded
+    MDL_FIELD_DIST,    /* a distribution (struct mdl_dist); its parameters in [lo, hi], lo excluded
                         * except for `min` */
+    MDL_FIELD_TEXT,    /* a name, a path or free text, as `values` says */
+    MDL_FIELD_DATE,    /* a date YYYY-MM-DD, as `values` says */
+    MDL_FIELD_CHOICE   /* one of the words in `values` */
 };
 
 enum { MDL_FIELD_LO_OPEN = 1, MDL_FIELD_HI_OPEN = 2 }; /* range ends excluded */
@@ -327,6 +330,7 @@ struct mdl_field {
     unsigned open;               /* MDL_FIELD_LO_OPEN | MDL_FIELD_HI_OPEN */
     unsigned long long ulo, uhi; /* counts */
     unsigned nmin, nmax;         /* lists: how many values */
+    const char *values;          /* text, dates and choices: what is allowed, as printed */
     bool has_default;            /* the loader sets `def` when the field is absent */
     double def;
     const char *def_text; /* the default as printed: "required", "1", "absent: ..." */

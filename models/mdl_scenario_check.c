@@ -334,7 +334,7 @@ sim_status mdl__scn_validate(struct mdl_scenario *s, const struct mdl__scn_index
 {
     /* The study's own fields are checked whatever the model's state, so one pass reports every
      * independent problem; only the full effects of changes need a valid model. */
-    bool model_bad = mdl__scn_validate_model(s, idx, d) != SIM_OK;
+    bool model_bad = mdl__scn_validate_model(s, idx, d, false) != SIM_OK;
     struct mdl__ck *c = &(struct mdl__ck){.idx = idx, .d = d, .len = 0, .bad = false, .model_bad = model_bad};
     c->path[0] = '\0';
     mdl__ck_study(c, s);
@@ -342,9 +342,10 @@ sim_status mdl__scn_validate(struct mdl_scenario *s, const struct mdl__scn_index
 }
 
 sim_status mdl__scn_validate_model(struct mdl_scenario *s, const struct mdl__scn_index *idx,
-                                   struct mdl__scn_diag *d)
+                                   struct mdl__scn_diag *d, bool keep_absent)
 {
-    struct mdl__ck *c = &(struct mdl__ck){.idx = idx, .d = d, .len = 0, .bad = false};
+    struct mdl__ck *c =
+        &(struct mdl__ck){.idx = idx, .d = d, .len = 0, .bad = false, .keep_absent = keep_absent};
     c->path[0] = '\0';
 
     /* Ranges and defaults from the reference table first: rules between fields read the defaults

@@ -7,7 +7,7 @@
 
 enum { MAX_VARIANTS = 1000 };
 
-/* The value `op` gives from `orig`, rounded like the parameter it will be written to. */
+/* The value `op` gives from `orig`, before the rounding of whole-number parameters (stored()). */
 static double full_effect(enum mdl_iv_op op, double orig, double value)
 {
     return op == MDL_IV_SET ? value : op == MDL_IV_SCALE ? orig * value : orig + value;
@@ -48,11 +48,6 @@ static bool in_range(struct mdl__ck *c, const char *path, const char *what, doub
     return ok;
 }
 
-/* Checks one change at its full effect, composed with the earlier changes to the same parameter
- * that overlap it in time (`b`): the value it would set lies in the parameter's range, a
- * cut is not billed per unit (window_cost in mdl_study.c bills |change|, which would cost a cut
- * like an addition), and the whole model stays valid with it (rules between fields). Reports at
- * the current path (the change's), quoting the value the change would set. */
 /* Applies to `v` (the value of parameter `p`) the full effect of each of list[0..n) that changes
  * `p` while [from, to) is in force, in order, as the runtime composes changes. */
 static double compose(struct mdl_scenario *s, const struct mdl_param *p, const struct mdl_intervention *list,
@@ -78,6 +73,38 @@ struct before {
     double from, to;
 };
 
+/* Validates the whole model with the parameter `p` at `target` (rules between fields), then
+ * restores it; reports at the current path, quoting the first problem. */
+static void ck_rules(struct mdl__ck *c, struct mdl_scenario *s, const struct mdl_param *p, double target,
+                     const char *what, double orig)
+{
+    char buf[1024];
+    struct mdl__scn_diag scratch;
+    mdl__scn_diag_init(&scratch, buf, sizeof buf, "");
+    double file_value = mdl_param_get(p);
+    mdl_param_set(p, target);
+    sim_status st = mdl__scn_validate_model(s, c->idx, &scratch, true);
+    mdl_param_set(p, file_value); /* the derived fields validation fills do not depend on it */
+    if (st != SIM_OK) {
+        /* The scratch line reads ":LINE:COL: PATH: message": keep from PATH on. */
+        const char *m = buf;
+        for (int colons = 0; *m != '\0' && colons < 3; m++)
+            colons += *m == ':';
+        while (*m == ' ')
+            m++;
+        char *nl = strchr(buf, '\n');
+        if (nl != NULL)
+            *nl = '\0';
+        mdl__ck_fail(c, "%s would make the scenario invalid (%.15g -> %.15g): %s", what, orig,
+                     stored(p, target), m);
+    }
+}
+
+/* Checks one change at its full effect, composed with the earlier changes to the same parameter
+ * that overlap it in time (`b`): the value it would set lies in the parameter's range, a
+ * cut is not billed per unit (window_cost in mdl_study.c bills |change|, which would cost a cut
+ * like an addition), and the whole model stays valid with it (rules between fields). Reports at
+ * the current path (the change's), quoting the value the change would set. */
 static void ck_effect(struct mdl__ck *c, struct mdl_scenario *s, const char *path, enum mdl_iv_op op,
                       double value, double cost_per_unit_day, const struct before *b)
 {
@@ -107,25 +134,7 @@ static void ck_effect(struct mdl__ck *c, struct mdl_scenario *s, const char *pat
         mdl__ck_leave(c, o);
         return;
     }
-    char buf[1024];
-    struct mdl__scn_diag scratch;
-    mdl__scn_diag_init(&scratch, buf, sizeof buf, "");
-    mdl_param_set(&p, target);
-    sim_status st = mdl__scn_validate_model(s, c->idx, &scratch);
-    mdl_param_set(&p, file_value); /* the derived fields validation fills do not depend on it */
-    if (st != SIM_OK) {
-        /* The scratch line reads ":LINE:COL: PATH: message": keep from PATH on. */
-        const char *m = buf;
-        for (int colons = 0; *m != '\0' && colons < 3; m++)
-            colons += *m == ':';
-        while (*m == ' ')
-            m++;
-        char *nl = strchr(buf, '\n');
-        if (nl != NULL)
-            *nl = '\0';
-        mdl__ck_fail(c, "%s would make the scenario invalid (%.15g -> %.15g): %s", what, orig,
-                     stored(&p, target), m);
-    }
+    ck_rules(c, s, &p, target, what, orig);
 }
 
 static long start_day(const struct mdl_scenario *s)

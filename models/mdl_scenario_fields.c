@@ -1,6 +1,6 @@
-/* mdl_scenario_fields.c: the reference table, one row per parameter of a scenario file.
+/* mdl_scenario_fields.c: the reference table, one row per field of a scenario file.
  *
- * Each numeric field is described once, here: path, type, range, default, unit and meaning. The
+ * Each field is described once, here: path, type, range, default, unit and meaning. The
  * loader's walker (mdl_scenario_walk.c) checks ranges and applies defaults from these rows,
  * `dispsim validate --reference` prints them, and a test compares that print with the reference
  * section of scenarios/README.md. Rules that relate several fields stay in the check files. Units
@@ -38,6 +38,12 @@
     {                                                                                                        \
         .path = p, .type = t, .lo = l, .hi = h, .nmin = n0, .nmax = n1, .def_text = dt, .unit = u, .desc = d \
     }
+#define TEXT(t, p, v, dt, d)                                                                                 \
+    {                                                                                                        \
+        .path = p, .type = t, .values = v, .def_text = dt, .unit = "", .desc = d                             \
+    }
+#define WORD "a word of letters, digits, _, - and ."
+#define NAME "a name (a word names the entry in paths)"
 #define DIST(p, u, d)                                                                                        \
     {                                                                                                        \
         .path = p, .type = MDL_FIELD_DIST, .lo = 0, .hi = 10000, .open = LO, .def_text = "required",         \
@@ -47,12 +53,16 @@
 static const struct mdl_field fields[] = {
     COUNT("dispsim", MDL_SCENARIO_SCHEMA, MDL_SCENARIO_SCHEMA, "schema version",
           "version of the scenario schema the file is written for"),
+    TEXT(MDL_FIELD_TEXT, "name", WORD, "required", "the scenario's name"),
+    TEXT(MDL_FIELD_TEXT, "description", "text", "none", "what the scenario is for"),
+    TEXT(MDL_FIELD_DATE, "calendar.start_date", "1900-01-01 to 2199-12-31", "required", "date of day 0"),
     REAL("calendar.horizon_days", 0, 36500, LO, "days",
          "simulated days after the warm-up (the analysis window)"),
     REAL("calendar.warmup_days", 0, 36500, 0, "days", "simulated days discarded before the analysis window"),
     COUNT("run.replications", 1, 1000000, "replications", "independent replications of every variant"),
     COUNT("run.master_seed", 0, UINT64_MAX, "", "seed every random stream is derived from"),
 
+    TEXT(MDL_FIELD_TEXT, "ports[].name", NAME, "required", "the control's name, unique among ports"),
     REAL("ports[].lorries_per_year", 0, 1e8, 0, "lorries per year",
          "freight vehicles heading to the UK through this control"),
     LIST(MDL_FIELD_WEIGHTS, "ports[].hour_profile", 24, 24, 0, 1e6, "required", "relative",
@@ -67,12 +77,16 @@ static const struct mdl_field fields[] = {
          "length of the shift (may run past midnight)"),
     COUNT("ports[].staffing.shifts[].officers", 0, 10000, "officers rostered",
           "officers rostered on the shift"),
+    TEXT(MDL_FIELD_CHOICE, "ports[].selection.policy", "random, targeted", "required",
+         "how lorries are selected"),
     REAL("ports[].selection.share", 0, 1, 0, "probability",
          "chance a (clean) lorry is selected for a search"),
     OPT("ports[].selection.lift", 1, 1000, 0, 1, "1", "ratio",
         "targeted policy: selection chance of carrying lorries over share"),
     COUNT("ports[].selection.max_queue", 1, 1000000, "lorries waiting",
           "selection is suspended while this many selected lorries wait"),
+    TEXT(MDL_FIELD_TEXT, "ports[].methods[].name", NAME, "required",
+         "the search method's name, unique in the port"),
     REAL("ports[].methods[].share", 0, 1, 0, "share of searches",
          "share of searches using the method (a port's shares sum to 1)"),
     DIST("ports[].methods[].time_min", "minutes", "duration of one search"),
@@ -110,6 +124,7 @@ static const struct mdl_field fields[] = {
     DIST("population.risk_tolerance", "divides the risk term", "risk attitude (mean 1 is neutral)"),
     DIST("population.patience_days", "days", "time scale over which the wish to leave grows"),
 
+    TEXT(MDL_FIELD_CHOICE, "choice.model", "mnl, nested", "required", "multinomial or nested logit"),
     REAL("choice.b_success", 0, 100, 0, "utility per ln(belief)", "weight of the believed success chance"),
     REAL("choice.b_price", 0, 100, 0, "utility per price/budget",
          "weight of the price relative to the budget"),
@@ -121,7 +136,10 @@ static const struct mdl_field fields[] = {
          "wish to leave added by each failed attempt"),
     REAL("choice.leave.per_patience", 0, 100, 0, "utility per patience span",
          "wish to leave added per patience span in staging"),
+    TEXT(MDL_FIELD_TEXT, "choice.nests[].name", NAME, "required", "the nest's name"),
     REAL("choice.nests[].lambda", 0, 1, LO, "", "nested logit dissimilarity (1: no correlation)"),
+    TEXT(MDL_FIELD_TEXT, "choice.nests[].members", "mode names, wait, leave", "required",
+         "alternatives in the nest, each in one nest at most"),
     {.path = "choice.beliefs.learning",
      .type = MDL_FIELD_BOOL,
      .def_text = "required",
@@ -133,6 +151,9 @@ static const struct mdl_field fields[] = {
          "own failures divide the belief by 1 + own_weight x failures"),
     REAL("choice.beliefs.floor", 0, 1, LO | HI, "probability", "beliefs never fall below this"),
 
+    TEXT(MDL_FIELD_TEXT, "modes[].name", NAME ", not wait, leave or total", "required", "the mode's name"),
+    TEXT(MDL_FIELD_CHOICE, "modes[].kind", "boat, lorry, generic", "required",
+         "which model runs the mode (one boat and one lorry mode at most)"),
     REAL("modes[].asc", -100, 100, 0, "utility", "alternative-specific constant"),
     REAL("modes[].price_eur", 0, 1e6, 0, "EUR", "price of an attempt (lorry: self-organised)"),
     REAL("modes[].risk", 0, 1, 0, "probability per attempt", "perceived death risk"),
@@ -203,15 +224,33 @@ static const struct mdl_field fields[] = {
         "attempts a day before the mode is unavailable"),
     REAL("modes[].generic.death_risk", 0, 1, 0, "probability per attempt", "death risk of an attempt"),
 
+    TEXT(MDL_FIELD_TEXT, "interventions[].name", "text", "none",
+         "a label (also in variants[].interventions[])"),
+    TEXT(MDL_FIELD_TEXT, "interventions[].path", "a numeric field under ports, population, choice or modes",
+         "required", "the parameter changed"),
+    TEXT(MDL_FIELD_CHOICE, "interventions[].op", "set, scale, add", "required",
+         "new value = value, original x value or original + value"),
     REAL("interventions[].value", -INFINITY, INFINITY, 0, "unit of the parameter",
          "operand of op (also in variants[].interventions[])"),
+    TEXT(MDL_FIELD_DATE, "interventions[].from", "a date before the end of the run", "the start",
+         "first day in force"),
+    TEXT(MDL_FIELD_DATE, "interventions[].to", "a date after from and after the warm-up", "never",
+         "first day back at the original value"),
     OPT("interventions[].ramp_days", 0, 36500, 0, 0, "0 (a step)", "days",
         "reach the full change in daily steps over this time"),
     OPT("interventions[].cost_per_day", 0, 1e15, 0, 0, "0", "EUR per day", "cost of each day in force"),
     OPT("interventions[].cost_per_unit_day", 0, 1e15, 0, 0, "0", "EUR per unit of change per day",
         "cost per unit of change (e.g. per officer-day)"),
+    TEXT(MDL_FIELD_TEXT, "variants[].name", WORD " other than baseline", "required",
+         "the variant's name, unique"),
+    TEXT(MDL_FIELD_TEXT, "variants[].description", "text", "none", "what the variant changes"),
+    TEXT(MDL_FIELD_TEXT, "sweep.path", "as interventions[].path", "required",
+         "the parameter of the first axis"),
+    TEXT(MDL_FIELD_CHOICE, "sweep.op", "set, scale, add", "required", "as interventions[].op, from day 0"),
     LIST(MDL_FIELD_LIST, "sweep.values", 1, 1000, -INFINITY, INFINITY, "required", "unit of the parameter",
          "grid values of path"),
+    TEXT(MDL_FIELD_TEXT, "sweep.path2", "as interventions[].path", "none (one axis)",
+         "the parameter of the second axis"),
     LIST(MDL_FIELD_LIST, "sweep.values2", 1, 1000, -INFINITY, INFINITY, "absent: one axis",
          "unit of the parameter", "grid values of path2"),
     OPT("sweep.cost_per_unit_day", 0, 1e15, 0, 0, "0", "EUR per unit of change per day",
@@ -234,7 +273,9 @@ const struct mdl_field *mdl_scenario_field(const char *pattern)
 
 void mdl_field_range_text(const struct mdl_field *f, char *out, size_t outlen)
 {
-    if (f->type == MDL_FIELD_BOOL)
+    if (f->values != NULL)
+        snprintf(out, outlen, "%s", f->values);
+    else if (f->type == MDL_FIELD_BOOL)
         snprintf(out, outlen, "true, false");
     else if (f->type == MDL_FIELD_COUNT)
         snprintf(out, outlen, "[%llu, %llu]", f->ulo, f->uhi);

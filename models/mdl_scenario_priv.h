@@ -129,9 +129,11 @@ bool mdl__scn_uint_range(const char *key, unsigned long long *lo, unsigned long 
 sim_status mdl__scn_validate(struct mdl_scenario *s, const struct mdl__scn_index *idx,
                              struct mdl__scn_diag *d);
 
-/* mdl__scn_validate without the study sections (interventions, variants, sweep). */
+/* mdl__scn_validate without the study sections (interventions, variants, sweep). With
+ * `keep_absent`, absent optional fields keep their values instead of getting their defaults (to
+ * judge a change written to one of them, after a first pass has set the defaults). */
 sim_status mdl__scn_validate_model(struct mdl_scenario *s, const struct mdl__scn_index *idx,
-                                   struct mdl__scn_diag *d);
+                                   struct mdl__scn_diag *d, bool keep_absent);
 
 /* ---- Validation helpers (mdl_scenario_check.c), shared with mdl_scenario_check_pop.c ---- */
 
@@ -142,7 +144,8 @@ struct mdl__ck {
     char path[MDL__SCN_PATH_MAX];
     size_t len;
     bool bad;
-    bool model_bad; /* the model sections failed: changes cannot be judged at their full effect */
+    bool model_bad;   /* the model sections failed: changes cannot be judged at their full effect */
+    bool keep_absent; /* the walker leaves absent optional fields as they are */
 };
 
 /* Appends a path segment ("key" or "[i]"); returns the length to restore with mdl__ck_leave. */

@@ -82,7 +82,7 @@ static void leaf(struct walk *w, const struct mdl_field *f, const cyaml_schema_v
     struct mdl__ck *c = w->c;
     bool present = mdl__ck_here(c) != NULL;
     if (!present) {
-        if (!f->has_default)
+        if (!f->has_default || c->keep_absent)
             return; /* optional without a default: a rule between fields decides */
         if (v->type == CYAML_FLOAT)
             *(double *)data = f->def;
