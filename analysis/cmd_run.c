@@ -747,7 +747,7 @@ int cli_validate(int argc, char **argv)
         return argc < 2 ? CLI_USAGE : CLI_OK;
     }
     if (strcmp(argv[1], "--reference") == 0)
-        return argc == 2 ? cli_validate_reference() : CLI_USAGE;
+        return argc == 2 ? cli_validate_reference() : (fputs(validate_help, stderr), CLI_USAGE);
     int worst = CLI_OK;
     for (int i = 1; i < argc; i++) {
         struct mdl_scenario *s = NULL;
