@@ -4,7 +4,9 @@
  * errors with positions and an index from field path to node (after a first pass that refuses
  * nesting deep enough to make libyaml slow); refuse a schema newer than ours
  * before anything else complains about keys it does not know; load it with libcyaml against the
- * schema below (mdl_scenario_diag.c turns libcyaml's log into one "FILE:LINE:COL: PATH: ..." line);
+ * schema, after a pass of our own that reports every problem with the file's shape at once
+ * (mdl_scenario_shape.c; mdl_scenario_diag.c turns libcyaml's log into one "FILE:LINE:COL: PATH: ..."
+ * line for what remains);
  * finally validate the values (mdl_scenario_check.c). */
 #define _POSIX_C_SOURCE 200809L
 
@@ -263,6 +265,8 @@ static sim_status load(const char *label, char *text, size_t len, struct mdl_sce
         st = SIM_EINVAL;
         goto cleanup;
     }
+    if ((st = mdl__scn_check_shape(&doc, d)) != SIM_OK)
+        goto cleanup;
     if ((st = mdl__scn_load_struct(text, len, &doc, &s, d)) != SIM_OK)
         goto cleanup;
     if ((st = mdl__scn_validate(s, &idx, d)) != SIM_OK)

@@ -301,4 +301,51 @@ sim_status mdl_scenario_param(struct mdl_scenario *s, const char *path, struct m
 double mdl_param_get(const struct mdl_param *p);
 void mdl_param_set(const struct mdl_param *p, double v);
 
+/* ---- The field reference: one descriptor per parameter of a scenario file ---- */
+
+/* What a field holds. */
+enum mdl_field_type {
+    MDL_FIELD_REAL,    /* a finite real in [lo, hi] (ends excluded per `open`) */
+    MDL_FIELD_WHOLE,   /* a real that must be a whole number, in [lo, hi] */
+    MDL_FIELD_COUNT,   /* an unsigned integer in [ulo, uhi] */
+    MDL_FIELD_BOOL,    /* true or false */
+    MDL_FIELD_LIST,    /* nmin..nmax reals, each in [lo, hi] */
+    MDL_FIELD_WEIGHTS, /* as MDL_FIELD_LIST, with a positive sum (relative weights) */
+    MDL_FIELD_DIST,    /* a distribution (struct mdl_dist); its parameters in [lo, hi], lo excluded
+                        * except for `min` */
+    MDL_FIELD_TEXT,    /* a name, a path or free text, as `values` says */
+    MDL_FIELD_DATE,    /* a date YYYY-MM-DD, as `values` says */
+    MDL_FIELD_CHOICE   /* one of the words in `values` */
+};
+
+enum { MDL_FIELD_LO_OPEN = 1, MDL_FIELD_HI_OPEN = 2 }; /* range ends excluded */
+
+/* One row of the reference: a field path with "[]" for every list entry
+ * ("ports[].staffing.shifts[].officers"), its type, range, default, unit and meaning. The loader
+ * checks ranges and applies defaults from these rows; rules between fields stay in code. */
+struct mdl_field {
+    const char *path;
+    enum mdl_field_type type;
+    double lo, hi;               /* reals, list values, distribution parameters */
+    unsigned open;               /* MDL_FIELD_LO_OPEN | MDL_FIELD_HI_OPEN */
+    unsigned long long ulo, uhi; /* counts */
+    unsigned nmin, nmax;         /* lists: how many values */
+    const char *values;          /* text, dates and choices: what is allowed, as printed */
+    bool has_default;            /* the loader sets `def` when the field is absent */
+    double def;
+    const char *def_text; /* the default as printed: "required", "1", "absent: ..." */
+    const char *unit;
+    const char *desc; /* one line */
+};
+
+/* Returns the reference table (static storage, never freed) and its length through *n. The rows
+ * follow the order of the file's keys. Thread-safe. */
+const struct mdl_field *mdl_scenario_fields(size_t *n);
+
+/* Returns the row for `pattern` ("ports[].selection.lift"), or NULL when no field has that path. */
+const struct mdl_field *mdl_scenario_field(const char *pattern);
+
+/* Writes the range of `f` as the reference prints it ("[0, 1]", "(0, 36500]", "any") to out. */
+void mdl_field_range_text(const struct mdl_field *f, char *out, size_t outlen);
+
 #endif

@@ -103,53 +103,41 @@ bool mdl__ck_real_here(struct mdl__ck *c, double v, double lo, double hi, unsign
         mdl__ck_fail(c, "must be a finite number, got %s", txt ? txt : got);
         return false;
     }
-    bool below = (open & MDL__CK_LO_OPEN) ? v <= lo : v < lo;
-    bool above = (open & MDL__CK_HI_OPEN) ? v >= hi : v > hi;
+    bool below = (open & MDL_FIELD_LO_OPEN) ? v <= lo : v < lo;
+    bool above = (open & MDL_FIELD_HI_OPEN) ? v >= hi : v > hi;
     if (below || above) {
-        mdl__ck_fail(c, "must be in %c%.15g, %.15g%c, got %s", (open & MDL__CK_LO_OPEN) ? '(' : '[', lo, hi,
-                     (open & MDL__CK_HI_OPEN) ? ')' : ']', txt ? txt : got);
+        mdl__ck_fail(c, "must be in %c%.15g, %.15g%c, got %s", (open & MDL_FIELD_LO_OPEN) ? '(' : '[', lo, hi,
+                     (open & MDL_FIELD_HI_OPEN) ? ')' : ']', txt ? txt : got);
         return false;
     }
     return true;
 }
 
-bool mdl__ck_real(struct mdl__ck *c, const char *key, double v, double lo, double hi, unsigned open)
+/* Checks an unsigned value at the current path; "must be N" when the range is one value. */
+bool mdl__ck_uint_here(struct mdl__ck *c, unsigned long long v, unsigned long long lo, unsigned long long hi)
 {
-    size_t old = mdl__ck_enter(c, key);
-    bool ok = mdl__ck_real_here(c, v, lo, hi, open);
-    mdl__ck_leave(c, old);
-    return ok;
-}
-
-/* Checks an unsigned field against the range the loader knows for its key. */
-bool mdl__ck_uint(struct mdl__ck *c, const char *key, unsigned long long v)
-{
-    unsigned long long lo = 0, hi = UINT64_MAX;
-    (void)mdl__scn_uint_range(key, &lo, &hi);
-    size_t old = mdl__ck_enter(c, key);
     const char *txt = scalar_text(mdl__ck_here(c));
-    bool ok = true;
     if (txt && !full_uint(txt)) {
         mdl__ck_fail(c, "expected a whole number, got '%s'", txt);
-        ok = false;
-    } else if (v < lo || v > hi) {
-        mdl__ck_fail(c, "must be in [%llu, %llu], got %llu", lo, hi, v);
-        ok = false;
+        return false;
     }
-    mdl__ck_leave(c, old);
-    return ok;
+    if (v >= lo && v <= hi)
+        return true;
+    if (lo == hi)
+        mdl__ck_fail(c, "must be %llu, got %llu", lo, v);
+    else
+        mdl__ck_fail(c, "must be in [%llu, %llu], got %llu", lo, hi, v);
+    return false;
 }
 
-/* Checks a list of relative weights: count in [nmin, nmax], each in [0, hi], positive sum. */
-void mdl__ck_weights(struct mdl__ck *c, const char *key, const double *w, unsigned n, unsigned nmin,
-                     unsigned nmax, double hi)
+/* Checks a list of numbers at the current path against its reference row. */
+void mdl__ck_list_here(struct mdl__ck *c, const double *v, unsigned n, const struct mdl_field *f)
 {
-    size_t old = mdl__ck_enter(c, key);
-    if (n < nmin || n > nmax) {
-        if (nmin == nmax)
-            mdl__ck_fail(c, "must have exactly %u values, got %u", nmin, n);
+    if (n < f->nmin || n > f->nmax) {
+        if (f->nmin == f->nmax)
+            mdl__ck_fail(c, "must have exactly %u values, got %u", f->nmin, n);
         else
-            mdl__ck_fail(c, "must have %u to %u values, got %u", nmin, nmax, n);
+            mdl__ck_fail(c, "must have %u to %u values, got %u", f->nmin, f->nmax, n);
     }
     bool finite = true;
     double sum = 0;
@@ -157,13 +145,12 @@ void mdl__ck_weights(struct mdl__ck *c, const char *key, const double *w, unsign
         char label[32];
         snprintf(label, sizeof label, "[%u]", i);
         size_t o = mdl__ck_enter(c, label);
-        finite = mdl__ck_real_here(c, w[i], 0, hi, 0) && finite;
-        sum += w[i];
+        finite = mdl__ck_real_here(c, v[i], f->lo, f->hi, f->open) && finite;
+        sum += v[i];
         mdl__ck_leave(c, o);
     }
-    if (n > 0 && finite && !(sum > 0))
+    if (f->type == MDL_FIELD_WEIGHTS && n > 0 && finite && !(sum > 0))
         mdl__ck_fail(c, "values must have a positive sum, got %.15g", sum);
-    mdl__ck_leave(c, old);
 }
 
 /* Reports the name of the current entry as a duplicate of entry `first` of the same sequence, whose
@@ -216,21 +203,22 @@ static const char *const dist_names[] = {"fixed", "exponential", "uniform", "log
 
 /* Checks a distribution: the parameters its kind needs are present and in range, the others absent.
  * Presence comes from the index, since libcyaml leaves an absent optional field at 0. */
-void mdl__ck_dist(struct mdl__ck *c, const char *key, const struct mdl_dist *t)
+void mdl__ck_dist(struct mdl__ck *c, const struct mdl_dist *t, const struct mdl_field *f)
 {
     static const char *const params[4] = {"mean", "sd", "min", "max"};
     /* bit p set: kind uses params[p] */
     static const unsigned uses[5] = {1u, 1u, 4u | 8u, 1u | 2u, 1u | 2u};
     double vals[4] = {t->mean, t->sd, t->min, t->max};
-    size_t old = mdl__ck_enter(c, key);
     unsigned kind = (unsigned)t->kind < 5 ? (unsigned)t->kind : 0;
     bool ok = true;
     for (unsigned p = 0; p < 4; p++) {
         size_t o = mdl__ck_enter(c, params[p]);
         bool present = mdl__ck_here(c) != NULL;
         bool used = (uses[kind] >> p) & 1u;
-        if (used && present)
-            ok = mdl__ck_real_here(c, vals[p], 0, 10000, p == 2 ? 0 : MDL__CK_LO_OPEN) && ok;
+        if (used && present) /* min may be 0: the other parameters are positive */
+            ok = mdl__ck_real_here(c, vals[p], f->lo, f->hi,
+                                   p == 2 ? f->open & (unsigned)MDL_FIELD_HI_OPEN : f->open) &&
+                 ok;
         else if (present)
             mdl__ck_fail(c, "%s is not used by dist: %s", params[p], dist_names[kind]);
         mdl__ck_leave(c, o);
@@ -244,7 +232,6 @@ void mdl__ck_dist(struct mdl__ck *c, const char *key, const struct mdl_dist *t)
         mdl__ck_fail(c, "must be greater than min (%.15g), got %.15g", t->min, t->max);
         mdl__ck_leave(c, o);
     }
-    mdl__ck_leave(c, old);
 }
 
 static const char *method_name(const void *ctx, size_t i)
@@ -252,79 +239,32 @@ static const char *method_name(const void *ctx, size_t i)
     return ((const struct mdl_method *)ctx)[i].name;
 }
 
-static void ck_methods(struct mdl__ck *c, const struct mdl_port *p)
-{
-    size_t old = mdl__ck_enter(c, "methods");
-    mdl__ck_count(c, p->methods_count, 1, 16);
-    mdl__ck_names(c, method_name, p->methods, p->methods_count, "method");
-    bool finite = true;
-    double sum = 0;
-    for (unsigned i = 0; i < p->methods_count; i++) {
-        const struct mdl_method *m = &p->methods[i];
-        char label[80];
-        mdl__scn_label(method_name, p->methods, i, label, sizeof label);
-        size_t o = mdl__ck_enter(c, label);
-        finite = mdl__ck_real(c, "share", m->share, 0, 1, 0) && finite;
-        sum += m->share;
-        mdl__ck_dist(c, "time_min", &m->time_min);
-        mdl__ck_real(c, "detection", m->detection, 0, 1, 0);
-        mdl__ck_leave(c, o);
-    }
-    if (p->methods_count > 0 && finite && fabs(sum - 1) > 1e-6)
-        mdl__ck_fail(c, "shares must sum to 1 (within 1e-6), got %.10g", sum);
-    mdl__ck_leave(c, old);
-}
-
-static void ck_staffing(struct mdl__ck *c, const struct mdl_port *p)
-{
-    size_t old = mdl__ck_enter(c, "staffing");
-    mdl__ck_uint(c, "team_size", p->staffing.team_size);
-    mdl__ck_real(c, "absence_share", p->staffing.absence_share, 0, 1, 0);
-    size_t o = mdl__ck_enter(c, "shifts");
-    mdl__ck_count(c, p->staffing.shifts_count, 1, 24);
-    for (unsigned i = 0; i < p->staffing.shifts_count; i++) {
-        const struct mdl_shift *sh = &p->staffing.shifts[i];
-        char label[32];
-        snprintf(label, sizeof label, "[%u]", i);
-        size_t o2 = mdl__ck_enter(c, label);
-        mdl__ck_real(c, "start_hour", sh->start_hour, 0, 24, MDL__CK_HI_OPEN);
-        mdl__ck_real(c, "hours", sh->hours, 0, 24, MDL__CK_LO_OPEN);
-        mdl__ck_uint(c, "officers", sh->officers);
-        mdl__ck_leave(c, o2);
-    }
-    mdl__ck_leave(c, o);
-    mdl__ck_leave(c, old);
-}
-
+/* The rules between a port's fields: entry counts, method names and shares, recording shares. */
 static void ck_port(struct mdl__ck *c, const struct mdl_port *p)
 {
-    mdl__ck_real(c, "lorries_per_year", p->lorries_per_year, 0, 1e8, 0);
-    mdl__ck_weights(c, "hour_profile", p->hour_profile, p->hour_profile_count, 24, 24, 1e6);
-    mdl__ck_weights(c, "weekday_profile", p->weekday_profile, p->weekday_profile_count, 7, 7, 1e6);
-    ck_staffing(c, p);
-
-    size_t old = mdl__ck_enter(c, "selection");
-    mdl__ck_real(c, "share", p->selection.share, 0, 1, 0);
-    mdl__ck_real(c, "lift", p->selection.lift, 1, 1000, 0);
-    mdl__ck_uint(c, "max_queue", p->selection.max_queue);
+    size_t old = mdl__ck_enter(c, "staffing.shifts");
+    mdl__ck_count(c, p->staffing.shifts_count, 1, 24);
     mdl__ck_leave(c, old);
 
-    ck_methods(c, p);
-
-    old = mdl__ck_enter(c, "clandestine");
-    mdl__ck_real(c, "groups_per_day", p->clandestine.groups_per_day, 0, 1e5, 0);
-    mdl__ck_weights(c, "group_size_weights", p->clandestine.group_size_weights,
-                    p->clandestine.group_size_weights_count, 1, 20, 1e6);
+    old = mdl__ck_enter(c, "methods");
+    mdl__ck_count(c, p->methods_count, 1, 16);
+    mdl__ck_names(c, method_name, p->methods, p->methods_count, "method");
+    bool valid = true;
+    double sum = 0;
+    for (unsigned i = 0; i < p->methods_count; i++) {
+        valid = mdl__field_ok("ports[].methods[].share", p->methods[i].share) && valid;
+        sum += p->methods[i].share;
+    }
+    if (p->methods_count > 0 && valid && fabs(sum - 1) > 1e-6)
+        mdl__ck_fail(c, "shares must sum to 1 (within 1e-6), got %.10g", sum);
     mdl__ck_leave(c, old);
 
     old = mdl__ck_enter(c, "recording");
-    bool ok = mdl__ck_real(c, "at_port_share", p->recording.at_port_share, 0, 1, 0);
-    ok = mdl__ck_real(c, "within_72h_share", p->recording.within_72h_share, 0, 1, 0) && ok;
-    double sum = p->recording.at_port_share + p->recording.within_72h_share;
-    if (ok && sum > 1 + 1e-12)
+    sum = p->recording.at_port_share + p->recording.within_72h_share;
+    if (mdl__field_ok("ports[].recording.at_port_share", p->recording.at_port_share) &&
+        mdl__field_ok("ports[].recording.within_72h_share", p->recording.within_72h_share) && sum > 1 + 1e-12)
         mdl__ck_fail(c, "at_port_share + within_72h_share must be <= 1, got %.15g", sum);
     mdl__ck_leave(c, old);
-    mdl__ck_real(c, "perimeter_security", p->perimeter_security, 0, 1, 0);
 }
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant's algorithm). */
@@ -367,14 +307,7 @@ bool mdl__ck_date(const char *s, long *epoch_days)
 
 static void ck_header(struct mdl__ck *c, struct mdl_scenario *s)
 {
-    size_t old = mdl__ck_enter(c, "dispsim");
-    if (s->dispsim > MDL_SCENARIO_SCHEMA)
-        mdl__ck_fail(c, "written for a newer dispsim (schema %u); this build reads schema %d", s->dispsim,
-                     MDL_SCENARIO_SCHEMA);
-    else if (s->dispsim != MDL_SCENARIO_SCHEMA)
-        mdl__ck_fail(c, "must be %d, got %u", MDL_SCENARIO_SCHEMA, s->dispsim);
-    mdl__ck_leave(c, old);
-
+    size_t old;
     old = mdl__ck_enter(c, "name");
     if (!s->name || !mdl__scn_is_word(s->name, 200))
         mdl__ck_fail(c, "must be a non-empty word of letters, digits, '_', '-' and '.', got '%s'",
@@ -388,13 +321,6 @@ static void ck_header(struct mdl__ck *c, struct mdl_scenario *s)
         mdl__ck_fail(c, "must be a real date YYYY-MM-DD between 1900-01-01 and 2199-12-31, got '%s'",
                      s->calendar.start_date ? s->calendar.start_date : "");
     mdl__ck_leave(c, o);
-    mdl__ck_real(c, "horizon_days", s->calendar.horizon_days, 0, 36500, MDL__CK_LO_OPEN);
-    mdl__ck_real(c, "warmup_days", s->calendar.warmup_days, 0, 36500, 0);
-    mdl__ck_leave(c, old);
-
-    old = mdl__ck_enter(c, "run");
-    mdl__ck_uint(c, "replications", s->run.replications);
-    mdl__ck_uint(c, "master_seed", s->run.master_seed);
     mdl__ck_leave(c, old);
 }
 
@@ -406,29 +332,25 @@ static const char *port_name(const void *ctx, size_t i)
 sim_status mdl__scn_validate(struct mdl_scenario *s, const struct mdl__scn_index *idx,
                              struct mdl__scn_diag *d)
 {
-    if (mdl__scn_validate_model(s, idx, d) != SIM_OK)
-        return SIM_EINVAL; /* the study is checked against a valid model only */
-    struct mdl__ck *c = &(struct mdl__ck){.idx = idx, .d = d, .len = 0, .bad = false};
+    /* The study's own fields are checked whatever the model's state, so one pass reports every
+     * independent problem; only the full effects of changes need a valid model. */
+    bool model_bad = mdl__scn_validate_model(s, idx, d, false) != SIM_OK;
+    struct mdl__ck *c = &(struct mdl__ck){.idx = idx, .d = d, .len = 0, .bad = false, .model_bad = model_bad};
     c->path[0] = '\0';
     mdl__ck_study(c, s);
-    return c->bad ? SIM_EINVAL : SIM_OK;
+    return c->bad || model_bad ? SIM_EINVAL : SIM_OK;
 }
 
 sim_status mdl__scn_validate_model(struct mdl_scenario *s, const struct mdl__scn_index *idx,
-                                   struct mdl__scn_diag *d)
+                                   struct mdl__scn_diag *d, bool keep_absent)
 {
-    struct mdl__ck *c = &(struct mdl__ck){.idx = idx, .d = d, .len = 0, .bad = false};
+    struct mdl__ck *c =
+        &(struct mdl__ck){.idx = idx, .d = d, .len = 0, .bad = false, .keep_absent = keep_absent};
     c->path[0] = '\0';
 
-    /* Defaults of optional fields, before checking so that ranges apply to the value used. */
-    for (unsigned i = 0; i < s->ports_count; i++) {
-        char label[80], path[MDL__SCN_PATH_MAX];
-        mdl__scn_label(port_name, s->ports, i, label, sizeof label);
-        snprintf(path, sizeof path, "ports%s.selection.lift", label);
-        if (!mdl__scn_index_find(idx, path))
-            s->ports[i].selection.lift = 1.0;
-    }
-
+    /* Ranges and defaults from the reference table first: rules between fields read the defaults
+     * and only judge fields valid on their own. */
+    mdl__ck_walk(c, "", s);
     ck_header(c, s);
     size_t old = mdl__ck_enter(c, "ports");
     mdl__ck_count(c, s->ports_count, 1, 16);

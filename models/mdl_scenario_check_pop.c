@@ -22,15 +22,6 @@ static const char *nest_name(const void *ctx, size_t i)
     return ((const struct mdl_nest *)ctx)[i].name;
 }
 
-/* Sets `*v` to `def` when the field at `path` (below the current path) is absent. */
-static void default_at(struct mdl__ck *c, const char *key, double *v, double def)
-{
-    size_t o = mdl__ck_enter(c, key);
-    if (!mdl__ck_here(c))
-        *v = def;
-    mdl__ck_leave(c, o);
-}
-
 /* True when the section `key` below the current path is present in the file. */
 static bool present(struct mdl__ck *c, const char *key)
 {
@@ -40,54 +31,19 @@ static bool present(struct mdl__ck *c, const char *key)
     return yes;
 }
 
+/* One source of inflow: a level (shaped by an optional monthly profile) or a monthly table. */
 static void ck_inflow(struct mdl__ck *c, const struct mdl_population *p)
 {
-    size_t o = mdl__ck_enter(c, "inflow");
+    size_t o = mdl__ck_enter(c, "population.inflow");
     bool level = present(c, "level_per_day"), table = p->inflow.monthly_per_day != NULL;
     if (level == table)
         mdl__ck_fail(c, "give exactly one of level_per_day (with an optional monthly_profile) and "
                         "monthly_per_day");
-    if (level) {
-        mdl__ck_real(c, "level_per_day", p->inflow.level_per_day, 0, 1e6, 0);
-        if (p->inflow.monthly_profile)
-            mdl__ck_weights(c, "monthly_profile", p->inflow.monthly_profile, p->inflow.monthly_profile_count,
-                            12, 12, 1e6);
-    } else if (table) {
-        if (p->inflow.monthly_profile) {
-            size_t o2 = mdl__ck_enter(c, "monthly_profile");
-            mdl__ck_fail(c, "is only used with level_per_day");
-            mdl__ck_leave(c, o2);
-        }
-        size_t o2 = mdl__ck_enter(c, "monthly_per_day");
-        if (p->inflow.monthly_per_day_count != 12)
-            mdl__ck_fail(c, "must have exactly 12 values, got %u", p->inflow.monthly_per_day_count);
-        for (unsigned i = 0; i < p->inflow.monthly_per_day_count; i++) {
-            char label[16];
-            snprintf(label, sizeof label, "[%u]", i);
-            mdl__ck_real(c, label, p->inflow.monthly_per_day[i], 0, 1e6, 0);
-        }
+    if (table && !level && p->inflow.monthly_profile) {
+        size_t o2 = mdl__ck_enter(c, "monthly_profile");
+        mdl__ck_fail(c, "is only used with level_per_day");
         mdl__ck_leave(c, o2);
     }
-    mdl__ck_leave(c, o);
-}
-
-static void ck_pop(struct mdl__ck *c, const struct mdl_population *p)
-{
-    size_t o = mdl__ck_enter(c, "population");
-    if (mdl__ck_real(c, "initial_stock", p->initial_stock, 0, 1e7, 0) &&
-        p->initial_stock != floor(p->initial_stock)) {
-        size_t o2 = mdl__ck_enter(c, "initial_stock");
-        mdl__ck_fail(c, "must be a whole number of people, got %.15g", p->initial_stock);
-        mdl__ck_leave(c, o2);
-    }
-    ck_inflow(c, p);
-    mdl__ck_dist(c, "preparation_days", &p->preparation_days);
-    mdl__ck_dist(c, "return_days", &p->return_days);
-    mdl__ck_dist(c, "wait_days", &p->wait_days);
-    mdl__ck_dist(c, "budget_eur", &p->budget_eur);
-    mdl__ck_real(c, "documents_share", p->documents_share, 0, 1, 0);
-    mdl__ck_dist(c, "risk_tolerance", &p->risk_tolerance);
-    mdl__ck_dist(c, "patience_days", &p->patience_days);
     mdl__ck_leave(c, o);
 }
 
@@ -126,7 +82,6 @@ static void ck_nests(struct mdl__ck *c, const struct mdl_scenario *s)
         char label[80];
         mdl__scn_label(nest_name, ch->nests, n, label, sizeof label);
         size_t o2 = mdl__ck_enter(c, label);
-        mdl__ck_real(c, "lambda", nest->lambda, 0, 1, MDL__CK_LO_OPEN);
         size_t o3 = mdl__ck_enter(c, "members");
         mdl__ck_count(c, nest->members_count, 1, MAX_MODES + 2);
         for (unsigned i = 0; i < nest->members_count; i++) {
@@ -151,71 +106,26 @@ static void ck_nests(struct mdl__ck *c, const struct mdl_scenario *s)
 
 static void ck_choice(struct mdl__ck *c, const struct mdl_scenario *s)
 {
-    const struct mdl_choice *ch = s->choice;
     size_t o = mdl__ck_enter(c, "choice");
-    mdl__ck_real(c, "b_success", ch->b_success, 0, 100, 0);
-    mdl__ck_real(c, "b_price", ch->b_price, 0, 100, 0);
-    mdl__ck_real(c, "b_risk", ch->b_risk, 0, 1e6, 0);
-    mdl__ck_real(c, "b_wait", ch->b_wait, 0, 100, 0);
-    mdl__ck_real(c, "wait_asc", ch->wait_asc, -100, 100, 0);
-    size_t o2 = mdl__ck_enter(c, "leave");
-    mdl__ck_real(c, "asc", ch->leave.asc, -100, 100, 0);
-    mdl__ck_real(c, "per_failure", ch->leave.per_failure, 0, 100, 0);
-    mdl__ck_real(c, "per_patience", ch->leave.per_patience, 0, 100, 0);
-    mdl__ck_leave(c, o2);
     ck_nests(c, s);
-    o2 = mdl__ck_enter(c, "beliefs");
-    mdl__ck_real(c, "time_constant_days", ch->beliefs.time_constant_days, 0, 3650, MDL__CK_LO_OPEN);
-    if (mdl__ck_real(c, "delay_days", ch->beliefs.delay_days, 0, 365, 0) &&
-        ch->beliefs.delay_days != floor(ch->beliefs.delay_days)) {
-        size_t o3 = mdl__ck_enter(c, "delay_days");
-        mdl__ck_fail(c, "must be a whole number of days, got %.15g", ch->beliefs.delay_days);
-        mdl__ck_leave(c, o3);
-    }
-    mdl__ck_real(c, "own_weight", ch->beliefs.own_weight, 0, 100, 0);
-    mdl__ck_real(c, "floor", ch->beliefs.floor, 0, 1, MDL__CK_LO_OPEN | MDL__CK_HI_OPEN);
-    mdl__ck_leave(c, o2);
     mdl__ck_leave(c, o);
 }
 
 static void ck_boat(struct mdl__ck *c, const struct mdl_boat *b)
 {
     size_t o = mdl__ck_enter(c, "boat");
-    size_t o2 = mdl__ck_enter(c, "good_weather_share");
-    if (b->good_weather_share_count != 12)
-        mdl__ck_fail(c, "must have exactly 12 values (January first), got %u", b->good_weather_share_count);
-    for (unsigned i = 0; i < b->good_weather_share_count; i++) {
-        char label[16];
-        snprintf(label, sizeof label, "[%u]", i);
-        mdl__ck_real(c, label, b->good_weather_share[i], 0, 1, 0);
-    }
-    mdl__ck_leave(c, o2);
-    mdl__ck_real(c, "weather_persistence", b->weather_persistence, 0, 1, MDL__CK_HI_OPEN);
-    mdl__ck_real(c, "initial_boats", b->initial_boats, 0, 1e6, 0);
-    mdl__ck_real(c, "replenish_per_day", b->replenish_per_day, 0, 1e5, 0);
-    mdl__ck_real(c, "seizure_share_per_day", b->seizure_share_per_day, 0, 1, 0);
-    mdl__ck_real(c, "launch_capacity_per_day", b->launch_capacity_per_day, 0, 1e5, 0);
-    mdl__ck_real(c, "launch_hour", b->launch_hour, 0, 24, MDL__CK_HI_OPEN);
-    bool ok = mdl__ck_real(c, "occupancy_mean", b->occupancy_mean, 1, 1000, 0);
-    if (mdl__ck_real(c, "occupancy_max", b->occupancy_max, 1, 1000, 0) && ok &&
+    if (mdl__field_ok("modes[].boat.occupancy_mean", b->occupancy_mean) &&
+        mdl__field_ok("modes[].boat.occupancy_max", b->occupancy_max) &&
         b->occupancy_max < b->occupancy_mean) {
-        o2 = mdl__ck_enter(c, "occupancy_max");
+        size_t o2 = mdl__ck_enter(c, "occupancy_max");
         mdl__ck_fail(c, "must be at least occupancy_mean (%.15g), got %.15g", b->occupancy_mean,
                      b->occupancy_max);
         mdl__ck_leave(c, o2);
     }
-    mdl__ck_real(c, "occupancy_adaptation", b->occupancy_adaptation, 0, 10, 0);
-    mdl__ck_real(c, "patrol_effort", b->patrol_effort, 0, 1000, 0);
-    mdl__ck_real(c, "prevention_per_effort", b->prevention_per_effort, 0, 100, 0);
-    mdl__ck_real(c, "death_base", b->death_base, 0, 1, 0);
-    mdl__ck_real(c, "death_reference_occupancy", b->death_reference_occupancy, 0, 1000, MDL__CK_LO_OPEN);
-    mdl__ck_real(c, "death_crowding", b->death_crowding, 0, 20, 0);
-    mdl__ck_real(c, "death_max", b->death_max, 0, 1, 0);
-    mdl__ck_real(c, "price_elasticity", b->price_elasticity, 0, 10, 0);
-    ok = mdl__ck_real(c, "price_min_factor", b->price_min_factor, 0, 1, MDL__CK_LO_OPEN);
-    if (mdl__ck_real(c, "price_max_factor", b->price_max_factor, 1, 100, 0) && ok &&
+    if (mdl__field_ok("modes[].boat.price_min_factor", b->price_min_factor) &&
+        mdl__field_ok("modes[].boat.price_max_factor", b->price_max_factor) &&
         b->price_max_factor < b->price_min_factor) {
-        o2 = mdl__ck_enter(c, "price_max_factor");
+        size_t o2 = mdl__ck_enter(c, "price_max_factor");
         mdl__ck_fail(c, "must be at least price_min_factor");
         mdl__ck_leave(c, o2);
     }
@@ -224,41 +134,19 @@ static void ck_boat(struct mdl__ck *c, const struct mdl_boat *b)
 
 static void ck_lorry(struct mdl__ck *c, const struct mdl_lorry *l, double price)
 {
-    size_t o = mdl__ck_enter(c, "lorry");
-    mdl__ck_dist(c, "attempt_days", &l->attempt_days);
-    mdl__ck_real(c, "self_success", l->self_success, 0, 1, 0);
-    mdl__ck_real(c, "facilitated_success", l->facilitated_success, 0, 1, 0);
-    if (mdl__ck_real(c, "facilitated_price_eur", l->facilitated_price_eur, 0, 1e6, 0) &&
-        l->facilitated_price_eur < price) {
-        size_t o2 = mdl__ck_enter(c, "facilitated_price_eur");
+    size_t o = mdl__ck_enter(c, "lorry.facilitated_price_eur");
+    if (mdl__field_ok("modes[].lorry.facilitated_price_eur", l->facilitated_price_eur) &&
+        l->facilitated_price_eur < price)
         mdl__ck_fail(c, "must be at least the mode's price_eur (%.15g, the self-organised price), got %.15g",
                      price, l->facilitated_price_eur);
-        mdl__ck_leave(c, o2);
-    }
-    mdl__ck_real(c, "facilitated_share", l->facilitated_share, 0, 1, 0);
-    mdl__ck_real(c, "hauliers_secured_share", l->hauliers_secured_share, 0, 1, 0);
-    mdl__ck_real(c, "secured_block", l->secured_block, 0, 1, 0);
-    mdl__ck_real(c, "death_risk", l->death_risk, 0, 1, 0);
     mdl__ck_leave(c, o);
 }
 
-static void ck_generic(struct mdl__ck *c, struct mdl_generic *g)
+static void ck_generic(struct mdl__ck *c)
 {
     size_t o = mdl__ck_enter(c, "generic");
-    mdl__ck_dist(c, "attempt_days", &g->attempt_days);
-    mdl__ck_real(c, "detection", g->detection, 0, 1, 0);
-    bool has_off = present(c, "officers"), has_ref = present(c, "reference_officers");
-    if (has_off != has_ref)
+    if (present(c, "officers") != present(c, "reference_officers"))
         mdl__ck_fail(c, "officers and reference_officers go together (staffing-driven detection)");
-    if (!has_off || !has_ref) {
-        g->officers = 1;
-        g->reference_officers = 1;
-    } else {
-        mdl__ck_real(c, "officers", g->officers, 0, 1e6, 0);
-        mdl__ck_real(c, "reference_officers", g->reference_officers, 0, 1e6, MDL__CK_LO_OPEN);
-    }
-    mdl__ck_real(c, "capacity_per_day", g->capacity_per_day, 0, 1e7, 0);
-    mdl__ck_real(c, "death_risk", g->death_risk, 0, 1, 0);
     mdl__ck_leave(c, o);
 }
 
@@ -282,7 +170,7 @@ static void ck_sections(struct mdl__ck *c, struct mdl_mode *m)
     if (m->kind == MDL_MODE_LORRY && m->lorry)
         ck_lorry(c, m->lorry, m->price_eur);
     if (m->kind == MDL_MODE_GENERIC && m->generic)
-        ck_generic(c, m->generic);
+        ck_generic(c);
 }
 
 static void ck_modes(struct mdl__ck *c, struct mdl_scenario *s)
@@ -312,13 +200,6 @@ static void ck_modes(struct mdl__ck *c, struct mdl_scenario *s)
             } else
                 *first = (int)i;
         }
-        mdl__ck_real(c, "asc", m->asc, -100, 100, 0);
-        mdl__ck_real(c, "price_eur", m->price_eur, 0, 1e6, 0);
-        mdl__ck_real(c, "risk", m->risk, 0, 1, 0);
-        mdl__ck_real(c, "belief", m->belief, 0, 1, MDL__CK_LO_OPEN);
-        mdl__ck_real(c, "expected_wait_days", m->expected_wait_days, 0, 3650, 0);
-        default_at(c, "eligible_share", &m->eligible_share, 1.0);
-        mdl__ck_real(c, "eligible_share", m->eligible_share, 0, 1, 0);
         ck_sections(c, m);
         mdl__ck_leave(c, o2);
     }
@@ -344,7 +225,7 @@ void mdl__ck_population(struct mdl__ck *c, struct mdl_scenario *s)
                 }
         }
     if (s->population)
-        ck_pop(c, s->population);
+        ck_inflow(c, s->population);
     if (s->modes)
         ck_modes(c, s);
     if (s->choice)

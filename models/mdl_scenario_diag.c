@@ -371,7 +371,7 @@ static bool starts(const char *s, const char *prefix)
 }
 
 /* Describes what a schema value expects ("a number", "one of: random, targeted"). */
-static void want_text(const cyaml_schema_value_t *v, char *out, size_t outlen)
+void mdl__scn_want_text(const cyaml_schema_value_t *v, char *out, size_t outlen)
 {
     switch (v->type) {
     case CYAML_FLOAT: snprintf(out, outlen, "a number"); return;
@@ -392,7 +392,7 @@ static void want_text(const cyaml_schema_value_t *v, char *out, size_t outlen)
 }
 
 /* Describes a node as found ("'abc'", "a mapping"). */
-static void got_text(const yaml_node_t *n, char *out, size_t outlen)
+void mdl__scn_got_text(const yaml_node_t *n, char *out, size_t outlen)
 {
     if (n->type == YAML_MAPPING_NODE)
         snprintf(out, outlen, "a mapping");
@@ -425,7 +425,7 @@ static sim_status bad_number(struct mdl__scn_diag *d, const yaml_mark_t *at, con
         return SIM_EINVAL;
     }
     char want[160];
-    want_text(w->schema, want, sizeof want);
+    mdl__scn_want_text(w->schema, want, sizeof want);
     mdl__scn_report(d, at, w->path, "expected %s, got %s%.200s%s", want, text[0] ? "'" : "",
                     text[0] ? text : "nothing", text[0] ? "'" : "");
     return SIM_EFORMAT;
@@ -493,15 +493,15 @@ static sim_status translate(const struct capture *c, cyaml_err_t e, const yaml_d
         return bad_number(d, at, &w, (const char *)w.node->data.scalar.value);
     if (found && starts(m, "Invalid ENUM value")) {
         char want[160], got[256];
-        want_text(w.schema, want, sizeof want);
-        got_text(w.node, got, sizeof got);
+        mdl__scn_want_text(w.schema, want, sizeof want);
+        mdl__scn_got_text(w.node, got, sizeof got);
         mdl__scn_report(d, at, w.path, "expected %s; got %s", want, got);
         return SIM_EINVAL;
     }
     if (found && starts(m, "Expecting ")) {
         char want[160], got[256];
-        want_text(w.schema, want, sizeof want);
-        got_text(w.node, got, sizeof got);
+        mdl__scn_want_text(w.schema, want, sizeof want);
+        mdl__scn_got_text(w.node, got, sizeof got);
         mdl__scn_report(d, at, w.path, "expected %s, got %s", want, got);
         return SIM_EFORMAT;
     }

@@ -14,36 +14,6 @@
  * run settings, the study itself) cannot change in the middle of one. */
 static const char *const changeable[] = {"ports", "population", "choice", "modes"};
 
-static const cyaml_schema_field_t *field_of(const cyaml_schema_value_t *map, const char *key, size_t len)
-{
-    for (const cyaml_schema_field_t *f = map->mapping.fields; f->key != NULL; f++)
-        if (strlen(f->key) == len && strncmp(f->key, key, len) == 0)
-            return f;
-    return NULL;
-}
-
-static unsigned long long read_count(const void *base, const cyaml_schema_field_t *f)
-{
-    const char *p = (const char *)base + f->count_offset;
-    switch (f->count_size) {
-    case 1: return *(const uint8_t *)p;
-    case 2: return *(const uint16_t *)p;
-    case 4: return *(const uint32_t *)p;
-    default: return *(const uint64_t *)p;
-    }
-}
-
-/* The name of entry `e` (a mapping) of a sequence, or NULL when its entries have no name. */
-static const char *entry_name(const cyaml_schema_value_t *entry, const char *e)
-{
-    if (entry->type != CYAML_MAPPING)
-        return NULL;
-    const cyaml_schema_field_t *f = field_of(entry, "name", 4);
-    if (f == NULL || f->value.type != CYAML_STRING)
-        return NULL;
-    return *(char *const *)(e + f->data_offset);
-}
-
 #define WHY(...) (snprintf(why, whylen, __VA_ARGS__), SIM_EINVAL)
 
 sim_status mdl_scenario_param(struct mdl_scenario *s, const char *path, struct mdl_param *out, char *why,
@@ -67,7 +37,7 @@ sim_status mdl_scenario_param(struct mdl_scenario *s, const char *path, struct m
         if (*p == '.')
             p++;
         if (v->type == CYAML_SEQUENCE) {
-            unsigned long long n = read_count(holder_base, holder);
+            unsigned long long n = (unsigned long long)mdl__scn_count(holder_base, holder);
             size_t esize = v->sequence.entry->data_size;
             char *arr = data;
             size_t idx = n;
@@ -83,7 +53,7 @@ sim_status mdl_scenario_param(struct mdl_scenario *s, const char *path, struct m
             } else {
                 size_t len = strcspn(p, ".[");
                 for (size_t i = 0; i < n && idx == n; i++) {
-                    const char *name = entry_name(v->sequence.entry, arr + i * esize);
+                    const char *name = mdl__scn_entry_name(v->sequence.entry, arr + i * esize);
                     if (name != NULL && strlen(name) == len && strncmp(name, p, len) == 0)
                         idx = i;
                 }
@@ -102,7 +72,7 @@ sim_status mdl_scenario_param(struct mdl_scenario *s, const char *path, struct m
         if (*p == '[')
             return WHY("'%s': an index where a key was expected", path);
         size_t len = strcspn(p, ".[");
-        const cyaml_schema_field_t *f = field_of(v, p, len);
+        const cyaml_schema_field_t *f = mdl__scn_field_of(v, p, len);
         if (f == NULL)
             return WHY("'%s': no field '%.*s' here", path, (int)len, p);
         holder = f;

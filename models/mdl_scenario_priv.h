@@ -1,8 +1,11 @@
-/* mdl_scenario_priv.h: internals shared by the three files of the scenario loader.
+/* mdl_scenario_priv.h: internals shared by the files of the scenario loader.
  *
- * mdl_scenario.c holds the libcyaml schema, reads the file and parses it with libyaml;
- * mdl_scenario_diag.c turns positions and library errors into report lines (path index, labels,
- * libcyaml log translation); mdl_scenario_check.c validates the values. Nothing outside these
+ * mdl_scenario.c reads the file and parses it with libyaml; mdl_scenario_schema.c holds the
+ * libcyaml schema; mdl_scenario_diag.c turns positions and library errors into report lines (path
+ * index, labels, libcyaml log translation); mdl_scenario_fields.c is the reference table (one row
+ * per numeric field: range, default, unit) and mdl_scenario_walk.c applies it to a loaded
+ * scenario; mdl_scenario_check.c, mdl_scenario_check_pop.c and mdl_scenario_check_iv.c keep the
+ * rules between fields; mdl_scenario_path.c finds a parameter by field path. Nothing outside these
  * files includes this header (it pulls in <yaml.h> and <cyaml/cyaml.h>). */
 #ifndef MDL_SCENARIO_PRIV_H
 #define MDL_SCENARIO_PRIV_H
@@ -90,6 +93,17 @@ void mdl__scn_index_fini(struct mdl__scn_index *idx);
 /* Returns the node at `path` ("" is the root), or NULL when the file has no such field. */
 const yaml_node_t *mdl__scn_index_find(const struct mdl__scn_index *idx, const char *path);
 
+/* Describes what a schema value expects ("a number", "one of: random, targeted") and a node as
+ * found ("'abc'", "a mapping", "nothing"), for "expected X, got Y" messages. */
+void mdl__scn_want_text(const cyaml_schema_value_t *v, char *out, size_t outlen);
+void mdl__scn_got_text(const yaml_node_t *n, char *out, size_t outlen);
+
+/* Checks the shape of `doc` against the schema before libcyaml loads it, reporting every problem
+ * (unknown, repeated or missing keys; a mapping, list or value where another is expected; a name
+ * outside an enumeration) rather than libcyaml's first. Returns SIM_OK, SIM_EFORMAT, or SIM_EINVAL
+ * when the only problems are enumeration values. */
+sim_status mdl__scn_check_shape(const yaml_document_t *doc, struct mdl__scn_diag *d);
+
 /* The libcyaml schema of a scenario file, and the configuration used to free what it loads. */
 extern const cyaml_schema_value_t mdl__scn_schema;
 extern const cyaml_config_t mdl__scn_free_config;
@@ -104,8 +118,9 @@ sim_status mdl__scn_load_struct(const char *text, size_t len, const yaml_documen
 /* True when `s` is 1..maxlen letters, digits, '_', '-' or '.'. */
 bool mdl__scn_is_word(const char *s, size_t maxlen);
 
-/* Returns the allowed range of an unsigned field named `key` through *lo and *hi; false when the
- * loader does not know the key. Shared by the libcyaml error translation and the validation. */
+/* Returns the allowed range of the unsigned field whose path ends in `key` (from the reference
+ * table) through *lo and *hi; false when no count has that key. For the libcyaml error translation,
+ * which knows a field by its key only. */
 bool mdl__scn_uint_range(const char *key, unsigned long long *lo, unsigned long long *hi);
 
 /* Checks every value of `s` (loaded by libcyaml from the document behind `idx`), reporting every
@@ -114,13 +129,13 @@ bool mdl__scn_uint_range(const char *key, unsigned long long *lo, unsigned long 
 sim_status mdl__scn_validate(struct mdl_scenario *s, const struct mdl__scn_index *idx,
                              struct mdl__scn_diag *d);
 
-/* mdl__scn_validate without the study sections (interventions, variants, sweep). */
+/* mdl__scn_validate without the study sections (interventions, variants, sweep). With
+ * `keep_absent`, absent optional fields keep their values instead of getting their defaults (to
+ * judge a change written to one of them, after a first pass has set the defaults). */
 sim_status mdl__scn_validate_model(struct mdl_scenario *s, const struct mdl__scn_index *idx,
-                                   struct mdl__scn_diag *d);
+                                   struct mdl__scn_diag *d, bool keep_absent);
 
 /* ---- Validation helpers (mdl_scenario_check.c), shared with mdl_scenario_check_pop.c ---- */
-
-enum { MDL__CK_LO_OPEN = 1, MDL__CK_HI_OPEN = 2 }; /* interval ends excluded from a range */
 
 /* The state of a validation pass: the current field path and whether anything failed. */
 struct mdl__ck {
@@ -129,6 +144,8 @@ struct mdl__ck {
     char path[MDL__SCN_PATH_MAX];
     size_t len;
     bool bad;
+    bool model_bad;   /* the model sections failed: changes cannot be judged at their full effect */
+    bool keep_absent; /* the walker leaves absent optional fields as they are */
 };
 
 /* Appends a path segment ("key" or "[i]"); returns the length to restore with mdl__ck_leave. */
@@ -145,17 +162,18 @@ void mdl__ck_fail(struct mdl__ck *c, const char *fmt, ...)
 #endif
     ;
 
-/* Checks a real at the current path (mdl__ck_real_here) or at child `key` against [lo, hi], ends
- * excluded per `open` (MDL__CK_LO_OPEN, MDL__CK_HI_OPEN); reports and returns false when not. */
+/* Checks a real at the current path against [lo, hi], ends excluded per `open` (MDL_FIELD_LO_OPEN,
+ * MDL_FIELD_HI_OPEN), and that the file writes it as a plain number; reports and returns false
+ * when not. */
 bool mdl__ck_real_here(struct mdl__ck *c, double v, double lo, double hi, unsigned open);
-bool mdl__ck_real(struct mdl__ck *c, const char *key, double v, double lo, double hi, unsigned open);
 
-/* Checks an unsigned field against the range mdl__scn_uint_range gives for its key. */
-bool mdl__ck_uint(struct mdl__ck *c, const char *key, unsigned long long v);
+/* Checks an unsigned value at the current path: written as a whole number, in [lo, hi]. */
+bool mdl__ck_uint_here(struct mdl__ck *c, unsigned long long v, unsigned long long lo, unsigned long long hi);
 
-/* Checks a list of relative weights: count in [nmin, nmax], each in [0, hi], positive sum. */
-void mdl__ck_weights(struct mdl__ck *c, const char *key, const double *w, unsigned n, unsigned nmin,
-                     unsigned nmax, double hi);
+/* Checks the list of `n` numbers at the current path against its reference row `f` (type
+ * MDL_FIELD_LIST or MDL_FIELD_WEIGHTS): count in [nmin, nmax], each in [lo, hi], and for weights a
+ * positive sum. */
+void mdl__ck_list_here(struct mdl__ck *c, const double *v, unsigned n, const struct mdl_field *f);
 
 /* Checks that the entries of a sequence have names, unique within it. */
 void mdl__ck_names(struct mdl__ck *c, mdl__scn_name_fn *name, const void *ctx, size_t n, const char *what);
@@ -163,8 +181,42 @@ void mdl__ck_names(struct mdl__ck *c, mdl__scn_name_fn *name, const void *ctx, s
 /* Checks a count of entries at the current path. */
 void mdl__ck_count(struct mdl__ck *c, unsigned n, unsigned lo, unsigned hi);
 
-/* Checks a distribution at child `key`: the parameters its kind uses are present and in range. */
-void mdl__ck_dist(struct mdl__ck *c, const char *key, const struct mdl_dist *t);
+/* Checks the distribution at the current path: the parameters its kind uses are present and in
+ * the range of its reference row `f`, the others absent. */
+void mdl__ck_dist(struct mdl__ck *c, const struct mdl_dist *t, const struct mdl_field *f);
+
+/* ---- The generic walker (mdl_scenario_walk.c) ---- */
+
+/* Walks the mapping `data` whose reference pattern is `pattern` ("" for the whole scenario, which
+ * skips the study sections; "interventions[]"; "sweep"), at the current path of `c`: applies the
+ * default of every absent field that has one and checks every present number, list and
+ * distribution against its row of mdl_scenario_fields(). */
+void mdl__ck_walk(struct mdl__ck *c, const char *pattern, void *data);
+
+/* True when `v` is valid for the real field `pattern` (finite, in range, whole if it must be). For
+ * rules between fields, which only apply once each field is valid on its own. */
+bool mdl__field_ok(const char *pattern, double v);
+
+/* Writes the reference pattern of field path `path` ("ports.calais.staffing.shifts[0].officers"
+ * gives "ports[].staffing.shifts[].officers") to out[outlen]; false when the schema has no such
+ * path or it does not fit. */
+bool mdl__scn_pattern(const char *path, char *out, size_t outlen);
+
+/* The field `key` (`len` bytes) of the schema mapping `map`, or NULL. */
+const cyaml_schema_field_t *mdl__scn_field_of(const cyaml_schema_value_t *map, const char *key, size_t len);
+
+/* The entry count of sequence field `f` of the struct at `base`. */
+unsigned long long mdl__scn_count(const void *base, const cyaml_schema_field_t *f);
+
+/* The `name` of the loaded mapping `e` described by `entry`, or NULL when it has none. */
+const char *mdl__scn_entry_name(const cyaml_schema_value_t *entry, const char *e);
+
+/* A loaded sequence, for naming its entries with mdl__scn_label and mdl__scn_seq_name. */
+struct mdl__scn_seq {
+    const cyaml_schema_value_t *entry;
+    const char *arr;
+};
+const char *mdl__scn_seq_name(const void *ctx, size_t i); /* ctx: a struct mdl__scn_seq */
 
 /* Parses a strict YYYY-MM-DD date (as calendar.start_date) into days since 1970-01-01. */
 bool mdl__ck_date(const char *s, long *epoch_days);

@@ -352,26 +352,3 @@ const cyaml_schema_value_t mdl__scn_schema = {
 
 /* Used by mdl_scenario_destroy, which has nothing to log. */
 const cyaml_config_t mdl__scn_free_config = {.mem_fn = cyaml_mem, .log_level = CYAML_LOG_ERROR};
-
-bool mdl__scn_uint_range(const char *key, unsigned long long *lo, unsigned long long *hi)
-{
-    static const struct {
-        const char *key;
-        unsigned long long lo, hi;
-    } ranges[] = {
-        {"dispsim", MDL_SCENARIO_SCHEMA, MDL_SCENARIO_SCHEMA},
-        {"replications", 1, 1000000},
-        {"master_seed", 0, UINT64_MAX},
-        {"team_size", 1, 20},
-        {"officers", 0, 10000},
-        {"max_queue", 1, 1000000},
-    };
-    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
-        if (strcmp(ranges[i].key, key) == 0) {
-            *lo = ranges[i].lo;
-            *hi = ranges[i].hi;
-            return true;
-        }
-    }
-    return false;
-}

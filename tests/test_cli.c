@@ -277,12 +277,14 @@ Test(cli, precision_stops_deterministically_and_matches_a_fixed_run)
     res_close(c);
 }
 
-/* Writes tmpdir/study.yaml: the default study cut to 20 days of warm-up and 30 of horizon. */
+/* Writes tmpdir/study.yaml: the default study cut to 20 days of warm-up and 30 of horizon, its
+ * variants from the start date (2023-01-01 would be after the run, which the loader refuses). */
 static void short_study(void)
 {
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
              "sed -e 's/horizon_days: 365/horizon_days: 30/' -e 's/warmup_days: 90/warmup_days: 20/' "
+             "-e 's/from: 2023-01-01/from: 2022-10-03/' "
              "'%s/scenarios/inspector-study.yaml' > '%s/study.yaml'",
              getenv("DISPSIM_SOURCE_DIR"), tmpdir);
     cr_assert_eq(system(cmd), 0, "%s", cmd);

@@ -409,3 +409,151 @@ Test(scenario, index_names_entries_by_name_or_index)
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
 }
+
+Test(scenario, reference_rows_are_unique_and_their_defaults_valid)
+{
+    size_t n = 0;
+    const struct mdl_field *f = mdl_scenario_fields(&n);
+    cr_assert_geq(n, 90u, "the reference lists every numeric field");
+    for (size_t i = 0; i < n; i++) {
+        cr_expect_eq(mdl_scenario_field(f[i].path), &f[i], "%s: path given twice", f[i].path);
+        cr_expect(f[i].unit != NULL && f[i].desc != NULL && f[i].desc[0] && f[i].def_text[0], "%s",
+                  f[i].path);
+        if (!f[i].has_default || f[i].type == MDL_FIELD_BOOL)
+            continue;
+        cr_expect(f[i].type == MDL_FIELD_REAL || f[i].type == MDL_FIELD_WHOLE, "%s", f[i].path);
+        cr_expect(mdl__field_ok(f[i].path, f[i].def), "%s: default %g outside %g..%g", f[i].path, f[i].def,
+                  f[i].lo, f[i].hi);
+    }
+    cr_expect_null(mdl_scenario_field("ports[].selection"));
+}
+
+Test(scenario, walker_applies_defaults_of_absent_fields)
+{
+    struct mdl_scenario *s;
+    cr_assert_eq(load(mini_with("share: 0.3,", "share: 0.3, lift: 2.375,"), &s), SIM_OK, "%s", err);
+    cr_expect_eq(s->ports[0].selection.lift, 2.375);
+    mdl_scenario_destroy(s);
+    cr_assert_eq(load(mini_with("dispsim: 1\n", "dispsim: 1\n"), &s), SIM_OK, "%s", err);
+    cr_expect_eq(s->ports[0].selection.lift, 1.0, "the reference default of selection.lift");
+    cr_expect_eq(s->ports[0].perimeter_security, 0.0);
+    mdl_scenario_destroy(s);
+}
+
+Test(scenario, uint_range_comes_from_the_reference)
+{
+    unsigned long long lo = 7, hi = 7;
+    cr_assert(mdl__scn_uint_range("officers", &lo, &hi));
+    cr_expect_eq(lo, 0u);
+    cr_expect_eq(hi, 10000u);
+    cr_assert(mdl__scn_uint_range("team_size", &lo, &hi));
+    cr_expect_eq(lo, 1u);
+    cr_expect(!mdl__scn_uint_range("share", &lo, &hi), "a real is not a count");
+    cr_expect(!mdl__scn_uint_range("ficers", &lo, &hi), "whole keys only");
+}
+
+/* Counts the lines of the report. */
+static int report_lines(const char *report)
+{
+    int n = 0;
+    for (const char *p = report; *p; p++)
+        n += *p == '\n';
+    return n + (report[0] && report[strlen(report) - 1] != '\n');
+}
+
+Test(scenario, independent_errors_are_reported_in_one_pass)
+{
+    static char text[8192];
+    snprintf(text, sizeof text, "%s%s", mini,
+             "interventions:\n"
+             "  - {path: ports.calais.selection.share, op: set, value: 0.375, from: 2024-13-01}\n"
+             "variants:\n"
+             "  - {name: baseline, interventions: []}\n");
+    char *at = strstr(text, "absence_share: 0.125");
+    cr_assert_not_null(at);
+    memcpy(at, "absence_share: 1.125", 20);
+    struct mdl_scenario *s;
+    cr_assert_eq(load(write_file("three.yaml", text), &s), SIM_EINVAL);
+    cr_expect_eq(report_lines(err), 3, "%s", err);
+    cr_expect_not_null(
+        strstr(err, "three.yaml:12:22: ports.calais.staffing.absence_share: must be in [0, 1], got 1.125"),
+        "%s", err);
+    cr_expect_not_null(strstr(err, "three.yaml:22:71: "), "%s", err);
+    cr_expect_not_null(strstr(err, "interventions[0].from: must be a real date"), "%s", err);
+    cr_expect_not_null(strstr(err, "three.yaml:24:12: "), "%s", err);
+    cr_expect_not_null(strstr(err, "variants.baseline.name:"), "%s", err);
+}
+
+Test(scenario, a_change_is_judged_by_the_value_it_would_set)
+{
+    static char text[8192];
+    snprintf(text, sizeof text, "%s%s", mini,
+             "interventions:\n"
+             "  - {path: \"ports.calais.staffing.shifts[0].officers\", op: add, value: -16.5}\n");
+    struct mdl_scenario *s;
+    cr_assert_eq(load(write_file("cut.yaml", text), &s), SIM_EINVAL);
+    cr_expect_not_null(strstr(err, "cut.yaml:22:5: interventions[0]: "), "%s", err);
+    cr_expect_not_null(strstr(err,
+                              "(14 -> -2): ports.calais.staffing.shifts[0].officers: must be in [0, 10000], "
+                              "got -2"),
+                       "%s", err);
+    char pat[128];
+    cr_assert(mdl__scn_pattern("modes.small_boat.boat.patrol_effort", pat, sizeof pat));
+    cr_expect_str_eq(pat, "modes[].boat.patrol_effort");
+    cr_assert(mdl__scn_pattern("ports[2].staffing.shifts[0].officers", pat, sizeof pat));
+    cr_expect_str_eq(pat, "ports[].staffing.shifts[].officers");
+    cr_expect(!mdl__scn_pattern("ports.calais.nope", pat, sizeof pat));
+}
+
+/* Replaces the first `from` in text[cap] by `to`, in place. */
+static void replace_in(char *text, size_t cap, const char *from, const char *to)
+{
+    char *at = strstr(text, from);
+    cr_assert_not_null(at, "text lacks '%s'", from);
+    char rest[8192];
+    snprintf(rest, sizeof rest, "%s", at + strlen(from));
+    snprintf(at, cap - (size_t)(at - text), "%s%s", to, rest);
+}
+
+Test(scenario, every_shape_problem_is_reported_in_one_pass)
+{
+    static char text[8192];
+    snprintf(text, sizeof text, "%s", mini);
+    replace_in(text, sizeof text, "team_size: 3\n", "team_size: 3\n      colour: red\n");
+    replace_in(text, sizeof text, "policy: random", "policy: smart");
+    replace_in(text, sizeof text, "{at_port_share: 0.08, within_72h_share: 0.8}", "[0.08, 0.8]");
+    struct mdl_scenario *s = NULL;
+    cr_assert_eq(load(write_file("shape.yaml", text), &s), SIM_EFORMAT);
+    cr_expect_null(s);
+    cr_expect_eq(report_lines(err), 3, "%s", err);
+    cr_expect_not_null(strstr(err, "shape.yaml:12:7: ports.calais.staffing.colour: unknown key"), "%s", err);
+    cr_expect_not_null(strstr(err,
+                              "shape.yaml:16:25: ports.calais.selection.policy: expected one of: random, "
+                              "targeted; got 'smart'"),
+                       "%s", err);
+    cr_expect_not_null(strstr(err, "shape.yaml:21:16: ports.calais.recording: expected a mapping"), "%s",
+                       err);
+}
+
+Test(scenario, changes_compose_only_with_those_in_force_at_the_same_time)
+{
+    static char text[8192];
+    const char *shift = "\"ports.calais.staffing.shifts[0].officers\"";
+    snprintf(text, sizeof text,
+             "%sinterventions:\n"
+             "  - {path: %s, op: add, value: -10, to: 2024-03-10}\n"
+             "  - {path: %s, op: add, value: -10, from: 2024-03-10}\n",
+             mini, shift, shift);
+    struct mdl_scenario *s;
+    cr_assert_eq(load(write_file("apart.yaml", text), &s), SIM_OK, "one after the other: %s", err);
+    mdl_scenario_destroy(s);
+    snprintf(text, sizeof text,
+             "%sinterventions:\n"
+             "  - {path: %s, op: add, value: -10, to: 2024-03-11}\n"
+             "  - {path: %s, op: add, value: -10, from: 2024-03-10}\n",
+             mini, shift, shift);
+    cr_assert_eq(load(write_file("overlap.yaml", text), &s), SIM_EINVAL);
+    cr_expect_not_null(strstr(err, "overlap.yaml:23:5: interventions[1]: "), "%s", err);
+    cr_expect_not_null(strstr(err, "(4 -> -6)"), "%s", err);
+    cr_expect_eq(report_lines(err), 1, "%s", err);
+}

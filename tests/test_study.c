@@ -206,9 +206,9 @@ Test(study, a_sweep_makes_one_variant_per_grid_point, .timeout = 600)
     const char *study = "sweep:\n"
                         "  path: modes.small_boat.boat.patrol_effort\n"
                         "  op: set\n"
-                        "  values: [0.5, 2]\n"
+                        "  values: [1.5, 2]\n"
                         "  path2: ports.calais.selection.share\n"
-                        "  values2: [0.2, 0.4, 0.6]\n"
+                        "  values2: [0.4, 0.5, 0.6]\n"
                         "  cost_per_unit_day: 10\n";
     char *yaml = short_baseline_with_study(study, NULL, NULL);
     struct mdl_scenario *s;
@@ -216,11 +216,11 @@ Test(study, a_sweep_makes_one_variant_per_grid_point, .timeout = 600)
     double *v = run_study(yaml, 1, &s, &w);
     cr_assert_eq(mdl_world_nvariants(w), 7, "the baseline and 2 x 3 grid points");
     const char *const *names = mdl_world_variant_names(w);
-    cr_assert_str_eq(names[1], "patrol_effort=0.5,share=0.2");
+    cr_assert_str_eq(names[1], "patrol_effort=1.5,share=0.4");
     cr_assert_str_eq(names[6], "patrol_effort=2,share=0.6");
     /* The grid point's parameters are in force: selection share at Calais, prevention by patrols. */
     for (size_t k = 1; k < 7; k++) {
-        double share = (double[]){0.2, 0.4, 0.6}[(k - 1) % 3];
+        double share = (double[]){0.4, 0.5, 0.6}[(k - 1) % 3];
         /* Due for a search: selected, or passed because the queue was full. Calais targets with
          * lift 2.5: a clean lorry is due with probability `share`, one carrying people with
          * q = min(1, 2.5 share). The carrying lorries number at most the groups carried G, so the
@@ -234,8 +234,8 @@ Test(study, a_sweep_makes_one_variant_per_grid_point, .timeout = 600)
         double se = sqrt(fmax(share * (1 - share), q * (1 - q)) / arr);
         cr_assert(sel / arr > share - 4.0 * se && sel / arr < hi + 4.0 * se,
                   "%s: share %g, expected [%g, %g] (SE %.3g)", names[k], sel / arr, share, hi, se);
-        /* Cost per unit of change per day over the 120-day window: |0.5 - 1| or |2 - 1| for the
-         * patrols plus |share - 0.3| at Calais, times 10 EUR. */
+        /* Cost per unit of change per day over the 120-day window: 1.5 - 1 or 2 - 1 for the patrols
+         * plus share - 0.3 at Calais, times 10 EUR (a cut with a unit cost is refused). */
         double patrol = (k <= 3 ? 0.5 : 1.0), dshare = fabs(share - 0.30);
         double cost = *cell(w, v, 1, k, 0, "totals", "intervention_cost_eur"),
                expect = 10.0 * 120.0 * (patrol + dshare);

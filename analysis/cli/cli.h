@@ -12,6 +12,10 @@ int cli_run(int argc, char **argv);
 /* dispsim validate (cmd_validate.c): checks scenario files without running them. */
 int cli_validate(int argc, char **argv);
 
+/* dispsim validate --reference (cmd_validate_reference.c): prints the scenario parameter reference
+ * (path, type, range, default, unit, description of every field) as a Markdown table. */
+int cli_validate_reference(void);
+
 /* dispsim info (cmd_info.c): summarises a results file or a checkpoint. */
 int cli_info(int argc, char **argv);
 

@@ -7,6 +7,7 @@
 
 static const char validate_help[] =
     "usage: dispsim validate FILE...\n"
+    "       dispsim validate --reference   (print every scenario parameter: range, default, unit)\n"
     "\n"
     "Checks scenario files without running them. Every problem is reported on its own line as\n"
     "FILE:LINE:COLUMN: FIELD: what was expected, got what. Exit 0 if all files are valid, 65 if\n"
@@ -18,6 +19,8 @@ int cli_validate(int argc, char **argv)
         fputs(validate_help, argc < 2 ? stderr : stdout);
         return argc < 2 ? CLI_USAGE : CLI_OK;
     }
+    if (strcmp(argv[1], "--reference") == 0)
+        return argc == 2 ? cli_validate_reference() : (fputs(validate_help, stderr), CLI_USAGE);
     int worst = CLI_OK;
     for (int i = 1; i < argc; i++) {
         struct mdl_scenario *s = NULL;
