@@ -449,7 +449,7 @@ static void print_decision_lines(const struct ana_decision *d)
     printf("\n  %-34s %s EUR\n", "cost over the window", ana_fmt_num(cell, sizeof cell, d->cost_eur, "n/a"));
     printf("  %-34s ", "cost per net arrival prevented");
     ci_of(&d->cost_per, x), ci_cell(x, "n/a: no sure net fall", 0);
-    printf(" EUR\n  %-34s ", "displacement ratio");
+    printf("%s\n  %-34s ", isfinite(x[0]) ? " EUR" : "", "displacement ratio");
     ci_of(&d->ratio, x), ci_cell(x, "n/a: no mode falls surely", 0);
     if (d->target[0] != '\0')
         printf(" targeted mode: %s", d->target);

@@ -291,7 +291,7 @@ def chart_cost_effect(r, img):
     ax.set_ylabel("net arrivals prevented (people)")
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:,.0f}"))
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:,.0f}"))
-    ax.set_xlim(left=0)
+    ax.set_xlim(left=-0.03 * max(float(np.nanmax(cost[1:])), 1.0))  # a free option stays visible
     ax.set_title("Cost against effect: up and to the left is better", fontsize=10)
     ax.legend(fontsize=7)
     return img(png(fig), "cost against effect")
@@ -301,6 +301,7 @@ def chart_ranking(r, img):
     st, variants = r["study"], r["variants"]
     per, cost, det = st["cost_per_net_arrival_prevented"], st["cost_eur"], st["net_deterrence"]
     ranked = sorted(range(1, len(variants)), key=lambda v: (math.isnan(per[v, 0]), per[v, 0]))
+    chart = any(not math.isnan(per[v, 0]) for v in ranked)
     fig, ax = plt.subplots(figsize=(7, 0.8 + 0.45 * len(ranked)))
     rows_html = []
     for i, v in enumerate(ranked):
@@ -322,6 +323,9 @@ def chart_ranking(r, img):
         ax.legend(fontsize=7)
     table = ("<table><tr><th>rank</th><th>variant</th><th>cost (EUR)</th><th>net arrivals prevented</th>"
              "<th>EUR per net arrival prevented</th></tr>" + "".join(rows_html) + "</table>")
+    if not chart:
+        plt.close(fig)
+        return "<p>No variant surely lowers total arrivals: there is nothing to rank by cost.</p>" + table
     return img(png(fig), "ranking by cost per net arrival prevented") + table
 
 
