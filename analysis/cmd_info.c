@@ -592,6 +592,22 @@ static int print_checkpoint(const char *path)
     return CLI_TEMPFAIL;
 }
 
+/* Reports why `path` did not open (message err of status st), pointing to the checkpoint of an
+ * interrupted run when there is one beside it; returns the exit code. */
+static int explain_open_failure(const char *path, sim_status st, const char *err)
+{
+    fprintf(stderr, "dispsim info: %s\n", err);
+    char ckpt[4096];
+    struct stat sb;
+    if (st == SIM_ENOENT && snprintf(ckpt, sizeof ckpt, "%s.ckpt", path) < (int)sizeof ckpt &&
+        stat(ckpt, &sb) == 0)
+        fprintf(stderr,
+                "dispsim info: %s is the checkpoint of an interrupted run that has not written %s "
+                "yet: 'dispsim info %s' tells how far it got; dispsim run ... --resume finishes it\n",
+                ckpt, path, ckpt);
+    return cli_exit_code(st);
+}
+
 /* Takes "--compare A B" out of argv (getopt would reorder B among the file names): copies the
  * other arguments to args (64 at most) and sets cmp. Returns the new argc, or -1 when --compare
  * lacks its two names or there are too many arguments. */
@@ -648,18 +664,8 @@ int cli_info(int argc, char **argv)
         return print_checkpoint(path);
     struct res_file *f = NULL;
     sim_status st = res_open(path, &f, err, sizeof err);
-    if (st != SIM_OK) {
-        fprintf(stderr, "dispsim info: %s\n", err);
-        char ckpt[4096];
-        struct stat sb;
-        if (st == SIM_ENOENT && snprintf(ckpt, sizeof ckpt, "%s.ckpt", path) < (int)sizeof ckpt &&
-            stat(ckpt, &sb) == 0)
-            fprintf(stderr,
-                    "dispsim info: %s is the checkpoint of an interrupted run that has not written %s "
-                    "yet: 'dispsim info %s' tells how far it got; dispsim run ... --resume finishes it\n",
-                    ckpt, path, ckpt);
-        return cli_exit_code(st);
-    }
+    if (st != SIM_OK)
+        return explain_open_failure(path, st, err);
     if (!csv)
         print_header(f, path);
     if (cmp[0] != NULL) {

@@ -55,6 +55,39 @@ static bool find_script(char *buf, size_t n)
     return false;
 }
 
+/* A checkpoint is an unfinished run, never results: say so plainly (exit 75, like info). */
+static int refuse_checkpoint(const char *in)
+{
+    fprintf(stderr,
+            "dispsim report: %s is the checkpoint of an interrupted run, not results: there is nothing to "
+            "report yet. 'dispsim info %s' tells how far it got; the command that started the run plus "
+            "--resume finishes it.\n",
+            in, in);
+    return CLI_TEMPFAIL;
+}
+
+/* The script to run: $DISPSIM_REPORT_SCRIPT, else the one find_script finds (its path in buf).
+ * NULL, with a message, when it cannot be read. */
+static const char *report_script(char *buf, size_t n)
+{
+    const char *script = getenv("DISPSIM_REPORT_SCRIPT");
+    if (script == NULL && !find_script(buf, n)) {
+        fprintf(stderr,
+                "dispsim report: cannot find report.py beside the dispsim binary or at %s (set "
+                "DISPSIM_REPORT_SCRIPT to analysis/report.py)\n",
+                buf);
+        return NULL;
+    }
+    if (script == NULL)
+        script = buf;
+    if (access(script, R_OK) != 0) {
+        fprintf(stderr, "dispsim report: %s: %s (set DISPSIM_REPORT_SCRIPT to analysis/report.py)\n", script,
+                strerror(errno));
+        return NULL;
+    }
+    return script;
+}
+
 int cli_report(int argc, char **argv)
 {
     const char *out = NULL;
@@ -67,12 +100,7 @@ int cli_report(int argc, char **argv)
                CLI_USAGE;
     const char *in = argv[optind];
     if (res_ckpt_is(in))
-        return fprintf(stderr,
-                       "dispsim report: %s is the checkpoint of an interrupted run, not results: there is "
-                       "nothing to report yet. 'dispsim info %s' tells how far it got; the command that "
-                       "started the run plus --resume finishes it.\n",
-                       in, in),
-               CLI_TEMPFAIL;
+        return refuse_checkpoint(in);
     /* The results layer checks the file (checksum, schema, completeness) before Python sees it. */
     char err[1024];
     struct res_file *f = NULL;
@@ -88,24 +116,12 @@ int cli_report(int argc, char **argv)
         free(page);
         return rc;
     }
-    const char *script = getenv("DISPSIM_REPORT_SCRIPT");
     const char *python = getenv("DISPSIM_PYTHON");
     char found[4200];
-    if (script == NULL && !find_script(found, sizeof found)) {
-        fprintf(stderr,
-                "dispsim report: cannot find report.py beside the dispsim binary or at %s (set "
-                "DISPSIM_REPORT_SCRIPT to analysis/report.py)\n",
-                found);
-        free(page);
-        return CLI_SOFTWARE;
-    }
-    if (script == NULL)
-        script = found;
+    const char *script = report_script(found, sizeof found);
     if (python == NULL)
         python = "/usr/bin/python3";
-    if (access(script, R_OK) != 0) {
-        fprintf(stderr, "dispsim report: %s: %s (set DISPSIM_REPORT_SCRIPT to analysis/report.py)\n", script,
-                strerror(errno));
+    if (script == NULL) {
         free(page);
         return CLI_SOFTWARE;
     }
