@@ -17,7 +17,7 @@ esac
 packages=(
   build-essential cmake pkg-config clang-format
   libgsl-dev libhdf5-dev hdf5-tools libcyaml-dev libyaml-dev librandom123-dev libcriterion-dev
-  python3 python3-h5py python3-numpy python3-xarray python3-h5netcdf python3-matplotlib chromium
+  python3 python3-h5py python3-numpy python3-xarray python3-h5netcdf python3-matplotlib python3-yaml chromium
   openmpi-bin libopenmpi-dev
 )
 # libFuzzer and clang's sanitizer runtimes are in libclang-rt-14-dev; libomp for OpenMP under clang.

@@ -34,6 +34,7 @@ struct ana_study {
     double level;
     double *data[X_NVARS];
     const char **mode_total; /* [nm + 1] */
+    const char **target;     /* [nv] the targeted mode's label, or "none" */
     struct res_extra_dim dims[2];
     struct res_extra_var vars[X_NVARS];
     struct res_extra extra;
@@ -46,6 +47,7 @@ void ana_study_free(struct ana_study *s)
     for (int i = 0; i < X_NVARS; i++)
         free(s->data[i]);
     free(s->mode_total);
+    free(s->target);
     free(s);
 }
 
@@ -105,28 +107,6 @@ static double variance(const double *x, size_t n)
     for (size_t i = 0; i < n; i++)
         v += (x[i] - m) * (x[i] - m);
     return n > 1 ? v / (double)(n - 1) : NAN;
-}
-
-/* Ratio of means mean(a) / mean(b) with a delta-method interval. */
-static struct ana_ci ratio(const double *a, const double *b, size_t n, double level)
-{
-    double ma = 0, mb = 0, saa = 0, sbb = 0, sab = 0;
-    for (size_t r = 0; r < n; r++)
-        ma += a[r] / (double)n, mb += b[r] / (double)n;
-    for (size_t r = 0; r < n; r++) {
-        saa += (a[r] - ma) * (a[r] - ma);
-        sbb += (b[r] - mb) * (b[r] - mb);
-        sab += (a[r] - ma) * (b[r] - mb);
-    }
-    struct ana_ci c = {.mean = ma / mb, .low = NAN, .high = NAN, .n = n};
-    if (n < 2)
-        return c;
-    double k = 1.0 / (double)(n - 1), q = c.mean;
-    double var = (saa * k - 2.0 * q * sab * k + q * q * sbb * k) / ((double)n * mb * mb);
-    double half = gsl_cdf_tdist_Pinv(0.5 + level / 2.0, (double)(n - 1)) * sqrt(fmax(var, 0.0));
-    c.low = q - half;
-    c.high = q + half;
-    return c;
 }
 
 static int dim_index(const struct sim_out_table *t, const char *name)
@@ -203,21 +183,20 @@ static void mode_metrics(struct ana_study *s, const struct sim_out_table *t, con
             d[r] = xv[r] - x0[r];
         put_ci(s->data[X_DEATHS] + (v * mt + m) * NSTAT, ana_summarise(d, nr, 1, s->level));
     }
-    /* The targeted mode and the displacement ratio. */
+    /* The targeted mode, among the modes whose fall is significant (interval below zero), and the
+     * displacement ratio. */
     size_t target = nm;
     double worst = 0.0;
     for (size_t m = 0; m < nm; m++) {
-        double mean = s->data[X_ARRIVALS][(v * mt + m) * NSTAT];
-        if (mean < worst)
-            worst = mean, target = m;
+        const double *c = s->data[X_ARRIVALS] + (v * mt + m) * NSTAT;
+        if (c[0] < worst && c[2] < 0.0)
+            worst = c[0], target = m;
     }
     s->data[X_TARGET][v] = target < nm ? (double)target : -1.0;
+    s->target[v] = target < nm ? s->mode_total[target] : "none";
     double *o = s->data[X_RATIO] + v * NSTAT;
     o[0] = o[1] = o[2] = NAN;
     if (target == nm)
-        return;
-    const double *fall_ci = s->data[X_ARRIVALS] + (v * mt + target) * NSTAT;
-    if (!(fall_ci[2] < 0.0)) /* the fall's interval includes zero: no ratio */
         return;
     for (size_t r = 0; r < nr; r++) {
         b[r] = -dm[target * nr + r];
@@ -226,7 +205,7 @@ static void mode_metrics(struct ana_study *s, const struct sim_out_table *t, con
             if (m != target && s->data[X_ARRIVALS][(v * mt + m) * NSTAT] > 0.0)
                 a[r] += dm[m * nr + r];
     }
-    put_ci(o, ratio(a, b, nr, s->level));
+    put_ci(o, ana_ratio_of_means(a, b, nr, s->level));
 }
 
 static void describe(struct ana_study *s)
@@ -247,8 +226,9 @@ static void describe(struct ana_study *s)
         {"displacement_ratio", "1",
          "rise in the other modes' arrivals / fall in the targeted mode's (ratio of means, delta-method "
          "interval); NaN when no mode falls significantly"},
-        {"targeted_mode", "index",
-         "index in dimension mode of the mode whose arrivals fall most; -1 when none falls"},
+        {"targeted_mode", "",
+         "the mode whose arrivals fall most among those whose fall is significant (interval below zero); "
+         "none when no mode falls significantly"},
         {"cost_eur", "EUR", "cost of the variant's interventions over the analysis window"},
         {"cost_per_net_arrival_prevented", "EUR per person",
          "cost_eur / net_deterrence; NaN unless net deterrence is significantly positive"},
@@ -273,7 +253,9 @@ static void describe(struct ana_study *s)
             v->rank = 3, v->dims[0] = "variant", v->dims[1] = "mode_total", v->dims[2] = "stat";
             break;
         case X_CRN: v->rank = 2, v->dims[0] = "variant", v->dims[1] = "mode_total"; break;
-        case X_TARGET:
+        case X_TARGET: /* stored as the mode's label */
+            v->rank = 1, v->dims[0] = "variant", v->data = NULL, v->labels = s->target;
+            break;
         case X_COST: v->rank = 1, v->dims[0] = "variant"; break;
         case X_LEVEL: v->rank = 0; break;
         default: v->rank = 2, v->dims[0] = "variant", v->dims[1] = "stat"; break;
@@ -306,7 +288,8 @@ static struct ana_study *compute(const struct sim_out_table *t, const struct vie
     size_t mt = s->nm + 1, nv = nvariants;
     double *work = malloc((5 + s->nm + 1) * (nreps ? nreps : 1) * sizeof *work);
     s->mode_total = calloc(mt, sizeof *s->mode_total);
-    bool ok = work != NULL && s->mode_total != NULL;
+    s->target = calloc(nv ? nv : 1, sizeof *s->target);
+    bool ok = work != NULL && s->mode_total != NULL && s->target != NULL;
     if (modes) {
         s->data[X_ARRIVALS] = calloc(nv * mt * NSTAT, sizeof(double));
         s->data[X_ARRIVALS_UNPAIRED] = calloc(nv * mt * NSTAT, sizeof(double));

@@ -9,11 +9,11 @@
  * 1 - var(d) / (var(x_variant) + var(x_baseline)), are reported beside it.
  *
  * Definitions (per variant):
- * - targeted mode: the mode whose arrivals fall most (the most negative mean change); none when no
- *   mode's arrivals fall.
+ * - targeted mode: among the modes whose arrivals fall significantly (interval below zero), the one
+ *   that falls most; none when no mode falls significantly. Stored as the mode's label.
  * - displacement ratio: the summed rise in arrivals of the other modes that rose / the fall in
  *   the targeted mode, a ratio of means with a delta-method interval; undefined (NaN) when there is
- *   no targeted mode or the interval of its fall includes zero.
+ *   no targeted mode.
  * - net deterrence: the fall in total arrivals (baseline minus variant).
  * - cost per net arrival prevented: the variant's intervention cost over the analysis window /
  *   net deterrence, interval from the deterrence interval; undefined (NaN) when the deterrence

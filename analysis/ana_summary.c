@@ -47,3 +47,42 @@ struct ana_ci ana_summarise(const double *x, size_t count, size_t stride, double
     }
     return c;
 }
+
+struct ana_ci ana_summarise_nonneg(const double *x, size_t count, size_t stride, double level)
+{
+    struct ana_ci c = ana_summarise(x, count, stride, level);
+    for (size_t i = 0; i < count; i++)
+        if (x[i * stride] < 0.0)
+            return c;
+    if (!isfinite(c.low) || !(c.mean > 0.0)) {
+        if (c.mean == 0.0 && c.n >= 2)
+            c.low = c.high = 0.0; /* every value is zero */
+        return c;
+    }
+    /* Student-t half-width over the mean = t * sem / mean: the interval of log(mean). */
+    double rel = (c.high - c.mean) / c.mean;
+    c.low = c.mean * exp(-rel);
+    c.high = c.mean * exp(rel);
+    return c;
+}
+
+struct ana_ci ana_ratio_of_means(const double *a, const double *b, size_t n, double level)
+{
+    double ma = 0, mb = 0, saa = 0, sbb = 0, sab = 0;
+    for (size_t r = 0; r < n; r++)
+        ma += a[r] / (double)n, mb += b[r] / (double)n;
+    for (size_t r = 0; r < n; r++) {
+        saa += (a[r] - ma) * (a[r] - ma);
+        sbb += (b[r] - mb) * (b[r] - mb);
+        sab += (a[r] - ma) * (b[r] - mb);
+    }
+    struct ana_ci c = {.mean = ma / mb, .low = NAN, .high = NAN, .n = n};
+    if (n < 2)
+        return c;
+    double k = 1.0 / (double)(n - 1), q = c.mean;
+    double var = (saa * k - 2.0 * q * sab * k + q * q * sbb * k) / ((double)n * mb * mb);
+    double half = gsl_cdf_tdist_Pinv(0.5 + level / 2.0, (double)(n - 1)) * sqrt(fmax(var, 0.0));
+    c.low = q - half;
+    c.high = q + half;
+    return c;
+}

@@ -15,6 +15,16 @@ struct ana_ci {
  * at `level`; with fewer than two finite values low and high are NaN. */
 struct ana_ci ana_summarise(const double *x, size_t count, size_t stride, double level);
 
+/* As ana_summarise for a quantity that cannot be negative (a count, a wait): when every finite
+ * value is >= 0 the interval is Student-t on the log of the mean (delta method: the mean times
+ * exp(+-t * sem / mean)), so it stays above zero and is wider above the mean than below; [0, 0]
+ * when every value is 0. With a negative value it is ana_summarise's interval. */
+struct ana_ci ana_summarise_nonneg(const double *x, size_t count, size_t stride, double level);
+
+/* The ratio of means mean(a) / mean(b) of n paired replications with a delta-method Student-t
+ * interval at `level` (NaN bounds when n < 2). */
+struct ana_ci ana_ratio_of_means(const double *a, const double *b, size_t n, double level);
+
 /* MSER-5 (White 1997; Hoad, Robinson and Davies 2008): the warm-up truncation point of the series
  * y[0..n): the data are averaged in batches of 5, and the truncation d (in batches, searched over
  * the first half) minimising the squared standard error of the remaining mean,

@@ -44,12 +44,15 @@ struct res_extra_dim {
 };
 
 /* A float64 dataset /<group>/<name> over named dimensions: "variant", any dimension of the table,
- * or one of the extra dimensions. `data` holds the product of the sizes, row-major. Borrowed. */
+ * or one of the extra dimensions. `data` holds the product of the sizes, row-major. Borrowed.
+ * With `labels` instead of `data`, a dataset of rank 1 of UTF-8 strings (a categorical value per
+ * row, e.g. a mode's name), read back with res_read_labels("<group>/<name>"). */
 struct res_extra_var {
     const char *name, *units, *description;
     int rank;
     const char *dims[SIM_OUT_MAXRANK];
     const double *data;
+    const char *const *labels;
 };
 
 struct res_extra {

@@ -503,7 +503,8 @@ static sim_status write_extra(struct wctx *w, const struct sim_out_table *t, con
         hid_t sc[SIM_OUT_MAXRANK];
         char what[256];
         snprintf(what, sizeof what, "%s/%s", x->group, v->name ? v->name : "(null)");
-        if (!valid_name(v->name) || v->rank < 0 || v->rank > SIM_OUT_MAXRANK || v->data == NULL) {
+        bool text = v->labels != NULL && v->data == NULL && v->rank == 1;
+        if (!valid_name(v->name) || v->rank < 0 || v->rank > SIM_OUT_MAXRANK || (v->data == NULL && !text)) {
             st = fail(w, SIM_EINVAL, "invalid argument: %s", what);
             break;
         }
@@ -513,8 +514,9 @@ static sim_status write_extra(struct wctx *w, const struct sim_out_table *t, con
         if (st != SIM_OK)
             break;
         errno = 0;
-        hid_t ds =
-            put_dataset(g, v->name, H5T_IEEE_F64LE, v->rank, dims, H5T_NATIVE_DOUBLE, H5S_ALL, v->data);
+        hid_t ds = text ? put_labels(g, v->name, (size_t)dims[0], v->labels)
+                        : put_dataset(g, v->name, H5T_IEEE_F64LE, v->rank, dims, H5T_NATIVE_DOUBLE, H5S_ALL,
+                                      v->data);
         int bad = ds < 0;
         for (int k = 0; k < v->rank && !bad; k++)
             bad = H5DSattach_scale(ds, sc[k], (unsigned)k) < 0;

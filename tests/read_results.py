@@ -1,7 +1,10 @@
-"""The results/README.md recipes, run for real: a study file read with h5py and xarray.
+"""The results/README.md recipes, run for real: a study file read with h5py and xarray, and the
+tidy table of `dispsim info --csv` read with pandas.
 
-Run by ctest with Debian's /usr/bin/python3 (python3-h5py, python3-xarray, python3-h5netcdf).
+Run by ctest with Debian's /usr/bin/python3 (python3-h5py, python3-xarray, python3-h5netcdf,
+python3-pandas, which python3-xarray brings).
 Arguments: the dispsim executable and the source directory."""
+import io
 import os
 import subprocess
 import sys
@@ -9,6 +12,7 @@ import tempfile
 
 import h5py
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 dispsim, src = sys.argv[1], sys.argv[2]
@@ -46,4 +50,17 @@ with tempfile.TemporaryDirectory() as tmp:
         got = float(study.arrivals_change.sel(variant=v, mode_total="total", stat="mean"))
         assert np.isclose(got, float(total.sel(variant=v))), (v, got, float(total.sel(variant=v)))
     assert (study.arrivals_change.sel(variant="baseline") == 0).all()
-    print("h5py and xarray recipes: ok;", len(variants), "variants")
+    # The targeted mode is a label: a mode's name, or "none" (the baseline's).
+    targets = [str(t) for t in study.targeted_mode.values]
+    assert targets[0] == "none" and set(targets) <= set(totals.mode.values.astype(str)) | {"none"}, targets
+    # info --csv loads straight into pandas: one row per variant, quantity and mode (or port).
+    csv = subprocess.run([dispsim, "info", "--csv", path], check=True, capture_output=True, text=True).stdout
+    table = pd.read_csv(io.StringIO(csv))
+    assert list(table.columns) == ["variant", "quantity", "mode", "mean", "ci95_low", "ci95_high"]
+    assert not table.duplicated(["variant", "quantity", "mode"]).any()
+    for q in ("displacement_ratio", "net_deterrence", "cost_per_net_arrival_prevented", "freight_delay_added_min"):
+        assert sorted(table[table.quantity == q].variant) == sorted(variants[1:]), q
+    det = table.set_index(["variant", "quantity", "mode"])["mean"]
+    for v in variants[1:]:
+        assert np.isclose(det[(v, "net_deterrence", "total")], -float(total.sel(variant=v))), v
+    print("h5py, xarray and pandas recipes: ok;", len(variants), "variants;", len(table), "CSV rows")

@@ -1,5 +1,6 @@
 /* The dispsim command line, end to end. */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "../analysis/ana_fmt.h"
+#include "../analysis/ana_summary.h"
 #include "../results/res.h"
 
 static char tmpdir[] = "/tmp/dispsim_cli_XXXXXX";
@@ -72,6 +78,18 @@ static void assert_same_group(struct res_file *a, struct res_file *b, const char
     for (size_t i = 0; i < n; i++) {
         if (strcmp(names[i], "scenario_text") == 0)
             continue; /* text, compared below */
+        char what[256], **la = NULL, **lb = NULL;
+        size_t na = 0, nb = 0;
+        snprintf(what, sizeof what, "%s/%s", group, names[i]);
+        if (res_read_labels(a, what, &la, &na) == SIM_OK) { /* labels (study/targeted_mode) */
+            cr_assert_eq(res_read_labels(b, what, &lb, &nb), SIM_OK, "%s", what);
+            cr_assert_eq(na, nb, "%s", what);
+            for (size_t k = 0; k < na; k++)
+                cr_assert_str_eq(la[k], lb[k], "%s differs", what);
+            res_labels_free(la, na);
+            res_labels_free(lb, nb);
+            continue;
+        }
         struct res_array x = {0}, y = {0};
         cr_assert_eq(res_read(a, group, names[i], &x), SIM_OK);
         cr_assert_eq(res_read(b, group, names[i], &y), SIM_OK);
@@ -351,4 +369,175 @@ Test(cli, three_shards_merged_equal_one_run_and_bad_sets_are_refused)
     cr_assert(strstr(slurp("stderr"), "one is missing") != NULL, "%s", slurp("stderr"));
     snprintf(args, sizeof args, "test ! -e '%s/bad.h5'", tmpdir);
     cr_assert_eq(system(args), 0, "a refused merge left a file");
+}
+
+/* ---- The front door: readable numbers, the decision table, the tidy CSV, comparisons. ---- */
+
+Test(cli, numbers_for_people_have_three_figures_separators_and_no_exponent)
+{
+    char b[ANA_FMT_LEN];
+    cr_assert_str_eq(ana_fmt_num(b, sizeof b, 1098440.0, "n/a"), "1,100,000");
+    cr_assert_str_eq(ana_fmt_num(b, sizeof b, 26120.9, "n/a"), "26,100");
+    cr_assert_str_eq(ana_fmt_num(b, sizeof b, 7.25, "n/a"), "7.25");
+    cr_assert_str_eq(ana_fmt_num(b, sizeof b, -0.00142, "n/a"), "-0.00142");
+    cr_assert_str_eq(ana_fmt_num(b, sizeof b, NAN, "n/a"), "n/a");
+    cr_assert_str_eq(ana_fmt_ci(b, sizeof b, 13.0, 6.69609, 19.3039, "n/a"), "13.0 [6.7, 19.3]");
+    cr_assert_str_eq(ana_fmt_ci(b, sizeof b, -4.857e-17, -0.4336, 0.4336, "n/a"), "0.000 [-0.434, 0.434]");
+    cr_assert_str_eq(ana_fmt_ci(b, sizeof b, 5.0, NAN, NAN, "n/a"), "5.00", "one replication: the mean only");
+}
+
+/* The interval of a quantity that cannot be negative is Student-t on the log scale: never below
+ * zero, and it still covers the mean of rare counts about 95% of the time. Coverage over 4000
+ * samples of 10 Poisson(1.5) draws, within 4 standard errors of a binomial proportion. */
+Test(cli, count_intervals_stay_above_zero_and_keep_their_coverage)
+{
+    double rare[] = {0, 0, 0, 1, 0, 0, 2, 0};
+    struct ana_ci t = ana_summarise(rare, 8, 1, 0.95), c = ana_summarise_nonneg(rare, 8, 1, 0.95);
+    cr_assert_lt(t.low, 0.0, "the plain interval of this sample goes below zero");
+    cr_assert_gt(c.low, 0.0);
+    cr_assert_eq(c.mean, t.mean);
+    cr_assert_float_eq(log(c.high / c.mean), (t.high - t.mean) / t.mean, 1e-12);
+    double zeros[4] = {0};
+    c = ana_summarise_nonneg(zeros, 4, 1, 0.95);
+    cr_assert(c.low == 0.0 && c.high == 0.0);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 20261201);
+    const int trials = 4000;
+    int covered = 0;
+    for (int k = 0; k < trials; k++) {
+        double x[10];
+        for (int i = 0; i < 10; i++)
+            x[i] = gsl_ran_poisson(r, 1.5);
+        c = ana_summarise_nonneg(x, 10, 1, 0.95);
+        cr_assert_geq(c.low, 0.0);
+        covered += c.low <= 1.5 && 1.5 <= c.high;
+    }
+    gsl_rng_free(r);
+    double p = (double)covered / trials, se = sqrt(0.95 * 0.05 / trials);
+    fprintf(stderr, "log-scale interval: coverage %.4f over %d samples (4 se = %.4f)\n", p, trials, 4 * se);
+    cr_assert_lt(fabs(p - 0.95), 4 * se, "coverage %.4f", p);
+}
+
+/* The lower bound of the interval in a "mean [low, high]" cell of info (thousands separators). */
+static double lower_bound(const char *bracket)
+{
+    char num[64];
+    size_t k = 0;
+    for (const char *p = bracket + 1; *p != '\0' && !(p[0] == ',' && p[1] == ' ') && k + 1 < sizeof num; p++)
+        if (*p != ',')
+            num[k++] = *p;
+    num[k] = '\0';
+    return strtod(num, NULL);
+}
+
+Test(cli, info_on_a_study_leads_with_the_decision_table_in_readable_numbers)
+{
+    const char *out = run_then_info("scenarios/inspector-study.yaml", 3, "d.h5", "");
+    const char *table = strstr(out, "Decision table"), *detail = strstr(out, "By entry mode");
+    const char *study = strstr(out, "Study: the detail");
+    cr_assert(table != NULL && detail != NULL && study != NULL && table < detail, "%s", out);
+    const char *names[] = {"anpr", "officers", "beach_patrols", "boat_supply", "haulier_penalties"};
+    for (size_t i = 0; i < 5; i++) {
+        const char *row = strstr(table, names[i]);
+        cr_assert(row != NULL && row < detail, "%s is not in the decision table", names[i]);
+    }
+    cr_assert_null(strstr(out, "e+"), "%s", out);
+    cr_assert_null(strcasestr(out, "nan"), "%s", out);
+    /* Every absolute total (counts, waits) has a lower bound of at least zero. */
+    int rows = 0;
+    for (const char *line = detail; line != NULL && line < study; line = strchr(line + 1, '\n')) {
+        const char *eol = strchr(line + 1, '\n'), *b = strchr(line + 1, '[');
+        if (b != NULL && eol != NULL && b < eol) {
+            rows++;
+            cr_assert_geq(lower_bound(b), 0.0, "%.*s", (int)(eol - line - 1), line + 1);
+        }
+    }
+    cr_assert_gt(rows, 50, "%d rows with intervals", rows);
+}
+
+Test(cli, info_with_one_replication_says_intervals_need_two)
+{
+    const char *out = run_then_info("scenarios/inspector-study.yaml", 1, "one.h5", "");
+    cr_assert(strstr(out, "intervals need at least two") != NULL && strstr(out, "Decision table"), "%s", out);
+    cr_assert_null(strcasestr(out, "nan"), "%s", out);
+    cr_assert_null(strstr(out, "e+"), "%s", out);
+}
+
+/* Reads the CSV that info left in tmpdir/stdout: the mean of (variant, quantity, mode), and checks
+ * that every absolute count has a lower bound >= 0. Returns how many rows matched. */
+static int csv_rows(const char *variant, const char *quantity, const char *mode, double *mean)
+{
+    char path[512], line[512];
+    snprintf(path, sizeof path, "%s/stdout", tmpdir);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    int found = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        char v[64] = "", q[64] = "", m[64] = "";
+        double x = NAN, lo = NAN;
+        if (sscanf(line, "%63[^,],%63[^,],%63[^,],%lf,%lf", v, q, m, &x, &lo) < 3)
+            continue;
+        if (strcmp(q, "arrivals") == 0 || strcmp(q, "attempts") == 0 || strcmp(q, "deaths") == 0 ||
+            strcmp(q, "prevented") == 0 || strcmp(q, "choices") == 0 || strcmp(q, "people_detected") == 0)
+            cr_assert(!(lo < 0.0), "negative lower bound on a count: %s", line);
+        if (strcmp(v, variant) == 0 && strcmp(q, quantity) == 0 && (mode == NULL || strcmp(m, mode) == 0)) {
+            found++;
+            if (mean != NULL)
+                *mean = x;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* The number after `label` in info's output, thousands separators removed. */
+static double number_after(const char *out, const char *label)
+{
+    const char *p = strstr(out, label);
+    cr_assert_not_null(p, "%s not in %s", label, out);
+    p += strlen(label);
+    while (*p == ' ')
+        p++;
+    char num[64];
+    size_t k = 0;
+    for (; *p != '\0' && *p != ' ' && k + 1 < sizeof num; p++)
+        if (*p != ',')
+            num[k++] = *p;
+    num[k] = '\0';
+    return strtod(num, NULL);
+}
+
+Test(cli, info_csv_of_a_study_has_every_metric_and_compare_pairs_any_two_variants)
+{
+    char args[1024];
+    snprintf(args, sizeof args, "run scenarios/inspector-study.yaml -r 3 -q -o '%s/c.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    snprintf(args, sizeof args, "info --csv '%s/c.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    const char *names[] = {"anpr", "officers", "beach_patrols", "boat_supply", "haulier_penalties"};
+    const char *metrics[] = {"displacement_ratio", "net_deterrence", "cost_per_net_arrival_prevented",
+                             "freight_delay_added_min", "cost_eur"};
+    for (size_t v = 0; v < 5; v++) {
+        for (size_t q = 0; q < 5; q++)
+            cr_assert_eq(csv_rows(names[v], metrics[q], NULL, NULL), 1, "%s %s", names[v], metrics[q]);
+        cr_assert_eq(csv_rows(names[v], "lorries_searched_change", NULL, NULL), 3, "one row per port");
+        cr_assert_eq(csv_rows(names[v], "arrivals", "total", NULL), 1, "the variant's absolute arrivals");
+    }
+    double deterrence = NAN;
+    cr_assert_eq(csv_rows("anpr", "net_deterrence", "total", &deterrence), 1);
+    /* baseline against anpr is the study's own comparison; anpr against baseline its mirror. */
+    snprintf(args, sizeof args, "info --compare baseline anpr '%s/c.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    double fwd = number_after(slurp("stdout"), "net arrivals prevented (people)");
+    snprintf(args, sizeof args, "info '%s/c.h5' --compare anpr baseline", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    double back = number_after(slurp("stdout"), "net arrivals prevented (people)");
+    /* Three significant figures: a rounding error of at most half a unit of the third. */
+    double tol = 0.005 * fabs(deterrence);
+    cr_assert_leq(fabs(fwd - deterrence), tol, "%g against %g", fwd, deterrence);
+    cr_assert_leq(fabs(back + deterrence), tol, "%g against %g", back, -deterrence);
+    snprintf(args, sizeof args, "info --compare anpr nosuch '%s/c.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 64);
+    cr_assert(strstr(slurp("stderr"), "no variant 'nosuch'") && strstr(slurp("stderr"), "haulier_penalties"),
+              "%s", slurp("stderr"));
 }

@@ -11,30 +11,42 @@
 
 #include "../../results/res.h"
 #include "../../results/res_ckpt.h"
+#include "../ana_decide.h"
+#include "../ana_fmt.h"
 #include "../ana_summary.h"
 #include "cli.h"
+#include "cmd_info_study.h"
 
 static const char info_help[] =
-    "usage: dispsim info RESULTS.h5 [--csv] [--ports]\n"
+    "usage: dispsim info RESULTS.h5 [--csv] [--ports] [--compare A B]\n"
     "\n"
-    "Prints the run's provenance, then per-replication totals over the analysis window as means\n"
-    "with 95% confidence intervals across replications (Student t): choices, attempts,\n"
-    "prevented, arrivals and deaths by entry mode and in total; the population and boat totals;\n"
-    "and every port's totals (lorries, searches, waits, detections); then the MSER-5 warm-up\n"
-    "check and, for a study, every variant against the baseline paired by replication: change in\n"
-    "arrivals by mode (paired and unpaired intervals, variance removed by common random numbers),\n"
-    "deaths, net deterrence, displacement ratio, cost per net arrival prevented, freight delay.\n"
+    "For a study, leads with the decision table: one row per variant against the baseline, paired\n"
+    "by replication: net arrivals prevented, cost, cost per net arrival prevented, displacement\n"
+    "ratio (and the targeted mode, where a mode falls significantly), freight delay added, and a\n"
+    "rank by cost per net arrival prevented. Then the detail: per-replication totals over the\n"
+    "analysis window as means with 95% intervals (Student-t; on the log scale for quantities that\n"
+    "cannot be negative, so no bound is below zero) by entry mode, population and boats, every\n"
+    "port; the MSER-5 warm-up check; every variant's paired change in arrivals by mode (paired and\n"
+    "unpaired intervals, variance removed by common random numbers) and deaths. Numbers have about\n"
+    "three significant figures; a run of one replication shows means only.\n"
     "\n"
-    "  --csv     print the mode table as CSV for spreadsheets and scripts, with the header\n"
+    "  --csv     everything as one long table for pandas or a spreadsheet, with the header\n"
     "            variant,quantity,mode,mean,ci95_low,ci95_high\n"
-    "            (one row per variant, quantity and mode, plus mode 'total'). A run without a\n"
-    "            study is one variant, named after its scenario. A study adds rows of quantity\n"
-    "            arrivals_change and deaths_change per variant: paired changes against the\n"
-    "            baseline, with Bonferroni-adjusted intervals when there are several variants\n"
-    "            (level in /study/confidence_level). Files without modes (a ports-only\n"
-    "            scenario) print the port table instead.\n"
+    "            one row per variant, quantity and mode (an entry mode, 'total', or for per-port\n"
+    "            quantities the port). A run without a study is one variant, named after its\n"
+    "            scenario. A study adds per variant: arrivals_change and deaths_change by mode,\n"
+    "            net_deterrence, displacement_ratio (mode: the targeted mode or 'none'),\n"
+    "            cost_eur, cost_per_net_arrival_prevented, freight_delay_added_min, rank, and\n"
+    "            <port quantity>_change by port: paired against the baseline, Bonferroni-adjusted\n"
+    "            when there are several variants (level in /study/confidence_level). Undefined\n"
+    "            values are empty. Files without modes print the port table instead.\n"
     "  --ports   with --csv: print the port table, with the header\n"
     "            quantity,port,mean,ci95_low,ci95_high,replications\n"
+    "  --compare A B\n"
+    "            variant B against variant A, paired by replication (95% intervals): change in\n"
+    "            arrivals by mode and deaths, net arrivals prevented, the cost difference and cost\n"
+    "            per extra net arrival prevented, displacement ratio, freight delay added. E.g.\n"
+    "            --compare officers officers_and_patrols: does adding patrols buy anything?\n"
     "\n"
     "Given the checkpoint of an interrupted run (OUT.h5.ckpt), prints how many replications it\n"
     "holds and what run it belongs to, and exits with 75: it is never presented as results.\n";
@@ -94,20 +106,41 @@ static void print_header(struct res_file *f, const char *path)
     res_read_u64(f, "replications", &reps);
     printf("%s: scenario '%s' (%s), dispsim %s, master seed %" PRIu64 ", %" PRIu64 " replications\n", path,
            name ? name : "?", spath ? spath : "?", version ? version : "?", seed, reps);
-    printf("Totals over the analysis window per replication: mean and 95%% confidence interval.\n");
+    if (reps < 2)
+        printf("This run has one replication: intervals need at least two, so only means are shown.\n");
     free(name);
     free(version);
     free(spath);
 }
 
+/* ",mean,low,high" for CSV; an undefined value is an empty field (NaN to pandas, blank to a
+ * spreadsheet). */
+static void csv_num(double x)
+{
+    if (isfinite(x))
+        printf(",%.10g", x);
+    else
+        putchar(',');
+}
+
+static void csv_ci(struct ana_ci c)
+{
+    csv_num(c.mean);
+    csv_num(c.low);
+    csv_num(c.high);
+}
+
 static void print_row(bool csv, const char *q, const char *port, const struct res_array *a, size_t p,
                       size_t np, const char *units)
 {
-    struct ana_ci c = ana_summarise(a->data + p, a->shape[0], np, 0.95);
-    if (csv)
-        printf("%s,%s,%.10g,%.10g,%.10g,%zu\n", q, port, c.mean, c.low, c.high, c.n);
-    else
-        printf("  %-26s %14.6g  [%12.6g, %12.6g]  %s\n", q, c.mean, c.low, c.high, units);
+    struct ana_ci c = ana_summarise_nonneg(a->data + p, a->shape[0], np, 0.95);
+    char cell[ANA_FMT_LEN];
+    if (csv) {
+        printf("%s,%s", q, port);
+        csv_ci(c);
+        printf(",%zu\n", c.n);
+    } else
+        printf("  %-26s %-42s %s\n", q, ana_fmt_ci(cell, sizeof cell, c.mean, c.low, c.high, "n/a"), units);
 }
 
 static int print_totals(struct res_file *f, bool csv)
@@ -134,8 +167,7 @@ static int print_totals(struct res_file *f, bool csv)
         printf("quantity,port,mean,ci95_low,ci95_high,replications\n");
     for (size_t p = 0; p < np && rc == CLI_OK; p++) {
         if (!csv)
-            printf("\n%s%*s %14s  %-28s  %s\n", ports[p], (int)(27 - strlen(ports[p])), "", "mean", "95% CI",
-                   "units");
+            printf("\n%-28s %-42s %s\n", ports[p], "mean [95% CI]", "units");
         for (size_t i = 0; i < nn; i++)
             if (v0[i].rank == 2 && v0[i].shape[1] == np && v0[i].dim_names[1] != NULL &&
                 strcmp(v0[i].dim_names[1], "port") == 0)
@@ -173,20 +205,23 @@ static int print_mode_quantity(struct res_file *f, bool csv, size_t vi, const ch
         return CLI_SOFTWARE;
     }
     if (!csv)
-        printf("\n%-27s %14s  %-28s  %s\n", q, "mean", "95% CI", a.units ? a.units : "");
+        printf("\n%-28s %-42s %s\n", q, "mean [95% CI]", a.units ? a.units : "");
     for (size_t m = 0; m <= nm; m++) {
         struct ana_ci c;
         if (m < nm) {
-            c = ana_summarise(a.data + m, nr, nm, 0.95);
+            c = ana_summarise_nonneg(a.data + m, nr, nm, 0.95);
             for (size_t r = 0; r < nr; r++)
                 sum[r] += a.data[r * nm + m];
         } else
-            c = ana_summarise(sum, nr, 1, 0.95);
+            c = ana_summarise_nonneg(sum, nr, 1, 0.95);
         const char *name = m < nm ? modes[m] : "total";
-        if (csv)
-            printf("%s,%s,%s,%.10g,%.10g,%.10g\n", variant, q, name, c.mean, c.low, c.high);
-        else
-            printf("  %-26s %14.6g  [%12.6g, %12.6g]\n", name, c.mean, c.low, c.high);
+        char cell[ANA_FMT_LEN];
+        if (csv) {
+            printf("%s,%s,%s", variant, q, name);
+            csv_ci(c);
+            putchar('\n');
+        } else
+            printf("  %-26s %s\n", name, ana_fmt_ci(cell, sizeof cell, c.mean, c.low, c.high, "n/a"));
     }
     free(sum);
     res_array_free(&file);
@@ -206,11 +241,12 @@ static int print_scalars(struct res_file *f)
         struct res_array a = view(&file, 0);
         if (res_read(f, "totals", names[i], &file) == SIM_OK && (a = view(&file, 0)).rank == 1) {
             if (first)
-                printf("\n%-27s %14s  %-28s  %s\n", "population and boats", "mean", "95% CI", "units");
+                printf("\n%-28s %-42s %s\n", "population and boats", "mean [95% CI]", "units");
             first = false;
-            struct ana_ci c = ana_summarise(a.data, a.shape[0], 1, 0.95);
-            printf("  %-26s %14.6g  [%12.6g, %12.6g]  %s\n", names[i], c.mean, c.low, c.high,
-                   a.units ? a.units : "");
+            struct ana_ci c = ana_summarise_nonneg(a.data, a.shape[0], 1, 0.95);
+            char cell[ANA_FMT_LEN];
+            printf("  %-26s %-42s %s\n", names[i],
+                   ana_fmt_ci(cell, sizeof cell, c.mean, c.low, c.high, "n/a"), a.units ? a.units : "");
         }
         res_array_free(&file);
     }
@@ -262,10 +298,82 @@ static void print_change_csv(struct res_file *f, char **variants, size_t nv, con
         for (size_t v = 1; v < nv; v++)
             for (size_t m = 0; m < nmt; m++) {
                 const double *x = a.data + (v * nmt + m) * 3;
-                printf("%s,%s,%s,%.10g,%.10g,%.10g\n", variants[v], name, mt[m], x[0], x[1], x[2]);
+                printf("%s,%s,%s", variants[v], name, mt[m]);
+                csv_ci((struct ana_ci){.mean = x[0], .low = x[1], .high = x[2]});
+                putchar('\n');
             }
     res_labels_free(mt, nmt);
     res_array_free(&a);
+}
+
+/* CSV rows of every per-port total of variant v (quantity, port in the mode column); with
+ * `against` (the baseline's row names), the paired change against variant 0 instead, as
+ * "<quantity>_change", at confidence `level`. */
+static void port_csv(struct res_file *f, size_t v, const char *label, const char *against, double level)
+{
+    char **ports = NULL, **names = NULL;
+    size_t np = 0, nn = 0;
+    if (res_read_labels(f, "port", &ports, &np) != SIM_OK || res_list(f, "totals", &names, &nn) != SIM_OK)
+        np = 0;
+    qsort(names, nn, sizeof *names, by_rank);
+    for (size_t i = 0; i < nn && np > 0; i++) {
+        struct res_array file = {0};
+        struct res_array x = view(&file, v), x0 = x;
+        if (res_read(f, "totals", names[i], &file) == SIM_OK && (x = view(&file, v)).rank == 2 &&
+            x.shape[1] == np && x.dim_names[1] != NULL && strcmp(x.dim_names[1], "port") == 0) {
+            x0 = view(&file, 0);
+            size_t nr = x.shape[0];
+            double *d = malloc((nr ? nr : 1) * np * sizeof *d);
+            for (size_t k = 0; d != NULL && k < nr * np; k++)
+                d[k] = x.data[k] - (against != NULL ? x0.data[k] : 0.0);
+            for (size_t p = 0; d != NULL && p < np; p++) {
+                struct ana_ci c = against != NULL ? ana_summarise(d + p, nr, np, level)
+                                                  : ana_summarise_nonneg(d + p, nr, np, level);
+                printf("%s,%s%s,%s", label, names[i], against != NULL ? "_change" : "", ports[p]);
+                csv_ci(c);
+                putchar('\n');
+            }
+            free(d);
+        }
+        res_array_free(&file);
+    }
+    res_labels_free(ports, np);
+    res_labels_free(names, nn);
+}
+
+/* The CSV rows of the decision table of every variant against the baseline, then its per-port
+ * changes: quantities net_deterrence, cost_eur, cost_per_net_arrival_prevented,
+ * freight_delay_added_min and rank (mode "total"), displacement_ratio (mode: the targeted mode, or
+ * "none"). */
+static void study_csv(struct res_file *f, char **variants, size_t nv)
+{
+    struct ana_decision *rows = NULL;
+    size_t n = 0;
+    double level = 0.95;
+    if (ana_decide_table(f, &rows, &n, &level) != SIM_OK)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        const struct ana_decision *d = &rows[i];
+        struct ana_ci cost = {.mean = d->cost_eur, .low = d->cost_eur, .high = d->cost_eur};
+        struct ana_ci rank = {.mean = d->rank > 0 ? (double)d->rank : NAN, .low = NAN, .high = NAN};
+        const struct {
+            const char *q, *mode;
+            struct ana_ci c;
+        } out[] = {{"net_deterrence", "total", d->prevented},
+                   {"displacement_ratio", d->target[0] ? d->target : "none", d->ratio},
+                   {"cost_eur", "total", cost},
+                   {"cost_per_net_arrival_prevented", "total", d->cost_per},
+                   {"freight_delay_added_min", "total", d->freight},
+                   {"rank", "total", rank}};
+        for (size_t k = 0; k < sizeof out / sizeof *out; k++) {
+            printf("%s,%s,%s", d->variant, out[k].q, out[k].mode);
+            csv_ci(out[k].c);
+            putchar('\n');
+        }
+    }
+    for (size_t v = 1; v < nv; v++)
+        port_csv(f, v, variants[v], "baseline", level);
+    free(rows);
 }
 
 /* The mode table, or CLI_NOINPUT when the file has no mode dimension. In CSV, one block of rows per
@@ -282,7 +390,10 @@ static int print_modes(struct res_file *f, bool csv)
     if (csv)
         printf("variant,quantity,mode,mean,ci95_low,ci95_high\n");
     else
-        printf("\nBy entry mode (people over the analysis window)%s:\n", nv > 1 ? ", baseline" : "");
+        printf("\nTotals over the analysis window per replication: mean and 95%% confidence interval\n"
+               "(Student-t; for quantities that cannot be negative, on the log scale, so that no bound\n"
+               "is below zero).\n\nBy entry mode (people over the analysis window)%s:\n",
+               nv > 1 ? ", baseline" : "");
     int rc = CLI_OK;
     /* One variant is named after its scenario; a study's after its variants. */
     size_t shown = csv && nv > 1 ? nv : 1;
@@ -290,10 +401,13 @@ static int print_modes(struct res_file *f, bool csv)
         const char *label = nv > 1 ? variants[v] : scenario ? scenario : "run";
         for (size_t q = 0; q < NMODEQ && rc == CLI_OK; q++)
             rc = print_mode_quantity(f, csv, v, label, mode_quantities[q], modes, nm);
+        if (csv && rc == CLI_OK)
+            port_csv(f, v, label, NULL, 0.95);
     }
     if (csv && nv > 1) {
         print_change_csv(f, variants, nv, "arrivals");
         print_change_csv(f, variants, nv, "deaths");
+        study_csv(f, variants, nv);
     }
     if (!csv && rc == CLI_OK)
         rc = print_scalars(f);
@@ -303,86 +417,6 @@ static int print_modes(struct res_file *f, bool csv)
     res_labels_free(modes, nm);
     res_labels_free(variants, nv);
     return rc;
-}
-
-/* Reads study/<name> into a (zeroed on failure); true when it has `n` leading variants. */
-static bool study(struct res_file *f, const char *name, size_t n, struct res_array *a)
-{
-    if (res_read(f, "study", name, a) == SIM_OK && a->rank >= 0 && (a->rank == 0 || a->shape[0] == n))
-        return true;
-    res_array_free(a);
-    return false;
-}
-
-static void ci_cell(const double *x)
-{
-    if (isfinite(x[0]))
-        printf("%12.4g [%10.4g, %10.4g]", x[0], x[1], x[2]);
-    else
-        printf("%12s %24s", "-", "");
-}
-
-/* The study table: every variant against the baseline, paired by replication. */
-static int print_study(struct res_file *f)
-{
-    char **variants = NULL, **mt = NULL;
-    size_t nv = 0, nmt = 0;
-    if (res_read_labels(f, "variant", &variants, &nv) != SIM_OK || nv < 2) {
-        res_labels_free(variants, nv);
-        return CLI_OK;
-    }
-    struct res_array arr = {0}, unp = {0}, crn = {0}, dth = {0}, det = {0}, rat = {0}, tgt = {0}, cost = {0},
-                     per = {0}, frt = {0}, lvl = {0};
-    bool modes = res_read_labels(f, "mode_total", &mt, &nmt) == SIM_OK &&
-                 study(f, "arrivals_change", nv, &arr) && study(f, "arrivals_change_unpaired", nv, &unp) &&
-                 study(f, "crn_variance_removed", nv, &crn) && study(f, "deaths_change", nv, &dth) &&
-                 study(f, "net_deterrence", nv, &det) && study(f, "displacement_ratio", nv, &rat) &&
-                 study(f, "targeted_mode", nv, &tgt) && study(f, "cost_per_net_arrival_prevented", nv, &per);
-    study(f, "cost_eur", nv, &cost);
-    study(f, "freight_delay_added_min", nv, &frt);
-    double level = study(f, "confidence_level", nv, &lvl) && lvl.data ? lvl.data[0] : 0.95;
-    printf("\nStudy: %zu variants against the baseline, paired by replication (common random numbers);\n"
-           "intervals at %.4g%%%s.\n",
-           nv - 1, 100.0 * level, nv > 2 ? " (95% Bonferroni-adjusted for the variants)" : "");
-    for (size_t v = 1; v < nv; v++) {
-        printf("\n%s\n", variants[v]);
-        if (modes) {
-            printf("  %-14s %37s   %-28s %s\n", "arrivals", "paired change [CI]", "unpaired CI",
-                   "CRN removed");
-            for (size_t m = 0; m < nmt; m++) {
-                const double *x = arr.data + (v * nmt + m) * 3, *u = unp.data + (v * nmt + m) * 3;
-                printf("  %-14s ", mt[m]);
-                ci_cell(x);
-                printf("   [%10.4g, %10.4g]   %5.1f%%\n", u[1], u[2], 100.0 * crn.data[v * nmt + m]);
-            }
-            printf("  %-14s ", "deaths (total)");
-            ci_cell(dth.data + (v * nmt + nmt - 1) * 3);
-            printf("\n  %-32s ", "net deterrence (people)");
-            ci_cell(det.data + v * 3);
-            int t = (int)tgt.data[v];
-            printf("\n  %-32s ", "displacement ratio");
-            ci_cell(rat.data + v * 3);
-            printf("  targeted mode: %s\n", t >= 0 && (size_t)t < nmt ? mt[t] : "none");
-        }
-        if (cost.data != NULL)
-            printf("  %-32s %12.4g EUR\n", "cost over the window", cost.data[v]);
-        if (modes) {
-            printf("  %-32s ", "cost per net arrival prevented");
-            ci_cell(per.data + v * 3);
-            printf(" EUR\n");
-        }
-        if (frt.data != NULL) {
-            printf("  %-32s ", "freight delay added (min/lorry)");
-            ci_cell(frt.data + v * 3);
-            printf("\n");
-        }
-    }
-    struct res_array *all[] = {&arr, &unp, &crn, &dth, &det, &rat, &tgt, &cost, &per, &frt, &lvl};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
-        res_array_free(all[i]);
-    res_labels_free(mt, nmt);
-    res_labels_free(variants, nv);
-    return CLI_OK;
 }
 
 /* Describes a checkpoint: never a results file, so the exit status is 75 (EX_TEMPFAIL: the run is
@@ -407,6 +441,43 @@ static int print_checkpoint(const char *path)
     return CLI_TEMPFAIL;
 }
 
+/* Reports why `path` did not open (message err of status st), pointing to the checkpoint of an
+ * interrupted run when there is one beside it; returns the exit code. */
+static int explain_open_failure(const char *path, sim_status st, const char *err)
+{
+    fprintf(stderr, "dispsim info: %s\n", err);
+    char ckpt[4096];
+    struct stat sb;
+    if (st == SIM_ENOENT && snprintf(ckpt, sizeof ckpt, "%s.ckpt", path) < (int)sizeof ckpt &&
+        stat(ckpt, &sb) == 0)
+        fprintf(stderr,
+                "dispsim info: %s is the checkpoint of an interrupted run that has not written %s "
+                "yet: 'dispsim info %s' tells how far it got; dispsim run ... --resume finishes it\n",
+                ckpt, path, ckpt);
+    return cli_exit_code(st);
+}
+
+/* Takes "--compare A B" out of argv (getopt would reorder B among the file names): copies the
+ * other arguments to args (64 at most) and sets cmp. Returns the new argc, or -1 when --compare
+ * lacks its two names or there are too many arguments. */
+static int take_compare(int argc, char **argv, char **args, const char **cmp)
+{
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--compare") == 0) {
+            if (i + 2 >= argc || cmp[0] != NULL)
+                return -1;
+            cmp[0] = argv[i + 1], cmp[1] = argv[i + 2];
+            i += 2;
+        } else if (n < 63)
+            args[n++] = argv[i];
+        else
+            return -1;
+    }
+    args[n] = NULL;
+    return n;
+}
+
 int cli_info(int argc, char **argv)
 {
     static const struct option longs[] = {{"csv", no_argument, NULL, 'c'},
@@ -414,6 +485,12 @@ int cli_info(int argc, char **argv)
                                           {"help", no_argument, NULL, 'h'},
                                           {0}};
     bool csv = false, by_port = false;
+    const char *cmp[2] = {NULL, NULL};
+    char *args[64];
+    argc = take_compare(argc, argv, args, cmp);
+    if (argc < 0)
+        return fprintf(stderr, "dispsim info: --compare needs two variant names\n\n%s", info_help), CLI_USAGE;
+    argv = args;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
@@ -428,26 +505,25 @@ int cli_info(int argc, char **argv)
     }
     if (optind != argc - 1)
         return fprintf(stderr, "dispsim info: expected exactly one RESULTS.h5\n\n%s", info_help), CLI_USAGE;
+    if (cmp[0] != NULL && (csv || by_port))
+        return fprintf(stderr, "dispsim info: --compare prints a table, not CSV\n"), CLI_USAGE;
     const char *path = argv[optind];
     char err[1024];
     if (res_ckpt_is(path))
         return print_checkpoint(path);
     struct res_file *f = NULL;
     sim_status st = res_open(path, &f, err, sizeof err);
-    if (st != SIM_OK) {
-        fprintf(stderr, "dispsim info: %s\n", err);
-        char ckpt[4096];
-        struct stat sb;
-        if (st == SIM_ENOENT && snprintf(ckpt, sizeof ckpt, "%s.ckpt", path) < (int)sizeof ckpt &&
-            stat(ckpt, &sb) == 0)
-            fprintf(stderr,
-                    "dispsim info: %s is the checkpoint of an interrupted run that has not written %s "
-                    "yet: 'dispsim info %s' tells how far it got; dispsim run ... --resume finishes it\n",
-                    ckpt, path, ckpt);
-        return cli_exit_code(st);
-    }
+    if (st != SIM_OK)
+        return explain_open_failure(path, st, err);
     if (!csv)
         print_header(f, path);
+    if (cmp[0] != NULL) {
+        int rc = cli__info_compare(f, cmp[0], cmp[1]);
+        res_close(f);
+        return rc;
+    }
+    if (!csv)
+        cli__info_decisions(f);
     int rc = by_port ? CLI_NOINPUT : print_modes(f, csv);
     if (rc == CLI_NOINPUT || (rc == CLI_OK && !csv)) {
         if (!csv)
@@ -455,7 +531,7 @@ int cli_info(int argc, char **argv)
         rc = print_totals(f, csv);
     }
     if (rc == CLI_OK && !csv)
-        rc = print_study(f);
+        rc = cli__info_study(f);
     res_close(f);
     return rc;
 }

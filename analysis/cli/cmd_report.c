@@ -9,24 +9,84 @@
 #include <unistd.h>
 
 #include "../../results/res.h"
+#include "../../results/res_ckpt.h"
 #include "cli.h"
 
 static const char report_help[] =
     "usage: dispsim report RESULTS.h5 [-o REPORT.html] [--force]\n"
     "\n"
     "Writes one self-contained HTML page (charts embedded; nothing is fetched when it is viewed):\n"
-    "arrivals by mode per day with 95% bands for the baseline and every variant; per variant, the\n"
-    "paired change in arrivals by mode (the displacement chart); the options ranked by cost per net\n"
-    "arrival prevented, with intervals; the warm-up check (Welch plot, MSER-5 truncation point);\n"
-    "and the scenario text.\n"
+    "the variants with their descriptions and interventions (dates from the stored scenario);\n"
+    "net arrivals prevented against cost, with intervals, and the options ranked by cost per net\n"
+    "arrival prevented; arrivals by mode per calendar day with 95% bands, one colour per variant,\n"
+    "marked where its interventions start and end; per variant, the paired change in arrivals by\n"
+    "mode (the displacement chart); for measures at the ports or on lorries, the change at each\n"
+    "port; the warm-up check (Welch plot, MSER-5 truncation as a warm-up in days); the scenario.\n"
+    "Given a checkpoint (OUT.h5.ckpt) it says so and exits with 75.\n"
     "\n"
     "  -o, --output FILE   the page (default: the results file's base name with .html, here)\n"
     "  -f, --force         overwrite an existing page\n"
     "\n"
-    "The charts are drawn by analysis/report.py with Debian's /usr/bin/python3 (python3-h5py,\n"
-    "python3-matplotlib: setup.sh installs them). DISPSIM_REPORT_SCRIPT and DISPSIM_PYTHON override\n"
-    "the script and the interpreter. The page is written under a temporary name and renamed when\n"
-    "complete.\n";
+    "The charts are drawn by report.py with Debian's /usr/bin/python3 (python3-h5py,\n"
+    "python3-matplotlib, python3-yaml: setup.sh installs them). The script is found beside the\n"
+    "dispsim binary (the build directory) or in ../share/dispsim/ from it (an installed copy);\n"
+    "DISPSIM_REPORT_SCRIPT and DISPSIM_PYTHON override the script and the interpreter. The page\n"
+    "is written under a temporary name and renamed when complete.\n";
+
+/* Where report.py is, relative to the running binary: beside it (CMake copies it into the build
+ * directory) or in ../share/dispsim (cmake --install). Writes the path into buf; false if neither
+ * is readable (buf then holds the installed location, for the message). */
+static bool find_script(char *buf, size_t n)
+{
+    char exe[4096];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len <= 0)
+        return snprintf(buf, n, "report.py"), false;
+    exe[len] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash != NULL)
+        *slash = '\0';
+    static const char *const where[] = {"report.py", "../share/dispsim/report.py"};
+    for (size_t i = 0; i < sizeof where / sizeof *where; i++) {
+        snprintf(buf, n, "%s/%s", exe, where[i]);
+        if (access(buf, R_OK) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A checkpoint is an unfinished run, never results: say so plainly (exit 75, like info). */
+static int refuse_checkpoint(const char *in)
+{
+    fprintf(stderr,
+            "dispsim report: %s is the checkpoint of an interrupted run, not results: there is nothing to "
+            "report yet. 'dispsim info %s' tells how far it got; the command that started the run plus "
+            "--resume finishes it.\n",
+            in, in);
+    return CLI_TEMPFAIL;
+}
+
+/* The script to run: $DISPSIM_REPORT_SCRIPT, else the one find_script finds (its path in buf).
+ * NULL, with a message, when it cannot be read. */
+static const char *report_script(char *buf, size_t n)
+{
+    const char *script = getenv("DISPSIM_REPORT_SCRIPT");
+    if (script == NULL && !find_script(buf, n)) {
+        fprintf(stderr,
+                "dispsim report: cannot find report.py beside the dispsim binary or at %s (set "
+                "DISPSIM_REPORT_SCRIPT to analysis/report.py)\n",
+                buf);
+        return NULL;
+    }
+    if (script == NULL)
+        script = buf;
+    if (access(script, R_OK) != 0) {
+        fprintf(stderr, "dispsim report: %s: %s (set DISPSIM_REPORT_SCRIPT to analysis/report.py)\n", script,
+                strerror(errno));
+        return NULL;
+    }
+    return script;
+}
 
 int cli_report(int argc, char **argv)
 {
@@ -39,6 +99,8 @@ int cli_report(int argc, char **argv)
         return fprintf(stderr, "dispsim report: expected exactly one RESULTS.h5\n\n%s", report_help),
                CLI_USAGE;
     const char *in = argv[optind];
+    if (res_ckpt_is(in))
+        return refuse_checkpoint(in);
     /* The results layer checks the file (checksum, schema, completeness) before Python sees it. */
     char err[1024];
     struct res_file *f = NULL;
@@ -54,15 +116,12 @@ int cli_report(int argc, char **argv)
         free(page);
         return rc;
     }
-    const char *script = getenv("DISPSIM_REPORT_SCRIPT");
     const char *python = getenv("DISPSIM_PYTHON");
-    if (script == NULL)
-        script = DISPSIM_REPORT_SCRIPT;
+    char found[4200];
+    const char *script = report_script(found, sizeof found);
     if (python == NULL)
         python = "/usr/bin/python3";
-    if (access(script, R_OK) != 0) {
-        fprintf(stderr, "dispsim report: %s: %s (set DISPSIM_REPORT_SCRIPT to analysis/report.py)\n", script,
-                strerror(errno));
+    if (script == NULL) {
         free(page);
         return CLI_SOFTWARE;
     }

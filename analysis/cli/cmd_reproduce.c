@@ -23,6 +23,23 @@ static const char reproduce_help[] =
     "only if every dataset matches; 65 if any differs or is missing, or the file cannot be\n"
     "reproduced (replications not numbered 0..n-1).\n";
 
+/* Compares the dataset of labels `what` (e.g. study/targeted_mode) of the two files and prints its
+ * line: 1 when identical, 0 when not, -1 when it is not a dataset of labels in a. */
+static int compare_labels(struct res_file *a, struct res_file *b, const char *what)
+{
+    char **la = NULL, **lb = NULL;
+    size_t na = 0, nb = 0;
+    if (res_read_labels(a, what, &la, &na) != SIM_OK)
+        return -1;
+    bool eq = res_read_labels(b, what, &lb, &nb) == SIM_OK && na == nb;
+    for (size_t i = 0; eq && i < na; i++)
+        eq = strcmp(la[i], lb[i]) == 0;
+    printf("%-42s %s\n", what, eq ? "identical" : "DIFFERS");
+    res_labels_free(la, na);
+    res_labels_free(lb, nb);
+    return eq;
+}
+
 /* Compares group `g` of the two files; returns the number of datasets that differ. */
 static size_t compare_group(struct res_file *a, struct res_file *b, const char *g, size_t *same)
 {
@@ -45,6 +62,12 @@ static size_t compare_group(struct res_file *a, struct res_file *b, const char *
         }
         char what[256];
         snprintf(what, sizeof what, "%s/%s", g, names[i]);
+        int labels = compare_labels(a, b, what);
+        if (labels >= 0) {
+            bad += labels == 0;
+            *same += labels == 1;
+            continue;
+        }
         sim_status sa = res_read(a, g, names[i], &x), sb = res_read(b, g, names[i], &y);
         size_t len = 1;
         bool shape = sa == SIM_OK && sb == SIM_OK && x.rank == y.rank;
