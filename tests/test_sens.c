@@ -40,7 +40,7 @@ Test(sens, jansen_estimators_recover_the_ishigami_indices_within_their_bootstrap
     double *u = malloc((size_t)(D + 2) * N * D * sizeof *u), *y = malloc((size_t)(D + 2) * N * sizeof *y);
     cr_assert_eq(sim_sens_saltelli(D, N, u), SIM_OK);
     for (size_t k = 0; k < (size_t)(D + 2) * N; k++) {
-        for (int i = 0; i < D; i++)
+        for (size_t i = 0; i < D; i++)
             cr_assert(u[k * D + i] >= 0.0 && u[k * D + i] < 1.0);
         y[k] = ishigami(u + k * D);
     }
