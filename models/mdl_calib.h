@@ -68,7 +68,7 @@ struct mdl_calib {
     unsigned parameters_count;
     struct mdl_calib_target *targets;
     unsigned targets_count;
-    struct {
+    struct mdl_calib_algorithm {
         unsigned particles, generations, replications;
         double final_tolerance, min_acceptance, alpha;
         uint64_t seed; /* optional: default the scenario's run.master_seed */

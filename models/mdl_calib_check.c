@@ -58,7 +58,7 @@ static sim_status load_inputs(struct mdl_calib *c, struct mdl__ck *ck, const cha
 static void ck_algorithm(struct mdl_calib *c, struct mdl__ck *ck)
 {
     size_t old = mdl__ck_enter(ck, "algorithm"), o;
-#define a (&c->algorithm)
+    struct mdl_calib_algorithm *a = &c->algorithm;
     bool gens = present(ck, "generations"), tol = present(ck, "final_tolerance");
     if (!present(ck, "replications"))
         a->replications = 1;
@@ -92,7 +92,6 @@ static void ck_algorithm(struct mdl_calib *c, struct mdl__ck *ck)
                                     .generations = a->generations,
                                     .final_tolerance = a->final_tolerance,
                                     .min_acceptance = a->min_acceptance};
-#undef a
     mdl__ck_leave(ck, old);
 }
 

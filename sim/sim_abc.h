@@ -80,8 +80,9 @@ uint64_t sim_abc_run_seed(const struct sim_abc *abc, unsigned gen, unsigned i, u
 /* Takes the distances dist[i*reps + r] of the proposed generation (NaN counts as +infinity), picks
  * its tolerance, weighs its particles and makes it the current population. A generation in which
  * no replication comes within the tolerance (possible only when the cap eps_{t-1} binds) ends the
- * calibration and leaves the previous population current. Returns SIM_EINVAL when no proposals are
- * pending or a distance is negative, SIM_ENOMEM. Does not fail part-way: on error nothing changes. */
+ * calibration and leaves the previous population current. Returns SIM_EINVAL, changing nothing, when
+ * no proposals are pending or a distance is negative. Allocates nothing (all scratch space comes
+ * from sim_abc_create). */
 sim_status sim_abc_update(struct sim_abc *abc, const double *dist);
 
 /* The current population: generations completed, N x d particles, N weights summing to 1 (NULL

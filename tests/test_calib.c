@@ -116,7 +116,7 @@ static void refused(const char *tmpl, sim_status want, const char *where, const 
 }
 
 #define HEAD                                                                                                 \
-    "scenario: @/scenarios/baseline.yaml\n"                                                               \
+    "scenario: @/scenarios/baseline.yaml\n"                                                                  \
     "observed: @/scenarios/data/synthetic-observed.csv\n"
 #define PARAM                                                                                                \
     "parameters:\n"                                                                                          \
@@ -189,14 +189,12 @@ Test(calib, targets_naming_absent_series_or_periods_are_refused)
             SIM_EINVAL, "8:13: targets[0].series:", "no series 'synthetic_leaver'");
     refused(HEAD PARAM "targets:\n  - series: synthetic_leavers\n    periods: [2023, 2024]\n"
                        "    quantity: daily/leavers\n" ALGO,
-            SIM_EINVAL,
-            "9:21: targets[0].periods[1]:", "no synthetic_leavers for period '2024'");
+            SIM_EINVAL, "9:21: targets[0].periods[1]:", "no synthetic_leavers for period '2024'");
     refused(HEAD PARAM "targets:\n  - series: synthetic_leavers\n    quantity: daily/leaver\n" ALGO,
             SIM_EINVAL, "9:15: targets[0].quantity:", "no output variable 'daily/leaver'");
     refused(HEAD PARAM "targets:\n  - series: synthetic_boat_arrivals\n    quantity: daily/arrivals\n"
                        "    select: [ferry]\n" ALGO,
-            SIM_EINVAL,
-            "10:13: targets[0].select:", "expected one of: small_boat, lorry");
+            SIM_EINVAL, "10:13: targets[0].select:", "expected one of: small_boat, lorry");
     refused(HEAD PARAM "targets:\n  - series: synthetic_leavers\n    quantity: totals/leavers\n" ALGO,
             SIM_EINVAL, "9:15: targets[0].quantity:", "no day dimension");
 }
@@ -206,8 +204,7 @@ Test(calib, periods_outside_the_analysis_window_are_refused)
     refused("scenario: @/scenarios/baseline.yaml\nobserved: @/scenarios/data/observed.csv\n" PARAM
             "targets:\n  - series: irregular_arrivals_small_boat\n    periods: [2023, 2022]\n"
             "    quantity: daily/arrivals\n" ALGO,
-            SIM_EINVAL,
-            "9:21: targets[0].periods[1]:", "outside the analysis window");
+            SIM_EINVAL, "9:21: targets[0].periods[1]:", "outside the analysis window");
 }
 
 Test(calib, structural_mistakes_get_positions)
