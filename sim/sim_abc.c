@@ -22,7 +22,9 @@ struct sim_abc {
     double *chol;    /* lower Cholesky factor of the kernel covariance, d x d */
     double *logw;    /* scratch: n log weights */
     double *sorted;  /* scratch: n * reps distances */
-    unsigned *k;     /* scratch: replications within the tolerance, per particle */
+    double *accd;    /* the last generation's distances within its tolerance, sorted */
+    size_t naccd;
+    unsigned *k; /* scratch: replications within the tolerance, per particle */
     gsl_rng *rng;
     double tol[SIM_ABC_MAX_GENERATIONS], acc[SIM_ABC_MAX_GENERATIONS], ess[SIM_ABC_MAX_GENERATIONS];
 };
@@ -56,6 +58,7 @@ sim_status sim_abc_create(unsigned d, const struct sim_prior *priors, const stru
     a->chol = calloc((size_t)d * d, sizeof *a->chol);
     a->logw = malloc(n * sizeof *a->logw);
     a->sorted = malloc(n * opts->reps * sizeof *a->sorted);
+    a->accd = malloc(n * opts->reps * sizeof *a->accd);
     a->k = malloc(n * sizeof *a->k);
     a->rng = gsl_rng_alloc(sim_rng_philox);
     if (!a->priors || !a->theta || !a->cur || !a->w || !a->cum || !a->chol || !a->logw || !a->sorted ||
@@ -73,7 +76,7 @@ void sim_abc_destroy(struct sim_abc *a)
     if (a == NULL)
         return;
     free(a->priors), free(a->theta), free(a->cur), free(a->w), free(a->cum), free(a->chol);
-    free(a->logw), free(a->sorted), free(a->k);
+    free(a->logw), free(a->sorted), free(a->accd), free(a->k);
     if (a->rng != NULL)
         gsl_rng_free(a->rng);
     free(a);
@@ -167,22 +170,45 @@ static int cmp_double(const void *x, const void *y)
     return (u > v) - (u < v);
 }
 
-/* The alpha-quantile of the finite distances (the smallest value with at least alpha of them at
- * or below it), capped and floored as the header says; +infinity when none is finite. */
+/* The alpha-quantile of x[0..m-1], sorted: the smallest value with at least alpha of them at or
+ * below it. */
+static double quantile(const double *x, size_t m, double alpha)
+{
+    size_t q = (size_t)ceil(alpha * (double)m);
+    return x[q > 0 ? q - 1 : 0];
+}
+
+/* Generation 0: the alpha-quantile of its finite distances. Later generations: the alpha-quantile
+ * of the previous generation's distances within its tolerance, so the tolerance is fixed before
+ * the generation's simulations and falls every generation (Beaumont et al. 2009). Never below the
+ * final tolerance; +infinity when no distance of generation 0 is finite. */
 static double pick_tolerance(struct sim_abc *a, const double *dist)
 {
-    size_t m = 0, total = (size_t)a->n * a->reps;
-    for (size_t i = 0; i < total; i++)
-        if (isfinite(dist[i]))
-            a->sorted[m++] = dist[i];
-    if (m == 0)
-        return INFINITY;
-    qsort(a->sorted, m, sizeof *a->sorted, cmp_double);
-    size_t q = (size_t)ceil(a->o.alpha * (double)m);
-    double eps = a->sorted[q > 0 ? q - 1 : 0];
-    if (a->completed > 0 && eps > a->tol[a->completed - 1])
-        eps = a->tol[a->completed - 1];
+    double eps;
+    if (a->completed == 0) {
+        size_t m = 0, total = (size_t)a->n * a->reps;
+        for (size_t i = 0; i < total; i++)
+            if (isfinite(dist[i]))
+                a->sorted[m++] = dist[i];
+        if (m == 0)
+            return INFINITY;
+        qsort(a->sorted, m, sizeof *a->sorted, cmp_double);
+        eps = quantile(a->sorted, m, a->o.alpha);
+    } else {
+        eps = quantile(a->accd, a->naccd, a->o.alpha);
+    }
     return eps < a->o.final_tolerance ? a->o.final_tolerance : eps;
+}
+
+/* Keeps the generation's distances within eps, sorted, for the next tolerance. */
+static void keep_accepted(struct sim_abc *a, const double *dist, double eps)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < (size_t)a->n * a->reps; i++)
+        if (dist[i] <= eps)
+            a->accd[m++] = dist[i];
+    qsort(a->accd, m, sizeof *a->accd, cmp_double);
+    a->naccd = m;
 }
 
 /* log q(x) up to a constant: log sum_j w_j exp(-|L^-1 (x - theta_j)|^2 / 2). */
@@ -281,18 +307,6 @@ static size_t weigh(struct sim_abc *a, const double *dist, double eps)
     return accepted;
 }
 
-/* Simulations of the proposed generation within the previous tolerance (generation 0: within its
- * own): the acceptance rate of Lenormand et al. 2013, which falls towards 0 as the tolerance nears
- * the noise of the simulations, where a smaller tolerance stops paying. */
-static size_t within_prev(const struct sim_abc *a, const double *dist, unsigned g)
-{
-    double eps = a->tol[g > 0 ? g - 1 : 0];
-    size_t m = 0;
-    for (size_t i = 0; i < (size_t)a->n * a->reps; i++)
-        m += dist[i] <= eps;
-    return m;
-}
-
 sim_status sim_abc_update(struct sim_abc *a, const double *dist)
 {
     if (!a->proposed)
@@ -321,7 +335,8 @@ sim_status sim_abc_update(struct sim_abc *a, const double *dist)
     memcpy(a->cur, a->theta, (size_t)a->n * a->d * sizeof *a->cur);
     unsigned g = a->completed++;
     a->tol[g] = eps;
-    a->acc[g] = (double)within_prev(a, dist, g) / ((double)a->n * a->reps);
+    a->acc[g] = (double)accepted / ((double)a->n * a->reps);
+    keep_accepted(a, dist, eps);
     a->ess[g] = 1.0 / sum2;
     a->gen++;
     a->proposed = false;

@@ -1,8 +1,8 @@
 /* sim_abc.h: approximate Bayesian computation by sequential Monte Carlo (ABC-SMC).
  *
  * Population Monte Carlo ABC (Beaumont, Cornuet, Marin and Robert 2009) with adaptive tolerances
- * (each generation's tolerance is the alpha-quantile of its distances, as in Del Moral, Doucet and
- * Jasra 2012 and Lenormand, Jabot and Deffuant 2013). The caller runs the simulations:
+ * (each tolerance an alpha-quantile of the previous generation's accepted distances; Del Moral,
+ * Doucet and Jasra 2012 adapt them by a similar quantile rule). The caller runs the simulations:
  *
  *     sim_abc_create(d, priors, &opts, &abc);
  *     while (!sim_abc_done(abc)) {
@@ -17,8 +17,10 @@
  * weight and moves it by a multivariate normal kernel with twice the population's weighted
  * covariance (Beaumont et al. 2009); a move leaving the prior support is redrawn, particle and move
  * together, from the same generator, which only rescales the proposal density (the kernel mixture
- * restricted to the support) by a constant the normalisation removes. The tolerance eps_t is the
- * alpha-quantile of the generation's N*reps distances, never above eps_{t-1} nor below the final tolerance.
+ * restricted to the support) by a constant the normalisation removes. The tolerance eps_0 is the
+ * alpha-quantile of generation 0's distances; eps_t, t > 0, is the alpha-quantile of generation
+ * t - 1's distances within eps_{t-1}, so it is fixed before generation t runs and falls every
+ * generation; it is never set below the final tolerance.
  * Particle i then weighs prior(theta_i) / q_t(theta_i) * k_i / reps, with k_i its replications
  * within eps_t (an unbiased estimate of the ABC likelihood, so replications leave the target
  * exact) and q_t the kernel mixture; weights are normalised to sum to 1.
@@ -79,8 +81,8 @@ uint64_t sim_abc_run_seed(const struct sim_abc *abc, unsigned gen, unsigned i, u
 
 /* Takes the distances dist[i*reps + r] of the proposed generation (NaN counts as +infinity), picks
  * its tolerance, weighs its particles and makes it the current population. A generation in which
- * no replication comes within the tolerance (possible only when the cap eps_{t-1} binds) ends the
- * calibration and leaves the previous population current. Returns SIM_EINVAL, changing nothing, when
+ * no simulation comes within the tolerance ends the calibration and leaves the previous
+ * population current. Returns SIM_EINVAL, changing nothing, when
  * no proposals are pending or a distance is negative. Allocates nothing (all scratch space comes
  * from sim_abc_create). */
 sim_status sim_abc_update(struct sim_abc *abc, const double *dist);
@@ -94,8 +96,8 @@ unsigned sim_abc_dim(const struct sim_abc *abc);
 unsigned sim_abc_nparticles(const struct sim_abc *abc);
 
 /* Per completed generation g < sim_abc_completed: tolerance, acceptance rate (share of the N*reps
- * simulations within the previous generation's tolerance, Lenormand et al. 2013; generation 0:
- * within its own, about alpha) and effective sample size 1 / sum(w^2), in (0, N]. */
+ * simulations within the tolerance; about alpha in generation 0) and effective sample size 1 / sum(w^2), in
+ * (0, N]. */
 double sim_abc_tolerance(const struct sim_abc *abc, unsigned g);
 double sim_abc_acceptance(const struct sim_abc *abc, unsigned g);
 double sim_abc_ess(const struct sim_abc *abc, unsigned g);

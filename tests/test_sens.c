@@ -49,6 +49,8 @@ Test(sens, jansen_estimators_recover_the_ishigami_indices_within_their_bootstrap
     double s1[3], st[3];
     exact(s1, st);
     for (int i = 0; i < D; i++) {
+        cr_log_info("S%d %.4f [%.4f, %.4f] exact %.4f; ST%d %.4f [%.4f, %.4f] exact %.4f", i + 1, idx[i].s1,
+                    idx[i].s1_lo, idx[i].s1_hi, s1[i], i + 1, idx[i].st, idx[i].st_lo, idx[i].st_hi, st[i]);
         cr_assert(idx[i].s1_lo <= s1[i] && s1[i] <= idx[i].s1_hi, "S%d exact %g, estimate %g in [%g, %g]",
                   i + 1, s1[i], idx[i].s1, idx[i].s1_lo, idx[i].s1_hi);
         cr_assert(idx[i].st_lo <= st[i] && st[i] <= idx[i].st_hi, "ST%d exact %g, estimate %g in [%g, %g]",
