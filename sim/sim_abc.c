@@ -272,7 +272,7 @@ static void set_kernel(struct sim_abc *a)
 {
     unsigned d = a->d;
     double cov[MAX_DIM * MAX_DIM];
-    sim_wcov(a->cur, a->w, a->n, d, cov, NULL);
+    sim_wstats_cov(a->cur, a->w, a->n, d, cov, NULL);
     for (unsigned i = 0; i < d * d; i++)
         cov[i] *= 2.0;
     memset(a->chol, 0, (size_t)d * d * sizeof *a->chol);

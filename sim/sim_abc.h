@@ -39,6 +39,7 @@
 
 #include "sim_prior.h"
 #include "sim_status.h"
+#include "sim_wstats.h"
 
 /* Most generations one calibration may run (and the length of the history). */
 #define SIM_ABC_MAX_GENERATIONS 200
@@ -101,19 +102,5 @@ unsigned sim_abc_nparticles(const struct sim_abc *abc);
 double sim_abc_tolerance(const struct sim_abc *abc, unsigned g);
 double sim_abc_acceptance(const struct sim_abc *abc, unsigned g);
 double sim_abc_ess(const struct sim_abc *abc, unsigned g);
-
-/* ---- Weighted summaries (any weights >= 0 with a positive sum; need not be normalised) ---- */
-
-/* Weighted mean of x[0], x[stride], ..., x[(n-1)*stride]. */
-double sim_wmean(const double *x, size_t stride, const double *w, size_t n);
-
-/* Weighted q-quantile (0 <= q <= 1) of the same values: the smallest x whose cumulative weight
- * reaches q of the total (the inverse of the weighted empirical distribution function). Sorts a
- * copy: returns SIM_ENOMEM, or SIM_EINVAL when n is 0 or the weights sum to 0. */
-sim_status sim_wquantile(const double *x, size_t stride, const double *w, size_t n, double q, double *out);
-
-/* Weighted covariance matrix cov[d*d] of the rows of x[n*d], d <= 64 (normalised by the sum of weights, no
- * bias correction), and the correlation matrix corr[d*d] (NULL to skip; 0 where a variance is 0). */
-void sim_wcov(const double *x, const double *w, size_t n, unsigned d, double *cov, double *corr);
 
 #endif

@@ -2,9 +2,9 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "sim_abc.h"
+#include "sim_wstats.h"
 
-double sim_wmean(const double *x, size_t stride, const double *w, size_t n)
+double sim_wstats_mean(const double *x, size_t stride, const double *w, size_t n)
 {
     double s = 0.0, sw = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -24,7 +24,8 @@ static int cmp_pair(const void *p, const void *q)
     return (u > v) - (u < v);
 }
 
-sim_status sim_wquantile(const double *x, size_t stride, const double *w, size_t n, double q, double *out)
+sim_status sim_wstats_quantile(const double *x, size_t stride, const double *w, size_t n, double q,
+                               double *out)
 {
     if (n == 0 || !(q >= 0.0 && q <= 1.0))
         return SIM_EINVAL;
@@ -54,13 +55,13 @@ sim_status sim_wquantile(const double *x, size_t stride, const double *w, size_t
     return SIM_OK;
 }
 
-void sim_wcov(const double *x, const double *w, size_t n, unsigned d, double *cov, double *corr)
+void sim_wstats_cov(const double *x, const double *w, size_t n, unsigned d, double *cov, double *corr)
 {
     double mean[64] = {0}, sw = 0.0;
     for (size_t i = 0; i < n; i++)
         sw += w[i];
     for (unsigned j = 0; j < d && j < 64; j++)
-        mean[j] = sim_wmean(x + j, d, w, n);
+        mean[j] = sim_wstats_mean(x + j, d, w, n);
     for (unsigned r = 0; r < d; r++)
         for (unsigned c = 0; c <= r; c++) {
             double s = 0.0;

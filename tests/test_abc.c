@@ -151,8 +151,8 @@ Test(abc, posterior_matches_the_exact_abc_posterior_within_monte_carlo_error)
     const double *x = sim_abc_particles(abc), *w = sim_abc_weights(abc);
     double eps = sim_abc_tolerance(abc, g), ess = sim_abc_ess(abc, g);
     double sd_exact = sqrt(1.0 / NOBS + eps * eps / 3.0), cov;
-    sim_wcov(x, w, n, 1, &cov, NULL);
-    double mean = sim_wmean(x, 1, w, n), sd = sqrt(cov);
+    sim_wstats_cov(x, w, n, 1, &cov, NULL);
+    double mean = sim_wstats_mean(x, 1, w, n), sd = sqrt(cov);
     cr_log_info("mean %.4f (exact %.4f), sd %.4f (exact %.4f), eps %.4f, ESS %.0f", mean, xbar, sd, sd_exact,
                 eps, ess);
     /* Self-normalised importance sampling: SE of the mean sd/sqrt(ESS), of the sd sd/sqrt(2 ESS). */
@@ -213,8 +213,10 @@ Test(abc, ninety_percent_intervals_cover_the_truth_in_at_least_8_of_10_seeds)
         struct sim_abc *abc = run_abc(500 + s, 500, 1, 6, xbar);
         unsigned n = sim_abc_nparticles(abc);
         double q05, q95;
-        cr_assert_eq(sim_wquantile(sim_abc_particles(abc), 1, sim_abc_weights(abc), n, 0.05, &q05), SIM_OK);
-        cr_assert_eq(sim_wquantile(sim_abc_particles(abc), 1, sim_abc_weights(abc), n, 0.95, &q95), SIM_OK);
+        cr_assert_eq(sim_wstats_quantile(sim_abc_particles(abc), 1, sim_abc_weights(abc), n, 0.05, &q05),
+                     SIM_OK);
+        cr_assert_eq(sim_wstats_quantile(sim_abc_particles(abc), 1, sim_abc_weights(abc), n, 0.95, &q95),
+                     SIM_OK);
         covered += q05 <= THETA_TRUE && THETA_TRUE <= q95;
         sim_abc_destroy(abc);
     }
@@ -226,21 +228,21 @@ Test(abc, weighted_quantiles_invert_the_weighted_distribution_function)
 {
     const double x[] = {4.5, -1.25, 2.375, 7.0}, w[] = {0.1, 0.4, 0.3, 0.2};
     double q;
-    cr_assert_eq(sim_wquantile(x, 1, w, 4, 0.39, &q), SIM_OK);
+    cr_assert_eq(sim_wstats_quantile(x, 1, w, 4, 0.39, &q), SIM_OK);
     cr_assert_eq(q, -1.25);
-    cr_assert_eq(sim_wquantile(x, 1, w, 4, 0.41, &q), SIM_OK);
+    cr_assert_eq(sim_wstats_quantile(x, 1, w, 4, 0.41, &q), SIM_OK);
     cr_assert_eq(q, 2.375);
-    cr_assert_eq(sim_wquantile(x, 1, w, 4, 0.75, &q), SIM_OK);
+    cr_assert_eq(sim_wstats_quantile(x, 1, w, 4, 0.75, &q), SIM_OK);
     cr_assert_eq(q, 4.5);
-    cr_assert_eq(sim_wquantile(x, 1, w, 4, 1.0, &q), SIM_OK);
+    cr_assert_eq(sim_wstats_quantile(x, 1, w, 4, 1.0, &q), SIM_OK);
     cr_assert_eq(q, 7.0);
     const double zero[] = {0, 0, 0, 0};
-    cr_assert_eq(sim_wquantile(x, 1, zero, 4, 0.5, &q), SIM_EINVAL);
-    cr_assert_eq(sim_wquantile(x, 1, w, 0, 0.5, &q), SIM_EINVAL);
+    cr_assert_eq(sim_wstats_quantile(x, 1, zero, 4, 0.5, &q), SIM_EINVAL);
+    cr_assert_eq(sim_wstats_quantile(x, 1, w, 0, 0.5, &q), SIM_EINVAL);
     /* Covariance and correlation of two exactly linear columns. */
     const double xy[] = {1, 3, 2, 5, 4, 9}, ww[] = {1, 2, 1};
     double cov[4], corr[4];
-    sim_wcov(xy, ww, 3, 2, cov, corr);
+    sim_wstats_cov(xy, ww, 3, 2, cov, corr);
     double m = (1 + 4 + 4) / 4.0,
            v = (1 * (1 - m) * (1 - m) + 2 * (2 - m) * (2 - m) + (4 - m) * (4 - m)) / 4.0;
     cr_assert_float_eq(cov[0], v, 1e-12);
@@ -352,8 +354,8 @@ Test(abc, two_correlated_parameters_centre_on_the_exact_posterior_mean)
     unsigned g = sim_abc_completed(abc) - 1;
     const double *x = sim_abc_particles(abc), *w = sim_abc_weights(abc);
     double cov[4], corr[4], ess = sim_abc_ess(abc, g);
-    sim_wcov(x, w, 2000, 2, cov, corr);
-    double m1 = sim_wmean(x, 2, w, 2000), m2 = sim_wmean(x + 1, 2, w, 2000);
+    sim_wstats_cov(x, w, 2000, 2, cov, corr);
+    double m1 = sim_wstats_mean(x, 2, w, 2000), m2 = sim_wstats_mean(x + 1, 2, w, 2000);
     cr_assert(fabs(m1 - xbar) < 4.0 * sqrt(cov[0] / ess), "theta1 %g, exact %g", m1, xbar);
     cr_assert(fabs(m2 - (ybar - xbar)) < 4.0 * sqrt(cov[3] / ess), "theta2 %g, exact %g", m2, ybar - xbar);
     cr_assert_lt(corr[1], -0.3, "theta1 and theta2 are negatively correlated a posteriori, got %g", corr[1]);
