@@ -217,6 +217,14 @@ static sim_status translate(const struct capture *c, cyaml_err_t e, const yaml_d
     if (starts(m, "Unexpected key") && w.node && w.node->type == YAML_MAPPING_NODE && w.schema &&
         w.schema->type == CYAML_MAPPING && unknown_key(d, doc, &w) != SIM_OK)
         return SIM_EFORMAT;
+    if (starts(m, "Insufficient entries") || starts(m, "Excessive entries")) {
+        mdl__scn_report(d, at, w.path, "expected %s entry, got %zu",
+                        starts(m, "Insufficient") ? "at least one" : "fewer",
+                        w.node && w.node->type == YAML_SEQUENCE_NODE
+                            ? (size_t)(w.node->data.sequence.items.top - w.node->data.sequence.items.start)
+                            : (size_t)0);
+        return SIM_EINVAL;
+    }
     if (starts(m, "Missing required mapping field")) {
         mdl__scn_report(d, at, w.path, "missing required key '%s'", arg);
         return SIM_EFORMAT;

@@ -318,8 +318,7 @@ sim_status mdl__cal_validate(struct mdl_calib *c, const struct mdl__scn_index *i
         return st;
     ck_algorithm(c, &ck);
     ck_params(c, &ck);
-    if (!ck.bad)
-        mdl__cal_check_ranges(c, &ck);
+    mdl__cal_check_ranges(c, &ck);
     st = ck_targets(c, &ck);
     if (st == SIM_OK && !ck.bad) {
         c->priors = malloc(c->parameters_count * sizeof *c->priors);

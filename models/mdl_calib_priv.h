@@ -20,7 +20,8 @@ sim_status mdl__cal_validate(struct mdl_calib *c, const struct mdl__scn_index *i
                              const char *dir);
 
 /* Checks that every value of each prior's support (infinite ends taken at mean +- 8 sd) leaves the
- * scenario valid, reporting at the parameter's `prior` (mdl_calib_range.c). */
+ * scenario valid, reporting at the parameter's `prior` (mdl_calib_range.c). Skips parameters whose
+ * path or prior is invalid (reported by then). */
 void mdl__cal_check_ranges(struct mdl_calib *c, struct mdl__ck *ck);
 
 #endif

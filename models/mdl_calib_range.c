@@ -49,6 +49,10 @@ static bool valid_at(struct mdl_scenario *s, const struct mdl__scn_index *idx, c
     while (*m == ' ')
         m++;
     snprintf(msg, cap, "%.*s", (int)strcspn(m, "\n"), m);
+    /* The scenario's check quotes the value written in the scenario file, not v: drop it. */
+    char *got = strstr(msg, ", got ");
+    if (got != NULL)
+        *got = '\0';
     return false;
 }
 
@@ -70,7 +74,8 @@ void mdl__cal_check_ranges(struct mdl_calib *c, struct mdl__ck *ck)
         struct mdl_calib_param *cp = &c->parameters[i];
         struct mdl_param p;
         char why[256], label[80], msg[512];
-        if (mdl_scenario_param(c->scn, cp->path, &p, why, sizeof why) != SIM_OK)
+        if (mdl_scenario_param(c->scn, cp->path, &p, why, sizeof why) != SIM_OK ||
+            sim_prior_check(&cp->p, NULL, 0) != SIM_OK)
             continue; /* reported already */
         double lo, hi, m = sim_prior_mean(&cp->p), sd = sim_prior_sd(&cp->p);
         sim_prior_support(&cp->p, &lo, &hi);

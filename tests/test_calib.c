@@ -214,6 +214,15 @@ Test(calib, structural_mistakes_get_positions)
     refused(HEAD PARAM TARGET "algorithm: {particles: many, generations: 3}\n", SIM_EINVAL,
             "10:24: algorithm.particles:", "expected a whole number >= 0, got 'many'");
     refused(HEAD PARAM TARGET, SIM_EFORMAT, "", "missing required key 'algorithm'");
+    refused(HEAD "parameters: []\n" TARGET ALGO, SIM_EINVAL,
+            "3:13: parameters:", "expected at least one entry, got 0");
+    /* A bad path does not hide a bad range in another parameter. */
+    refused(HEAD "parameters:\n  - {name: a, path: choice.b_sucess, prior: {dist: uniform, min: 0, max: 2}}\n"
+                 "  - {name: b, path: modes.air.generic.detection, prior: {dist: uniform, min: 0.2, max: "
+                 "1.2}}\n" TARGET ALGO,
+            SIM_EINVAL, "5:57: parameters.b.prior:",
+            "the prior reaches 1.2 (upper end), where the parameter is invalid: modes.air.generic.detection: "
+            "must be in [0, 1]");
     refused(HEAD PARAM TARGET "algorithm: {particles: 100}\n", SIM_EINVAL,
             "10:12: algorithm:", "needs a stopping rule");
     refused(HEAD PARAM TARGET "algorithm: {particles: 1, generations: 3, alpha: 1.5}\n", SIM_EINVAL,
