@@ -231,3 +231,30 @@ Test(calib, structural_mistakes_get_positions)
             "1:11: scenario:", "does not load");
     refused(HEAD PARAM TARGET ALGO "  [oops\n", SIM_EFORMAT, "", "YAML syntax error");
 }
+
+/* On a real replication of the baseline, the four quarters of 2023 (its whole analysis window)
+ * summed from daily/arrivals must equal what the model counted in totals/arrivals. */
+Test(calib, quarterly_targets_add_up_to_the_models_own_totals)
+{
+    char path[1024], err[8192];
+    snprintf(path, sizeof path, "%s/scenarios/calibration-synthetic.yaml", src());
+    struct mdl_calib *c = NULL;
+    cr_assert_eq(mdl_calib_load(path, &c, err, sizeof err), SIM_OK, "%s", err);
+    const struct sim_out_table *t = mdl_world_table(c->world);
+    struct mdl_world_ws *ws = NULL;
+    cr_assert_eq(mdl_world_ws_create(c->world, &ws), SIM_OK);
+    double *values = malloc(t->rep_values * sizeof *values), sim[64];
+    cr_assert_eq(mdl_world_run_rep(ws, 4242, 3, values, NULL, NULL, err, sizeof err), SIM_OK, "%s", err);
+    mdl_calib_simulated(c, values, sim);
+    int tot = sim_out_find(t, "totals", "arrivals");
+    cr_assert_geq(tot, 0);
+    size_t boat = 0; /* small_boat is the first mode of the baseline */
+    cr_assert_str_eq(c->scn->modes[boat].name, "small_boat");
+    double total = values[t->offset[tot] + boat];
+    cr_assert_gt(total, 0.0);
+    cr_assert_eq(sim[0] + sim[1] + sim[2] + sim[3], total);
+    cr_assert(isfinite(mdl_calib_distance(c, sim)));
+    free(values);
+    mdl_world_ws_destroy(ws);
+    mdl_calib_destroy(c);
+}
