@@ -235,7 +235,7 @@ static void ck_point(struct mdl_calib *c, struct mdl__ck *ck, struct mdl_calib_t
 static sim_status ck_points(struct mdl_calib *c, struct mdl__ck *ck, struct mdl_calib_target *t)
 {
     size_t n = t->periods_count ? t->periods_count : mdl_observed_count(c->obs, t->series);
-    if (n == 0) {
+    if (mdl_observed_count(c->obs, t->series) == 0) {
         size_t o = mdl__ck_enter(ck, "series");
         mdl__ck_fail(ck, "no series '%s' in the observed file %s", t->series, c->obs->path);
         mdl__ck_leave(ck, o);

@@ -187,6 +187,9 @@ Test(calib, targets_naming_absent_series_or_periods_are_refused)
 {
     refused(HEAD PARAM "targets:\n  - series: synthetic_leaver\n    quantity: daily/leavers\n" ALGO,
             SIM_EINVAL, "8:13: targets[0].series:", "no series 'synthetic_leaver'");
+    refused(HEAD PARAM
+            "targets:\n  - series: leavers\n    periods: [2023]\n    quantity: daily/leavers\n" ALGO,
+            SIM_EINVAL, "8:13: targets[0].series:", "no series 'leavers'");
     refused(HEAD PARAM "targets:\n  - series: synthetic_leavers\n    periods: [2023, 2024]\n"
                        "    quantity: daily/leavers\n" ALGO,
             SIM_EINVAL, "9:21: targets[0].periods[1]:", "no synthetic_leavers for period '2024'");
