@@ -461,3 +461,24 @@ size_t mdl_observed_count(const struct mdl_observed *o, const char *series)
         n += strcmp(o->rows[i].series, series) == 0;
     return n;
 }
+
+/* Writes a text field, quoted (with doubled quotes) when it holds a comma, quote or line break. */
+static bool put_field(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL)
+        return fputs(s, f) >= 0;
+    bool ok = fputc('"', f) != EOF;
+    for (; *s != '\0' && ok; s++)
+        ok = (*s != '"' || fputc('"', f) != EOF) && fputc(*s, f) != EOF;
+    return ok && fputc('"', f) != EOF;
+}
+
+sim_status mdl_observed_write_row(FILE *f, bool header, const char *series, const char *period, double value,
+                                  const char *unit, const char *source)
+{
+    bool ok = !header || fputs("series,period,value,unit,source\n", f) >= 0;
+    ok = ok && put_field(f, series) && fputc(',', f) != EOF && put_field(f, period) &&
+         fprintf(f, ",%.17g,", value) > 0 && put_field(f, unit) && fputc(',', f) != EOF &&
+         put_field(f, source) && fputc('\n', f) != EOF;
+    return ok ? SIM_OK : SIM_EIO;
+}

@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "../sim/sim_status.h"
 
@@ -71,6 +72,13 @@ void mdl_observed_destroy(struct mdl_observed *o); /* accepts NULL */
 /* The row of `series` for `period` (compared as written), or NULL. */
 const struct mdl_obs_row *mdl_observed_find(const struct mdl_observed *o, const char *series,
                                             const char *period);
+
+/* Writes one row in the observed-CSV format to `f` (the header first when `header` is set),
+ * quoting the text fields that need it (RFC 4180) and the value with 17 significant digits, so
+ * mdl_observed_parse reads back the same row. Returns SIM_EIO when writing fails. Not thread-safe on
+ * a shared stream. */
+sim_status mdl_observed_write_row(FILE *f, bool header, const char *series, const char *period, double value,
+                                  const char *unit, const char *source);
 
 /* The number of rows of `series` (0 when the file has none). */
 size_t mdl_observed_count(const struct mdl_observed *o, const char *series);

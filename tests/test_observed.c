@@ -203,3 +203,33 @@ Test(observed, unknown_variables_labels_and_shapes_are_refused)
     cr_assert(strstr(why, "no day dimension") != NULL, "%s", why);
     cr_assert_eq(mdl_sum_resolve(&t, "daily/boats_launched", ferry, 1, &s, why, sizeof why), SIM_EINVAL);
 }
+
+Test(observed, written_rows_read_back_identically)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_not_null(f);
+    const double v = 22670.123456789012;
+    cr_assert_eq(mdl_observed_write_row(f, true, "a_series", "2023-Q2", v, "people, approx", "plain"),
+                 SIM_OK);
+    cr_assert_eq(mdl_observed_write_row(f, false, "b", "FY2020/21", -0.1, "x", "say \"hi\"\nthere"), SIM_OK);
+    fclose(f);
+    struct mdl_observed *o = NULL;
+    char err[512];
+    cr_assert_eq(mdl_observed_parse(buf, len, "mem", &o, err, sizeof err), SIM_OK, "%s\n%s", err, buf);
+    cr_assert_eq(o->nrows, 2);
+    cr_assert_eq(o->rows[0].value, v);
+    cr_assert_str_eq(o->rows[0].unit, "people, approx");
+    cr_assert_str_eq(o->rows[1].source, "say \"hi\"\nthere");
+    cr_assert_eq(o->rows[1].value, -0.1);
+    mdl_observed_destroy(o);
+    free(buf);
+    /* A stream that cannot be written reports it. */
+    FILE *ro = fopen("/dev/full", "w");
+    if (ro != NULL) {
+        setvbuf(ro, NULL, _IONBF, 0);
+        cr_assert_eq(mdl_observed_write_row(ro, true, "a", "2021", 1.0, "u", "s"), SIM_EIO);
+        fclose(ro);
+    }
+}
