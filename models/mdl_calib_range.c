@@ -1,0 +1,98 @@
+/* Whether a prior's support stays inside its parameter's valid range: the scenario is validated
+ * with the parameter at each end of the support, as interventions are checked at their full effect
+ * (mdl_scenario_check_iv.c), so both use the scenario loader's own ranges. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mdl_calib_priv.h"
+
+/* Number of prior sds at which an unbounded end is checked: a normal draw goes beyond it with
+ * probability 6e-16. */
+#define FAR_SDS 8.0
+
+/* Indexes the scenario's text so that validation can run on it; false when out of memory. */
+static bool index_scenario(const struct mdl_scenario *s, yaml_document_t *doc, struct mdl__scn_index *idx)
+{
+    yaml_parser_t p;
+    if (!yaml_parser_initialize(&p))
+        return false;
+    yaml_parser_set_input_string(&p, (const unsigned char *)s->text, strlen(s->text));
+    bool ok = yaml_parser_load(&p, doc) != 0;
+    yaml_parser_delete(&p);
+    if (ok && mdl__scn_index_build(idx, doc) != SIM_OK) {
+        mdl__scn_index_fini(idx);
+        yaml_document_delete(doc);
+        ok = false;
+    }
+    return ok;
+}
+
+/* Validates the scenario with the parameter at v; on failure writes the first problem to msg. */
+static bool valid_at(struct mdl_scenario *s, const struct mdl__scn_index *idx, const struct mdl_param *p,
+                     double v, char *msg, size_t cap)
+{
+    char buf[1024];
+    struct mdl__scn_diag scratch;
+    mdl__scn_diag_init(&scratch, buf, sizeof buf, "");
+    double orig = mdl_param_get(p);
+    mdl_param_set(p, v);
+    sim_status st = mdl__scn_validate_model(s, idx, &scratch);
+    mdl_param_set(p, orig);
+    if (st == SIM_OK)
+        return true;
+    /* The scratch line reads ":LINE:COL: PATH: message": keep from PATH on. */
+    const char *m = buf;
+    for (int colons = 0; *m != '\0' && colons < 3; m++)
+        colons += *m == ':';
+    while (*m == ' ')
+        m++;
+    snprintf(msg, cap, "%.*s", (int)strcspn(m, "\n"), m);
+    /* The scenario's check quotes the value written in the scenario file, not v: drop it. */
+    char *got = strstr(msg, ", got ");
+    if (got != NULL)
+        *got = '\0';
+    return false;
+}
+
+static const char *param_name(const void *ctx, size_t i)
+{
+    return ((const struct mdl_calib_param *)ctx)[i].name;
+}
+
+void mdl__cal_check_ranges(struct mdl_calib *c, struct mdl__ck *ck)
+{
+    yaml_document_t doc;
+    struct mdl__scn_index idx = {0};
+    if (!index_scenario(c->scn, &doc, &idx)) {
+        mdl__ck_fail(ck, "out of memory checking the parameters' ranges");
+        return;
+    }
+    size_t old = mdl__ck_enter(ck, "parameters");
+    for (unsigned i = 0; i < c->parameters_count; i++) {
+        struct mdl_calib_param *cp = &c->parameters[i];
+        struct mdl_param p;
+        char why[256], label[80], msg[512];
+        if (mdl_scenario_param(c->scn, cp->path, &p, why, sizeof why) != SIM_OK ||
+            sim_prior_check(&cp->p, NULL, 0) != SIM_OK)
+            continue; /* reported already */
+        double lo, hi, m = sim_prior_mean(&cp->p), sd = sim_prior_sd(&cp->p);
+        sim_prior_support(&cp->p, &lo, &hi);
+        double ends[2] = {isinf(lo) ? m - FAR_SDS * sd : lo, isinf(hi) ? m + FAR_SDS * sd : hi};
+        mdl__scn_label(param_name, c->parameters, i, label, sizeof label);
+        size_t o = mdl__ck_enter(ck, label), op = mdl__ck_enter(ck, "prior");
+        for (int e = 0; e < 2; e++)
+            if (!valid_at(c->scn, &idx, &p, ends[e], msg, sizeof msg)) {
+                mdl__ck_fail(ck, "the prior reaches %g (%s end%s), where the parameter is invalid: %s",
+                             ends[e], e ? "upper" : "lower", isinf(e ? hi : lo) ? ", taken at 8 sd" : "",
+                             msg);
+                break;
+            }
+        mdl__ck_leave(ck, op);
+        mdl__ck_leave(ck, o);
+    }
+    mdl__ck_leave(ck, old);
+    mdl__scn_index_fini(&idx);
+    yaml_document_delete(&doc);
+}

@@ -1,0 +1,263 @@
+/* Calibration files: the shipped ones load; bad ones get file:line:col errors. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../models/mdl_calib.h"
+
+static const char *src(void)
+{
+    const char *s = getenv("DISPSIM_SOURCE_DIR");
+    return s ? s : ".";
+}
+
+Test(calib, the_shipped_calibrations_load_and_validate)
+{
+    const char *files[] = {"calibration-synthetic.yaml", "calibration-2018-2023.yaml"};
+    const unsigned nparams[] = {3, 10};
+    for (int i = 0; i < 2; i++) {
+        char path[1024], err[8192];
+        snprintf(path, sizeof path, "%s/scenarios/%s", src(), files[i]);
+        struct mdl_calib *c = NULL;
+        cr_assert_eq(mdl_calib_load(path, &c, err, sizeof err), SIM_OK, "%s", err);
+        cr_assert_eq(c->parameters_count, nparams[i]);
+        cr_assert_geq(c->npoints, 10);
+        for (unsigned j = 0; j < c->parameters_count; j++)
+            cr_assert_eq(sim_prior_check(&c->priors[j], NULL, 0), SIM_OK);
+        struct sim_abc *abc = NULL;
+        cr_assert_eq(sim_abc_create(c->parameters_count, c->priors, &c->opts, &abc), SIM_OK);
+        sim_abc_destroy(abc);
+        mdl_calib_destroy(c);
+    }
+}
+
+Test(calib, synthetic_defaults_points_and_distance)
+{
+    char path[1024], err[8192];
+    snprintf(path, sizeof path, "%s/scenarios/calibration-synthetic.yaml", src());
+    struct mdl_calib *c = NULL;
+    cr_assert_eq(mdl_calib_load(path, &c, err, sizeof err), SIM_OK, "%s", err);
+    /* boat_arrivals: every period of its series; 2023-Q2 is days [180, 271) of a 2022-10-03 start. */
+    const struct mdl_calib_target *t = &c->targets[0];
+    cr_assert_eq(t->npoints, 4);
+    cr_assert_str_eq(t->points[1].period, "2023-Q2");
+    cr_assert_eq(t->points[1].from, 180.0);
+    cr_assert_eq(t->points[1].to, 271.0);
+    cr_assert_eq(t->points[1].scale, fabs(t->points[1].observed));
+    cr_assert_float_eq(t->points[1].weight, 0.25, 1e-15);
+    cr_assert(c->targets[3].q.ratio);
+    cr_assert_eq(c->targets[3].points[0].weight, 0.5);
+    cr_assert_eq(c->opts.nparticles, 200);
+    cr_assert_eq(c->opts.reps, 1);
+    /* Distance: every point at its observation but one, off by 10% of its scale. */
+    double sim[64], wsum = 0.0;
+    cr_assert_leq(c->npoints, 64);
+    size_t k = 0;
+    for (unsigned i = 0; i < c->targets_count; i++)
+        for (unsigned j = 0; j < c->targets[i].npoints; j++, k++) {
+            sim[k] = c->targets[i].points[j].observed;
+            wsum += c->targets[i].points[j].weight;
+        }
+    cr_assert_eq(mdl_calib_distance(c, sim), 0.0);
+    sim[1] += 0.1 * t->points[1].scale;
+    cr_assert_float_eq(mdl_calib_distance(c, sim), sqrt(0.25 * 0.01 / wsum), 1e-12);
+    sim[2] = NAN;
+    cr_assert(isnan(mdl_calib_distance(c, sim)));
+    /* Applying parameter values writes them into a scenario. */
+    struct mdl_scenario *s = NULL;
+    cr_assert_eq(mdl_scenario_load(c->scn->path, &s, err, sizeof err), SIM_OK);
+    const double theta[3] = {212.5, 1.375, -2.25};
+    cr_assert_eq(mdl_calib_apply(c, s, theta), SIM_OK);
+    cr_assert_eq(s->population->inflow.level_per_day, 212.5);
+    cr_assert_eq(s->choice->b_success, 1.375);
+    cr_assert_eq(s->choice->leave.asc, -2.25);
+    mdl_scenario_destroy(s);
+    mdl_calib_destroy(c);
+}
+
+/* Copies `tmpl` into out[cap] with every '@' replaced by the source directory. */
+static void expand(const char *tmpl, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (const char *p = tmpl; *p != '\0' && n + 1 < cap; p++) {
+        if (*p == '@')
+            n += (size_t)snprintf(out + n, cap - n, "%s", src());
+        else
+            out[n++] = *p;
+    }
+    out[n < cap ? n : cap - 1] = '\0';
+}
+
+/* Writes a calibration (a template with @ for the source directory) to a temporary file, loads
+ * it, and checks the status and that the report holds `where` and `what`. */
+static void refused(const char *tmpl, sim_status want, const char *where, const char *what)
+{
+    char dir[] = "/tmp/dispsim_calibXXXXXX", path[1100], text[8192], err[16384];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/c.yaml", dir);
+    expand(tmpl, text, sizeof text);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+    struct mdl_calib *c = NULL;
+    sim_status st = mdl_calib_load(path, &c, err, sizeof err);
+    unlink(path);
+    rmdir(dir);
+    cr_assert_eq(st, want, "status %s, report:\n%s", sim_status_str(st), err);
+    cr_assert_null(c);
+    char full[1200];
+    snprintf(full, sizeof full, "c.yaml:%s", where);
+    cr_assert(strstr(err, full) != NULL, "expected '%s' in:\n%s", full, err);
+    cr_assert(strstr(err, what) != NULL, "expected '%s' in:\n%s", what, err);
+}
+
+#define HEAD                                                                                                 \
+    "scenario: @/scenarios/baseline.yaml\n"                                                                  \
+    "observed: @/scenarios/data/synthetic-observed.csv\n"
+#define PARAM                                                                                                \
+    "parameters:\n"                                                                                          \
+    "  - name: inflow\n"                                                                                     \
+    "    path: population.inflow.level_per_day\n"                                                            \
+    "    prior: {dist: uniform, min: 100, max: 260}\n"
+#define TARGET                                                                                               \
+    "targets:\n"                                                                                             \
+    "  - series: synthetic_leavers\n"                                                                        \
+    "    quantity: daily/leavers\n"
+#define ALGO "algorithm: {particles: 100, generations: 3}\n"
+
+Test(calib, a_minimal_file_loads)
+{
+    char dir[] = "/tmp/dispsim_calibXXXXXX", path[1100], text[4096], err[8192];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/c.yaml", dir);
+    expand(HEAD PARAM TARGET ALGO, text, sizeof text);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+    struct mdl_calib *c = NULL;
+    cr_assert_eq(mdl_calib_load(path, &c, err, sizeof err), SIM_OK, "%s", err);
+    cr_assert_eq(c->opts.reps, 1);
+    cr_assert_eq(c->opts.alpha, 0.5);
+    cr_assert_eq(c->opts.seed, c->scn->run.master_seed);
+    cr_assert_eq(c->targets[0].weight, 1.0);
+    mdl_calib_destroy(c);
+    unlink(path);
+    rmdir(dir);
+}
+
+Test(calib, unknown_parameter_paths_are_refused_at_their_position)
+{
+    refused(HEAD "parameters:\n  - name: x\n    path: population.inflow.levels\n"
+                 "    prior: {dist: uniform, min: 1, max: 2}\n" TARGET ALGO,
+            SIM_EINVAL, "5:11: parameters.x.path:", "levels");
+    refused(
+        HEAD
+        "parameters:\n  - path: calendar.horizon_days\n    prior: {dist: uniform, min: 1, max: 2}\n" TARGET
+            ALGO,
+        SIM_EINVAL, "4:11: parameters[0].path:", "");
+}
+
+Test(calib, priors_outside_the_valid_range_are_refused)
+{
+    refused(HEAD "parameters:\n  - name: b\n    path: choice.b_success\n"
+                 "    prior: {dist: uniform, min: -0.5, max: 2}\n" TARGET ALGO,
+            SIM_EINVAL, "6:12: parameters.b.prior:", "the prior reaches -0.5 (lower end)");
+    refused(HEAD "parameters:\n  - name: b\n    path: modes.air.generic.detection\n"
+                 "    prior: {dist: normal, mean: 0.5, sd: 0.2}\n" TARGET ALGO,
+            SIM_EINVAL, "6:12: parameters.b.prior:", "taken at 8 sd");
+    refused(HEAD "parameters:\n  - name: b\n    path: choice.b_success\n"
+                 "    prior: {dist: loguniform, min: 2, max: 1}\n" TARGET ALGO,
+            SIM_EINVAL, "6:12: parameters.b.prior:", "needs 0 < min < max");
+    refused(HEAD "parameters:\n  - name: b\n    path: choice.b_success\n"
+                 "    prior: {dist: normal, mean: 1, sd: 0.2, min: 0}\n" TARGET ALGO,
+            SIM_EINVAL, "6:50: parameters.b.prior.min:", "not used by a normal prior");
+    refused(HEAD "parameters:\n  - name: b\n    path: choice.b_success\n"
+                 "    prior: {dist: uniform, max: 2}\n" TARGET ALGO,
+            SIM_EINVAL, "6:12: parameters.b.prior:", "a uniform prior needs 'min'");
+    refused(HEAD "parameters:\n  - name: b\n    path: choice.b_success\n"
+                 "    prior: {dist: beta, min: 0, max: 2}\n" TARGET ALGO,
+            SIM_EINVAL, "6:19: parameters.b.prior.dist:", "expected one of: uniform, loguniform");
+}
+
+Test(calib, targets_naming_absent_series_or_periods_are_refused)
+{
+    refused(HEAD PARAM "targets:\n  - series: synthetic_leaver\n    quantity: daily/leavers\n" ALGO,
+            SIM_EINVAL, "8:13: targets[0].series:", "no series 'synthetic_leaver'");
+    refused(HEAD PARAM
+            "targets:\n  - series: leavers\n    periods: [2023]\n    quantity: daily/leavers\n" ALGO,
+            SIM_EINVAL, "8:13: targets[0].series:", "no series 'leavers'");
+    refused(HEAD PARAM "targets:\n  - series: synthetic_leavers\n    periods: [2023, 2024]\n"
+                       "    quantity: daily/leavers\n" ALGO,
+            SIM_EINVAL, "9:21: targets[0].periods[1]:", "no synthetic_leavers for period '2024'");
+    refused(HEAD PARAM "targets:\n  - series: synthetic_leavers\n    quantity: daily/leaver\n" ALGO,
+            SIM_EINVAL, "9:15: targets[0].quantity:", "no output variable 'daily/leaver'");
+    refused(HEAD PARAM "targets:\n  - series: synthetic_boat_arrivals\n    quantity: daily/arrivals\n"
+                       "    select: [ferry]\n" ALGO,
+            SIM_EINVAL, "10:13: targets[0].select:", "expected one of: small_boat, lorry");
+    refused(HEAD PARAM "targets:\n  - series: synthetic_leavers\n    quantity: totals/leavers\n" ALGO,
+            SIM_EINVAL, "9:15: targets[0].quantity:", "no day dimension");
+}
+
+Test(calib, periods_outside_the_analysis_window_are_refused)
+{
+    refused("scenario: @/scenarios/baseline.yaml\nobserved: @/scenarios/data/observed.csv\n" PARAM
+            "targets:\n  - series: irregular_arrivals_small_boat\n    periods: [2023, 2022]\n"
+            "    quantity: daily/arrivals\n" ALGO,
+            SIM_EINVAL, "9:21: targets[0].periods[1]:", "outside the analysis window");
+}
+
+Test(calib, structural_mistakes_get_positions)
+{
+    refused(HEAD PARAM TARGET ALGO "colour: blue\n", SIM_EFORMAT,
+            "11:1: colour:", "unknown key (expected one of");
+    refused(HEAD PARAM TARGET "algorithm: {particles: many, generations: 3}\n", SIM_EINVAL,
+            "10:24: algorithm.particles:", "expected a whole number >= 0, got 'many'");
+    refused(HEAD PARAM TARGET, SIM_EFORMAT, "", "missing required key 'algorithm'");
+    refused(HEAD "parameters: []\n" TARGET ALGO, SIM_EINVAL,
+            "3:13: parameters:", "expected at least one entry, got 0");
+    /* A bad path does not hide a bad range in another parameter. */
+    refused(HEAD "parameters:\n  - {name: a, path: choice.b_sucess, prior: {dist: uniform, min: 0, max: 2}}\n"
+                 "  - {name: b, path: modes.air.generic.detection, prior: {dist: uniform, min: 0.2, max: "
+                 "1.2}}\n" TARGET ALGO,
+            SIM_EINVAL, "5:57: parameters.b.prior:",
+            "the prior reaches 1.2 (upper end), where the parameter is invalid: modes.air.generic.detection: "
+            "must be in [0, 1]");
+    refused(HEAD PARAM TARGET "algorithm: {particles: 100}\n", SIM_EINVAL,
+            "10:12: algorithm:", "needs a stopping rule");
+    refused(HEAD PARAM TARGET "algorithm: {particles: 1, generations: 3, alpha: 1.5}\n", SIM_EINVAL,
+            "10:24: algorithm.particles:", "must be in [2, 1000000], got 1");
+    refused("scenario: nowhere.yaml\nobserved: data.csv\n" PARAM TARGET ALGO, SIM_ENOENT,
+            "1:11: scenario:", "does not load");
+    refused(HEAD PARAM TARGET ALGO "  [oops\n", SIM_EFORMAT, "", "YAML syntax error");
+}
+
+/* On a real replication of the baseline, the four quarters of 2023 (its whole analysis window)
+ * summed from daily/arrivals must equal what the model counted in totals/arrivals. */
+Test(calib, quarterly_targets_add_up_to_the_models_own_totals)
+{
+    char path[1024], err[8192];
+    snprintf(path, sizeof path, "%s/scenarios/calibration-synthetic.yaml", src());
+    struct mdl_calib *c = NULL;
+    cr_assert_eq(mdl_calib_load(path, &c, err, sizeof err), SIM_OK, "%s", err);
+    const struct sim_out_table *t = mdl_world_table(c->world);
+    struct mdl_world_ws *ws = NULL;
+    cr_assert_eq(mdl_world_ws_create(c->world, &ws), SIM_OK);
+    double *values = malloc(t->rep_values * sizeof *values), sim[64];
+    cr_assert_eq(mdl_world_run_rep(ws, 4242, 3, values, NULL, NULL, err, sizeof err), SIM_OK, "%s", err);
+    mdl_calib_simulated(c, values, sim);
+    int tot = sim_out_find(t, "totals", "arrivals");
+    cr_assert_geq(tot, 0);
+    size_t boat = 0; /* small_boat is the first mode of the baseline */
+    cr_assert_str_eq(c->scn->modes[boat].name, "small_boat");
+    double total = values[t->offset[tot] + boat];
+    cr_assert_gt(total, 0.0);
+    cr_assert_eq(sim[0] + sim[1] + sim[2] + sim[3], total);
+    cr_assert(isfinite(mdl_calib_distance(c, sim)));
+    free(values);
+    mdl_world_ws_destroy(ws);
+    mdl_calib_destroy(c);
+}
