@@ -24,7 +24,8 @@ struct driver {
         unsigned entrants;
         bool accredited, unsecured;
     } script[MAXSCRIPT];
-    double poke_t; /* > 0: corrupt one haulier's debt then, to provoke the invariant */
+    double poke_t;  /* > 0: corrupt the scheme's state then, to provoke an invariant */
+    bool poke_case; /* corrupt the case count instead of a debt */
     uint64_t sent;
 };
 
@@ -48,7 +49,10 @@ static void drv_handle(void *self, struct sim_kernel *k, const struct sim_event 
     struct driver *d = self;
     gsl_rng *r = sim_kernel_rng(k, MDL_CECPS_NSTREAMS);
     if (ev->kind == 2) {
-        d->m->debt[0] += 1.0;
+        if (d->poke_case)
+            d->m->arrived_type[MDL_CECPS_REFERRAL]++;
+        else
+            d->m->debt[0] += 1.0;
         return;
     }
     if (ev->kind == 1) {
@@ -318,7 +322,7 @@ Test(cecps, money_is_conserved_exactly_in_the_window_without_warmup, .timeout = 
     harness_free(h);
 }
 
-Test(cecps, a_broken_ledger_fails_the_replication)
+Test(cecps, a_broken_ledger_or_case_count_fails_the_replication)
 {
     struct harness *h = harness_new();
     h->d.rate_per_day = 1.0;
@@ -327,6 +331,10 @@ Test(cecps, a_broken_ledger_fails_the_replication)
     build(h, 20, 20230301, 0.0, 30.0);
     cr_assert_eq(run(h, 3, 0), SIM_EINVARIANT);
     cr_expect(strstr(sim_kernel_error(h->k), "money not conserved") != NULL, "%s", sim_kernel_error(h->k));
+    h->d.poke_case = true;
+    cr_assert_eq(run(h, 3, 0), SIM_EINVARIANT);
+    cr_expect(strstr(sim_kernel_error(h->k), "referral cases not conserved") != NULL, "%s",
+              sim_kernel_error(h->k));
     harness_free(h);
 }
 
