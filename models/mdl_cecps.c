@@ -7,6 +7,14 @@
 
 #include "mdl_cecps_priv.h"
 
+static const char *const stream_names[MDL_CECPS_NSTREAMS] = {"cecps.refer", "cecps.work", "cecps.ledger",
+                                                             "cecps.day", "cecps.cpas"};
+
+const char *mdl_cecps_stream_name(enum mdl_cecps_stream s)
+{
+    return stream_names[s];
+}
+
 static struct mdl_dist gamma_h(double mean, double sd)
 {
     return (struct mdl_dist){.kind = MDL_DIST_GAMMA, .mean = mean, .sd = sd};

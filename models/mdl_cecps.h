@@ -54,6 +54,9 @@ enum mdl_cecps_stream {
     MDL_CECPS_NSTREAMS
 };
 
+/* Name of stream `s` ("cecps.refer"), for the results file's list of seeds. */
+const char *mdl_cecps_stream_name(enum mdl_cecps_stream s);
+
 /* The maximum penalties in force from `from_date` (YYYYMMDD) until the next step. */
 struct mdl_cecps_step {
     int32_t from_date;

@@ -433,3 +433,65 @@ Test(cecps, a_referral_for_an_unknown_haulier_is_refused)
     cr_expect_eq(mdl_cecps_refer(h->m, h->k, 0, 3, 1, false, true, false), SIM_EINVAL);
     harness_free(h);
 }
+
+Test(cecps, a_case_nobody_starts_lapses_at_the_statutory_time)
+{
+    struct harness *h = harness_new();
+    h->p.team.staff = 0;
+    h->p.statutory_days = 10.0;
+    h->d.nscript = 1;
+    h->d.script[0].t = 1.5;
+    h->d.script[0].entrants = 2;
+    build(h, 1, 20230301, 0.0, 20.0);
+    mdl_cecps_bind(h->m, h->v, h->id);
+    sim_kernel_reset(h->k, 1, 0);
+    cr_assert_eq(sim_kernel_run(h->k, 11.49), SIM_OK, "%s", sim_kernel_error(h->k));
+    cr_expect_eq(total(h, "cases_lapsed"), 0.0);
+    cr_expect_eq(total(h, "team_backlog_end"), 1.0);
+    cr_assert_eq(run(h, 1, 0), SIM_OK, "%s", sim_kernel_error(h->k));
+    cr_expect_eq(total(h, "cases_lapsed"), 1.0);
+    cr_expect_eq(total(h, "team_backlog_end"), 0.0);
+    cr_expect_eq(total(h, "referrals"), 1.0);
+    cr_expect_str_eq(mdl_cecps_stream_name(MDL_CECPS_S_DAY), "cecps.day");
+    harness_free(h);
+}
+
+Test(cecps, ipm_shortens_work_times_after_its_ramp)
+{
+    struct harness *h = harness_new();
+    h->p.ipm_date = 20250201;
+    h->p.ipm_ramp_days = 200.0;
+    h->p.ipm_factor = 0.6;
+    build(h, 1, 20250101, 0.0, 10.0); /* day 31 is the go-live */
+    cr_expect_eq(cecps_work_factor(h->m, 30.0), 1.0);
+    cr_expect_eq(cecps_work_factor(h->m, 31.0), 1.0);
+    cr_expect_float_eq(cecps_work_factor(h->m, 131.0), 0.8, 1e-15);
+    cr_expect_float_eq(cecps_work_factor(h->m, 231.0), 0.6, 1e-15);
+    cr_expect_float_eq(cecps_work_factor(h->m, 900.0), 0.6, 1e-15);
+    harness_free(h);
+}
+
+/* With no penalties the perceived risk decays exactly as R0 exp(-days / lag), and hauliers that
+ * review every day secure with the logit probability of it: a binomial share over many hauliers. */
+Test(cecps, hauliers_secure_with_the_logit_probability_of_their_risk)
+{
+    struct harness *h = harness_new();
+    h->p.accredited_initial_share = 0.0;
+    h->p.cpas_apply_per_year = 0.0;
+    h->p.review_days = 1e-3;
+    h->p.initial_risk_gbp_per_day = 40.0;
+    h->p.perception_lag_days = 20.0;
+    h->p.engagement_factor = 1.25;
+    enum { H = 40000 };
+    build(h, H, 20230301, 0.0, 30.0);
+    cr_assert_eq(run(h, 17, 0), SIM_OK, "%s", sim_kernel_error(h->k));
+    int v = sim_out_find(&h->t, "daily", "secured_share");
+    for (size_t d = 0; d < 30; d += 7) {
+        double r = 40.0 * exp(-(double)(d + 1) / 20.0);
+        double p = 1.0 / (1.0 + exp(-(1.25 * r - 15.0) / 10.0)), se = sqrt(p * (1.0 - p) / H);
+        double got = h->v[h->t.offset[v] + d];
+        cr_expect(fabs(got - p) < 4.0 * se, "day %zu: share %g, logit %g (se %g)", d, got, p, se);
+    }
+    cr_expect_float_eq(mdl_cecps_perceived_risk(h->m, 7), 1.25 * 40.0 * exp(-31.0 / 20.0), 1e-12);
+    harness_free(h);
+}
