@@ -10,6 +10,17 @@
 enum { MAX_PARAMS = 64, MAX_TARGETS = 1000, MAX_PARTICLES = 1000000, MAX_REPS = 1000 };
 
 /* `file` relative to the calibration's directory unless absolute. */
+
+/* Checks the real `v` of key `key` at the current path against [lo, hi] (ends excluded per
+ * `open`, MDL_FIELD_LO_OPEN | MDL_FIELD_HI_OPEN), reporting at the key's position. */
+static bool ck_real(struct mdl__ck *c, const char *key, double v, double lo, double hi, unsigned open)
+{
+    size_t old = mdl__ck_enter(c, key);
+    bool ok = mdl__ck_real_here(c, v, lo, hi, open);
+    mdl__ck_leave(c, old);
+    return ok;
+}
+
 static char *join(const char *dir, const char *file)
 {
     size_t n = strlen(dir) + strlen(file) + 1;
@@ -82,9 +93,9 @@ static void ck_algorithm(struct mdl_calib *c, struct mdl__ck *ck)
             mdl__ck_fail(ck, "must be in [%u, %u], got %u", u[i].lo, u[i].hi, u[i].v);
             mdl__ck_leave(ck, o);
         }
-    mdl__ck_real(ck, "alpha", a->alpha, 0.0, 1.0, MDL__CK_LO_OPEN | MDL__CK_HI_OPEN);
-    mdl__ck_real(ck, "final_tolerance", a->final_tolerance, 0.0, 1e300, 0);
-    mdl__ck_real(ck, "min_acceptance", a->min_acceptance, 0.0, 1.0, MDL__CK_HI_OPEN);
+    ck_real(ck, "alpha", a->alpha, 0.0, 1.0, MDL_FIELD_LO_OPEN | MDL_FIELD_HI_OPEN);
+    ck_real(ck, "final_tolerance", a->final_tolerance, 0.0, 1e300, 0);
+    ck_real(ck, "min_acceptance", a->min_acceptance, 0.0, 1.0, MDL_FIELD_HI_OPEN);
     c->opts = (struct sim_abc_opts){.nparticles = a->particles,
                                     .reps = a->replications,
                                     .seed = a->seed,
@@ -274,8 +285,8 @@ static sim_status ck_target(struct mdl_calib *c, struct mdl__ck *ck, struct mdl_
 {
     if (!present(ck, "weight"))
         t->weight = 1.0;
-    mdl__ck_real(ck, "weight", t->weight, 0.0, 1e6, MDL__CK_LO_OPEN);
-    mdl__ck_real(ck, "sd", t->sd, 0.0, 1e300, 0);
+    ck_real(ck, "weight", t->weight, 0.0, 1e6, MDL_FIELD_LO_OPEN);
+    ck_real(ck, "sd", t->sd, 0.0, 1e300, 0);
     bool was = ck->bad;
     ck->bad = false;
     ck_sum(c, ck, "quantity", t->quantity, "select", t->select, t->select_count, &t->q.num);

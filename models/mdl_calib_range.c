@@ -38,7 +38,7 @@ static bool valid_at(struct mdl_scenario *s, const struct mdl__scn_index *idx, c
     mdl__scn_diag_init(&scratch, buf, sizeof buf, "");
     double orig = mdl_param_get(p);
     mdl_param_set(p, v);
-    sim_status st = mdl__scn_validate_model(s, idx, &scratch);
+    sim_status st = mdl__scn_validate_model(s, idx, &scratch, true);
     mdl_param_set(p, orig);
     if (st == SIM_OK)
         return true;
