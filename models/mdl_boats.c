@@ -294,6 +294,11 @@ static void new_day(struct mdl_boats *b, struct sim_kernel *k, double t)
             return;
         b->good = sim_rng_uniform(b->rng[MDL_BP_WEATHER]) < pg;
     }
+    /* The kernel also runs events due exactly at the horizon: the day that would start there is
+     * never simulated, so draw nothing for it (the last day's record, closed above, must keep the
+     * stock and price at the end of that day, not after another day's supply). */
+    if (t >= b->w1)
+        return;
     b->stock += gsl_ran_poisson(b->rng[MDL_BP_SUPPLY], p->replenish_per_day);
     unsigned seized =
         p->seizure_share_per_day > 0

@@ -1,11 +1,9 @@
 /* The small-boat model against exact answers: the weather chain's shares and autocorrelation, the
  * boat stock balance and the price clamp, read from the daily outputs of whole replications.
  *
- * The last window day is left out of the stock and price checks: the kernel runs events at the
- * horizon itself, so the day event at t = horizon draws one more day's new boats and seizures,
- * outside the window, and boats_finish then records that stock and the price it sets as the last
- * day's end-of-day values (boats_stock and boat_price_eur of day n - 1 are those of the start of
- * day n). Reported to the model's owners rather than encoded here.
+ * Every window day is checked, the last included: the day event the kernel runs at the horizon
+ * itself closes the last day's record and draws nothing more (it once drew another day's supply,
+ * which the last day's stock and price then showed).
  *
  * Every run starts on 2023-01-01 with no warm-up, so window day d is simulated day d and the first
  * day's weather is drawn from the stationary distribution of January. Statistical assertions allow
@@ -240,7 +238,7 @@ static struct stock_flows stock_flows(const struct world_run *f, double initial)
     for (size_t r = 0; r < f->reps; r++) {
         const double *stock = daily(f, r, "boats_stock"), *seized = daily(f, r, "boats_seized"),
                      *launched = daily(f, r, "boats_launched");
-        size_t n = (size_t)f->s->calendar.horizon_days - 1; /* the last day: see the file comment */
+        size_t n = (size_t)f->s->calendar.horizon_days;
         for (size_t d = 0; d < n; d++) {
             double before = d > 0 ? stock[d - 1] : initial;
             double exposed = stock[d] + launched[d] + seized[d];
@@ -315,7 +313,7 @@ static void check_prices(const struct world_run *f, const struct boat_params *p,
     for (size_t r = 0; r < f->reps; r++) {
         const double *price = daily(f, r, "boat_price_eur"), *queue = daily(f, r, "boat_queue"),
                      *stock = daily(f, r, "boats_stock"), *launched = daily(f, r, "boats_launched");
-        for (size_t d = 1; d + 1 < (size_t)f->s->calendar.horizon_days; d++) { /* see the file comment */
+        for (size_t d = 1; d < (size_t)f->s->calendar.horizon_days; d++) {
             cr_assert(price[d] >= lo && price[d] <= hi, "day %zu: price %.17g outside [%g, %g]", d, price[d],
                       lo, hi);
             double x = price_factor(p, queue[d - 1], stock[d] + launched[d]);
