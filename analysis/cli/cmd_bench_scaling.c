@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <spawn.h>
 #include <stdbool.h>
@@ -182,7 +183,8 @@ int cli_bench_scaling(int argc, char **argv)
     int reps = 6, c;
     optind = 1;
     long r = 0;
-    while ((c = getopt(argc, argv, ":r:h")) != -1) {
+    static const struct option longs[] = {{"help", no_argument, NULL, 'h'}, {0}};
+    while ((c = getopt_long(argc, argv, ":r:h", longs, NULL)) != -1) {
         if (c == 'r' && cli_parse_count(optarg, 1, 100000, &r))
             reps = (int)r;
         else if (c == 'r')

@@ -13,7 +13,7 @@
 #include "run.h"
 
 static const char run_help[] =
-    "usage: dispsim run SCENARIO [-o OUT.h5] [-r REPS] [-j THREADS] [--seed S] [--resume] [--force]\n"
+    "usage: dispsim run SCENARIO [-o OUT.h5] [-r REPS] [-j THREADS] [--seed S] [OPTIONS]\n"
     "       mpirun -n K dispsim run SCENARIO ...\n"
     "\n"
     "Simulates SCENARIO (a YAML file, see scenarios/README.md) and writes every replication's\n"
@@ -41,6 +41,7 @@ static const char run_help[] =
     "                      lines to FILE (what dispsim bench --scaling reads)\n"
     "  -f, --force         overwrite an existing results file; discard an existing checkpoint\n"
     "  -q, --quiet         no progress lines on stderr\n"
+    "  -h, --help          this text\n"
     "\n"
     "A scenario with variants or a sweep (a study) runs every variant for every replication, on\n"
     "the same random streams, and adds the paired comparison of each variant with the baseline.\n"
