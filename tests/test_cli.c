@@ -461,22 +461,24 @@ Test(cli, summaries_count_replications_times_variants_and_print_no_nan)
 Test(cli, resuming_with_other_options_names_them_as_options)
 {
     char args[1024];
-    /* Killed after 2 s of about 30: the checkpoint is created before the first replication. */
+    /* Killed after 2 s of about 25: the checkpoint is created before the first replication. */
     snprintf(args, sizeof args,
-             "run scenarios/baseline.yaml -r 40 -j 1 -q -o '%s/k.h5' & p=$!; sleep 2; "
+             "run scenarios/baseline.yaml -r 30 -j 1 -q -o '%s/k.h5' & p=$!; sleep 2; "
              "kill -TERM $p; wait $p",
              tmpdir);
     cr_assert_eq(dispsim(args), 75, "%s", slurp("stderr"));
     snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 8 -q -o '%s/k.h5' --resume", tmpdir);
-    says(args, 65, "you ran -r 8, the checkpoint has -r 40", 1);
+    says(args, 65, "you ran -r 8, the checkpoint has -r 30", 1);
+    snprintf(args, sizeof args, "run scenarios/baseline.yaml -q -o '%s/k.h5' --resume", tmpdir);
+    says(args, 65, "you ran without -r (so the scenario's 40), the checkpoint has -r 30", 1);
     cr_assert(strstr(slurp("stderr"), "--force") != NULL, "%s", slurp("stderr"));
-    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 40 --seed 9 -q -o '%s/k.h5' --resume",
+    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 30 --seed 9 -q -o '%s/k.h5' --resume",
              tmpdir);
     says(args, 65, "you ran --seed 9, the checkpoint has --seed ", 1);
-    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 40 --shard 1/2 -q -o '%s/k.h5' --resume",
+    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 30 --shard 1/2 -q -o '%s/k.h5' --resume",
              tmpdir);
     says(args, 65, "you ran --shard 1/2, the checkpoint has none", 1);
-    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 40 --precision 0.05 -q -o '%s/k.h5' --resume",
+    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 30 --precision 0.05 -q -o '%s/k.h5' --resume",
              tmpdir);
     says(args, 65, "you ran --precision 0.05, the checkpoint has none", 1);
     snprintf(args, sizeof args, "run '%s/k.h5.ckpt'", tmpdir);

@@ -64,8 +64,9 @@ static const char *key_value(const char *key, const char *name, char *buf, size_
 }
 
 /* Says, in the options' terms, how the run the checkpoint `path` (key `have`) belongs to differs
- * from this one (key `want`). False when no line of the keys tells. */
-static bool say_other_run(const char *path, const char *have, const char *want)
+ * from this one (key `want`); bit i of `given` is set when the user gave option i of the table
+ * (else its value is a default). False when no line of the keys tells. */
+static bool say_other_run(const char *path, const char *have, const char *want, unsigned given)
 {
     static const struct {
         const char *line, *option;
@@ -114,6 +115,9 @@ static bool say_other_run(const char *path, const char *have, const char *want)
                     opts[i].option, a, todo);
         else if (none_a)
             fprintf(stderr, "you ran %s %s, the checkpoint has none; %s\n", opts[i].option, b, todo);
+        else if (!(given & (1u << i)))
+            fprintf(stderr, "you ran without %s (so the scenario's %s), the checkpoint has %s %s; %s\n",
+                    opts[i].option, b, opts[i].option, a, todo);
         else
             fprintf(stderr, "you ran %s %s, the checkpoint has %s %s; %s\n", opts[i].option, b,
                     opts[i].option, a, todo);
@@ -124,12 +128,15 @@ static bool say_other_run(const char *path, const char *have, const char *want)
 
 /* After res_ckpt_resume refused the checkpoint `path` as another run's: says how in the options'
  * terms when its key tells, else prints the results layer's message `err`. */
-static void say_mismatch(const char *path, const char *want, const char *err)
+static void say_mismatch(const char *path, const char *want, const struct run_opts *o, const char *err)
 {
     char *have = NULL, why[512];
     size_t nitems = 0, done = 0;
+    /* in the order of say_other_run's table: -r, --seed, --shard, --precision, --batch */
+    unsigned given = (o->reps > 0 ? 1u : 0u) | (o->seed_set ? 2u : 0u) | (o->shards > 0 ? 4u : 0u) |
+                     (o->precision > 0 ? 8u : 0u) | (o->batch > 0 ? 16u : 0u);
     if (res_ckpt_inspect(path, &have, &nitems, &done, why, sizeof why) != SIM_OK ||
-        !say_other_run(path, have, want))
+        !say_other_run(path, have, want, given))
         fprintf(stderr, "dispsim run: %s\n", err);
     free(have);
 }
@@ -171,7 +178,7 @@ int run_open_checkpoint(struct run *r, const struct run_opts *o, const struct md
             st = res_ckpt_create(path, key, &shape, &r->ckpt, err, sizeof err);
     }
     if (st == SIM_EINVAL && o->resume)
-        return say_mismatch(path, key, err), cli_exit_code(st);
+        return say_mismatch(path, key, o, err), cli_exit_code(st);
     if (st != SIM_OK)
         return fprintf(stderr, "dispsim run: %s\n", err), cli_exit_code(st);
     return CLI_OK;
