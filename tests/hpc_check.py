@@ -167,7 +167,11 @@ def main():
         other = os.path.join(d, "other.h5")
         interrupt([BIN, "run", *common, "-j", "1", "-o", other], other, signal.SIGTERM, records=1)
         p = dispsim("run", *common, "--seed", "7", "-o", other, "--resume", expect=65)
-        check("master_seed" in p.stderr, "resume with another seed is refused, naming master_seed")
+        check("you ran --seed 7, the checkpoint has --seed " in p.stderr,
+              "resume with another seed is refused, in the options' terms (--seed 7 against the checkpoint's)")
+        p = dispsim("run", STUDY, "-r", "2", "-q", "-o", other, "--resume", expect=65)
+        check("you ran -r 2, the checkpoint has -r " in p.stderr,
+              "resume with other replications is refused, naming -r as given and as checkpointed")
 
         # MPI: SIGTERM to mpirun (as Slurm's time limit would), then resume under mpirun.
         mpi = os.path.join(d, "mpi.h5")

@@ -541,3 +541,137 @@ Test(cli, info_csv_of_a_study_has_every_metric_and_compare_pairs_any_two_variant
     cr_assert(strstr(slurp("stderr"), "no variant 'nosuch'") && strstr(slurp("stderr"), "haulier_penalties"),
               "%s", slurp("stderr"));
 }
+
+/* The number of lines of `s`. */
+static size_t lines_of(const char *s)
+{
+    size_t n = 0;
+    for (; *s != '\0'; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* Asserts that `args` exits with `code` and says `words` on stderr in at most `max_lines` lines. */
+static void says(const char *args, int code, const char *words, size_t max_lines)
+{
+    int rc = dispsim(args);
+    const char *err = slurp("stderr");
+    cr_assert_eq(rc, code, "dispsim %s: exit %d, not %d: %s", args, rc, code, err);
+    cr_assert(strstr(err, words) != NULL, "dispsim %s: no '%s' in: %s", args, words, err);
+    cr_assert_leq(lines_of(err), max_lines, "dispsim %s: %zu lines: %s", args, lines_of(err), err);
+}
+
+/* A bad command line gets a line or two naming what is wrong and the --help to read, not the whole
+ * help; a file of the wrong kind is named with the command that reads it. */
+Test(cli, bad_command_lines_get_one_line_and_a_hint)
+{
+    says("frobnicate", 64, "unknown command 'frobnicate'", 2);
+    cr_assert(strstr(slurp("stderr"), "'dispsim --help'") != NULL);
+    says("base.h5", 64, "dispsim info base.h5", 3);
+    says("--frob", 64, "unknown option '--frob'", 2);
+    says("run scenarios/baseline.yaml --frob", 64, "unknown option '--frob'", 2);
+    cr_assert(strstr(slurp("stderr"), "'dispsim run --help'") != NULL);
+    says("run scenarios/baseline.yaml --frob=3", 64, "unknown option '--frob'", 2);
+    says("run scenarios/baseline.yaml -x", 64, "unknown option '-x'", 2);
+    says("run scenarios/baseline.yaml -r", 64, "-r needs a value", 2);
+    says("run scenarios/baseline.yaml --precision", 64, "--precision needs a value", 2);
+    says("run scenarios/baseline.yaml -r 3x", 64, "-r: expected a count in [1, 1000000], got '3x'", 1);
+    says("run", 64, "no SCENARIO file given", 1);
+    says("run a.yaml b.yaml", 64, "one SCENARIO file at a time", 1);
+    says("run scenarios/baseline.yaml -r 1 --precision 0.1", 64, "at least 2 replications", 1);
+    says("validate", 64, "no FILE given", 1);
+    says("validate --strict scenarios/baseline.yaml", 64, "unknown option '--strict'", 2);
+    says("reproduce", 64, "no RESULTS.h5 given", 1);
+    says("reproduce -j many x.h5", 64, "-j: expected a thread count", 1);
+    says("reproduce --frob x.h5", 64, "'dispsim reproduce --help'", 2);
+    says("merge a.h5", 64, "no output given: add -o OUT.h5", 1);
+    says("merge -o m.h5", 64, "no SHARD.h5 given", 1);
+    says("merge --frob", 64, "'dispsim merge --help'", 2);
+    says("bench --frob", 64, "unknown option '--frob'", 2); /* at once, not after the benchmarks */
+    says("bench --scaling -r none", 64, "-r: expected a count", 1);
+    says("bench --scaling -q", 64, "'dispsim bench --scaling --help'", 2);
+}
+
+/* Every command's --help (of those in this file's care) says what it does, its options with their
+ * defaults, its exit codes and an example, on stdout with exit 0. */
+Test(cli, every_help_gives_options_exit_codes_and_an_example)
+{
+    const char *cmds[] = {"--help",       "run --help",   "validate --help",       "reproduce --help",
+                          "merge --help", "bench --help", "bench --scaling --help"};
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+        cr_assert_eq(dispsim(cmds[i]), 0, "dispsim %s", cmds[i]);
+        const char *out = slurp("stdout");
+        cr_assert(strstr(out, "usage: dispsim") != NULL, "dispsim %s: %s", cmds[i], out);
+        cr_assert(strstr(out, "Exit codes") != NULL, "dispsim %s: no exit codes: %s", cmds[i], out);
+        cr_assert(strstr(out, "Example") != NULL, "dispsim %s: no example: %s", cmds[i], out);
+        cr_assert(strstr(out, "-h, --help") != NULL, "dispsim %s: -h not listed: %s", cmds[i], out);
+    }
+}
+
+/* A results file or a checkpoint given as a scenario is named as such, with the command to use. */
+Test(cli, a_results_file_given_as_a_scenario_points_to_info)
+{
+    char args[1024];
+    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 1 -q -o '%s/one.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    snprintf(args, sizeof args, "run '%s/one.h5'", tmpdir);
+    says(args, 65, "is a results file, not a scenario", 1);
+    cr_assert(strstr(slurp("stderr"), "'dispsim info ") != NULL, "%s", slurp("stderr"));
+    snprintf(args, sizeof args, "validate '%s/one.h5'", tmpdir);
+    says(args, 65, "is a results file, not a scenario", 1);
+    /* reproduce shows what it does, and -q silences it */
+    snprintf(args, sizeof args, "reproduce '%s/one.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    cr_assert(strstr(slurp("stderr"), "re-running 1 replications") != NULL, "%s", slurp("stderr"));
+    snprintf(args, sizeof args, "reproduce -q '%s/one.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    cr_assert_str_empty(slurp("stderr"));
+}
+
+/* The summary counts replications x variants as -r gave them, says what to do next, and with one
+ * replication says that intervals need two instead of printing nan. */
+Test(cli, summaries_count_replications_times_variants_and_print_no_nan)
+{
+    char args[1024];
+    short_study();
+    snprintf(args, sizeof args, "run '%s/study.yaml' -r 1 -j 2 -o '%s/st1.h5'", tmpdir, tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    const char *err = slurp("stderr");
+    cr_assert(strstr(err, "6 simulations (1 replication x 6 variants)") != NULL, "%s", err);
+    cr_assert(strstr(err, "need at least two") != NULL, "%s", err);
+    cr_assert(strstr(err, "nan") == NULL && strstr(err, "inf ") == NULL && strstr(err, "inf)") == NULL, "%s",
+              err);
+    snprintf(args, sizeof args, "run '%s/study.yaml' -r 3 -j 2 -o '%s/st3.h5'", tmpdir, tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    err = slurp("stderr");
+    cr_assert(strstr(err, "18 simulations (3 replications x 6 variants)") != NULL, "%s", err);
+    cr_assert(strstr(err, "next: dispsim info ") != NULL, "%s", err);
+}
+
+/* Resuming with other options names them as options, as given and as checkpointed. */
+Test(cli, resuming_with_other_options_names_them_as_options)
+{
+    char args[1024];
+    /* Killed after 2 s of about 25: the checkpoint is created before the first replication. */
+    snprintf(args, sizeof args,
+             "run scenarios/baseline.yaml -r 30 -j 1 -q -o '%s/k.h5' & p=$!; sleep 2; "
+             "kill -TERM $p; wait $p",
+             tmpdir);
+    cr_assert_eq(dispsim(args), 75, "%s", slurp("stderr"));
+    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 8 -q -o '%s/k.h5' --resume", tmpdir);
+    says(args, 65, "you ran -r 8, the checkpoint has -r 30", 1);
+    snprintf(args, sizeof args, "run scenarios/baseline.yaml -q -o '%s/k.h5' --resume", tmpdir);
+    says(args, 65, "you ran without -r (so the scenario's 40), the checkpoint has -r 30", 1);
+    cr_assert(strstr(slurp("stderr"), "--force") != NULL, "%s", slurp("stderr"));
+    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 30 --seed 9 -q -o '%s/k.h5' --resume",
+             tmpdir);
+    says(args, 65, "you ran --seed 9, the checkpoint has --seed ", 1);
+    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 30 --shard 1/2 -q -o '%s/k.h5' --resume",
+             tmpdir);
+    says(args, 65, "you ran --shard 1/2, the checkpoint has none", 1);
+    snprintf(args, sizeof args, "run scenarios/baseline.yaml -r 30 --precision 0.05 -q -o '%s/k.h5' --resume",
+             tmpdir);
+    says(args, 65, "you ran --precision 0.05, the checkpoint has none", 1);
+    snprintf(args, sizeof args, "run '%s/k.h5.ckpt'", tmpdir);
+    says(args, 65, "is the checkpoint of an interrupted run, not a scenario", 1);
+}

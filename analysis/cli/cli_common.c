@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "cli_common.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -15,6 +16,7 @@
 
 #include "../../models/mdl_scenario.h"
 #include "../../results/res.h"
+#include "../../results/res_ckpt.h"
 
 volatile sig_atomic_t cli_interrupted = 0, cli_abandon = 0;
 
@@ -75,6 +77,52 @@ int cli_usage_error(const char *cmd, const char *help, const char *fmt, ...)
     return CLI_USAGE;
 }
 
+int cli_bad_option(const char *cmd, int c, char **argv)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    /* glibc leaves optopt 0 for an unknown long option and sets it to the option's value for a
+     * long one without its argument; a short option is always optopt itself. */
+    bool is_long = strncmp(arg, "--", 2) == 0 && (optopt == 0 || c == ':');
+    int n = is_long ? (int)strcspn(arg, "=") : 2;
+    char name[3] = {'-', (char)optopt, '\0'};
+    if (!is_long)
+        arg = name;
+    if (c == ':')
+        fprintf(stderr, "dispsim %s: %.*s needs a value\n", cmd, n, arg);
+    else if (is_long || isprint(optopt))
+        fprintf(stderr, "dispsim %s: unknown option '%.*s'\n", cmd, n, arg);
+    else
+        fprintf(stderr, "dispsim %s: unknown option\n", cmd);
+    fprintf(stderr, "dispsim %s: see 'dispsim %s --help' for the options\n", cmd, cmd);
+    return CLI_USAGE;
+}
+
+int cli_not_a_scenario(const char *cmd, const char *path)
+{
+    static const unsigned char hdf5[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    unsigned char head[8] = {0};
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return CLI_OK;
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    if (n == sizeof head && memcmp(head, hdf5, sizeof head) == 0) {
+        fprintf(stderr,
+                "dispsim %s: %s is a results file, not a scenario: 'dispsim info %s' summarises it, "
+                "'dispsim reproduce %s' runs it again\n",
+                cmd, path, path, path);
+        return CLI_DATAERR;
+    }
+    if (res_ckpt_is(path)) {
+        fprintf(stderr,
+                "dispsim %s: %s is the checkpoint of an interrupted run, not a scenario: 'dispsim info "
+                "%s' shows its progress; to finish the run, repeat its command with --resume\n",
+                cmd, path, path);
+        return CLI_DATAERR;
+    }
+    return CLI_OK;
+}
+
 bool cli_parse_count(const char *s, long lo, long hi, long *out)
 {
     char *end;
@@ -108,7 +156,7 @@ int cli_output_options(int argc, char **argv, const char *help, const char **out
                                           {0}};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:fh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:fh", longs, NULL)) != -1) {
         if (c == 'o')
             *out = optarg;
         else if (c == 'f')
@@ -116,7 +164,7 @@ int cli_output_options(int argc, char **argv, const char *help, const char **out
         else if (c == 'h')
             return fputs(help, stdout), CLI_OK;
         else
-            return fputs(help, stderr), CLI_USAGE;
+            return cli_bad_option(argv[0], c, argv);
     }
     return -1;
 }

@@ -45,6 +45,17 @@ void cli_catch_signals(void);
 int cli_usage_error(const char *cmd, const char *help, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* After getopt_long returned '?' (an unknown option) or ':' (an option without its value; the
+ * optstring must start with ':' so that getopt itself prints nothing): prints one line, "dispsim
+ * CMD: unknown option '--x'" or "dispsim CMD: -r needs a value", and the hint "see 'dispsim CMD
+ * --help'", instead of the whole help. `c` is what getopt returned. Returns CLI_USAGE. */
+int cli_bad_option(const char *cmd, int c, char **argv);
+
+/* If `path` is a results file or a checkpoint given where a scenario was expected, prints what it
+ * is and which command reads it, and returns CLI_DATAERR; CLI_OK otherwise (a file that is neither,
+ * or that cannot be read, is left to the scenario loader to report). */
+int cli_not_a_scenario(const char *cmd, const char *path);
+
 /* Parses the whole string `s` as a base-10 integer in [lo, hi] into *out; false (and *out left
  * alone) otherwise. */
 bool cli_parse_count(const char *s, long lo, long hi, long *out);

@@ -36,7 +36,16 @@ static const char bench_help[] =
     "              including the warm-up. Pools are warmed by one untimed replication first.\n"
     "\n"
     "hold and the scenario lines time 3 passes and print the best (least disturbed by other work on\n"
-    "the machine) with the median after it.\n";
+    "the machine) with the median after it. About a minute on a free core.\n"
+    "\n"
+    "  --scaling   the parallel benchmark instead (dispsim bench --scaling --help)\n"
+    "  -h, --help  this text\n"
+    "\n"
+    "Exit codes: 0 done; 64 bad command line; 65 bad scenario data; 66 SCENARIO cannot be read;\n"
+    "70 internal error.\n"
+    "\n"
+    "Example:\n"
+    "  dispsim bench scenarios/baseline.yaml\n";
 
 enum { PASSES = 3 }; /* timed passes per benchmark; the best is reported, with the median */
 
@@ -307,9 +316,23 @@ int cli_bench(int argc, char **argv)
         return fputs(bench_help, stdout), CLI_OK;
     if (argc > 1 && strcmp(argv[1], "--scaling") == 0)
         return cli_bench_scaling(argc - 1, argv + 1);
+    if (argc > 1 && argv[1][0] == '-')
+        return cli_usage_error(
+            "bench", NULL, "unknown option '%s'\ndispsim bench: see 'dispsim bench --help' for the options",
+            argv[1]);
     if (argc > 2)
-        return fputs(bench_help, stderr), CLI_USAGE;
-    int rc = bench_bare_heap();
+        return cli_usage_error("bench", NULL, "one SCENARIO at most, got %d; see 'dispsim bench --help'",
+                               argc - 1);
+    /* The scenario is checked before the minute of benchmarks, not after it. */
+    const char *path = argc > 1 ? argv[1] : "scenarios/baseline.yaml";
+    struct mdl_scenario *check = NULL;
+    int rc = cli_not_a_scenario("bench", path);
+    if (rc == CLI_OK)
+        rc = cli_load_scenario(path, &check);
+    mdl_scenario_destroy(check);
+    if (rc != CLI_OK)
+        return rc;
+    rc = bench_bare_heap();
     if (rc == CLI_OK)
         rc = bench_hold(0.0);
     if (rc == CLI_OK) /* slots of 0.01 hold about 10 of the 1,000 pending events (1,000 per unit time) */
@@ -317,6 +340,6 @@ int cli_bench(int argc, char **argv)
     if (rc == CLI_OK)
         rc = bench_mm1();
     if (rc == CLI_OK)
-        rc = bench_scenario(argc > 1 ? argv[1] : "scenarios/baseline.yaml");
+        rc = bench_scenario(path);
     return rc;
 }

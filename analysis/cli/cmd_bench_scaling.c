@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <spawn.h>
 #include <stdbool.h>
@@ -35,7 +36,16 @@ static const char scaling_help[] =
     "replications: the difference between 2 threads and 1 is the memory of one thread, and the\n"
     "simulation's peak does not grow with replications (finished replications go to the\n"
     "checkpoint on disk, not to memory). Needs about 3 minutes on 2 cores with the defaults.\n"
-    "MPI lines are skipped when mpirun is missing or dispsim was built without MPI.\n";
+    "MPI lines are skipped when mpirun is missing or dispsim was built without MPI.\n"
+    "\n"
+    "  -r REPS     replications of every variant of STUDY (default 6)\n"
+    "  -h, --help  this text\n"
+    "\n"
+    "Exit codes: 0 done; 64 bad command line; 70 a configuration's run failed (its log is\n"
+    "named) or no temporary directory.\n"
+    "\n"
+    "Example:\n"
+    "  dispsim bench --scaling -r 12\n";
 
 struct timing {
     double wall, years, simulate_s, write_s;
@@ -172,10 +182,18 @@ int cli_bench_scaling(int argc, char **argv)
 {
     int reps = 6, c;
     optind = 1;
-    while ((c = getopt(argc, argv, "r:h")) != -1) {
-        if (c == 'r' && (reps = atoi(optarg)) >= 1)
-            continue;
-        return fputs(scaling_help, c == 'h' ? stdout : stderr), c == 'h' ? CLI_OK : CLI_USAGE;
+    long r = 0;
+    static const struct option longs[] = {{"help", no_argument, NULL, 'h'}, {0}};
+    while ((c = getopt_long(argc, argv, ":r:h", longs, NULL)) != -1) {
+        if (c == 'r' && cli_parse_count(optarg, 1, 100000, &r))
+            reps = (int)r;
+        else if (c == 'r')
+            return cli_usage_error("bench --scaling", NULL, "-r: expected a count in [1, 100000], got '%s'",
+                                   optarg);
+        else if (c == 'h')
+            return fputs(scaling_help, stdout), CLI_OK;
+        else
+            return cli_bad_option("bench --scaling", c, argv);
     }
     const char *study = optind < argc ? argv[optind] : "scenarios/inspector-study.yaml";
     const char *scenario = optind + 1 < argc ? argv[optind + 1] : "scenarios/baseline.yaml";

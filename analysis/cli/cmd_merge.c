@@ -19,7 +19,19 @@ static const char merge_help[] =
     "Combines the files of `dispsim run --shard i/N` (any order) into OUT.h5, whose datasets are\n"
     "bitwise identical to those of one run of all the replications (the study metrics are\n"
     "computed on the merged replications). Refuses, naming the file, shards of different\n"
-    "scenarios, seeds or versions, and replications missing or present twice.\n";
+    "scenarios, seeds or versions, and replications missing or present twice.\n"
+    "\n"
+    "  -o, --output FILE   the merged results file (required)\n"
+    "  -f, --force         overwrite FILE if it exists\n"
+    "  -h, --help          this text\n"
+    "\n"
+    "Exit codes: 0 merged; 64 bad command line; 65 the shards do not make one run (the message\n"
+    "names the file and what differs or is missing); 66 a shard cannot be read; 73 FILE exists\n"
+    "(without --force) or cannot be created; 74 I/O error.\n"
+    "\n"
+    "Example (a Slurm job array of 4 tasks, then one merge):\n"
+    "  dispsim run study.yaml --shard $SLURM_ARRAY_TASK_ID/4 -o part$SLURM_ARRAY_TASK_ID.h5\n"
+    "  dispsim merge -o study.h5 part1.h5 part2.h5 part3.h5 part4.h5\n";
 
 struct shard {
     struct res_file *f;
@@ -193,8 +205,14 @@ int cli_merge(int argc, char **argv)
     if (rc >= 0)
         return rc;
     int n = argc - optind;
-    if (out == NULL || n < 1)
-        return cli_usage_error("merge", merge_help, "expected -o OUT.h5 and at least one shard");
+    if (out == NULL)
+        return cli_usage_error("merge", NULL,
+                               "no output given: add -o OUT.h5, e.g. dispsim merge -o all.h5 part*.h5; see "
+                               "'dispsim merge --help'");
+    if (n < 1)
+        return cli_usage_error("merge", NULL,
+                               "no SHARD.h5 given: list the files of every dispsim run --shard i/N; see "
+                               "'dispsim merge --help'");
     rc = cli_check_output("merge", out, force);
     if (rc != CLI_OK)
         return rc;

@@ -14,14 +14,26 @@
 #include "run.h"
 
 static const char reproduce_help[] =
-    "usage: dispsim reproduce RESULTS.h5 [-j THREADS]\n"
+    "usage: dispsim reproduce RESULTS.h5 [-j THREADS] [-q]\n"
     "\n"
     "Re-runs RESULTS.h5 from the scenario text, master seed and replications it embeds (every\n"
     "variant of a study too), into a temporary file, then compares every dataset of the daily,\n"
     "totals, provenance and study groups bit for bit and prints one line per dataset. A different\n"
-    "dispsim version is reported (a changed model may legitimately change the numbers). Exit 0\n"
-    "only if every dataset matches; 65 if any differs or is missing, or the file cannot be\n"
-    "reproduced (replications not numbered 0..n-1).\n";
+    "dispsim version is reported (a changed model may legitimately change the numbers). The re-run\n"
+    "takes as long as the original run: progress goes to stderr.\n"
+    "\n"
+    "  -j, --threads N   worker threads (default: $SLURM_CPUS_PER_TASK, else $OMP_NUM_THREADS, else\n"
+    "                    all cores); the re-run is bitwise identical for any N\n"
+    "  -q, --quiet       no progress lines on stderr\n"
+    "  -h, --help        this text\n"
+    "\n"
+    "Exit codes: 0 every dataset matches; 64 bad command line; 65 a dataset differs or is missing,\n"
+    "or the file cannot be reproduced (not a results file, or a shard: replications not numbered\n"
+    "0..n-1; merge the shards first); 66 RESULTS.h5 cannot be read; 73 no temporary directory; 75\n"
+    "interrupted.\n"
+    "\n"
+    "Example:\n"
+    "  dispsim reproduce base.h5 -j 4\n";
 
 /* Compares the dataset of labels `what` (e.g. study/targeted_mode) of the two files and prints its
  * line: 1 when identical, 0 when not, -1 when it is not a dataset of labels in a. */
@@ -141,7 +153,7 @@ done:
  * temporary directory, compares every dataset with those of `f`, prints a line per dataset and
  * removes what it wrote. CLI_OK only when every dataset is identical. */
 static int rerun_and_compare(struct res_file *f, const struct mdl_scenario *s, uint64_t reps, uint64_t seed,
-                             int threads)
+                             int threads, bool quiet)
 {
     char dir[] = "/tmp/dispsim_reproduce_XXXXXX", out[64];
     if (mkdtemp(dir) == NULL) {
@@ -149,13 +161,16 @@ static int rerun_and_compare(struct res_file *f, const struct mdl_scenario *s, u
         return CLI_CANTCREAT;
     }
     snprintf(out, sizeof out, "%s/rerun.h5", dir);
-    fprintf(stderr, "dispsim reproduce: re-running %" PRIu64 " replications with master seed %" PRIu64 "\n",
-            reps, seed);
+    if (!quiet)
+        fprintf(stderr,
+                "dispsim reproduce: re-running %" PRIu64 " replications with master seed %" PRIu64 "\n", reps,
+                seed);
     const struct run_opts o = {.reps = (long)reps,
                                .seed = seed,
                                .seed_set = true,
                                .threads = threads,
-                               .quiet = true,
+                               .quiet = quiet,
+                               .no_summary = true,
                                .sync_s = RUN_DEFAULT_SYNC_S};
     struct res_file *g = NULL;
     int rc = run_simulate(&o, s, out);
@@ -178,27 +193,40 @@ static int rerun_and_compare(struct res_file *f, const struct mdl_scenario *s, u
 
 int cli_reproduce(int argc, char **argv)
 {
-    static const struct option longs[] = {
-        {"threads", required_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
-    int threads = 0, c;
+    static const struct option longs[] = {{"threads", required_argument, NULL, 'j'},
+                                          {"quiet", no_argument, NULL, 'q'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {0}};
+    int c;
+    long threads = 0;
+    bool quiet = false;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "j:h", longs, NULL)) != -1) {
-        if (c == 'j')
-            threads = atoi(optarg);
+    while ((c = getopt_long(argc, argv, ":j:qh", longs, NULL)) != -1) {
+        if (c == 'j' && !cli_parse_count(optarg, 1, 4096, &threads))
+            return cli_usage_error("reproduce", NULL, "-j: expected a thread count in [1, 4096], got '%s'",
+                                   optarg);
+        else if (c == 'q')
+            quiet = true;
         else if (c == 'h')
             return fputs(reproduce_help, stdout), CLI_OK;
-        else
-            return fputs(reproduce_help, stderr), CLI_USAGE;
+        else if (c != 'j')
+            return cli_bad_option("reproduce", c, argv);
     }
-    if (optind != argc - 1 || threads < 0)
-        return cli_usage_error("reproduce", reproduce_help, "expected exactly one RESULTS.h5");
+    if (optind == argc)
+        return cli_usage_error("reproduce", NULL,
+                               "no RESULTS.h5 given, e.g. dispsim reproduce base.h5; see 'dispsim "
+                               "reproduce --help'");
+    if (optind != argc - 1)
+        return cli_usage_error("reproduce", NULL,
+                               "one RESULTS.h5 at a time, got %d; see 'dispsim reproduce --help'",
+                               argc - optind);
     const char *path = argv[optind];
     struct res_file *f = NULL;
     struct mdl_scenario *s = NULL;
     uint64_t seed = 0, reps = 0;
     int rc = cli_open_results("reproduce", path, &f);
     if (rc == CLI_OK && (rc = embedded_run(f, path, &s, &seed, &reps)) == CLI_OK)
-        rc = rerun_and_compare(f, s, reps, seed, threads);
+        rc = rerun_and_compare(f, s, reps, seed, (int)threads, quiet);
     mdl_scenario_destroy(s);
     res_close(f);
     return rc;

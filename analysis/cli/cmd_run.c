@@ -13,7 +13,7 @@
 #include "run.h"
 
 static const char run_help[] =
-    "usage: dispsim run SCENARIO [-o OUT.h5] [-r REPS] [-j THREADS] [--seed S] [--resume] [--force]\n"
+    "usage: dispsim run SCENARIO [-o OUT.h5] [-r REPS] [-j THREADS] [--seed S] [OPTIONS]\n"
     "       mpirun -n K dispsim run SCENARIO ...\n"
     "\n"
     "Simulates SCENARIO (a YAML file, see scenarios/README.md) and writes every replication's\n"
@@ -41,6 +41,7 @@ static const char run_help[] =
     "                      lines to FILE (what dispsim bench --scaling reads)\n"
     "  -f, --force         overwrite an existing results file; discard an existing checkpoint\n"
     "  -q, --quiet         no progress lines on stderr\n"
+    "  -h, --help          this text\n"
     "\n"
     "A scenario with variants or a sweep (a study) runs every variant for every replication, on\n"
     "the same random streams, and adds the paired comparison of each variant with the baseline.\n"
@@ -57,7 +58,17 @@ static const char run_help[] =
     "replication when a thread is free, and rank 0 alone writes the checkpoint and the file.\n"
     "\n"
     "Replication r always uses the random streams of (master seed, r), whatever the thread or rank\n"
-    "count, so a run is reproduced exactly from its scenario file and seed.\n";
+    "count, so a run is reproduced exactly from its scenario file and seed.\n"
+    "\n"
+    "Exit codes: 0 the results file is written; 64 bad command line; 65 bad scenario data (every\n"
+    "problem as FILE:LINE:COLUMN), or a checkpoint of another run; 66 scenario or checkpoint\n"
+    "missing; 70 internal error; 73 the output exists or cannot be created; 74 I/O error; 75\n"
+    "interrupted (the checkpoint is kept: repeat the command with --resume).\n"
+    "\n"
+    "Examples:\n"
+    "  dispsim run scenarios/baseline.yaml -r 40 -o base.h5     then: dispsim info base.h5\n"
+    "  dispsim run scenarios/inspector-study.yaml --precision 0.01 -j 8\n"
+    "  dispsim run scenarios/baseline.yaml -r 40 -o base.h5 --resume   (after an interruption)\n";
 
 /* A whole string as a finite double (the caller checks the range). */
 static bool parse_real(const char *s, double *out)
@@ -149,7 +160,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
     int c;
     const char *expected = NULL;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:r:j:fqh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:r:j:fqh", longs, NULL)) != -1) {
         switch (c) {
         case 'o': o->out = optarg; break;
         case 'r':
@@ -167,16 +178,26 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
         case 'f': o->force = true; break;
         case 'q': o->quiet = true; break;
         case 'h': fputs(run_help, stdout); return -1;
-        default: fputs(run_help, stderr); return CLI_USAGE;
+        default: return cli_bad_option("run", c, argv);
         }
     }
+    if (optind == argc)
+        return cli_usage_error("run", NULL,
+                               "no SCENARIO file given, e.g. dispsim run scenarios/baseline.yaml; see "
+                               "'dispsim run --help'");
     if (optind != argc - 1)
-        return cli_usage_error("run", run_help, "expected exactly one SCENARIO file");
+        return cli_usage_error("run", NULL,
+                               "one SCENARIO file at a time, got %d ('%s' and '%s'...); see 'dispsim run "
+                               "--help'",
+                               argc - optind, argv[optind], argv[optind + 1]);
     o->scenario = argv[optind];
     o->argc = argc;
     o->argv = argv;
     if (o->shards > 0 && o->precision > 0)
         return cli_usage_error("run", NULL, "--shard and --precision do not go together");
+    if (o->precision > 0 && o->reps == 1)
+        return cli_usage_error("run", NULL,
+                               "--precision needs at least 2 replications to compute an interval, got -r 1");
     if (o->resume && o->force)
         return cli_usage_error("run", NULL,
                                "--resume continues a checkpoint and --force discards it: give one of them");
@@ -190,7 +211,8 @@ int cli_run(int argc, char **argv)
     if (rc != CLI_OK)
         return rc < 0 ? CLI_OK : rc;
     struct mdl_scenario *s = NULL;
-    if ((rc = cli_load_scenario(o.scenario, &s)) != CLI_OK) {
+    if ((rc = cli_not_a_scenario("run", o.scenario)) != CLI_OK ||
+        (rc = cli_load_scenario(o.scenario, &s)) != CLI_OK) {
         /* Under MPI the other ranks may have loaded it (a node-local path): they would wait for
          * this one for ever. */
         if (run_mpi_size() > 1)

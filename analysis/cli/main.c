@@ -1,4 +1,5 @@
 /* dispsim: Monte Carlo simulation of displacement between irregular entry modes to the UK. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,9 +26,19 @@ static void usage(FILE *f)
           "                    every dataset bit for bit\n"
           "  bench             print engine and model speed figures\n"
           "\n"
-          "'dispsim COMMAND --help' explains each command. Exit codes follow sysexits.h:\n"
-          "64 usage, 65 bad scenario data, 66 unreadable input, 70 internal error, 73 cannot create\n"
-          "output, 74 I/O error, 75 interrupted.\n",
+          "'dispsim COMMAND --help' explains each command: its options, defaults and exit codes.\n"
+          "Exit codes follow sysexits.h: 0 success, 64 usage, 65 bad scenario data, 66 unreadable\n"
+          "input, 70 internal error (a bug: please report it), 73 cannot create output, 74 I/O\n"
+          "error, 75 interrupted (run again, with --resume for run).\n"
+          "\n"
+          "  -h, --help     this text\n"
+          "      --version  the version\n"
+          "\n"
+          "Example:\n"
+          "  dispsim validate scenarios/baseline.yaml\n"
+          "  dispsim run scenarios/baseline.yaml -r 40 -o base.h5\n"
+          "  dispsim info base.h5\n"
+          "  dispsim report base.h5\n",
           f);
 }
 
@@ -39,6 +50,30 @@ static const struct {
     {"validate", cli_validate},   {"info", cli_info},     {"merge", cli_merge},
     {"reproduce", cli_reproduce}, {"report", cli_report}, {"bench", cli_bench},
 };
+
+/* Whether `s` ends with `ext`. */
+static bool ends_with(const char *s, const char *ext)
+{
+    size_t n = strlen(s), k = strlen(ext);
+    return n >= k && strcmp(s + n - k, ext) == 0;
+}
+
+/* One line for a command that does not exist, the command a file name suggests, and the hint. */
+static int unknown_command(const char *cmd)
+{
+    if (cmd[0] == '-')
+        fprintf(stderr, "dispsim: unknown option '%s' (options go after the command)\n", cmd);
+    else
+        fprintf(stderr, "dispsim: unknown command '%s'\n", cmd);
+    if (ends_with(cmd, ".yaml") || ends_with(cmd, ".yml"))
+        fprintf(stderr, "dispsim: to simulate that scenario: dispsim run %s\n", cmd);
+    else if (ends_with(cmd, ".h5"))
+        fprintf(stderr, "dispsim: to summarise that results file: dispsim info %s\n", cmd);
+    fputs("dispsim: the commands are run, validate, info, report, merge, reproduce and bench; see "
+          "'dispsim --help'\n",
+          stderr);
+    return CLI_USAGE;
+}
 
 int main(int argc, char **argv)
 {
@@ -69,7 +104,5 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "dispsim: unknown command '%s'\n\n", cmd);
-    usage(stderr);
-    return CLI_USAGE;
+    return unknown_command(cmd);
 }

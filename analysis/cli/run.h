@@ -39,8 +39,9 @@ struct run_opts {
     int threads;                         /* 0: $SLURM_CPUS_PER_TASK, else the OpenMP default */
     uint64_t seed;                       /* with seed_set; else run.master_seed of the scenario */
     bool seed_set, force, quiet, resume;
-    int argc;    /* the command line, to print the command that resumes an interrupted run; */
-    char **argv; /* argv NULL: none (reproduce) */
+    bool no_summary; /* progress lines but no summary line naming the file (reproduce's is temporary) */
+    int argc;        /* the command line, to print the command that resumes an interrupted run; */
+    char **argv;     /* argv NULL: none (reproduce) */
 };
 
 /* Runs every variant of scenario `s` as `o` asks, on this process's threads and, under mpirun,
@@ -99,6 +100,14 @@ int run_write_results(struct run *r, const struct run_opts *o, const struct mdl_
  * must outlive the result. The one place that fills struct res_meta, for run and merge alike. */
 struct res_meta run_meta(const struct mdl_scenario *s, const struct mdl_world *w, uint64_t seed, size_t nreps,
                          const uint64_t *rep_index, const uint64_t *seeds, const struct ana_study *study);
+
+/* How progress counts `count` work items, in the user's terms: "replications" for a scenario
+ * without variants, else "simulations" (one replication of one variant); singular for 1. */
+const char *run_unit(const struct run *r, size_t count);
+
+/* Into buf: "" without variants, else " (R replications x V variants)" for `nreps` replications
+ * of every variant, so that counts of simulations read as the user's -r. */
+void run_shape(const struct run *r, size_t nreps, char *buf, size_t len);
 
 /* Sets up the parts of r that do not come from the options (lock, arrays); SIM_ENOMEM. */
 sim_status run_init(struct run *r);

@@ -4,6 +4,7 @@
 #include "run.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -49,6 +50,97 @@ static void checkpoint_key(const struct run *r, const struct run_opts *o, const 
              o->precision, o->precision > 0 ? (o->batch > 0 ? o->batch : 10) : 0);
 }
 
+/* The value of line `name=` in a key or header, as a length-limited string into buf; "" if none. */
+static const char *key_value(const char *key, const char *name, char *buf, size_t len)
+{
+    size_t n = strlen(name);
+    for (const char *p = key; p != NULL && *p != '\0'; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+        if (strncmp(p, name, n) == 0 && p[n] == '=') {
+            snprintf(buf, len, "%.*s", (int)strcspn(p + n + 1, "\n"), p + n + 1);
+            return buf;
+        }
+    snprintf(buf, len, "%s", "");
+    return buf;
+}
+
+/* Says, in the options' terms, how the run the checkpoint `path` (key `have`) belongs to differs
+ * from this one (key `want`); bit i of `given` is set when the user gave option i of the table
+ * (else its value is a default). False when no line of the keys tells. */
+static bool say_other_run(const char *path, const char *have, const char *want, unsigned given)
+{
+    static const struct {
+        const char *line, *option;
+    } opts[] = {{"replications", "-r"},
+                {"master_seed", "--seed"},
+                {"shard", "--shard"},
+                {"precision", "--precision"},
+                {"batch", "--batch"}};
+    char a[256], b[256];
+    const char *lead = "dispsim run: %s belongs to another run: ";
+    const char *todo = "give the options it was started with, or --force to discard it and start afresh";
+    if (strcmp(key_value(have, "program_fnv64", a, sizeof a),
+               key_value(want, "program_fnv64", b, sizeof b))) {
+        fprintf(stderr, lead, path);
+        fprintf(stderr,
+                "another build of dispsim (%s) wrote it, and a rebuilt program may compute other "
+                "results; finish it with that build, or use --force to start afresh\n",
+                key_value(have, "program_version", a, sizeof a));
+        return true;
+    }
+    if (strcmp(key_value(have, "scenario_fnv64", a, sizeof a),
+               key_value(want, "scenario_fnv64", b, sizeof b))) {
+        fprintf(stderr, lead, path);
+        fprintf(stderr, "the scenario file changed since it was written (scenario '%s', ",
+                key_value(have, "scenario_name", a, sizeof a));
+        fprintf(stderr, "%s bytes then, ", key_value(have, "scenario_bytes", a, sizeof a));
+        fprintf(stderr, "%s now); restore the file, or %s\n", key_value(want, "scenario_bytes", b, sizeof b),
+                "use --force to start afresh with the new one");
+        return true;
+    }
+    for (size_t i = 0; i < sizeof opts / sizeof *opts; i++) {
+        key_value(have, opts[i].line, a, sizeof a);
+        key_value(want, opts[i].line, b, sizeof b);
+        if (strcmp(a, b) == 0)
+            continue;
+        if (strcmp(opts[i].line, "precision") == 0) { /* written with %.17g, given as 0.01 */
+            snprintf(a, sizeof a, "%g", strtod(a, NULL));
+            snprintf(b, sizeof b, "%g", strtod(b, NULL));
+        }
+        /* "0/0" is no shard, "0" no --precision; batch only matters with --precision */
+        bool none_a = strcmp(a, "0/0") == 0 || strcmp(a, "0") == 0,
+             none_b = strcmp(b, "0/0") == 0 || strcmp(b, "0") == 0;
+        fprintf(stderr, lead, path);
+        if (none_b)
+            fprintf(stderr, "you ran without %s, the checkpoint has %s %s; %s\n", opts[i].option,
+                    opts[i].option, a, todo);
+        else if (none_a)
+            fprintf(stderr, "you ran %s %s, the checkpoint has none; %s\n", opts[i].option, b, todo);
+        else if (!(given & (1u << i)))
+            fprintf(stderr, "you ran without %s (so the scenario's %s), the checkpoint has %s %s; %s\n",
+                    opts[i].option, b, opts[i].option, a, todo);
+        else
+            fprintf(stderr, "you ran %s %s, the checkpoint has %s %s; %s\n", opts[i].option, b,
+                    opts[i].option, a, todo);
+        return true;
+    }
+    return false;
+}
+
+/* After res_ckpt_resume refused the checkpoint `path` as another run's: says how in the options'
+ * terms when its key tells, else prints the results layer's message `err`. */
+static void say_mismatch(const char *path, const char *want, const struct run_opts *o, const char *err)
+{
+    char *have = NULL, why[512];
+    size_t nitems = 0, done = 0;
+    /* in the order of say_other_run's table: -r, --seed, --shard, --precision, --batch */
+    unsigned given = (o->reps > 0 ? 1u : 0u) | (o->seed_set ? 2u : 0u) | (o->shards > 0 ? 4u : 0u) |
+                     (o->precision > 0 ? 8u : 0u) | (o->batch > 0 ? 16u : 0u);
+    if (res_ckpt_inspect(path, &have, &nitems, &done, why, sizeof why) != SIM_OK ||
+        !say_other_run(path, have, want, given))
+        fprintf(stderr, "dispsim run: %s\n", err);
+    free(have);
+}
+
 /* Opens the run's checkpoint: resumed with --resume, else created (an old one is kept unless
  * --force). Prints why not and returns the exit code. */
 int run_open_checkpoint(struct run *r, const struct run_opts *o, const struct mdl_scenario *s,
@@ -66,10 +158,13 @@ int run_open_checkpoint(struct run *r, const struct run_opts *o, const struct md
                    CLI_NOINPUT;
         if (st == SIM_OK && run_reload(r) != SIM_OK)
             return fprintf(stderr, "dispsim run: %s\n", r->fail_msg), CLI_IOERR;
-        if (st == SIM_OK && !o->quiet)
-            fprintf(stderr, "dispsim: resuming %s: %zu of %zu replications%s already done%s\n", path,
-                    res_ckpt_count(r->ckpt), r->nitems, r->nvariants > 1 ? " of all variants" : "",
-                    dropped > 0 ? " (a torn last record was dropped)" : "");
+        if (st == SIM_OK && !o->quiet) {
+            char dims[96];
+            run_shape(r, r->nreps, dims, sizeof dims);
+            fprintf(stderr, "dispsim: resuming %s: %zu of %zu %s%s already done%s\n", path,
+                    res_ckpt_count(r->ckpt), r->nitems, run_unit(r, r->nitems), dims,
+                    dropped > 0 ? " (a torn last record was dropped: it runs again)" : "");
+        }
     } else {
         struct stat sb;
         if (stat(path, &sb) == 0 && !o->force)
@@ -82,6 +177,8 @@ int run_open_checkpoint(struct run *r, const struct run_opts *o, const struct md
         if (st == SIM_OK)
             st = res_ckpt_create(path, key, &shape, &r->ckpt, err, sizeof err);
     }
+    if (st == SIM_EINVAL && o->resume)
+        return say_mismatch(path, key, o, err), cli_exit_code(st);
     if (st != SIM_OK)
         return fprintf(stderr, "dispsim run: %s\n", err), cli_exit_code(st);
     return CLI_OK;

@@ -29,6 +29,21 @@ sim_status run_init(struct run *r)
     return SIM_OK;
 }
 
+const char *run_unit(const struct run *r, size_t count)
+{
+    if (r->nvariants > 1)
+        return count == 1 ? "simulation" : "simulations";
+    return count == 1 ? "replication" : "replications";
+}
+
+void run_shape(const struct run *r, size_t nreps, char *buf, size_t len)
+{
+    if (r->nvariants > 1)
+        snprintf(buf, len, " (%zu replication%s x %zu variants)", nreps, nreps == 1 ? "" : "s", r->nvariants);
+    else if (len > 0)
+        buf[0] = '\0';
+}
+
 void run_fini(struct run *r)
 {
     if (r->key == NULL)
@@ -69,8 +84,14 @@ static void progress(struct run *r)
         strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S ", localtime_r(&t, &tm));
     }
     double left = r->done > 0 ? el / (double)r->done * (double)(r->todo - r->done) : 0.0;
-    fprintf(stderr, "%sdispsim: %s%zu/%zu %s (%.0f%%), %.1f s elapsed, ~%.0f s left%s", tty ? "\r" : "",
-            stamp, r->done, r->todo, r->nvariants > 1 ? "replications of all variants" : "replications",
+    char shape[96];
+    run_shape(r, r->nreps, shape, sizeof shape);
+    /* A resumed run or a shard does only part of the run: say so, with the run's whole size. */
+    char part[64] = "";
+    if (r->todo != r->nitems)
+        snprintf(part, sizeof part, " to do, of %zu", r->nitems);
+    fprintf(stderr, "%sdispsim: %s%zu/%zu %s%s%s, %.0f%%, %.1f s elapsed, ~%.0f s left%s", tty ? "\r" : "",
+            stamp, r->done, r->todo, run_unit(r, r->todo), part, shape,
             r->todo > 0 ? 100.0 * (double)r->done / (double)r->todo : 100.0, el, left,
             tty ? (r->done == r->todo ? "\n" : "") : "\n");
 }

@@ -25,6 +25,19 @@ static double worst_precision(const struct run *r, size_t n)
     return worst;
 }
 
+/* The line after a --precision batch: n replications done, worst relative half-width h. */
+static void say_batch(size_t n, double h, double target, const char *verdict)
+{
+    if (isfinite(h))
+        fprintf(stderr, "dispsim: %zu replications: largest relative half-width %.4g (target %g)%s\n", n, h,
+                target, verdict);
+    else /* a mean of 0 (nothing arrives) has no relative half-width */
+        fprintf(stderr,
+                "dispsim: %zu replications: relative half-width undefined, a key total has mean 0 "
+                "(target %g)%s\n",
+                n, target, verdict);
+}
+
 /* Runs replications [from, to) of every variant, except those the checkpoint already holds, on
  * this process or on every MPI rank. */
 static sim_status run_range(struct run *r, size_t from, size_t to)
@@ -70,16 +83,14 @@ sim_status run_phases(struct run *r, const struct run_opts *o, size_t *first, si
             h = worst_precision(r, n);
             streak = h <= o->precision ? streak + 1 : 0;
             if (!o->quiet)
-                fprintf(stderr, "dispsim: %zu replications: largest relative half-width %.4g (target %g)%s\n",
-                        n, h, o->precision,
-                        streak > confirm ? ": reached and confirmed"
-                        : streak > 0     ? ": reached"
-                                         : "");
+                say_batch(n, h, o->precision,
+                          streak > confirm ? ": reached and confirmed"
+                          : streak > 0     ? ": reached"
+                                           : "");
         }
         if (st == SIM_OK && streak <= confirm && !o->quiet)
-            fprintf(stderr,
-                    "dispsim: precision %g not confirmed within the maximum of %zu replications (%.4g)\n",
-                    o->precision, r->nreps, h);
+            say_batch(r->nreps, h, o->precision,
+                      ": not confirmed within the maximum (-r); raise -r or the target");
         *nrows = n;
     } else if (o->shards > 0) {
         /* Shard i of N: the contiguous replications [floor((i-1) R / N), floor(i R / N)). */

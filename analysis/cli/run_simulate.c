@@ -29,8 +29,10 @@ static int thread_count(int requested)
 /* Tells how to continue an interrupted run. */
 static void say_interrupted(const struct run *r, const struct run_opts *o, const char *ckpt)
 {
-    fprintf(stderr, "\ndispsim run: interrupted; %zu of %zu replications%s are kept in %s\n",
-            res_ckpt_count(r->ckpt), r->nitems, r->nvariants > 1 ? " of all variants" : "", ckpt);
+    char shape[96];
+    run_shape(r, r->nreps, shape, sizeof shape);
+    fprintf(stderr, "\ndispsim run: interrupted; %zu of %zu %s%s are kept in %s\n", res_ckpt_count(r->ckpt),
+            r->nitems, run_unit(r, r->nitems), shape, ckpt);
     if (o->argv == NULL)
         return;
     fputs("dispsim run: to finish the run: dispsim", stderr);
@@ -91,6 +93,33 @@ static bool setup(struct run *r, struct mdl_world *w, size_t nreps)
     return run_init(r) == SIM_OK;
 }
 
+/* The summary line of a written results file of replications [first, first + n), and what to do
+ * with the file next. */
+static void say_done(const struct run *r, const struct run_opts *o, const char *out, size_t first, size_t n,
+                     double t_write)
+{
+    uint64_t events = 0;
+    for (size_t v = 0; v < r->nvariants; v++)
+        for (size_t k = first; k < first + n; k++)
+            events += r->events[v * r->nreps + k];
+    char shape[96];
+    run_shape(r, n, shape, sizeof shape);
+    fprintf(stderr, "dispsim: %zu %s%s, %.3g events in %.2f s (%.2f s writing); wrote %s\n", n * r->nvariants,
+            run_unit(r, n * r->nvariants), shape, (double)events, cli_wall_now() - r->t_start, t_write, out);
+    if (o->shards > 0)
+        fprintf(stderr,
+                "dispsim: shard %ld of %ld; once all are written: dispsim merge -o OUT.h5 SHARD.h5...\n",
+                o->shard, o->shards);
+    else if (n < 2)
+        fprintf(stderr,
+                "dispsim: with one replication there are no confidence intervals: they need at least "
+                "two (-r 2 or more); dispsim info %s shows the totals\n",
+                out);
+    else
+        fprintf(stderr, "dispsim: next: dispsim info %s (totals with 95%% intervals), dispsim report %s\n",
+                out, out);
+}
+
 /* After the phases succeeded: writes the results file from the checkpoint `ckpt` and, once it is
  * written, prints the summary line, writes the --timing file and deletes the checkpoint. */
 static int write_out(struct run *r, const struct run_opts *o, const struct mdl_scenario *s, const char *out,
@@ -101,19 +130,13 @@ static int write_out(struct run *r, const struct run_opts *o, const struct mdl_s
     t_write = cli_wall_now() - t_write;
     if (rc != CLI_OK) {
         fprintf(stderr,
-                "dispsim run: all %zu replications are kept in %s: once the cause is fixed, the "
+                "dispsim run: all %zu %s are kept in %s: once the cause is fixed, the "
                 "same command with --resume writes %s without running them again\n",
-                res_ckpt_count(r->ckpt), ckpt, out);
+                res_ckpt_count(r->ckpt), run_unit(r, res_ckpt_count(r->ckpt)), ckpt, out);
         return rc;
     }
-    uint64_t events = 0;
-    for (size_t v = 0; v < r->nvariants; v++)
-        for (size_t k = first; k < first + n; k++)
-            events += r->events[v * r->nreps + k];
-    if (!o->quiet)
-        fprintf(stderr, "dispsim: %zu replications%s, %.3g events in %.2f s (%.2f s writing); wrote %s\n", n,
-                r->nvariants > 1 ? " of every variant" : "", (double)events, cli_wall_now() - r->t_start,
-                t_write, out);
+    if (!o->quiet && !o->no_summary)
+        say_done(r, o, out, first, n, t_write);
     if (o->timing != NULL)
         write_timing(o, r, s, n, t_sim, t_write, rss_sim);
     res_ckpt_discard(r->ckpt); /* the results file holds everything it held */
@@ -138,8 +161,8 @@ static int run_and_write(struct run *r, const struct run_opts *o, const struct m
     }
     if (st != SIM_OK || r->fail_status != SIM_OK) {
         fprintf(stderr, "dispsim run: %s: %s\n", s->path, r->fail_msg[0] ? r->fail_msg : sim_status_str(st));
-        fprintf(stderr, "dispsim run: the %zu completed replications are kept in %s\n",
-                res_ckpt_count(r->ckpt), ckpt);
+        fprintf(stderr, "dispsim run: the %zu completed %s are kept in %s\n", res_ckpt_count(r->ckpt),
+                run_unit(r, res_ckpt_count(r->ckpt)), ckpt);
         return cli_exit_code(r->fail_status != SIM_OK ? r->fail_status : st);
     }
     return write_out(r, o, s, out, ckpt, first, n, t_sim, rss_sim);
