@@ -489,11 +489,13 @@ int cli_info(int argc, char **argv)
     char *args[64];
     argc = take_compare(argc, argv, args, cmp);
     if (argc < 0)
-        return fprintf(stderr, "dispsim info: --compare needs two variant names\n\n%s", info_help), CLI_USAGE;
+        return cli_usage_error("info", NULL,
+                               "--compare needs two variant names, e.g. --compare baseline officers; "
+                               "see 'dispsim info --help'");
     argv = args;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
         if (c == 'c')
             csv = true;
         else if (c == 'p')
@@ -501,10 +503,12 @@ int cli_info(int argc, char **argv)
         else if (c == 'h')
             return fputs(info_help, stdout), CLI_OK;
         else
-            return fputs(info_help, stderr), CLI_USAGE;
+            return cli_bad_option("info", c, argv);
     }
     if (optind != argc - 1)
-        return fprintf(stderr, "dispsim info: expected exactly one RESULTS.h5\n\n%s", info_help), CLI_USAGE;
+        return cli_usage_error("info", NULL,
+                               "expected exactly one RESULTS.h5 (or checkpoint), e.g. dispsim info "
+                               "baseline.h5; see 'dispsim info --help'");
     if (cmp[0] != NULL && (csv || by_port))
         return fprintf(stderr, "dispsim info: --compare prints a table, not CSV\n"), CLI_USAGE;
     const char *path = argv[optind];
