@@ -20,6 +20,8 @@ static void usage(FILE *f)
           "  info RESULTS.h5   summarise a results file: totals with 95% confidence intervals, and a\n"
           "                    study's paired displacement metrics\n"
           "  report RESULTS.h5 write a self-contained HTML report with charts\n"
+          "  calibrate CALIB.yaml  fit scenario parameters to observed data (ABC-SMC), write a\n"
+          "                    posterior file; --synthetic writes data with a known answer\n"
           "  merge -o OUT.h5 SHARD.h5...  combine the files of run --shard i/N into one run's file\n"
           "  reproduce RESULTS.h5  re-run a results file from its embedded scenario and seeds, compare\n"
           "                    every dataset bit for bit\n"
@@ -38,6 +40,7 @@ static const struct {
 } commands[] = {
     {"validate", cli_validate},   {"info", cli_info},     {"merge", cli_merge},
     {"reproduce", cli_reproduce}, {"report", cli_report}, {"bench", cli_bench},
+    {"calibrate", cli_calibrate},
 };
 
 int main(int argc, char **argv)
