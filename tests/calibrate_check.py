@@ -21,7 +21,7 @@ import time
 import h5py
 import numpy as np
 
-BIN, SRC = sys.argv[1], sys.argv[2]
+BIN, SRC = sys.argv[1], os.path.abspath(sys.argv[2])
 TINY = os.path.join(SRC, "tests", "calibration-tiny.yaml")
 failures = []
 
