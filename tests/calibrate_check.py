@@ -4,7 +4,7 @@
   2. a calibration killed by SIGKILL part-way and resumed with --resume gives the same file, and
      resuming ran only what the checkpoint lacked;
   3. dispsim info reads the posterior (table and --csv rows parameter,mean,q05,q50,q95 that agree
-     with the particles and weights in the file);
+     with the particles and weights in the file) and dispsim report draws its page;
   4. a bad calibration file exits 65 with its file:line:col message and writes nothing;
   5. --synthetic writes an observed CSV that a calibration file then loads and fits.
 
@@ -98,6 +98,14 @@ def main():
             vals = [float(v) for v in row.split(",")[1:]]
             check(abs(vals[0] - float(w @ x[:, j])) <= 1e-9 * abs(vals[0]) and vals[1] <= vals[2] <= vals[3],
                   f"info --csv {names[j]}: mean is the weighted mean, q05 <= q50 <= q95")
+
+        # dispsim report: the posterior page (marginals, pairs, predictive), every chart a PNG.
+        page = os.path.join(d, "post.html")
+        p = dispsim("report", one, "-o", page)
+        with open(page) as f:
+            body = f.read()
+        check(p.stderr.startswith("dispsim report: 3 charts") and body.count("data:image/png;base64,") == 3
+              and "Posterior predictive" in body, "report draws the posterior page's 3 charts")
 
         # A bad calibration file: exit 65, its position in the message, no output file.
         bad = os.path.join(d, "bad.yaml")
