@@ -1,6 +1,6 @@
 """dispsim calibrate end to end on tests/calibration-tiny.yaml (issue 15, phase 2a):
 
-  1. -j 1 and -j 2 give byte-identical posterior files;
+  1. -j 1, -j 2 and 2 MPI ranks give byte-identical posterior files;
   2. a calibration killed by SIGKILL part-way and resumed with --resume gives the same file, and
      resuming ran only what the checkpoint lacked;
   3. dispsim info reads the posterior (table and --csv rows parameter,mean,q05,q50,q95 that agree
@@ -23,6 +23,10 @@ import numpy as np
 
 BIN, SRC = sys.argv[1], os.path.abspath(sys.argv[2])
 TINY = os.path.join(SRC, "tests", "calibration-tiny.yaml")
+# mpirun as root needs these (as in hpc_check.py).
+MPI_ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_btl_vader_single_copy_mechanism="none", OMPI_MCA_rmaps_base_oversubscribe="1",
+               OMPI_MCA_mca_base_component_disable_dlclose="1")
 failures = []
 
 
@@ -62,6 +66,13 @@ def main():
         dispsim("calibrate", TINY, "-o", one, "-j", "1", "-q")
         dispsim("calibrate", TINY, "-o", two, "-j", "2", "-q")
         same_bytes(one, two, "-j 1 against -j 2")
+        ranks = os.path.join(d, "ranks.h5")
+        p = subprocess.run(["mpirun", "-n", "2", "--oversubscribe", BIN, "calibrate", TINY, "-o", ranks, "-j", "1",
+                            "-q"], capture_output=True, text=True, env=MPI_ENV)
+        if p.returncode != 0:
+            sys.stderr.write(p.stdout + p.stderr)
+        check(p.returncode == 0, f"mpirun -n 2 dispsim calibrate exits 0 (got {p.returncode})")
+        same_bytes(one, ranks, "-j 1 against 2 MPI ranks")
         with h5py.File(one, "r") as f:
             x, w = f["posterior/particles"][:], f["posterior/weights"][:]
             ngen = f["generations/tolerance"].shape[0]

@@ -7,6 +7,7 @@
 
 #include "../../sim/sim_run.h"
 #include "cli_common.h"
+#include "run.h"
 
 /* A thread's workspace and the buffers of one item. */
 struct thread_ws {
@@ -85,6 +86,18 @@ static sim_status run_item(const void *vctx, void *vws, size_t item)
     }
     mdl_calib_simulated(r->c, tw->values, tw->rec + 1);
     tw->rec[0] = mdl_calib_distance(r->c, tw->rec + 1);
+    if (r->sink != NULL) { /* another rank: the record goes to rank 0 at the generation's end */
+        size_t lo = 0, hi = r->nmine;
+        while (hi - lo > 1)
+            if (r->mine[(lo + hi) / 2] <= item)
+                lo = (lo + hi) / 2;
+            else
+                hi = (lo + hi) / 2;
+        double *slot = r->sink + lo * (r->npoints + 2);
+        slot[0] = 1.0;
+        memcpy(slot + 1, tw->rec, (r->npoints + 1) * sizeof *slot);
+        return SIM_OK;
+    }
     st = res_ckpt_append(r->ckpt, item, events, tw->rec, &noseed, r->sync_s);
     if (st != SIM_OK) {
         fail(r, item, st, res_ckpt_error(r->ckpt));
@@ -99,19 +112,29 @@ static sim_status run_item(const void *vctx, void *vws, size_t item)
 
 static const struct sim_run_ops ops = {ws_create, ws_destroy, run_item, NULL};
 
-/* Runs the items of generation r->gen that have no record yet. */
-static sim_status run_generation(struct calib_run *r, size_t *items)
+/* Runs items[0..n) on this process's threads. */
+static sim_status run_here(struct calib_run *r, const size_t *items, size_t n)
 {
-    size_t first = (size_t)r->gen * r->per_gen, n = 0;
-    for (size_t j = 0; j < r->per_gen; j++)
-        if (!res_ckpt_has(r->ckpt, first + j))
-            items[n++] = first + j;
     r->done = 0;
     r->todo = n;
     size_t failed = 0;
     sim_status st = n > 0 ? sim_run_items(&ops, r, items, n, r->threads, &cli_interrupted, &failed) : SIM_OK;
     if (st != SIM_OK && st != SIM_ECANCELED && r->fail_status == SIM_OK)
         fail(r, failed, st, sim_status_str(st));
+    return st;
+}
+
+/* Runs the items of generation r->gen that have no record yet, on every rank. */
+static sim_status run_generation(struct calib_run *r, size_t *items)
+{
+    size_t first = (size_t)r->gen * r->per_gen, n = 0;
+    for (size_t j = 0; r->ckpt != NULL && j < r->per_gen; j++)
+        if (!res_ckpt_has(r->ckpt, first + j))
+            items[n++] = first + j;
+    sim_status st = run_mpi_size() > 1 ? calib_mpi_generation(r, items, n, run_here) : run_here(r, items, n);
+    if (st != SIM_OK && st != SIM_ECANCELED && r->fail_msg[0] == '\0')
+        snprintf(r->fail_msg, sizeof r->fail_msg, "a simulation failed on another MPI rank: %s",
+                 sim_status_str(st));
     return st;
 }
 
@@ -133,9 +156,11 @@ sim_status calib_run_all(struct calib_run *r)
         }
         if ((st = run_generation(r, items)) != SIM_OK)
             break;
-        for (size_t j = 0; j < r->per_gen && st == SIM_OK; j++)
+        for (size_t j = 0; r->ckpt != NULL && j < r->per_gen && st == SIM_OK; j++)
             if ((st = res_ckpt_read(r->ckpt, (size_t)r->gen * r->per_gen + j, 0, 1, &dist[j])) != SIM_OK)
                 snprintf(r->fail_msg, sizeof r->fail_msg, "%s", res_ckpt_error(r->ckpt));
+        if (run_mpi_size() > 1) /* every rank updates its own sim_abc with rank 0's distances */
+            calib_mpi_distances(dist, r->per_gen);
         unsigned before = sim_abc_completed(r->abc);
         if (st == SIM_OK && (st = sim_abc_update(r->abc, dist)) != SIM_OK)
             snprintf(r->fail_msg, sizeof r->fail_msg, "generation %u: %s", r->gen, sim_status_str(st));

@@ -11,6 +11,7 @@
 #include "calib.h"
 #include "cli.h"
 #include "cli_common.h"
+#include "run.h"
 
 static const char help[] =
     "usage: dispsim calibrate CALIB.yaml [-o POSTERIOR.h5] [-j N] [--resume] [--force] [-q]\n"
@@ -242,7 +243,42 @@ static int open_ckpt(struct calib_run *r, const struct opts *o, const char *path
     return CLI_OK;
 }
 
-/* Runs the calibration and writes `out`; the checkpoint goes once the file is written. */
+/* Rank 0 after the generations ended with `st`: writes the posterior `out` and deletes the
+ * checkpoint, or says what is kept in it. Returns the exit code. */
+static int finish(struct calib_run *r, const struct opts *o, const char *out, const char *ckpt, sim_status st)
+{
+    char err[1024];
+    if (st == SIM_OK && (st = res_ckpt_sync(r->ckpt)) != SIM_OK)
+        snprintf(r->fail_msg, sizeof r->fail_msg, "%s", res_ckpt_error(r->ckpt));
+    if (st == SIM_ECANCELED) {
+        fprintf(stderr,
+                "\ndispsim calibrate: interrupted; %zu simulations are kept in %s: the same command "
+                "with --resume continues\n",
+                res_ckpt_count(r->ckpt), ckpt);
+        return CLI_TEMPFAIL;
+    }
+    if (st != SIM_OK) {
+        fprintf(stderr, "dispsim calibrate: %s: %s\n", r->c->path,
+                r->fail_msg[0] ? r->fail_msg : sim_status_str(st));
+        return cli_exit_code(st);
+    }
+    if (sim_abc_completed(r->abc) == 0) {
+        fprintf(stderr, "dispsim calibrate: %s: no generation completed\n", r->c->path);
+        return CLI_SOFTWARE;
+    }
+    if ((st = calib_write_posterior(r, out, err, sizeof err)) != SIM_OK) {
+        fprintf(stderr, "dispsim calibrate: %s\n", err);
+        return cli_exit_code(st);
+    }
+    if (!o->quiet)
+        fprintf(stderr, "dispsim calibrate: %u generations, %.1f s; wrote %s\n", sim_abc_completed(r->abc),
+                cli_wall_now() - r->t_start, out);
+    res_ckpt_discard(r->ckpt); /* the posterior holds what it was for */
+    r->ckpt = NULL;
+    return CLI_OK;
+}
+
+/* Runs the calibration (on every MPI rank under mpirun) and, on rank 0, writes `out`. */
 static int calibrate(const struct mdl_calib *c, const struct opts *o, const char *out)
 {
     struct calib_run r = {.c = c,
@@ -255,7 +291,7 @@ static int calibrate(const struct mdl_calib *c, const struct opts *o, const char
                           .sync_s = 60.0};
     r.per_gen = r.n * r.reps;
     r.nitems = r.per_gen * (c->opts.generations > 0 ? c->opts.generations : SIM_ABC_MAX_GENERATIONS);
-    char *ckpt = malloc(strlen(out) + 8), err[1024];
+    char *ckpt = malloc(strlen(out) + 8);
     r.paths = malloc(r.d * sizeof *r.paths);
     int rc = ckpt != NULL && r.paths != NULL &&
                      sim_abc_create((unsigned)r.d, c->priors, &c->opts, &r.abc) == SIM_OK
@@ -264,38 +300,21 @@ static int calibrate(const struct mdl_calib *c, const struct opts *o, const char
     for (size_t j = 0; rc == CLI_OK && j < r.d; j++)
         r.paths[j] = c->parameters[j].path;
     struct stat sb;
-    if (rc == CLI_OK) {
+    bool root = run_mpi_rank() == 0; /* under MPI, rank 0 alone owns the output and the checkpoint */
+    r.quiet = o->quiet || !root;
+    if (rc == CLI_OK && root) {
         sprintf(ckpt, "%s.ckpt", out);
         rc = cli_check_output("calibrate", out, o->force || (o->resume && stat(ckpt, &sb) == 0));
+        if (rc == CLI_OK)
+            rc = open_ckpt(&r, o, ckpt);
     }
-    if (rc == CLI_OK)
-        rc = open_ckpt(&r, o, ckpt);
+    if (run_mpi_size() > 1 && !run_mpi_all_ready(rc == CLI_OK) && rc == CLI_OK)
+        rc = CLI_SOFTWARE; /* another rank cannot run: it said why */
     sim_status st = rc == CLI_OK ? calib_run_all(&r) : SIM_OK;
-    if (rc == CLI_OK && st == SIM_OK && (st = res_ckpt_sync(r.ckpt)) != SIM_OK)
-        snprintf(r.fail_msg, sizeof r.fail_msg, "%s", res_ckpt_error(r.ckpt));
-    if (rc == CLI_OK && st == SIM_ECANCELED) {
-        fprintf(stderr,
-                "\ndispsim calibrate: interrupted; %zu simulations are kept in %s: the same command "
-                "with --resume continues\n",
-                res_ckpt_count(r.ckpt), ckpt);
-        rc = CLI_TEMPFAIL;
-    } else if (rc == CLI_OK && st != SIM_OK) {
-        fprintf(stderr, "dispsim calibrate: %s: %s\n", c->path,
-                r.fail_msg[0] ? r.fail_msg : sim_status_str(st));
-        rc = cli_exit_code(st);
-    } else if (rc == CLI_OK && sim_abc_completed(r.abc) == 0) {
-        fprintf(stderr, "dispsim calibrate: %s: no generation completed\n", c->path);
-        rc = CLI_SOFTWARE;
-    } else if (rc == CLI_OK && (st = calib_write_posterior(&r, out, err, sizeof err)) != SIM_OK) {
-        fprintf(stderr, "dispsim calibrate: %s\n", err);
-        rc = cli_exit_code(st);
-    } else if (rc == CLI_OK) {
-        if (!o->quiet)
-            fprintf(stderr, "dispsim calibrate: %u generations, %.1f s; wrote %s\n", sim_abc_completed(r.abc),
-                    cli_wall_now() - r.t_start, out);
-        res_ckpt_discard(r.ckpt); /* the posterior holds what it was for */
-        r.ckpt = NULL;
-    }
+    if (rc == CLI_OK && !root)
+        rc = st == SIM_OK ? CLI_OK : st == SIM_ECANCELED ? CLI_TEMPFAIL : cli_exit_code(st);
+    else if (rc == CLI_OK)
+        rc = finish(&r, o, out, ckpt, st);
     res_ckpt_close(r.ckpt);
     sim_abc_destroy(r.abc);
     free(r.paths);

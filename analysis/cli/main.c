@@ -33,14 +33,13 @@ static void usage(FILE *f)
           f);
 }
 
-/* The commands but run, which starts MPI first. */
+/* The commands but run and calibrate, which start MPI first. */
 static const struct {
     const char *name;
     int (*fn)(int argc, char **argv);
 } commands[] = {
     {"validate", cli_validate},   {"info", cli_info},     {"merge", cli_merge},
     {"reproduce", cli_reproduce}, {"report", cli_report}, {"bench", cli_bench},
-    {"calibrate", cli_calibrate},
 };
 
 int main(int argc, char **argv)
@@ -61,11 +60,11 @@ int main(int argc, char **argv)
         printf("dispsim %s\n", DISPSIM_VERSION);
         return CLI_OK;
     }
-    if (strcmp(cmd, "run") == 0) {
-        /* Only run uses MPI: under mpirun every other command runs as a plain process. */
+    if (strcmp(cmd, "run") == 0 || strcmp(cmd, "calibrate") == 0) {
+        /* Only run and calibrate use MPI: under mpirun every other command runs as a plain process. */
         if (run_mpi_start(&argc, &argv) != 0)
             return CLI_SOFTWARE;
-        int rc = cli_run(argc - 1, argv + 1);
+        int rc = cmd[0] == 'r' ? cli_run(argc - 1, argv + 1) : cli_calibrate(argc - 1, argv + 1);
         run_mpi_stop();
         return rc;
     }
