@@ -146,6 +146,9 @@ def main():
         dispsim("calibrate", syn, "--synthetic", "choice.leave.asc=-2.5", "-o", os.path.join(d, "again.csv"))
         p = dispsim("calibrate", TINY, "--synthetic", "choice.nothing=1", "-o", os.path.join(d, "x.csv"), expect=65)
         check(not os.path.exists(os.path.join(d, "x.csv")), "--synthetic with a bad path writes nothing")
+        p = dispsim("calibrate", TINY, "--synthetic", "inflow=300", "-o", os.path.join(d, "x.csv"), expect=65)
+        check("prior's support [100, 260], got 300" in p.stderr and not os.path.exists(os.path.join(d, "x.csv")),
+              "--synthetic refuses a value outside the prior (parameters by name too)")
     if failures:
         print(f"{len(failures)} check(s) failed")
         sys.exit(1)

@@ -34,8 +34,9 @@ static const char help[] =
     "  --resume              continue the calibration kept in FILE.ckpt\n"
     "  -f, --force           replace an existing output file and start afresh\n"
     "  -q, --quiet           no progress\n"
-    "  --synthetic SPEC      do not calibrate: set each PATH (a scenario field path, as in the\n"
-    "                        calibration's parameters) to VALUE, run the calibration's\n"
+    "  --synthetic SPEC      do not calibrate: set each PATH (a parameter of the calibration: its\n"
+    "                        path or name; VALUE inside its prior's support; parameters not\n"
+    "                        given keep the scenario's value) to VALUE, run the calibration's\n"
     "                        replications (seeds 0..R-1 of its seed) and write the mean of every\n"
     "                        target's simulated points in the observed-CSV format: data with a\n"
     "                        known answer, for checking that a calibration recovers it\n"
@@ -113,6 +114,33 @@ static size_t parse_spec(char *buf, const char **paths, double *values, size_t m
     return n;
 }
 
+/* Each PATH of the spec must be a parameter of c (its path or its name; names become paths) and
+ * its VALUE inside the parameter's prior support, where the loader checked the scenario stays
+ * valid. Prints why not; true when all are. */
+static bool check_spec(const struct mdl_calib *c, const char **paths, const double *values, size_t np)
+{
+    for (size_t i = 0; i < np; i++) {
+        unsigned j = 0;
+        while (j < c->parameters_count && strcmp(c->parameters[j].path, paths[i]) != 0 &&
+               (c->parameters[j].name == NULL || strcmp(c->parameters[j].name, paths[i]) != 0))
+            j++;
+        if (j == c->parameters_count) {
+            fprintf(stderr, "dispsim calibrate: --synthetic: %s: not a parameter of %s\n", paths[i], c->path);
+            return false;
+        }
+        double lo, hi;
+        sim_prior_support(&c->priors[j], &lo, &hi);
+        if (!sim_prior_in_support(&c->priors[j], values[i])) {
+            fprintf(stderr,
+                    "dispsim calibrate: --synthetic: %s: must lie in its prior's support [%g, %g], got %g\n",
+                    paths[i], lo, hi, values[i]);
+            return false;
+        }
+        paths[i] = c->parameters[j].path;
+    }
+    return true;
+}
+
 /* Whether point k of c repeats the series and period of an earlier point (two targets may share
  * a series): the observed-CSV format allows one row per series and period. */
 static bool repeated(const struct mdl_calib *c, const unsigned *tgt, size_t k)
@@ -140,7 +168,9 @@ static int synthetic(const struct mdl_calib *c, const char *spec, const char *ou
     double values[MAXP];
     char *buf = strdup(spec), err[1024];
     size_t np = buf != NULL ? parse_spec(buf, paths, values, MAXP) : 0, k = c->npoints;
-    int rc = np == 0 ? CLI_USAGE : cli_check_output("calibrate", out, force);
+    int rc = np == 0                             ? CLI_USAGE
+             : !check_spec(c, paths, values, np) ? CLI_DATAERR
+                                                 : cli_check_output("calibrate", out, force);
     struct mdl_world_ws *ws = NULL;
     double *vals = malloc((mdl_world_table(c->world)->rep_values + 1) * sizeof *vals);
     double *sim = malloc((k + 1) * sizeof *sim), *mean = calloc(k + 1, sizeof *mean);
