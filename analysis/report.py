@@ -424,6 +424,10 @@ def variants_table(r, plan):
 
 
 def main(src, out):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import report_posterior  # noqa: E402  (beside this script)
+    if report_posterior.is_posterior(src):
+        return report_posterior.page(src, png, lambda parts, n, name: write_page(out, name, parts, n))
     r = read(src)
     variants, study = r["variants"], r["study"]
     start = r["start"] or dt.date(1970, 1, 1)

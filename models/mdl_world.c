@@ -39,6 +39,9 @@ struct mdl_world_ws {
     struct sim_kernel *k;
     void *self[MAX_COMPONENTS]; /* each component's instance */
     uint16_t iv_id, id[MAX_COMPONENTS];
+    struct mdl_param *params; /* mdl_world_ws_create_params: the settable parameters */
+    double *base;             /* and their values in the scenario */
+    size_t nparams;
 };
 
 void mdl_world_ws_set_abort(struct mdl_world_ws *ws, const volatile sig_atomic_t *flag)
@@ -211,6 +214,8 @@ void mdl_world_ws_destroy(struct mdl_world_ws *ws)
     for (size_t c = ws->w->ncomp; c-- > 0;)
         ws->w->comp[c]->destroy(ws->self[c]);
     mdl_iv_destroy(ws->iv);
+    free(ws->params);
+    free(ws->base);
     if (ws->own_s)
         mdl_scenario_destroy(ws->s);
     free(ws);
@@ -225,7 +230,8 @@ static void refresh(void *ctx, struct sim_kernel *k, unsigned sections)
             ws->w->comp[c]->refresh(ws->self[c], k, sections);
 }
 
-sim_status mdl_world_ws_create(const struct mdl_world *w, struct mdl_world_ws **out)
+/* Builds a workspace; `private_s` gives it its own copy of the scenario even without changes. */
+static sim_status ws_create(const struct mdl_world *w, bool private_s, struct mdl_world_ws **out)
 {
     struct mdl_world_ws *ws = calloc(1, sizeof *ws);
     if (ws == NULL)
@@ -233,7 +239,7 @@ sim_status mdl_world_ws_create(const struct mdl_world *w, struct mdl_world_ws **
     ws->w = w;
     /* Interventions write into the scenario's parameters: a workspace that may run them gets its
      * own copy, loaded from the same text; otherwise the world's scenario is only read. */
-    bool changes = false;
+    bool changes = private_s;
     for (size_t v = 0; v < w->study->nvariants; v++)
         changes |= w->study->v[v].nchanges > 0;
     sim_status st = SIM_OK;
@@ -273,6 +279,58 @@ sim_status mdl_world_ws_create(const struct mdl_world *w, struct mdl_world_ws **
     }
     *out = ws;
     return SIM_OK;
+}
+
+sim_status mdl_world_ws_create(const struct mdl_world *w, struct mdl_world_ws **out)
+{
+    return ws_create(w, false, out);
+}
+
+sim_status mdl_world_ws_create_params(const struct mdl_world *w, const char *const *paths, size_t n,
+                                      struct mdl_world_ws **out, char *err, size_t errlen)
+{
+    struct mdl_world_ws *ws = NULL;
+    sim_status st = ws_create(w, true, &ws);
+    if (st != SIM_OK) {
+        snprintf(err, errlen, "%s", sim_status_str(st));
+        return st;
+    }
+    ws->params = calloc(n + 1, sizeof *ws->params);
+    ws->base = calloc(n + 1, sizeof *ws->base);
+    st = ws->params != NULL && ws->base != NULL ? SIM_OK : SIM_ENOMEM;
+    if (st != SIM_OK)
+        snprintf(err, errlen, "%s", sim_status_str(st));
+    for (size_t i = 0; i < n && st == SIM_OK; i++) {
+        char why[256];
+        st = mdl_scenario_param(ws->s, paths[i], &ws->params[i], why, sizeof why);
+        if (st != SIM_OK)
+            snprintf(err, errlen, "%s: %s", paths[i], why);
+        else
+            ws->base[i] = mdl_param_get(&ws->params[i]);
+    }
+    ws->nparams = n;
+    if (st != SIM_OK) {
+        mdl_world_ws_destroy(ws);
+        return st;
+    }
+    *out = ws;
+    return SIM_OK;
+}
+
+sim_status mdl_world_run_point(struct mdl_world_ws *ws, const double *theta, size_t variant,
+                               uint64_t master_seed, uint64_t rep, double *values, uint64_t *seeds,
+                               uint64_t *events, char *err, size_t errlen)
+{
+    unsigned all = MDL_SECTION_PORTS | MDL_SECTION_POPULATION;
+    for (size_t i = 0; i < ws->nparams; i++)
+        mdl_param_set(&ws->params[i], theta[i]);
+    refresh(ws, NULL, all);
+    sim_status st = mdl_world_run_variant(ws, variant, master_seed, rep, values, seeds, events, err, errlen);
+    /* The next item on this workspace starts from the scenario's own values. */
+    for (size_t i = 0; i < ws->nparams; i++)
+        mdl_param_set(&ws->params[i], ws->base[i]);
+    refresh(ws, NULL, all);
+    return st;
 }
 
 sim_status mdl_world_run_rep(struct mdl_world_ws *ws, uint64_t master_seed, uint64_t rep, double *values,

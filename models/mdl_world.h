@@ -57,4 +57,21 @@ const char *const *mdl_world_variant_names(const struct mdl_world *w);
 sim_status mdl_world_run_variant(struct mdl_world_ws *ws, size_t variant, uint64_t master_seed, uint64_t rep,
                                  double *values, uint64_t *seeds, uint64_t *events, char *err, size_t errlen);
 
+/* Creates a workspace, as mdl_world_ws_create, that owns a private copy of the scenario in which
+ * the parameters at field `paths[n]` (borrowed for the call; syntax of mdl_scenario_param) are
+ * resolved once, for mdl_world_run_point. Returns SIM_EINVAL when a path names no numeric
+ * parameter, SIM_ENOMEM, with the reason in err. Destroy with mdl_world_ws_destroy. */
+sim_status mdl_world_ws_create_params(const struct mdl_world *w, const char *const *paths, size_t n,
+                                      struct mdl_world_ws **out, char *err, size_t errlen);
+
+/* Runs replication `rep` of `variant` with the parameters of mdl_world_ws_create_params set to
+ * theta[n] (whole numbers rounded): writes them into the workspace's scenario, refreshes every
+ * component, runs as mdl_world_run_variant, then restores the scenario's values and refreshes
+ * again, so the workspace is reused by the next item unchanged. The parameters must not be ones
+ * the variant's interventions change. A workspace from mdl_world_ws_create has no parameters and
+ * runs as mdl_world_run_variant. Not thread-safe per workspace. */
+sim_status mdl_world_run_point(struct mdl_world_ws *ws, const double *theta, size_t variant,
+                               uint64_t master_seed, uint64_t rep, double *values, uint64_t *seeds,
+                               uint64_t *events, char *err, size_t errlen);
+
 #endif

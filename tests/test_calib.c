@@ -261,3 +261,45 @@ Test(calib, quarterly_targets_add_up_to_the_models_own_totals)
     mdl_world_ws_destroy(ws);
     mdl_calib_destroy(c);
 }
+
+Test(calib, a_point_runs_on_a_reused_workspace_and_leaves_it_clean)
+{
+    char path[1024], err[8192];
+    snprintf(path, sizeof path, "%s/scenarios/calibration-synthetic.yaml", src());
+    struct mdl_calib *c = NULL;
+    cr_assert_eq(mdl_calib_load(path, &c, err, sizeof err), SIM_OK, "%s", err);
+    const struct sim_out_table *t = mdl_world_table(c->world);
+    const char *paths[3];
+    double base[3], high[3];
+    for (unsigned i = 0; i < 3; i++) {
+        paths[i] = c->parameters[i].path;
+        struct mdl_param p;
+        cr_assert_eq(mdl_scenario_param(c->scn, paths[i], &p, err, sizeof err), SIM_OK);
+        base[i] = high[i] = mdl_param_get(&p);
+    }
+    high[0] = 250.0; /* inflow level per day, baseline 175 */
+    struct mdl_world_ws *plain = NULL, *ws = NULL;
+    cr_assert_eq(mdl_world_ws_create(c->world, &plain), SIM_OK);
+    cr_assert_eq(mdl_world_ws_create_params(c->world, paths, 3, &ws, err, sizeof err), SIM_OK, "%s", err);
+    size_t n = t->rep_values;
+    double *ref = malloc(n * sizeof *ref), *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    cr_assert_eq(mdl_world_run_rep(plain, 99, 1, ref, NULL, NULL, err, sizeof err), SIM_OK, "%s", err);
+    cr_assert_eq(mdl_world_run_point(ws, base, 0, 99, 1, a, NULL, NULL, err, sizeof err), SIM_OK, "%s", err);
+    cr_assert_eq(memcmp(ref, a, n * sizeof *a), 0, "the scenario's own values give the plain replication");
+    cr_assert_eq(mdl_world_run_point(ws, high, 0, 99, 1, b, NULL, NULL, err, sizeof err), SIM_OK, "%s", err);
+    int tot = sim_out_find(t, "totals", "arrivals");
+    double arr_base = 0.0, arr_high = 0.0;
+    for (size_t m = 0; m < sim_out_var_size(t, tot); m++)
+        arr_base += ref[t->offset[tot] + m], arr_high += b[t->offset[tot] + m];
+    cr_assert_gt(arr_high, arr_base, "a higher inflow brings more arrivals: %g vs %g", arr_high, arr_base);
+    cr_assert_eq(mdl_world_run_point(ws, base, 0, 99, 1, a, NULL, NULL, err, sizeof err), SIM_OK, "%s", err);
+    cr_assert_eq(memcmp(ref, a, n * sizeof *a), 0, "the workspace was restored after the point");
+    const char *bad[] = {"choice.no_such_field"};
+    struct mdl_world_ws *none = NULL;
+    cr_assert_eq(mdl_world_ws_create_params(c->world, bad, 1, &none, err, sizeof err), SIM_EINVAL);
+    cr_assert_null(none);
+    free(ref), free(a), free(b);
+    mdl_world_ws_destroy(ws);
+    mdl_world_ws_destroy(plain);
+    mdl_calib_destroy(c);
+}

@@ -21,6 +21,7 @@
 #include <hdf5.h>
 
 #include "../results/res.h"
+#include "../results/res_posterior.h"
 #include "../results/res_trailer.h"
 
 enum { NREPS = 2, NSTREAMS = 3, NPORTS = 3 };
@@ -772,4 +773,70 @@ Test(results, variants_lead_every_dataset_and_extra_datasets_have_their_dimensio
     cr_assert(strstr(err, "unknown dimension") != NULL, "%s", err);
     cr_assert_neq(access(in_dir("bad.h5"), F_OK), 0);
     free(two);
+}
+
+Test(results, a_posterior_file_reads_back_and_is_byte_identical_when_rewritten, .init = setup,
+     .fini = teardown)
+{
+    char *names[] = {"inflow", "b"}, *paths[] = {"population.inflow.level_per_day", "choice.b_success"};
+    char *priors[] = {"uniform(100, 260)", "loguniform(0.3, 3)"}, *tg[] = {"boats", "boats", "ppb"};
+    char *per[] = {"2023-Q1", "2023-Q2", "2023"};
+    double lo[] = {100, 0.3}, hi[] = {260, 3}, part[] = {150, 1, 170, 1.2, 200, 0.8}, w[] = {0.2, 0.5, 0.3};
+    double tol[] = {0.9, 0.5}, acc[] = {0.5, 0.3}, ess[] = {3, 2.5}, obs[] = {5, 6, 40}, m[] = {5.1, 6.2, 41};
+    uint64_t seeds[] = {1, 2, 3, 4, 5, 6};
+    struct res_posterior p = {.d = 2,
+                              .n = 3,
+                              .ngen = 2,
+                              .npoints = 3,
+                              .names = names,
+                              .paths = paths,
+                              .priors = priors,
+                              .prior_lo = lo,
+                              .prior_hi = hi,
+                              .particles = part,
+                              .weights = w,
+                              .tolerance = tol,
+                              .acceptance = acc,
+                              .ess = ess,
+                              .point_target = tg,
+                              .point_period = per,
+                              .observed = obs,
+                              .pred_mean = m,
+                              .pred_q05 = obs,
+                              .pred_q50 = m,
+                              .pred_q95 = m,
+                              .run_seeds = seeds,
+                              .reps = 2,
+                              .master_seed = UINT64_C(0xFEDCBA9876543210),
+                              .calibration_path = "c.yaml",
+                              .calibration_text = "scenario: x.yaml\n",
+                              .scenario_text = "dispsim: 1\n",
+                              .program_version = "0.1.0"};
+    char a[512], b[512], err[512];
+    snprintf(a, sizeof a, "%s/a.h5", dir);
+    snprintf(b, sizeof b, "%s/b.h5", dir);
+    cr_assert_eq(res_posterior_write(a, &p, err, sizeof err), SIM_OK, "%s", err);
+    cr_assert_eq(res_posterior_write(b, &p, err, sizeof err), SIM_OK, "%s", err);
+    cr_assert(res_posterior_is(a));
+    char cmd[1100];
+    snprintf(cmd, sizeof cmd, "cmp -s %s %s", a, b);
+    cr_assert_eq(system(cmd), 0, "the same posterior gives the same bytes");
+    struct res_posterior q;
+    cr_assert_eq(res_posterior_read(a, &q, err, sizeof err), SIM_OK, "%s", err);
+    cr_assert_eq(q.d, 2);
+    cr_assert_eq(q.n, 3);
+    cr_assert_eq(q.ngen, 2);
+    cr_assert_eq(q.npoints, 3);
+    cr_assert_eq(q.reps, 2);
+    cr_assert_eq(q.master_seed, p.master_seed);
+    cr_assert_str_eq(q.paths[1], "choice.b_success");
+    cr_assert_str_eq(q.point_period[2], "2023");
+    cr_assert_str_eq(q.calibration_text, p.calibration_text);
+    cr_assert_eq(memcmp(q.particles, part, sizeof part), 0);
+    cr_assert_eq(memcmp(q.run_seeds, seeds, sizeof seeds), 0);
+    cr_assert_eq(q.ess[1], 2.5);
+    res_posterior_free(&q);
+    cr_assert_not(res_posterior_is(dir));
+    snprintf(b, sizeof b, "%s/none.h5", dir);
+    cr_assert_eq(res_posterior_read(b, &q, err, sizeof err), SIM_ENOENT);
 }

@@ -32,5 +32,6 @@ int cli_reproduce(int argc, char **argv);
 
 /* dispsim merge (cmd_merge.c): the shard files of one run into the whole run's file. */
 int cli_merge(int argc, char **argv);
+int cli_calibrate(int argc, char **argv);
 
 #endif

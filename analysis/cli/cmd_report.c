@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../../results/res.h"
+#include "../../results/res_posterior.h"
 #include "../../results/res_ckpt.h"
 #include "cli.h"
 
@@ -104,7 +105,8 @@ int cli_report(int argc, char **argv)
     /* The results layer checks the file (checksum, schema, completeness) before Python sees it. */
     char err[1024];
     struct res_file *f = NULL;
-    sim_status st = res_open(in, &f, err, sizeof err);
+    sim_status st =
+        res_posterior_is(in) ? SIM_OK : res_open(in, &f, err, sizeof err); /* posterior: report.py */
     if (st != SIM_OK)
         return fprintf(stderr, "dispsim report: %s\n", err), cli_exit_code(st);
     res_close(f);

@@ -21,6 +21,8 @@ static void usage(FILE *f)
           "  info RESULTS.h5   summarise a results file: totals with 95% confidence intervals, and a\n"
           "                    study's paired displacement metrics\n"
           "  report RESULTS.h5 write a self-contained HTML report with charts\n"
+          "  calibrate CALIB.yaml  fit scenario parameters to observed data (ABC-SMC), write a\n"
+          "                    posterior file; --synthetic writes data with a known answer\n"
           "  merge -o OUT.h5 SHARD.h5...  combine the files of run --shard i/N into one run's file\n"
           "  reproduce RESULTS.h5  re-run a results file from its embedded scenario and seeds, compare\n"
           "                    every dataset bit for bit\n"
@@ -42,7 +44,7 @@ static void usage(FILE *f)
           f);
 }
 
-/* The commands but run, which starts MPI first. */
+/* The commands but run and calibrate, which start MPI first. */
 static const struct {
     const char *name;
     int (*fn)(int argc, char **argv);
@@ -93,11 +95,11 @@ int main(int argc, char **argv)
         printf("dispsim %s\n", DISPSIM_VERSION);
         return CLI_OK;
     }
-    if (strcmp(cmd, "run") == 0) {
-        /* Only run uses MPI: under mpirun every other command runs as a plain process. */
+    if (strcmp(cmd, "run") == 0 || strcmp(cmd, "calibrate") == 0) {
+        /* Only run and calibrate use MPI: under mpirun every other command runs as a plain process. */
         if (run_mpi_start(&argc, &argv) != 0)
             return CLI_SOFTWARE;
-        int rc = cli_run(argc - 1, argv + 1);
+        int rc = cmd[0] == 'r' ? cli_run(argc - 1, argv + 1) : cli_calibrate(argc - 1, argv + 1);
         run_mpi_stop();
         return rc;
     }

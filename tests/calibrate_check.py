@@ -1,0 +1,158 @@
+"""dispsim calibrate end to end on tests/calibration-tiny.yaml (issue 15, phase 2a):
+
+  1. -j 1, -j 2 and 2 MPI ranks give byte-identical posterior files;
+  2. a calibration killed by SIGKILL part-way and resumed with --resume gives the same file, and
+     resuming ran only what the checkpoint lacked;
+  3. dispsim info reads the posterior (table and --csv rows parameter,mean,q05,q50,q95 that agree
+     with the particles and weights in the file) and dispsim report draws its page;
+  4. a bad calibration file exits 65 with its file:line:col message and writes nothing;
+  5. --synthetic writes an observed CSV that a calibration file then loads and fits.
+
+Usage: calibrate_check.py DISPSIM SOURCE_DIR
+"""
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import h5py
+import numpy as np
+
+BIN, SRC = sys.argv[1], os.path.abspath(sys.argv[2])
+TINY = os.path.join(SRC, "tests", "calibration-tiny.yaml")
+# mpirun as root needs these (as in hpc_check.py).
+MPI_ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_btl_vader_single_copy_mechanism="none", OMPI_MCA_rmaps_base_oversubscribe="1",
+               OMPI_MCA_mca_base_component_disable_dlclose="1")
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+
+
+def dispsim(*args, expect=0, cwd=None):
+    p = subprocess.run([BIN, *args], capture_output=True, text=True, cwd=cwd)
+    if p.returncode != expect:
+        sys.stderr.write(p.stdout + p.stderr)
+    check(p.returncode == expect, f"dispsim {' '.join(args[:2])} ... exits {expect} (got {p.returncode})")
+    return p
+
+
+def records(ckpt):
+    """Whole records in a checkpoint (header 4096 bytes; record size from its header)."""
+    if not os.path.exists(ckpt) or os.path.getsize(ckpt) <= 4096:
+        return 0
+    with open(ckpt, "rb") as f:
+        head = f.read(4096).decode("latin-1")
+    fields = dict(l.split("=", 1) for l in head.split("\n") if "=" in l)
+    rec = 24 + 8 * int(fields["rep_values"]) + 8 * int(fields["streams"])
+    return (os.path.getsize(ckpt) - 4096) // rec
+
+
+def same_bytes(a, b, what):
+    with open(a, "rb") as x, open(b, "rb") as y:
+        check(x.read() == y.read(), f"{what}: byte for byte the same posterior file")
+
+
+def main():
+    with tempfile.TemporaryDirectory() as d:
+        one, two, killed = (os.path.join(d, n) for n in ("one.h5", "two.h5", "killed.h5"))
+        dispsim("calibrate", TINY, "-o", one, "-j", "1", "-q")
+        dispsim("calibrate", TINY, "-o", two, "-j", "2", "-q")
+        same_bytes(one, two, "-j 1 against -j 2")
+        ranks = os.path.join(d, "ranks.h5")
+        p = subprocess.run(["mpirun", "-n", "2", "--oversubscribe", BIN, "calibrate", TINY, "-o", ranks, "-j", "1",
+                            "-q"], capture_output=True, text=True, env=MPI_ENV)
+        if p.returncode != 0:
+            sys.stderr.write(p.stdout + p.stderr)
+        check(p.returncode == 0, f"mpirun -n 2 dispsim calibrate exits 0 (got {p.returncode})")
+        same_bytes(one, ranks, "-j 1 against 2 MPI ranks")
+        with h5py.File(one, "r") as f:
+            x, w = f["posterior/particles"][:], f["posterior/weights"][:]
+            ngen = f["generations/tolerance"].shape[0]
+            names = [n.decode() if isinstance(n, bytes) else n for n in f["parameters/name"][:]]
+            lo, hi = f["parameters/prior_min"][:], f["parameters/prior_max"][:]
+            npts = f["predictive/observed"].shape[0]
+        check(x.shape == (6, 2) and abs(w.sum() - 1) < 1e-12 and ngen >= 1 and npts == 3,
+              f"the file holds 6 particles x 2 parameters, weights summing to 1, {ngen} generations, 3 points")
+        check(bool(np.all((x >= lo) & (x <= hi))), "every particle lies inside its prior's support")
+        check(names == ["inflow", "leave_asc"], f"parameter names {names}")
+
+        # SIGKILL once a few simulations are checkpointed, then --resume.
+        proc = subprocess.Popen([BIN, "calibrate", TINY, "-o", killed, "-j", "1", "-q"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        t0 = time.time()
+        while records(killed + ".ckpt") < 3 and proc.poll() is None and time.time() - t0 < 120:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        kept = records(killed + ".ckpt")
+        check(kept >= 3 and not os.path.exists(killed), f"SIGKILL left {kept} simulations and no posterior file")
+        p = dispsim("calibrate", TINY, "-o", killed, "-j", "2", "--resume")
+        check(f"resuming: {kept} simulations kept" in p.stderr, "--resume reuses every kept simulation")
+        same_bytes(one, killed, "SIGKILL then --resume")
+        check(not os.path.exists(killed + ".ckpt"), "the checkpoint is gone once the posterior is written")
+
+        # dispsim info: the table, and CSV rows that agree with the file's particles and weights.
+        p = dispsim("info", one)
+        check("posterior correlations" in p.stdout and "inflow" in p.stdout, "info prints the posterior table")
+        p = dispsim("info", one, "--csv")
+        rows = p.stdout.strip().split("\n")
+        check(rows[0] == "parameter,mean,q05,q50,q95" and len(rows) == 3, "info --csv: header and a row per parameter")
+        for j, row in enumerate(rows[1:]):
+            vals = [float(v) for v in row.split(",")[1:]]
+            check(abs(vals[0] - float(w @ x[:, j])) <= 1e-9 * abs(vals[0]) and vals[1] <= vals[2] <= vals[3],
+                  f"info --csv {names[j]}: mean is the weighted mean, q05 <= q50 <= q95")
+
+        # dispsim report: the posterior page (marginals, pairs, predictive), every chart a PNG.
+        page = os.path.join(d, "post.html")
+        p = dispsim("report", one, "-o", page)
+        with open(page) as f:
+            body = f.read()
+        check(p.stderr.startswith("dispsim report: 3 charts") and body.count("data:image/png;base64,") == 3
+              and "Posterior predictive" in body, "report draws the posterior page's 3 charts")
+
+        # A bad calibration file: exit 65, its position in the message, no output file.
+        bad = os.path.join(d, "bad.yaml")
+        with open(TINY) as f:
+            text = f.read().replace("path: choice.leave.asc", "path: choice.leave.no_such_field")
+        text = text.replace("../scenarios/", os.path.join(SRC, "scenarios") + "/")
+        with open(bad, "w") as f:
+            f.write(text)
+        out = os.path.join(d, "bad.h5")
+        p = dispsim("calibrate", bad, "-o", out, expect=65)
+        check(re.search(r"bad\.yaml:\d+:\d+: parameters\.leave_asc\.path", p.stderr) is not None,
+              "a bad parameter path is reported at its file:line:col")
+        check(not os.path.exists(out) and not os.path.exists(out + ".ckpt"), "nothing is written for a bad file")
+
+        # --synthetic: the CSV loads as the observed file of a calibration.
+        obs = os.path.join(d, "obs.csv")
+        dispsim("calibrate", TINY, "--synthetic", "population.inflow.level_per_day=200,choice.leave.asc=-2.5",
+                "-o", obs)
+        with open(obs) as f:
+            lines = f.read().strip().split("\n")
+        check(lines[0] == "series,period,value,unit,source" and len(lines) == 4, "--synthetic writes 3 points")
+        syn = os.path.join(d, "syn.yaml")
+        with open(syn, "w") as f:
+            f.write(text.replace("no_such_field", "asc").replace(
+                os.path.join(SRC, "scenarios", "data", "synthetic-observed.csv"), obs))
+        # Loading syn.yaml validates obs.csv and finds every target's series and periods in it.
+        dispsim("calibrate", syn, "--synthetic", "choice.leave.asc=-2.5", "-o", os.path.join(d, "again.csv"))
+        p = dispsim("calibrate", TINY, "--synthetic", "choice.nothing=1", "-o", os.path.join(d, "x.csv"), expect=65)
+        check(not os.path.exists(os.path.join(d, "x.csv")), "--synthetic with a bad path writes nothing")
+        p = dispsim("calibrate", TINY, "--synthetic", "inflow=300", "-o", os.path.join(d, "x.csv"), expect=65)
+        check("prior's support [100, 260], got 300" in p.stderr and not os.path.exists(os.path.join(d, "x.csv")),
+              "--synthetic refuses a value outside the prior (parameters by name too)")
+    if failures:
+        print(f"{len(failures)} check(s) failed")
+        sys.exit(1)
+    print("all calibrate checks passed")
+
+
+main()
