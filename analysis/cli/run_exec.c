@@ -179,9 +179,12 @@ static sim_status run_item(const void *vctx, void *vws, size_t item)
     size_t rep = item % r->nreps;
     /* Under a posterior, replication rep runs at draw rep / reps_per_draw on the streams of (seed,
      * rep) like any other: its variants stay paired and the draws' Monte Carlo errors independent. */
-    const double *theta = r->npar > 0 ? r->theta + rep / r->reps_per_draw * r->npar : NULL;
-    sim_status st = mdl_world_run_point(tw->ws, theta, item / r->nreps, r->seed, rep, tw->values, tw->seeds,
-                                        &events, err, sizeof err);
+    size_t variant = item / r->nreps;
+    sim_status st = r->npar > 0
+                        ? mdl_world_run_point(tw->ws, r->theta + rep / r->reps_per_draw * r->npar, variant,
+                                              r->seed, rep, tw->values, tw->seeds, &events, err, sizeof err)
+                        : mdl_world_run_variant(tw->ws, variant, r->seed, rep, tw->values, tw->seeds, &events,
+                                                err, sizeof err);
     if (st == SIM_ECANCELED)
         return st; /* abandoned on request: nothing to record */
     if (st != SIM_OK) {
