@@ -64,11 +64,11 @@ static void short_study(void)
     cr_assert_eq(system(cmd), 0, "%s", cmd);
 }
 
-/* Writes tmpdir/`name`: a posterior over the population inflow whose four equally weighted
- * particles are inflow[4] (people per day), with the path `path`. */
+/* Writes tmpdir/`name`: a posterior over one parameter "theta" at field `path` whose four equally
+ * weighted particles are inflow[4]. */
 static void write_posterior(const char *name, const char *path, const double *inflow)
 {
-    char *names[] = {"inflow"}, *paths[] = {(char *)path}, *priors[] = {"uniform(20, 400)"};
+    char *names[] = {"theta"}, *paths[] = {(char *)path}, *priors[] = {"uniform(20, 400)"};
     char *target[] = {"boat_arrivals"}, *period[] = {"2023-Q1"};
     double lo = 20, hi = 400, w[4] = {0.25, 0.25, 0.25, 0.25}, parts[4], one = 1.0, obs = 100.0;
     uint64_t seeds[4] = {1, 2, 3, 4};
@@ -211,6 +211,13 @@ Test(postrun, a_posterior_that_does_not_fit_the_scenario_is_refused_with_exit_65
     cr_assert_eq(dispsim(args), 65, "%s", stderr_text());
     cr_assert(strstr(stderr_text(), "range.h5") && strstr(stderr_text(), "inflow") &&
                   strstr(stderr_text(), "got -5"),
+              "%s", stderr_text());
+    write_posterior("iv.h5", "ports.calais.selection.lift", (const double[]){2.5, 2.5, 2.5, 2.5});
+    snprintf(args, sizeof args, "run '%s/study.yaml' -q --posterior '%s/iv.h5' -r 2 -o '%s/x.h5'", tmpdir,
+             tmpdir, tmpdir);
+    cr_assert_eq(dispsim(args), 65, "%s", stderr_text());
+    cr_assert(strstr(stderr_text(), "iv.h5") && strstr(stderr_text(), "selection.lift") &&
+                  strstr(stderr_text(), "intervention"),
               "%s", stderr_text());
     snprintf(args, sizeof args, "test -e '%s/x.h5'", tmpdir);
     cr_assert_neq(system(args), 0, "a refused run left a results file");

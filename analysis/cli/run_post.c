@@ -106,9 +106,24 @@ static bool in_range(const struct mdl_field *f, double v)
     return lo && hi;
 }
 
-/* Checks each parameter's path in the scenario and each draw's value against its field's range. */
-static int check_params(struct run_post *rp, const struct mdl_world *w, const char *scenario)
+/* Whether an intervention or sweep of `s` changes the field `path` (as written). */
+static bool changed_by_study(const struct mdl_scenario *s, const char *path)
 {
+    for (unsigned i = 0; i < s->interventions_count; i++)
+        if (strcmp(s->interventions[i].path, path) == 0)
+            return true;
+    for (unsigned v = 0; v < s->variants_count; v++)
+        for (unsigned i = 0; i < s->variants[v].interventions_count; i++)
+            if (strcmp(s->variants[v].interventions[i].path, path) == 0)
+                return true;
+    return s->sweep != NULL && (strcmp(s->sweep->path, path) == 0 ||
+                                (s->sweep->path2 != NULL && strcmp(s->sweep->path2, path) == 0));
+}
+
+/* Checks each parameter's path in the scenario and each draw's value against its field's range. */
+static int check_params(struct run_post *rp, const struct mdl_world *w, const struct mdl_scenario *s)
+{
+    const char *scenario = s->path;
     char err[512];
     struct mdl_world_ws *ws = NULL;
     sim_status st =
@@ -120,6 +135,12 @@ static int check_params(struct run_post *rp, const struct mdl_world *w, const ch
         return st == SIM_ENOMEM ? CLI_SOFTWARE : CLI_DATAERR;
     }
     for (size_t j = 0; j < rp->d; j++) {
+        if (changed_by_study(s, rp->p.paths[j])) { /* the draw would undo or be undone by it */
+            fprintf(stderr,
+                    "dispsim run: %s: parameter %s (%s) is changed by an intervention of scenario %s\n",
+                    rp->path, rp->p.names[j], rp->p.paths[j], scenario);
+            return CLI_DATAERR;
+        }
         const struct mdl_field *f = field_of(rp->p.paths[j]);
         rp->units[j] = f != NULL && f->unit != NULL ? f->unit : "";
         rp->descs[j] = f != NULL && f->desc != NULL ? f->desc : "";
@@ -140,7 +161,7 @@ static int check_params(struct run_post *rp, const struct mdl_world *w, const ch
 }
 
 int run_post_load(struct run_post *rp, const char *path, size_t ndraws, uint64_t seed,
-                  const struct mdl_world *w, const char *scenario)
+                  const struct mdl_world *w, const struct mdl_scenario *s)
 {
     char err[1024];
     *rp = (struct run_post){.path = path, .ndraws = ndraws};
@@ -169,7 +190,7 @@ int run_post_load(struct run_post *rp, const char *path, size_t ndraws, uint64_t
         return CLI_SOFTWARE;
     }
     resample(rp, seed);
-    return check_params(rp, w, scenario);
+    return check_params(rp, w, s);
 }
 
 const struct res_extra *run_post_extra(struct run_post *rp, size_t reps)

@@ -16,6 +16,8 @@
 #include "../../results/res.h"
 #include "../../results/res_posterior.h"
 
+struct mdl_scenario;
+
 #define RUN_POST_DEFAULT_DRAWS 20
 
 struct run_post {
@@ -37,12 +39,13 @@ struct run_post {
 };
 
 /* Reads the posterior `path` into *rp (zeroed first), draws `ndraws` points keyed on `seed` and
- * checks that every parameter path resolves in the scenario of world `w` (file name `scenario`)
- * and that every drawn value lies in its field's range. Prints why not ("dispsim run: P.h5:
+ * checks that every parameter path resolves in scenario `s` (the scenario of world `w`), is not
+ * changed by one of its interventions or sweeps (paths compared as written) and that every drawn
+ * value lies in its field's range. Prints why not ("dispsim run: P.h5:
  * parameter NAME (PATH) ... in scenario S") and returns the exit code (65 for a posterior that does
  * not fit the scenario). Free with run_post_fini, also after a failure. */
 int run_post_load(struct run_post *rp, const char *path, size_t ndraws, uint64_t seed,
-                  const struct mdl_world *w, const char *scenario);
+                  const struct mdl_world *w, const struct mdl_scenario *s);
 
 /* Frees what run_post_load and run_post_extra allocated; accepts a zeroed struct. */
 void run_post_fini(struct run_post *rp);

@@ -161,7 +161,7 @@ int run_simulate(const struct run_opts *o, const struct mdl_scenario *s, const c
     bool ready = ckpt != NULL && mdl_world_create(s, &w) == SIM_OK, posterior_ok = true;
     if (ready && o->posterior != NULL) {
         size_t draws = o->draws > 0 ? (size_t)o->draws : RUN_POST_DEFAULT_DRAWS;
-        if ((rc = run_post_load(&post, o->posterior, draws, r.seed, w, s->path)) != CLI_OK) {
+        if ((rc = run_post_load(&post, o->posterior, draws, r.seed, w, s)) != CLI_OK) {
             ready = posterior_ok = false;
         } else {
             rc = CLI_SOFTWARE; /* until the run says otherwise */
