@@ -33,6 +33,7 @@ struct res_meta {
     size_t nvariants;                 /* variants of a study (0 is taken as 1); the first is the baseline */
     const char *const *variant_names; /* [nvariants]; NULL when nvariants <= 1 ("baseline") */
     const struct res_extra *extra;    /* optional datasets beside the per-replication ones */
+    const struct res_extra *extra2;   /* optional second group (dimension names distinct from extra's) */
 };
 
 /* A categorical dimension that only extra datasets use (e.g. "stat"). Borrowed. */

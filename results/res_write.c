@@ -754,6 +754,8 @@ sim_status res_write_source(const char *path, const struct res_meta *meta, const
         st = write_vars(&w, meta, t, src);
     if (st == SIM_OK && meta->extra != NULL)
         st = write_extra(&w, t, meta->extra);
+    if (st == SIM_OK && meta->extra2 != NULL)
+        st = write_extra(&w, t, meta->extra2);
     if (close_scales(&w) < 0 && st == SIM_OK)
         st = write_failed(&w, "closing dimension scales");
     if (st == SIM_OK)

@@ -37,6 +37,12 @@ static const char run_help[] =
     "      --resume        continue the interrupted run whose checkpoint is OUT.h5.ckpt (give the\n"
     "                      same options); only replications without a record run again\n"
     "      --checkpoint S  make the checkpoint durable (fsync) every S seconds (default 60)\n"
+    "      --posterior P   run under parameter uncertainty: every variant at N draws resampled by\n"
+    "                      weight from the posterior file P of dispsim calibrate (deterministic in\n"
+    "                      the seed), REPS replications each (replication j is at draw j / REPS);\n"
+    "                      a study then reports each metric's interval with parameter and Monte\n"
+    "                      Carlo uncertainty beside the Monte Carlo-only one (dispsim info)\n"
+    "      --draws N       posterior draws with --posterior (default 20)\n"
     "      --timing FILE   write wall times (simulating, writing) and peak memory as key=value\n"
     "                      lines to FILE (what dispsim bench --scaling reads)\n"
     "  -f, --force         overwrite an existing results file; discard an existing checkpoint\n"
@@ -154,6 +160,8 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
         {"resume", no_argument, NULL, 'R'},
         {"checkpoint", required_argument, NULL, 'c'},
         {"timing", required_argument, NULL, 'T'},
+        {"posterior", required_argument, NULL, 'P'},
+        {"draws", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -175,6 +183,12 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
             break;
         case 'R': o->resume = true; break;
         case 'T': o->timing = optarg; break;
+        case 'P': o->posterior = optarg; break;
+        case 'D':
+            if (!cli_parse_count(optarg, 2, 100000, &o->draws))
+                return cli_usage_error("run", NULL, "--draws: expected a count in [2, 100000], got '%s'",
+                                       optarg);
+            break;
         case 'f': o->force = true; break;
         case 'q': o->quiet = true; break;
         case 'h': fputs(run_help, stdout); return -1;
@@ -198,6 +212,10 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
     if (o->precision > 0 && o->reps == 1)
         return cli_usage_error("run", NULL,
                                "--precision needs at least 2 replications to compute an interval, got -r 1");
+    if (o->posterior == NULL && o->draws > 0)
+        return cli_usage_error("run", NULL, "--draws needs --posterior");
+    if (o->posterior != NULL && (o->shards > 0 || o->precision > 0))
+        return cli_usage_error("run", NULL, "--posterior does not go with --shard or --precision");
     if (o->resume && o->force)
         return cli_usage_error("run", NULL,
                                "--resume continues a checkpoint and --force discards it: give one of them");

@@ -23,6 +23,7 @@
 #include "../../results/res_ckpt.h"
 
 struct ana_study;
+struct run_post;
 struct mdl_scenario;
 
 /* Seconds between two fdatasync of the checkpoint unless --checkpoint says otherwise. */
@@ -38,6 +39,8 @@ struct run_opts {
     double sync_s;                       /* seconds between fdatasync of the checkpoint */
     int threads;                         /* 0: $SLURM_CPUS_PER_TASK, else the OpenMP default */
     uint64_t seed;                       /* with seed_set; else run.master_seed of the scenario */
+    const char *posterior;               /* --posterior: a posterior file (run_post.h), NULL for none */
+    long draws;                          /* --draws; 0: RUN_POST_DEFAULT_DRAWS */
     bool seed_set, force, quiet, resume;
     bool no_summary; /* progress lines but no summary line naming the file (reproduce's is temporary) */
     int argc;        /* the command line, to print the command that resumes an interrupted run; */
@@ -61,6 +64,12 @@ struct run {
     double sync_s;         /* seconds between fdatasync of the checkpoint */
     int key_var;           /* the variable --precision watches, -1 without one */
     struct res_ckpt *ckpt; /* NULL on MPI ranks other than 0 */
+    /* --posterior (run_post.h): nreps = ndraws * reps_per_draw, replication j at draw j / reps_per_draw,
+     * the draws' values theta[ndraws * npar] at the field paths[npar]; npar 0 without a posterior. */
+    size_t npar, reps_per_draw, ndraws;
+    const double *theta;
+    const char *const *paths;
+    struct run_post *post; /* NULL without a posterior */
 
     /* Delivers a completed item: run_record on the process that owns the checkpoint, a message to
      * rank 0 on other ranks. Called by worker threads. */

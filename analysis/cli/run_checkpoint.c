@@ -10,6 +10,7 @@
 
 #include "../../models/mdl_scenario.h"
 #include "cli_common.h"
+#include "run_post.h"
 
 /* A 64-bit FNV-1a of n bytes, continuing h (14695981039346656037 to start). */
 static uint64_t fnv64(uint64_t h, const unsigned char *p, size_t n)
@@ -48,6 +49,11 @@ static void checkpoint_key(const struct run *r, const struct run_opts *o, const 
              DISPSIM_VERSION, (unsigned long long)program_hash(), s->name, (unsigned long long)h,
              strlen(s->text), (unsigned long long)r->seed, r->nreps, r->nvariants, o->shard, o->shards,
              o->precision, o->precision > 0 ? (o->batch > 0 ? o->batch : 10) : 0);
+    if (r->post != NULL) { /* the draws depend on the posterior file and their number */
+        size_t used = strlen(key);
+        snprintf(key + used, len - used, "posterior_fnv64=%016llx\ndraws=%zu\n",
+                 (unsigned long long)r->post->fnv64, r->ndraws);
+    }
 }
 
 /* The value of line `name=` in a key or header, as a length-limited string into buf; "" if none. */

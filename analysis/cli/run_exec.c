@@ -177,7 +177,11 @@ static sim_status ws_create(const void *vctx, void **out)
         return SIM_ENOMEM;
     tw->values = malloc((r->rep_values + 1) * sizeof *tw->values);
     tw->seeds = malloc((r->nstreams + 1) * sizeof *tw->seeds);
-    sim_status st = tw->values != NULL && tw->seeds != NULL ? mdl_world_ws_create(r->w, &tw->ws) : SIM_ENOMEM;
+    char err[512];
+    sim_status st = tw->values == NULL || tw->seeds == NULL ? SIM_ENOMEM
+                    : r->npar > 0
+                        ? mdl_world_ws_create_params(r->w, r->paths, r->npar, &tw->ws, err, sizeof err)
+                        : mdl_world_ws_create(r->w, &tw->ws);
     if (st != SIM_OK) {
         ws_destroy(tw);
         return st;
@@ -193,8 +197,15 @@ static sim_status run_item(const void *vctx, void *vws, size_t item)
     struct thread_ws *tw = vws;
     char err[512];
     uint64_t events = 0;
-    sim_status st = mdl_world_run_variant(tw->ws, item / r->nreps, r->seed, item % r->nreps, tw->values,
-                                          tw->seeds, &events, err, sizeof err);
+    size_t rep = item % r->nreps;
+    /* Under a posterior, replication rep runs at draw rep / reps_per_draw on the streams of (seed,
+     * rep) like any other: its variants stay paired and the draws' Monte Carlo errors independent. */
+    size_t variant = item / r->nreps;
+    sim_status st = r->npar > 0
+                        ? mdl_world_run_point(tw->ws, r->theta + rep / r->reps_per_draw * r->npar, variant,
+                                              r->seed, rep, tw->values, tw->seeds, &events, err, sizeof err)
+                        : mdl_world_run_variant(tw->ws, variant, r->seed, rep, tw->values, tw->seeds, &events,
+                                                err, sizeof err);
     if (st == SIM_ECANCELED)
         return st; /* abandoned on request: nothing to record */
     if (st != SIM_OK) {

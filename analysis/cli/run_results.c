@@ -6,8 +6,10 @@
 #include <stdlib.h>
 
 #include "../../models/mdl_scenario.h"
+#include "../ana_post.h"
 #include "../ana_study.h"
 #include "cli_common.h"
+#include "run_post.h"
 
 /* The results file's values, read from the checkpoint one variable at a time: row k is item
  * rows[k]. */
@@ -39,6 +41,7 @@ int run_write_results(struct run *r, const struct run_opts *o, const struct mdl_
     size_t *rows = malloc(nrows * sizeof *rows);
     uint64_t *rep_index = malloc(n * sizeof *rep_index), *seeds = malloc(n * r->nstreams * sizeof *seeds + 1);
     struct ana_study *study = NULL;
+    struct ana_post *post = NULL;
     char err[1024] = "";
     if (rows == NULL || rep_index == NULL || seeds == NULL)
         goto done;
@@ -55,6 +58,11 @@ int run_write_results(struct run *r, const struct run_opts *o, const struct mdl_
     if (st == SIM_OK && r->nvariants > 1 && o->shards == 0 &&
         (study = ana_study_compute_source(r->t, &src, r->nvariants, n, err, sizeof err)) == NULL)
         st = SIM_EIO;
+    /* Under a posterior the replications are draw-major; the draws' metrics join /study. */
+    if (st == SIM_OK && study != NULL && r->post != NULL &&
+        (post = ana_post_compute(r->t, &src, r->nvariants, r->ndraws, r->reps_per_draw, err, sizeof err)) ==
+            NULL)
+        st = SIM_EIO;
     if (st != SIM_OK) {
         fprintf(stderr, "dispsim run: %s\n", err[0] ? err : res_ckpt_error(r->ckpt));
         rc = cli_exit_code(st);
@@ -62,6 +70,13 @@ int run_write_results(struct run *r, const struct run_opts *o, const struct mdl_
     }
     /* The seeds are variant 0's rows: every variant uses the same streams. */
     struct res_meta meta = run_meta(s, r->w, r->seed, n, rep_index, seeds, study);
+    if (r->post != NULL) {
+        meta.extra2 = run_post_extra(r->post, r->reps_per_draw);
+        if (post != NULL)
+            meta.extra = ana_post_extra(post, meta.extra);
+        if (meta.extra2 == NULL || (post != NULL && meta.extra == NULL))
+            goto done;
+    }
     st = res_write_source(out, &meta, r->t, &src, err, sizeof err);
     if (st != SIM_OK) {
         fprintf(stderr, "dispsim run: %s\n", err);
@@ -72,6 +87,7 @@ int run_write_results(struct run *r, const struct run_opts *o, const struct mdl_
 done:
     if (rc == CLI_SOFTWARE && err[0] == '\0')
         fprintf(stderr, "dispsim run: out of memory for %zu rows\n", nrows);
+    ana_post_free(post);
     ana_study_free(study);
     free(rows);
     free(rep_index);

@@ -14,6 +14,7 @@
 
 #include "../../models/mdl_scenario.h"
 #include "cli_common.h"
+#include "run_post.h"
 
 static int thread_count(int requested)
 {
@@ -178,13 +179,29 @@ int run_simulate(const struct run_opts *o, const struct mdl_scenario *s, const c
                     .batches = o->precision > 0,
                     .sync_s = o->sync_s,
                     .threads = thread_count(o->threads)};
+    struct run_post post = {0};
     char *ckpt = malloc(strlen(out) + 8);
-    bool ready = ckpt != NULL && mdl_world_create(s, &w) == SIM_OK;
+    bool ready = ckpt != NULL && mdl_world_create(s, &w) == SIM_OK, posterior_ok = true;
+    if (ready && o->posterior != NULL) {
+        size_t draws = o->draws > 0 ? (size_t)o->draws : RUN_POST_DEFAULT_DRAWS;
+        if ((rc = run_post_load(&post, o->posterior, draws, r.seed, w, s)) != CLI_OK) {
+            ready = posterior_ok = false;
+        } else {
+            rc = CLI_SOFTWARE; /* until the run says otherwise */
+            r.post = &post;
+            r.npar = post.d;
+            r.theta = post.theta;
+            r.paths = (const char *const *)post.p.paths;
+            r.ndraws = draws;
+            r.reps_per_draw = nreps;
+            nreps *= draws; /* draw-major: replication j is rep j % reps of draw j / reps */
+        }
+    }
     if (ready) {
         sprintf(ckpt, "%s.ckpt", out);
         ready = setup(&r, w, nreps);
     }
-    if (!ready)
+    if (!ready && posterior_ok)
         fprintf(stderr, "dispsim run: out of memory for %zu replications\n", nreps);
     /* Rank 0 alone owns the output and the checkpoint; the other ranks serve it until it ends the
      * run. Resuming may replace an output that a run killed just before deleting its checkpoint
@@ -215,6 +232,7 @@ int run_simulate(const struct run_opts *o, const struct mdl_scenario *s, const c
     }
     res_ckpt_close(r.ckpt);
     run_fini(&r);
+    run_post_fini(&post);
     mdl_world_destroy(w);
     free(ckpt);
     return rc;
