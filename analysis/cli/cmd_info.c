@@ -11,10 +11,12 @@
 
 #include "../../results/res.h"
 #include "../../results/res_ckpt.h"
+#include "../../results/res_sens.h"
 #include "../ana_decide.h"
 #include "../ana_fmt.h"
 #include "../ana_summary.h"
 #include "cli.h"
+#include "cmd_info_sens.h"
 #include "cmd_info_study.h"
 
 static const char info_help[] =
@@ -511,6 +513,8 @@ int cli_info(int argc, char **argv)
     char err[1024];
     if (res_ckpt_is(path))
         return print_checkpoint(path);
+    if (res_sens_is(path))
+        return cli__info_sens(path);
     struct res_file *f = NULL;
     sim_status st = res_open(path, &f, err, sizeof err);
     if (st != SIM_OK)
