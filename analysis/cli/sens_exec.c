@@ -104,6 +104,17 @@ static void progress(struct sens_run *r)
             now - r->t_start);
 }
 
+/* Whether variant v is the baseline or the variant of an output. A study's metrics of a variant
+ * read only its rows and the baseline's (the number of variants sets the intervals' level, and
+ * stays), so the other variants need not run. */
+static bool needed(const struct mdl_sens *s, size_t v)
+{
+    for (size_t k = 0; k < s->noutputs && v > 0; k++)
+        if (s->outputs[k].variant == v)
+            return true;
+    return v == 0;
+}
+
 /* Runs the point's variants x replications and computes its metrics. */
 static sim_status run_point(const struct sens_run *r, struct thread_ws *tw, size_t item, uint64_t *events,
                             char *err, size_t errlen)
@@ -115,6 +126,11 @@ static sim_status run_point(const struct sens_run *r, struct thread_ws *tw, size
             tw->th[k++] = r->theta[item * r->d + j];
     for (size_t v = 0; v < s->nvariants; v++)
         for (size_t rep = 0; rep < nr; rep++) {
+            if (!needed(s,
+                        v)) { /* no output reads it: its rows stay zero, the others' metrics are unchanged */
+                memset(tw->values + (v * nr + rep) * rv, 0, rv * sizeof *tw->values);
+                continue;
+            }
             uint64_t ev = 0;
             sim_status st = mdl_world_run_point(tw->ws, tw->th, v, s->seed, rep,
                                                 tw->values + (v * nr + rep) * rv, NULL, &ev, err, errlen);
