@@ -47,7 +47,7 @@ static char *slurp(const char *name)
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
     FILE *f = fopen(path, "rb");
     cr_assert_not_null(f);
-    static char buf[1 << 16];
+    static char buf[1 << 20];
     size_t n = fread(buf, 1, sizeof buf - 1, f);
     buf[n] = '\0';
     fclose(f);
