@@ -423,11 +423,28 @@ def variants_table(r, plan):
             + "</table>")
 
 
+def main_sensitivity(src, out):
+    import report_sens  # beside this script
+    charts = 0
+
+    def img(src_uri, alt):
+        nonlocal charts
+        charts += 1
+        return f'<img class="chart" alt="{html.escape(alt)}" src="{src_uri}">'
+
+    secs, name = report_sens.sections(src, plt, png, img)
+    parts = [f"<h2>{html.escape(t)}</h2>\n{b}" for t, b in secs]
+    return write_page(out, name, parts, charts)
+
+
 def main(src, out):
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import report_posterior  # noqa: E402  (beside this script)
     if report_posterior.is_posterior(src):
         return report_posterior.page(src, png, lambda parts, n, name: write_page(out, name, parts, n))
+    import report_sens  # beside this script
+    if report_sens.is_sensitivity(src):
+        return main_sensitivity(src, out)
     r = read(src)
     variants, study = r["variants"], r["study"]
     start = r["start"] or dt.date(1970, 1, 1)

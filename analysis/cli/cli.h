@@ -34,4 +34,7 @@ int cli_reproduce(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_calibrate(int argc, char **argv);
 
+/* dispsim sensitivity (cmd_sensitivity.c): Sobol indices and Morris effects of a study's metrics. */
+int cli_sensitivity(int argc, char **argv);
+
 #endif

@@ -12,11 +12,13 @@
 #include "../../results/res.h"
 #include "../../results/res_ckpt.h"
 #include "../../results/res_posterior.h"
+#include "../../results/res_sens.h"
 #include "../ana_decide.h"
 #include "../ana_fmt.h"
 #include "../ana_summary.h"
 #include "cli.h"
 #include "cmd_info_posterior.h"
+#include "cmd_info_sens.h"
 #include "cmd_info_study.h"
 
 static const char info_help[] =
@@ -519,6 +521,8 @@ int cli_info(int argc, char **argv)
         return print_checkpoint(path);
     if (res_posterior_is(path))
         return cli__info_posterior(path, csv);
+    if (res_sens_is(path))
+        return cli__info_sens(path);
     struct res_file *f = NULL;
     sim_status st = res_open(path, &f, err, sizeof err);
     if (st != SIM_OK)

@@ -43,7 +43,7 @@ static bool read_post(struct res_file *f, const char *name, size_t nv, size_t pe
     return false;
 }
 
-void cli__info_posterior(struct res_file *f, const char *const *variants, size_t nv)
+void cli__info_study_posterior(struct res_file *f, const char *const *variants, size_t nv)
 {
     char **file = NULL, **mt = NULL, **draws = NULL;
     size_t nfile = 0, nmt = 0, nd = 0;

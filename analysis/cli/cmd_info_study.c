@@ -127,7 +127,7 @@ int cli__info_study(struct res_file *f)
         }
         print_decision_lines(&rows[v - 1]);
     }
-    cli__info_posterior(f, (const char *const *)variants, nv);
+    cli__info_study_posterior(f, (const char *const *)variants, nv);
     struct res_array *all[] = {&arr, &unp, &crn, &dth};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         res_array_free(all[i]);

@@ -17,7 +17,7 @@ int cli__info_study(struct res_file *f);
 /* The study under parameter uncertainty of a run with --posterior (cmd_info_post.c): per variant,
  * each metric's combined and Monte Carlo-only intervals and the parameter share. Prints nothing for
  * a file without posterior draws. */
-void cli__info_posterior(struct res_file *f, const char *const *variants, size_t nv);
+void cli__info_study_posterior(struct res_file *f, const char *const *variants, size_t nv);
 
 /* Variant b against variant a, paired by replication. CLI_OK, or CLI_USAGE with a message on
  * stderr when a or b is not a variant of the file. */

@@ -11,6 +11,7 @@
 #include "../../results/res.h"
 #include "../../results/res_posterior.h"
 #include "../../results/res_ckpt.h"
+#include "../../results/res_sens.h"
 #include "cli.h"
 
 static const char report_help[] =
@@ -106,10 +107,13 @@ int cli_report(int argc, char **argv)
     char err[1024];
     struct res_file *f = NULL;
     sim_status st =
-        res_posterior_is(in) ? SIM_OK : res_open(in, &f, err, sizeof err); /* posterior: report.py */
+        res_posterior_is(in) || res_sens_is(in)
+            ? SIM_OK
+            : res_open(in, &f, err, sizeof err); /* report.py reads posterior and sensitivity files */
     if (st != SIM_OK)
         return fprintf(stderr, "dispsim report: %s\n", err), cli_exit_code(st);
-    res_close(f);
+    if (f != NULL)
+        res_close(f);
     char *page = out != NULL ? strdup(out) : cli_default_output(in, ".html");
     if (page == NULL)
         return CLI_SOFTWARE;

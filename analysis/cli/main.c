@@ -23,6 +23,8 @@ static void usage(FILE *f)
           "  report RESULTS.h5 write a self-contained HTML report with charts\n"
           "  calibrate CALIB.yaml  fit scenario parameters to observed data (ABC-SMC), write a\n"
           "                    posterior file; --synthetic writes data with a known answer\n"
+          "  sensitivity SENS.yaml  Sobol indices and Morris effects of a study's metrics over\n"
+          "                    parameter ranges, write an HDF5 file\n"
           "  merge -o OUT.h5 SHARD.h5...  combine the files of run --shard i/N into one run's file\n"
           "  reproduce RESULTS.h5  re-run a results file from its embedded scenario and seeds, compare\n"
           "                    every dataset bit for bit\n"
@@ -49,8 +51,9 @@ static const struct {
     const char *name;
     int (*fn)(int argc, char **argv);
 } commands[] = {
-    {"validate", cli_validate},   {"info", cli_info},     {"merge", cli_merge},
-    {"reproduce", cli_reproduce}, {"report", cli_report}, {"bench", cli_bench},
+    {"validate", cli_validate},       {"info", cli_info},     {"merge", cli_merge},
+    {"reproduce", cli_reproduce},     {"report", cli_report}, {"bench", cli_bench},
+    {"sensitivity", cli_sensitivity},
 };
 
 /* Whether `s` ends with `ext`. */
