@@ -149,6 +149,10 @@ Test(postrun, combined_intervals_contain_the_monte_carlo_ones_and_the_parameter_
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "cmp '%s/e1.h5' '%s/e2.h5'", tmpdir, tmpdir);
     cr_assert_eq(system(cmd), 0, "the results of -j 1 and -j 2 differ");
+    /* reproduce re-runs an embedded scenario and seed only: it says so rather than differing. */
+    snprintf(cmd, sizeof cmd, "reproduce -q '%s/e1.h5'", tmpdir);
+    cr_assert_eq(dispsim(cmd), 65, "%s", stderr_text());
+    cr_assert(strstr(stderr_text(), "parameter uncertainty") != NULL, "%s", stderr_text());
 
     double bound = null_share_bound(8, 4);
     const char *metrics[] = {"net_deterrence_posterior", "arrivals_change_posterior",

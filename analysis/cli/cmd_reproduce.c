@@ -124,6 +124,18 @@ static int embedded_run(struct res_file *f, const char *path, struct mdl_scenari
         fprintf(stderr, "dispsim reproduce: %s: no embedded scenario, seed or replication list\n", path);
         goto done;
     }
+    char **drawn = NULL;
+    size_t ndrawn = 0;
+    if (res_list(f, "posterior_draws", &drawn, &ndrawn) == SIM_OK) {
+        res_labels_free(drawn, ndrawn);
+        fprintf(
+            stderr,
+            "dispsim reproduce: %s: a run under parameter uncertainty (run --posterior); reproduce re-runs "
+            "only an embedded scenario and seed: repeat the run with the same --posterior file, --draws, -r "
+            "and --seed, and compare the two files with cmp\n",
+            path);
+        goto done;
+    }
     for (size_t r = 0; r < idx.shape[0]; r++)
         if (idx.data[r] != (double)r) {
             fprintf(stderr, "dispsim reproduce: %s: replications are not 0..%" PRIu64 " (a shard?)\n", path,
