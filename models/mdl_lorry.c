@@ -34,3 +34,16 @@ enum mdl_lorry_try mdl_lorry_attempt(const struct mdl_lorry *l, const struct mdl
         return MDL_LORRY_TRY_REFUSED;
     return MDL_LORRY_TRY_BOARDED;
 }
+
+enum mdl_lorry_try mdl_lorry_attempt_on(const struct mdl_lorry *l, const struct mdl_port *port,
+                                        bool facilitated, double security_pass, double u_death,
+                                        double u_board)
+{
+    if (u_death < l->death_risk)
+        return MDL_LORRY_TRY_DIED;
+    double board =
+        (facilitated ? l->facilitated_success : l->self_success) * (1.0 - port->perimeter_security);
+    if (u_board >= board * security_pass)
+        return MDL_LORRY_TRY_REFUSED;
+    return MDL_LORRY_TRY_BOARDED;
+}

@@ -45,4 +45,11 @@ double mdl_lorry_board_probability(const struct mdl_lorry *l, const struct mdl_p
 enum mdl_lorry_try mdl_lorry_attempt(const struct mdl_lorry *l, const struct mdl_port *port, bool facilitated,
                                      double u_death, double u_board);
 
+/* As mdl_lorry_attempt, but on one vehicle (mdl_fleet.h) whose security lets the attempt through
+ * with probability `security_pass` (1 on an unsecured or complicit vehicle, 1 - secured_block on a
+ * secured one) instead of the mode-wide 1 - hauliers_secured_share x secured_block. */
+enum mdl_lorry_try mdl_lorry_attempt_on(const struct mdl_lorry *l, const struct mdl_port *port,
+                                        bool facilitated, double security_pass, double u_death,
+                                        double u_board);
+
 #endif

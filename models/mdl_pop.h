@@ -28,6 +28,9 @@
 
 #include <stdint.h>
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "../sim/sim_kernel.h"
 #include "../sim/sim_out.h"
 #include "mdl_boats.h"
@@ -48,6 +51,26 @@ struct mdl_pop_vars {
 };
 
 struct mdl_pop;
+
+/* The vehicle a lorry boarding attempt tries (the vehicles hook, mdl_fleet.h): its id and the
+ * probability that its security lets the attempt through. */
+struct mdl_pop_vehicle {
+    uint32_t vehicle;
+    double security_pass;
+};
+
+/* Chooses the vehicle of every lorry attempt at `port` (`choose`, may draw from the chooser's own
+ * streams) and hears of every boarding on it (`boarded`). Both run inside the population's
+ * events and must not call back into it. */
+struct mdl_pop_vehicles {
+    void *ctx;
+    struct mdl_pop_vehicle (*choose)(void *ctx, struct sim_kernel *k, unsigned port, bool facilitated);
+    void (*boarded)(void *ctx, unsigned port, uint32_t vehicle, bool facilitated);
+};
+
+/* Installs the vehicle chooser (copied) for every later replication; one at most. SIM_EINVAL
+ * when one is installed already. Without one, boarding uses the mode-wide secured share. */
+sim_status mdl_pop_set_vehicles(struct mdl_pop *p, const struct mdl_pop_vehicles *v);
 
 /* The population as a component (mdl_component.h), named "population": present when the scenario
  * has a population section. Needs the "ports" component (and "small_boats" when present), found

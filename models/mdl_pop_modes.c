@@ -101,11 +101,22 @@ static void lorry_attempt(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, d
 {
     const struct mdl__person *q = &p->people[i];
     const struct mdl_lorry *l = p->modes[q->mode].m->lorry;
-    switch (mdl_lorry_attempt(l, &p->s->ports[q->port], q->facilitated, u_death, u_pass)) {
+    const struct mdl_port *port = &p->s->ports[q->port];
+    struct mdl_pop_vehicle v = {.vehicle = MDL_VEHICLE_NONE, .security_pass = 1.0};
+    enum mdl_lorry_try tr;
+    if (p->vehicles.choose != NULL) { /* vehicles hook: boarding depends on that vehicle's security */
+        v = p->vehicles.choose(p->vehicles.ctx, k, q->port, q->facilitated);
+        tr = mdl_lorry_attempt_on(l, port, q->facilitated, v.security_pass, u_death, u_pass);
+    } else {
+        tr = mdl_lorry_attempt(l, port, q->facilitated, u_death, u_pass);
+    }
+    switch (tr) {
     case MDL_LORRY_TRY_DIED: mdl__pop_died(p, i, t); break;
     case MDL_LORRY_TRY_REFUSED: mdl__pop_failed(p, k, i, t); break;
     case MDL_LORRY_TRY_BOARDED:
-        if (mdl_ports_board(p->ports, k, q->port, i, 1) != SIM_OK)
+        if (p->vehicles.boarded != NULL)
+            p->vehicles.boarded(p->vehicles.ctx, q->port, v.vehicle, q->facilitated);
+        if (mdl_ports_board_on(p->ports, k, q->port, i, 1, v.vehicle) != SIM_OK)
             sim_kernel_fail(k, SIM_ENOMEM, "out of memory for hidden groups");
         break;
     }
@@ -202,6 +213,14 @@ const struct mdl__pop_kind *mdl__pop_kind_of(enum mdl_mode_kind kind)
     case MDL_MODE_GENERIC: return &generic_kind;
     }
     return &generic_kind; /* unreachable: the loader knows only these kinds */
+}
+
+sim_status mdl_pop_set_vehicles(struct mdl_pop *p, const struct mdl_pop_vehicles *v)
+{
+    if (p->vehicles.choose != NULL)
+        return SIM_EINVAL;
+    p->vehicles = *v;
+    return SIM_OK;
 }
 
 sim_status mdl__pop_listen(struct mdl_pop *p)

@@ -239,8 +239,13 @@ sim_status mdl_ports_listen(struct mdl_ports *m, const struct mdl_ports_listener
 void mdl__ports_report(struct mdl_ports *m, struct sim_kernel *k, size_t port, const struct grp *gr,
                        enum mdl_lorry_outcome o)
 {
-    struct mdl_ports_report r = {
-        .time = sim_kernel_now(k), .port = (unsigned)port, .group = gr->id, .size = gr->size, .outcome = o};
+    struct mdl_ports_report r = {.time = sim_kernel_now(k),
+                                 .port = (unsigned)port,
+                                 .group = gr->id,
+                                 .size = gr->size,
+                                 .outcome = o,
+                                 .vehicle = gr->vehicle,
+                                 .selkind = (enum mdl_ports_selkind)gr->selkind};
     for (size_t i = 0; i < m->nlisteners; i++)
         m->listeners[i].on_outcome(m->listeners[i].ctx, k, &r);
 }
@@ -285,8 +290,22 @@ static void link_lorries(void *p, size_t from, size_t to)
         l[i].groups = i + 1 < to ? (uint32_t)(i + 1) : PORTS_NONE;
 }
 
+sim_status mdl_ports_set_anpr(struct mdl_ports *m, const struct mdl_ports_anpr *a)
+{
+    if (m->anpr.listed != NULL)
+        return SIM_EINVAL;
+    m->anpr = *a;
+    return SIM_OK;
+}
+
 sim_status mdl_ports_board(struct mdl_ports *m, struct sim_kernel *k, unsigned port, uint32_t group,
                            unsigned size)
+{
+    return mdl_ports_board_on(m, k, port, group, size, MDL_VEHICLE_NONE);
+}
+
+sim_status mdl_ports_board_on(struct mdl_ports *m, struct sim_kernel *k, unsigned port, uint32_t group,
+                              unsigned size, uint32_t vehicle)
 {
     if (m->grp_free == PORTS_NONE) {
         void *base = m->grps;
@@ -297,7 +316,7 @@ sim_status mdl_ports_board(struct mdl_ports *m, struct sim_kernel *k, unsigned p
     }
     uint32_t g = m->grp_free;
     m->grp_free = m->grps[g].next;
-    m->grps[g] = (struct grp){.id = group, .next = PORTS_NONE, .size = (uint16_t)size};
+    m->grps[g] = (struct grp){.id = group, .next = PORTS_NONE, .vehicle = vehicle, .size = (uint16_t)size};
     struct port *pt = &m->ports[port];
     if (pt->pend_tail == PORTS_NONE) {
         pt->pend_head = g;

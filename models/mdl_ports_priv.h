@@ -65,7 +65,9 @@ enum ports_tvar {
 
 struct grp {
     uint32_t id, next;
+    uint32_t vehicle; /* vehicles hook (a): the lorry's vehicle, MDL_VEHICLE_NONE if unknown */
     uint16_t size;
+    uint8_t selkind; /* enum mdl_ports_selkind of the lorry, once selected */
 };
 
 struct lorry {
@@ -124,6 +126,7 @@ struct mdl_ports {
     int in_window;
     struct mdl_ports_listener listeners[MDL_PORTS_MAX_LISTENERS];
     size_t nlisteners;
+    struct mdl_ports_anpr anpr; /* vehicles hook (b); listed == NULL without a fleet model */
 };
 
 /* Reports a group's outcome at `port` to every listener (mdl_ports.c). */
