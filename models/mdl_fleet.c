@@ -79,21 +79,31 @@ static uint32_t haulier_of(const struct fleet *m, uint32_t v)
     return (uint32_t)lo;
 }
 
-static bool is_secured(const struct fleet *m, uint32_t v)
+/* Haulier h's secured share: its quantile of Beta(m c, (1 - m) c), m the current mean, computed
+ * when first needed (only the hauliers whose vehicles are tried) and cached until m changes. */
+static double secured_share(struct fleet *m, uint32_t h)
 {
-    double u = (double)(mix64(m->key ^ (uint64_t)v) >> 11) * 0x1.0p-53;
-    return u < m->secured[haulier_of(m, v)];
-}
-
-/* Each haulier's secured share: its quantile of Beta(m c, (1 - m) c), m the current mean. */
-static void derive_shares(struct fleet *m)
-{
-    double mean = m->l->hauliers_secured_share, c = m->f->secured_concentration;
-    for (size_t h = 0; h < m->nh; h++)
+    if (isnan(m->secured[h])) {
+        double mean = m->mean_now, c = m->f->secured_concentration;
         m->secured[h] = mean <= 0.0   ? 0.0
                         : mean >= 1.0 ? 1.0
                                       : gsl_cdf_beta_Pinv(m->quantile[h], mean * c, (1.0 - mean) * c);
-    m->mean_now = mean;
+    }
+    return m->secured[h];
+}
+
+static bool is_secured(struct fleet *m, uint32_t v)
+{
+    double u = (double)(mix64(m->key ^ (uint64_t)v) >> 11) * 0x1.0p-53;
+    return u < secured_share(m, haulier_of(m, v));
+}
+
+/* Forgets the cached shares: the mean changed (or a new replication drew new quantiles). */
+static void derive_shares(struct fleet *m)
+{
+    for (size_t h = 0; h < m->nh; h++)
+        m->secured[h] = NAN;
+    m->mean_now = m->l->hauliers_secured_share;
 }
 
 /* Draws the replication's hauliers: fleet sizes, secured-share quantiles and the security key. */

@@ -1,0 +1,150 @@
+/* Tests of hauliers, vehicles, watch-lists and ANPR (mdl_fleet.h, mdl_watch.h): the watch-list
+ * table's intervals, lags and capacity; the ANPR mechanism (integration is worth what reuse of
+ * vehicles across ports makes it worth); and the accounting of vehicle outcomes. */
+#include <criterion/criterion.h>
+#include <math.h>
+
+#include "../analysis/ana_summary.h"
+#include "../models/mdl_watch.h"
+#include "world_helpers.h"
+
+Test(fleet, a_listing_is_seen_at_its_port_from_its_start_and_elsewhere_only_when_shared_after_the_lag)
+{
+    struct mdl_watch *w = NULL;
+    cr_assert_eq(mdl_watch_create(4, 3, &w), SIM_OK);
+    cr_assert_eq(mdl_watch_add(w, 7, 1, 10.0, 5.0, 10.0), SIM_OK);
+    cr_assert(!mdl_watch_listed(w, 7, 1, 9.9, false, 0.0));
+    cr_assert(mdl_watch_listed(w, 7, 1, 10.0, false, 0.0));
+    cr_assert(mdl_watch_listed(w, 7, 1, 14.9, false, 0.0));
+    cr_assert(!mdl_watch_listed(w, 7, 1, 15.0, false, 0.0), "expired after 5 days");
+    cr_assert(!mdl_watch_listed(w, 7, 0, 12.0, false, 1.0), "local ANPR reads only its own list");
+    cr_assert(!mdl_watch_listed(w, 7, 0, 10.5, true, 1.0), "shared only after the lag");
+    cr_assert(mdl_watch_listed(w, 7, 0, 11.0, true, 1.0));
+    cr_assert(mdl_watch_listed(w, 7, 2, 15.5, true, 1.0), "the lag shifts expiry too");
+    cr_assert(!mdl_watch_listed(w, 8, 1, 12.0, true, 1.0), "an unlisted key");
+    /* listing again before expiry extends the interval */
+    cr_assert_eq(mdl_watch_add(w, 7, 1, 14.0, 5.0, 14.0), SIM_OK);
+    cr_assert(mdl_watch_listed(w, 7, 1, 18.0, false, 0.0));
+    cr_assert(mdl_watch_listed(w, 7, 1, 10.0, false, 0.0));
+    mdl_watch_destroy(w);
+}
+
+Test(fleet, a_full_watch_list_drops_what_expired_and_refuses_only_when_all_are_live)
+{
+    struct mdl_watch *w = NULL;
+    cr_assert_eq(mdl_watch_create(3, 1, &w), SIM_OK);
+    for (uint32_t k = 0; k < 3; k++)
+        cr_assert_eq(mdl_watch_add(w, k, 0, 0.0, 1.0, 0.0), SIM_OK);
+    cr_assert_eq(mdl_watch_add(w, 99, 0, 0.5, 1.0, 0.5), SIM_ENOMEM, "three live keys fill it");
+    cr_assert_eq(mdl_watch_add(w, 1, 0, 0.5, 1.0, 0.5), SIM_OK, "a listed key needs no new slot");
+    cr_assert_eq(mdl_watch_add(w, 99, 0, 1.2, 1.0, 1.2), SIM_OK, "keys 0 and 2 expired at 1.0");
+    cr_assert_eq(mdl_watch_size(w), 2);
+    cr_assert(mdl_watch_listed(w, 1, 0, 1.2, false, 0.0));
+    cr_assert(mdl_watch_listed(w, 99, 0, 1.2, false, 0.0));
+    cr_assert(!mdl_watch_listed(w, 0, 0, 0.5, false, 0.0), "dropped");
+    mdl_watch_clear(w);
+    cr_assert_eq(mdl_watch_size(w), 0);
+    mdl_watch_destroy(w);
+}
+
+/* The default scenario, shortened, with a fleet whose facilitators reuse vehicles with
+ * probability `reuse` (all reuses of vehicles last used at another port) and ANPR `integration`. */
+static char *with_fleet(double reuse, unsigned integration)
+{
+    static const char *const from[] = {"warmup_days: 90", "horizon_days: 365",
+                                       "      secured_block: 0.5\n      death_risk: 0.0001\n"};
+    char to[3][1024];
+    snprintf(to[0], sizeof to[0], "warmup_days: 60");
+    snprintf(to[1], sizeof to[1], "horizon_days: 200");
+    snprintf(to[2], sizeof to[2],
+             "      secured_block: 0.5\n      death_risk: 0.0001\n"
+             "      fleet:\n"
+             "        hauliers: 100000\n        fleet_size_alpha: 1.2\n        fleet_size_max: 5000\n"
+             "        secured_concentration: 4\n        reuse_probability: %.17g\n"
+             "        reuse_other_port_share: 1\n        reuse_set_size: 20\n"
+             "        trace_probability: 0.5\n        trace_delay_days: 7\n        watchlist_days: 180\n"
+             "        haulier_listing: false\n        anpr_integration: %u\n        sharing_lag_days: 1\n"
+             "        watchlist_capacity: 20000\n",
+             reuse, integration);
+    const char *const tp[] = {to[0], to[1], to[2]};
+    return baseline_with(from, tp, 3);
+}
+
+enum { REPS = 10 };
+
+static size_t lorry_mode(const struct world_run *r)
+{
+    for (size_t m = 0; m < r->s->modes_count; m++)
+        if (r->s->modes[m].kind == MDL_MODE_LORRY)
+            return m;
+    cr_assert_fail("no lorry mode");
+    return 0;
+}
+
+static double port_sum(const struct world_run *r, size_t rep, const char *name)
+{
+    double x = 0;
+    for (size_t p = 0; p < r->s->ports_count; p++)
+        x += total(r->w, r->v, rep, name, p);
+    return x;
+}
+
+/* Paired (same seeds) change of lorry-mode arrivals from local to integrated ANPR, its 95% CI,
+ * and the watch-list hits of both; checks the vehicle accounting of both runs on the way. */
+static struct ana_ci integration_effect(double reuse, double *hits_local, double *hits_integrated)
+{
+    char *a_text = with_fleet(reuse, 0), *b_text = with_fleet(reuse, 1);
+    struct world_run a = world_run_text(a_text, REPS, 13), b = world_run_text(b_text, REPS, 13);
+    size_t lorry = lorry_mode(&a);
+    double d[REPS];
+    *hits_local = *hits_integrated = 0;
+    for (size_t r = 0; r < REPS; r++) {
+        d[r] = total(b.w, b.v, r, "arrivals", lorry) - total(a.w, a.v, r, "arrivals", lorry);
+        *hits_local += port_sum(&a, r, "watchlist_hits") / REPS;
+        *hits_integrated += port_sum(&b, r, "watchlist_hits") / REPS;
+        const struct world_run *runs[2] = {&a, &b};
+        for (size_t i = 0; i < 2; i++)
+            for (size_t p = 0; p < a.s->ports_count; p++) {
+                const struct world_run *x = runs[i];
+                /* a group found on an unsecured vehicle is a detected group; a trace is a group
+                 * that passed; a hit is a carrying lorry */
+                cr_assert_leq(total(x->w, x->v, r, "vehicles_unsecured_found", p),
+                              total(x->w, x->v, r, "groups_detected", p));
+                cr_assert_leq(total(x->w, x->v, r, "vehicle_traces", p),
+                              total(x->w, x->v, r, "groups_passed", p));
+                cr_assert_leq(total(x->w, x->v, r, "watchlist_hits", p),
+                              total(x->w, x->v, r, "groups_carried", p));
+            }
+    }
+    for (size_t p = 0; p < a.s->ports_count; p++)
+        fprintf(stderr,
+                "anpr (reuse %g): %s: watch-list hits in replication 0: local %.0f, integrated %.0f\n", reuse,
+                a.s->ports[p].name, total(a.w, a.v, 0, "watchlist_hits", p),
+                total(b.w, b.v, 0, "watchlist_hits", p));
+    world_run_free(&a);
+    world_run_free(&b);
+    free(a_text);
+    free(b_text);
+    return ana_summarise(d, REPS, 1, 0.95);
+}
+
+Test(fleet, without_vehicle_reuse_integrated_anpr_changes_no_lorry_arrivals, .timeout = 900)
+{
+    double hl, hi;
+    struct ana_ci c = integration_effect(0.0, &hl, &hi);
+    fprintf(stderr,
+            "anpr (no reuse): integrated - local lorry arrivals %.1f [%.1f, %.1f]; hits %.1f -> %.1f\n",
+            c.mean, c.low, c.high, hl, hi);
+    cr_assert(c.low <= 0 && c.high >= 0, "the paired 95%% CI contains 0: %g [%g, %g]", c.mean, c.low, c.high);
+}
+
+Test(fleet, with_vehicles_reused_across_ports_integrated_anpr_lowers_lorry_arrivals, .timeout = 900)
+{
+    double hl, hi;
+    struct ana_ci c = integration_effect(0.8, &hl, &hi);
+    fprintf(stderr,
+            "anpr (reuse 0.8): integrated - local lorry arrivals %.1f [%.1f, %.1f]; hits %.1f -> %.1f\n",
+            c.mean, c.low, c.high, hl, hi);
+    cr_assert_gt(hi, hl, "sharing the lists raises the hits: %g -> %g", hl, hi);
+    cr_assert_lt(c.high, 0, "a significant fall: %g [%g, %g]", c.mean, c.low, c.high);
+}
