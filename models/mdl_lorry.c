@@ -22,6 +22,7 @@ double mdl_lorry_board_probability(const struct mdl_lorry *l, const struct mdl_p
 {
     double board = facilitated ? l->facilitated_success : l->self_success;
     board *= (1.0 - port->perimeter_security) * (1.0 - l->hauliers_secured_share * l->secured_block);
+    board *= port->open_share; /* a closed port has no lorries to board */
     return board;
 }
 
@@ -43,7 +44,7 @@ enum mdl_lorry_try mdl_lorry_attempt_on(const struct mdl_lorry *l, const struct 
         return MDL_LORRY_TRY_DIED;
     double board =
         (facilitated ? l->facilitated_success : l->self_success) * (1.0 - port->perimeter_security);
-    if (u_board >= board * security_pass)
+    if (u_board >= board * security_pass * port->open_share) /* a closed port: no lorry to board */
         return MDL_LORRY_TRY_REFUSED;
     return MDL_LORRY_TRY_BOARDED;
 }

@@ -5,7 +5,8 @@
  * death_risk; otherwise they get onto a lorry with the success probability of their kind of
  * attempt (self-organised or facilitated), reduced by the port's perimeter security (the share of
  * attempts the fences and patrols stop) and by hauliers' vehicle security (the share of lorries
- * secured, times the probability that a secured lorry defeats the attempt). A person on a lorry
+ * secured, times the probability that a secured lorry defeats the attempt), and by the port's
+ * open_share (at a closed port there is no lorry to board: the attempt fails). A person on a lorry
  * is then a hidden group of one for the port model (mdl_ports_board), which settles detection
  * and recording.
  *

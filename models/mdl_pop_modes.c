@@ -135,7 +135,8 @@ static void lorry_outcome(void *ctx, struct sim_kernel *k, const struct mdl_port
     if (r->group == MDL_PORTS_EXOGENOUS)
         return; /* not one of ours: people board one by one, as groups of 1 named by the person */
     double t = sim_kernel_now(k);
-    if (r->outcome == MDL_LORRY_DETECTED) {
+    if (r->outcome == MDL_LORRY_DETECTED || r->outcome == MDL_LORRY_RETURNED) {
+        /* returned: waiting to board when the port closed; a failed attempt, so they re-choose */
         mdl__pop_failed(p, k, r->group, t);
         return;
     }

@@ -62,6 +62,7 @@ enum mdl_lorry_outcome {
     MDL_LORRY_AT_PORT,    /* crossed; recorded on arrival at a UK port */
     MDL_LORRY_WITHIN_72H, /* crossed; found in the UK within 72 hours */
     MDL_LORRY_UNRECORDED, /* crossed; never recorded */
+    MDL_LORRY_RETURNED,   /* never rode: waiting to board when the port closed (mdl_ports_closure.c) */
 };
 
 /* How a lorry came to be searched (the staff branch defines the same enum): drawn at random,

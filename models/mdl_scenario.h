@@ -80,6 +80,8 @@ struct mdl_port {
         double within_72h_share; /* passed groups found in the UK within 72 hours */
     } recording;
     double perimeter_security; /* optional, default 0: share of boarding attempts the perimeter stops */
+    double open_share;         /* optional, default 1: 1 open, 0 closed, between: capacity cut */
+    double diversion_weight;   /* optional, default 1: weight as a target of diverted freight */
 };
 
 /* ---- The staging population and its entry modes (optional: without `population`, only the port

@@ -102,6 +102,10 @@ static const struct mdl_field fields[] = {
          "passed groups found in the UK within 72 hours"),
     OPT("ports[].perimeter_security", 0, 1, 0, 0, "0", "share of boarding attempts",
         "boarding attempts stopped by fences and patrols"),
+    OPT("ports[].open_share", 0, 1, 0, 1, "1 (open)", "share of own traffic",
+        "1 open, 0 closed (freight diverts to the other ports), between: a capacity cut"),
+    OPT("ports[].diversion_weight", 0, 1e6, 0, 1, "1", "relative",
+        "diverted freight goes to open ports by weight x open_share x lorries_per_year"),
 
     WHOLE("population.initial_stock", 0, 1e7, "people", "people in the staging area at time 0"),
     {.path = "population.inflow.level_per_day",

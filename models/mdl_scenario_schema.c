@@ -104,6 +104,8 @@ static const cyaml_schema_field_t port_fields[] = {
     CYAML_FIELD_MAPPING("clandestine", CYAML_FLAG_DEFAULT, P, clandestine, clandestine_fields),
     CYAML_FIELD_MAPPING("recording", CYAML_FLAG_DEFAULT, P, recording, recording_fields),
     CYAML_FIELD_FLOAT("perimeter_security", CYAML_FLAG_OPTIONAL, P, perimeter_security),
+    CYAML_FIELD_FLOAT("open_share", CYAML_FLAG_OPTIONAL, P, open_share),
+    CYAML_FIELD_FLOAT("diversion_weight", CYAML_FLAG_OPTIONAL, P, diversion_weight),
     CYAML_FIELD_END,
 };
 #undef P
