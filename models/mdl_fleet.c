@@ -13,10 +13,11 @@
 #include "mdl_ports.h"
 #include "mdl_watch.h"
 
-enum { FS_HAULIERS, FS_VEHICLES, FS_TRACES, FS_COUNT };
-static const char *const stream_names[FS_COUNT] = {"fleet.hauliers", "fleet.vehicles", "fleet.traces"};
+enum { FS_HAULIERS, FS_VEHICLES, FS_TRACES, FS_GROUPS, FS_COUNT };
+static const char *const stream_names[FS_COUNT] = {"fleet.hauliers", "fleet.vehicles", "fleet.traces",
+                                                   "fleet.groups"};
 
-enum { V_HITS, V_UNSECURED, V_TRACES, V_REUSED, V_COUNT };
+enum { V_HITS, V_UNSECURED, V_TRACES, V_REUSED, V_GROUPS, V_PEOPLE, V_COUNT };
 static const struct {
     const char *name, *units, *description;
 } var_info[V_COUNT] = {
@@ -25,7 +26,25 @@ static const struct {
      "searches that found a group on a vehicle its haulier had not secured"},
     {"vehicle_traces", "vehicles",
      "groups found in the UK within 72 h traced back to a vehicle that passed the port (failures)"},
-    {"reused_vehicle_boardings", "groups", "facilitated boardings on a reused (complicit) vehicle"},
+    {"reused_vehicle_boardings", "people", "facilitated boardings on a reused (complicit) vehicle"},
+    {"groups_boarded", "groups", "groups formed at the port that boarded a lorry (incidents)"},
+    {"people_boarded", "people", "people in those groups (entrants)"},
+};
+
+enum { G_FREE, G_FORMING, G_ABOARD };
+#define NONE UINT32_MAX
+
+/* A group forming at a port, then riding its vehicle; members in a list of the member pool. */
+struct fgrp {
+    uint32_t head, next; /* first member; next free group */
+    uint32_t vehicle;
+    double pass; /* the vehicle's security pass for the members who join */
+    uint16_t size, target;
+    uint8_t port, state;
+};
+
+struct fmem {
+    uint32_t person, next;
 };
 
 struct fleet_vars {
@@ -51,6 +70,18 @@ struct fleet {
     double last_t;
     struct mdl_watch *veh, *hau;
     gsl_rng *rng[FS_COUNT];
+    double last_pass;
+    struct mdl_ports *ports;
+    struct mdl_pop *pop;
+    struct fgrp *grps; /* pools grown geometrically: a warm workspace never allocates */
+    size_t ngrps;
+    uint32_t gfree;
+    struct fmem *mems;
+    size_t nmems;
+    uint32_t mfree;
+    uint32_t *forming;                                   /* nports: the group forming there, NONE if none */
+    sim_evh *form_ev;                                    /* nports: its formation deadline */
+    uint64_t sent, settled, people_sent, people_settled; /* whole-run, for conservation */
     double *out;
     uint16_t model;
 };
@@ -141,6 +172,10 @@ static struct mdl_pop_vehicle choose(void *ctx, struct sim_kernel *k, unsigned p
     const struct mdl_fleet *f = m->f;
     m->last_reused = false;
     m->last_t = sim_kernel_now(k);
+    if (m->forming[port] != NONE) { /* the group forming there has its vehicle already */
+        const struct fgrp *g = &m->grps[m->forming[port]];
+        return (struct mdl_pop_vehicle){.vehicle = g->vehicle, .security_pass = g->pass};
+    }
     if (facilitated && f->reuse_probability > 0.0 && sim_rng_uniform(r) < f->reuse_probability) {
         size_t from = port;
         if (m->nports > 1 && sim_rng_uniform(r) < f->reuse_other_port_share) {
@@ -153,6 +188,7 @@ static struct mdl_pop_vehicle choose(void *ctx, struct sim_kernel *k, unsigned p
         if (n > 0) {
             size_t j = (size_t)(sim_rng_uniform(r) * (double)n);
             m->last_reused = true;
+            m->last_pass = 1.0;
             return (struct mdl_pop_vehicle){.vehicle = m->recent[from * m->rcap + (j < n ? j : n - 1)],
                                             .security_pass = 1.0};
         }
@@ -161,15 +197,13 @@ static struct mdl_pop_vehicle choose(void *ctx, struct sim_kernel *k, unsigned p
     uint32_t v = (uint32_t)(sim_rng_uniform(r) * (double)nv);
     if (v >= nv)
         v = nv - 1;
-    return (struct mdl_pop_vehicle){.vehicle = v,
-                                    .security_pass = is_secured(m, v) ? 1.0 - m->l->secured_block : 1.0};
+    m->last_pass = is_secured(m, v) ? 1.0 - m->l->secured_block : 1.0;
+    return (struct mdl_pop_vehicle){.vehicle = v, .security_pass = m->last_pass};
 }
 
-static void boarded(void *ctx, unsigned port, uint32_t vehicle, bool facilitated)
+/* A facilitated boarding on `vehicle`: the facilitators of `port` remember it. */
+static void remember(struct fleet *m, unsigned port, uint32_t vehicle)
 {
-    struct fleet *m = ctx;
-    if (!facilitated || vehicle == MDL_VEHICLE_NONE)
-        return;
     if (m->last_reused)
         add(m, m->last_t, V_REUSED, port);
     uint32_t *set = &m->recent[port * m->rcap];
@@ -177,6 +211,155 @@ static void boarded(void *ctx, unsigned port, uint32_t vehicle, bool facilitated
     m->rnext[port] = (m->rnext[port] + 1) % m->rcap;
     if (m->nrecent[port] < m->rcap)
         m->nrecent[port]++;
+}
+
+/* ---- groups: formed at a port, riding one vehicle, settled member by member ---- */
+
+static sim_status grow(void **base, size_t *cap, size_t elem)
+{
+    size_t ncap = *cap == 0 ? 256 : *cap * 2;
+    if (ncap >= NONE)
+        return SIM_ENOMEM;
+    void *p = realloc(*base, ncap * elem);
+    if (p == NULL)
+        return SIM_ENOMEM;
+    *base = p;
+    *cap = ncap;
+    return SIM_OK;
+}
+
+/* Puts pool entries [from, size) at the head of the free list (none when from >= size). */
+static void link_groups(struct fleet *m, size_t from)
+{
+    if (from >= m->ngrps)
+        return;
+    for (size_t i = from; i < m->ngrps; i++)
+        m->grps[i] = (struct fgrp){.next = i + 1 < m->ngrps ? (uint32_t)(i + 1) : m->gfree, .state = G_FREE};
+    m->gfree = (uint32_t)from;
+}
+
+static void link_members(struct fleet *m, size_t from)
+{
+    if (from >= m->nmems)
+        return;
+    for (size_t i = from; i < m->nmems; i++)
+        m->mems[i].next = i + 1 < m->nmems ? (uint32_t)(i + 1) : m->mfree;
+    m->mfree = (uint32_t)from;
+}
+
+/* Settles every member of group g with the outcome in r (copied per member) and frees it. */
+static void settle_group(struct fleet *m, struct sim_kernel *k, uint32_t g, const struct mdl_ports_report *r)
+{
+    struct fgrp *gr = &m->grps[g];
+    struct mdl_ports_report one = *r;
+    one.size = 1;
+    m->settled++;
+    m->people_settled += gr->size;
+    for (uint32_t i = gr->head; i != NONE;) {
+        uint32_t next = m->mems[i].next;
+        one.group = m->mems[i].person;
+        m->mems[i].next = m->mfree;
+        m->mfree = i;
+        mdl_pop_lorry_settled(m->pop, k, &one);
+        i = next;
+    }
+    gr->state = G_FREE;
+    gr->next = m->gfree;
+    m->gfree = g;
+}
+
+/* The group forming at `port` boards its vehicle (or, at a closed port, goes back). */
+static void send(struct fleet *m, struct sim_kernel *k, unsigned port)
+{
+    uint32_t g = m->forming[port];
+    m->forming[port] = NONE;
+    if (m->form_ev[port] != 0)
+        sim_kernel_cancel(k, m->form_ev[port]);
+    m->form_ev[port] = 0;
+    struct fgrp *gr = &m->grps[g];
+    gr->state = G_ABOARD;
+    m->sent++;
+    m->people_sent += gr->size;
+    double now = sim_kernel_now(k);
+    if (m->s->ports[port].open_share <= 0.0) { /* closed while it formed: no lorry to board */
+        struct mdl_ports_report r = {
+            .time = now, .port = port, .outcome = MDL_LORRY_RETURNED, .vehicle = gr->vehicle};
+        settle_group(m, k, g, &r);
+        return;
+    }
+    add(m, now, V_GROUPS, port);
+    for (unsigned i = 0; i < gr->size; i++)
+        add(m, now, V_PEOPLE, port);
+    if (mdl_ports_board_on(m->ports, k, port, MDL_POP_GROUP_TAG | g, gr->size, gr->vehicle) != SIM_OK)
+        sim_kernel_fail(k, SIM_ENOMEM, "fleet: cannot grow the ports' group pool");
+}
+
+/* Target size of a new group at `port`: the port's group_size_weights. */
+static uint16_t draw_target(struct fleet *m, unsigned port)
+{
+    const struct mdl_port *p = &m->s->ports[port];
+    size_t n = p->clandestine.group_size_weights_count;
+    double tot = 0.0;
+    for (size_t i = 0; i < n; i++)
+        tot += p->clandestine.group_size_weights[i];
+    double x = sim_rng_uniform(m->rng[FS_GROUPS]) * tot;
+    for (size_t i = 0; i < n; i++)
+        if ((x -= p->clandestine.group_size_weights[i]) < 0.0)
+            return (uint16_t)(i + 1);
+    return (uint16_t)n;
+}
+
+/* Opens a group at `port` on the vehicle `choose` just gave; NONE if the pool cannot grow. */
+static uint32_t open_group(struct fleet *m, struct sim_kernel *k, unsigned port, uint32_t vehicle)
+{
+    if (m->gfree == NONE) {
+        size_t old = m->ngrps;
+        void *base = m->grps;
+        if (grow(&base, &m->ngrps, sizeof *m->grps) != SIM_OK)
+            return NONE;
+        m->grps = base;
+        link_groups(m, old);
+    }
+    uint32_t g = m->gfree;
+    m->gfree = m->grps[g].next;
+    m->grps[g] = (struct fgrp){.head = NONE,
+                               .next = NONE,
+                               .vehicle = vehicle,
+                               .pass = m->last_pass,
+                               .target = draw_target(m, port),
+                               .port = (uint8_t)port,
+                               .state = G_FORMING};
+    m->forming[port] = g;
+    sim_kernel_at(k, m->model, 0, sim_kernel_now(k) + m->f->group_formation_days, 0, port, 0, 0.0,
+                  &m->form_ev[port]);
+    return g;
+}
+
+static sim_status board(void *ctx, struct sim_kernel *k, unsigned port, uint32_t person, uint32_t vehicle,
+                        bool facilitated)
+{
+    struct fleet *m = ctx;
+    if (facilitated && m->forming[port] == NONE)
+        remember(m, port, vehicle);
+    uint32_t g = m->forming[port] != NONE ? m->forming[port] : open_group(m, k, port, vehicle);
+    if (g == NONE)
+        return SIM_ENOMEM;
+    if (m->mfree == NONE) {
+        size_t old = m->nmems;
+        void *base = m->mems;
+        if (grow(&base, &m->nmems, sizeof *m->mems) != SIM_OK)
+            return SIM_ENOMEM;
+        m->mems = base;
+        link_members(m, old);
+    }
+    uint32_t i = m->mfree;
+    m->mfree = m->mems[i].next;
+    struct fgrp *gr = &m->grps[g];
+    m->mems[i] = (struct fmem){.person = person, .next = gr->head};
+    gr->head = i;
+    if (++gr->size >= gr->target)
+        send(m, k, port);
+    return SIM_OK;
 }
 
 /* Lists vehicle v (and its haulier) at `port` from `start`. */
@@ -191,11 +374,9 @@ static void list(struct fleet *m, struct sim_kernel *k, uint32_t v, unsigned por
                         m->f->watchlist_capacity);
 }
 
-static void on_outcome(void *ctx, struct sim_kernel *k, const struct mdl_ports_report *r)
+/* What an outcome on a known vehicle means for the lists and the counts. */
+static void note_vehicle(struct fleet *m, struct sim_kernel *k, const struct mdl_ports_report *r)
 {
-    struct fleet *m = ctx;
-    if (r->vehicle == MDL_VEHICLE_NONE)
-        return;
     if (r->outcome == MDL_LORRY_DETECTED) {
         if (!is_secured(m, r->vehicle))
             add(m, r->time, V_UNSECURED, r->port);
@@ -205,6 +386,15 @@ static void on_outcome(void *ctx, struct sim_kernel *k, const struct mdl_ports_r
         add(m, r->time, V_TRACES, r->port);
         list(m, k, r->vehicle, r->port, r->time + m->f->trace_delay_days);
     }
+}
+
+static void on_outcome(void *ctx, struct sim_kernel *k, const struct mdl_ports_report *r)
+{
+    struct fleet *m = ctx;
+    if (r->vehicle != MDL_VEHICLE_NONE)
+        note_vehicle(m, k, r);
+    if (r->group != MDL_PORTS_EXOGENOUS && (r->group & MDL_POP_GROUP_TAG))
+        settle_group(m, k, r->group & ~MDL_POP_GROUP_TAG, r); /* members learn their fate */
 }
 
 static bool listed(void *ctx, unsigned port, uint32_t vehicle, double t)
@@ -232,20 +422,47 @@ static sim_status init(void *self, struct sim_kernel *k)
         m->nrecent[p] = m->rnext[p] = 0;
     mdl_watch_clear(m->veh);
     mdl_watch_clear(m->hau);
+    m->gfree = m->mfree = NONE;
+    link_groups(m, 0);
+    link_members(m, 0);
+    for (size_t p = 0; p < m->nports; p++) {
+        m->forming[p] = NONE;
+        m->form_ev[p] = 0;
+    }
+    m->sent = m->settled = m->people_sent = m->people_settled = 0;
     return SIM_OK;
 }
 
+/* The only event: a group's formation deadline at port ev->a; it boards with whoever joined. */
 static void handle(void *self, struct sim_kernel *k, const struct sim_event *ev)
 {
-    (void)self;
-    (void)ev;
-    sim_kernel_fail(k, SIM_EINVARIANT, "fleet: an event for a model that schedules none");
+    struct fleet *m = self;
+    m->form_ev[ev->a] = 0;
+    if (m->forming[ev->a] != NONE)
+        send(m, k, (unsigned)ev->a);
 }
 
+/* Conservation of groups: every group that boarded was detected, crossed, went back (its port
+ * closed) or is still on board at the end, and its people likewise. */
 static sim_status finish(void *self, struct sim_kernel *k)
 {
-    (void)self;
-    (void)k;
+    struct fleet *m = self;
+    uint64_t aboard = 0, people = 0;
+    for (size_t g = 0; g < m->ngrps; g++)
+        if (m->grps[g].state == G_ABOARD) {
+            aboard++;
+            people += m->grps[g].size;
+        }
+    if (m->sent != m->settled + aboard || m->people_sent != m->people_settled + people) {
+        sim_kernel_fail(
+            k, SIM_EINVARIANT,
+            "fleet: groups not conserved: %llu boarded, %llu settled, %llu on board (people %llu, "
+            "%llu, %llu)",
+            (unsigned long long)m->sent, (unsigned long long)m->settled, (unsigned long long)aboard,
+            (unsigned long long)m->people_sent, (unsigned long long)m->people_settled,
+            (unsigned long long)people);
+        return SIM_EINVARIANT;
+    }
     return SIM_OK; /* totals are counted as they happen */
 }
 
@@ -319,6 +536,10 @@ static void comp_destroy(void *self)
     free(m->recent);
     free(m->nrecent);
     free(m->rnext);
+    free(m->grps);
+    free(m->mems);
+    free(m->forming);
+    free(m->form_ev);
     mdl_watch_destroy(m->veh);
     mdl_watch_destroy(m->hau);
     free(m);
@@ -333,7 +554,9 @@ static sim_status hook(struct fleet *m, const struct mdl_comp_env *env)
         return SIM_EINVAL;
     struct mdl_ports_listener pl = {.ctx = m, .on_outcome = on_outcome};
     struct mdl_ports_anpr pa = {.ctx = m, .listed = listed};
-    struct mdl_pop_vehicles pv = {.ctx = m, .choose = choose, .boarded = boarded};
+    struct mdl_pop_vehicles pv = {.ctx = m, .choose = choose, .board = board};
+    m->ports = ports;
+    m->pop = pop;
     sim_status st = mdl_ports_listen(ports, &pl);
     if (st == SIM_OK)
         st = mdl_ports_set_anpr(ports, &pa);
@@ -365,8 +588,12 @@ static sim_status comp_create(const struct mdl_comp_env *env, void **self)
     m->recent = malloc(m->nports * m->rcap * sizeof *m->recent);
     m->nrecent = calloc(m->nports, sizeof *m->nrecent);
     m->rnext = calloc(m->nports, sizeof *m->rnext);
-    sim_status st =
-        m->offset && m->quantile && m->secured && m->recent && m->nrecent && m->rnext ? SIM_OK : SIM_ENOMEM;
+    m->forming = calloc(m->nports, sizeof *m->forming);
+    m->form_ev = calloc(m->nports, sizeof *m->form_ev);
+    sim_status st = m->offset && m->quantile && m->secured && m->recent && m->nrecent && m->rnext &&
+                            m->forming && m->form_ev
+                        ? SIM_OK
+                        : SIM_ENOMEM;
     if (st == SIM_OK)
         st = mdl_watch_create(m->f->watchlist_capacity, m->nports, &m->veh);
     if (st == SIM_OK)

@@ -114,8 +114,11 @@ static void lorry_attempt(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, d
     case MDL_LORRY_TRY_DIED: mdl__pop_died(p, i, t); break;
     case MDL_LORRY_TRY_REFUSED: mdl__pop_failed(p, k, i, t); break;
     case MDL_LORRY_TRY_BOARDED:
-        if (p->vehicles.boarded != NULL)
-            p->vehicles.boarded(p->vehicles.ctx, q->port, v.vehicle, q->facilitated);
+        if (p->vehicles.board != NULL) { /* the fleet forms groups and boards them */
+            if (p->vehicles.board(p->vehicles.ctx, k, q->port, i, v.vehicle, q->facilitated) != SIM_OK)
+                sim_kernel_fail(k, SIM_ENOMEM, "out of memory for forming groups");
+            break;
+        }
         if (mdl_ports_board_on(p->ports, k, q->port, i, 1, v.vehicle) != SIM_OK)
             sim_kernel_fail(k, SIM_ENOMEM, "out of memory for hidden groups");
         break;
@@ -132,8 +135,13 @@ static const struct mdl__pop_kind lorry_kind = {.derive = lorry_derive,
 static void lorry_outcome(void *ctx, struct sim_kernel *k, const struct mdl_ports_report *r)
 {
     struct mdl_pop *p = ctx;
-    if (r->group == MDL_PORTS_EXOGENOUS)
-        return; /* not one of ours: people board one by one, as groups of 1 named by the person */
+    if (r->group == MDL_PORTS_EXOGENOUS || (r->group & MDL_POP_GROUP_TAG))
+        return; /* not one of ours, or a fleet group (its members come through mdl_pop_lorry_settled) */
+    mdl_pop_lorry_settled(p, k, r);
+}
+
+void mdl_pop_lorry_settled(struct mdl_pop *p, struct sim_kernel *k, const struct mdl_ports_report *r)
+{
     double t = sim_kernel_now(k);
     if (r->outcome == MDL_LORRY_DETECTED || r->outcome == MDL_LORRY_RETURNED) {
         /* returned: waiting to board when the port closed; a failed attempt, so they re-choose */

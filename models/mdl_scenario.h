@@ -178,6 +178,7 @@ struct mdl_fleet {
     unsigned anpr_integration;     /* 0: local ANPR, 1: integrated (shared lists) */
     double sharing_lag_days;       /* integrated: listing to visibility at the other ports */
     unsigned watchlist_capacity;   /* vehicles (and hauliers) a list holds at once */
+    double group_formation_days;   /* a forming group boards when full or after this long */
 };
 
 /* Lorries: boarding before the juxtaposed controls. */

@@ -248,6 +248,8 @@ static const struct mdl_field fields[] = {
          "integrated ANPR: listing to visibility at the other ports"),
     COUNT("modes[].lorry.fleet.watchlist_capacity", 16, 10000000, "entries",
           "vehicles (and hauliers) a port's list holds at once"),
+    REAL("modes[].lorry.fleet.group_formation_days", 0, 365, LO, "days",
+         "a group forming at a port boards when full (size from group_size_weights) or after this long"),
     DIST("modes[].generic.attempt_days", "days", "choice to outcome"),
     REAL("modes[].generic.detection", 0, 1, 0, "probability", "chance of detection at reference staffing"),
     OPT("modes[].generic.officers", 0, 1e6, 0, 1, "1", "officers",

@@ -239,6 +239,7 @@ static const cyaml_schema_field_t fleet_fields[] = {
     CYAML_FIELD_UINT("anpr_integration", CYAML_FLAG_DEFAULT, F, anpr_integration),
     CYAML_FIELD_FLOAT("sharing_lag_days", CYAML_FLAG_DEFAULT, F, sharing_lag_days),
     CYAML_FIELD_UINT("watchlist_capacity", CYAML_FLAG_DEFAULT, F, watchlist_capacity),
+    CYAML_FIELD_FLOAT("group_formation_days", CYAML_FLAG_DEFAULT, F, group_formation_days),
     CYAML_FIELD_END,
 };
 #undef F
