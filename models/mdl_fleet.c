@@ -13,9 +13,8 @@
 #include "mdl_ports.h"
 #include "mdl_watch.h"
 
-enum { FS_HAULIERS, FS_VEHICLES, FS_TRACES, FS_GROUPS, FS_COUNT };
-static const char *const stream_names[FS_COUNT] = {"fleet.hauliers", "fleet.vehicles", "fleet.traces",
-                                                   "fleet.groups"};
+enum { FS_HAULIERS, FS_VEHICLES, FS_TRACES, FS_COUNT };
+static const char *const stream_names[FS_COUNT] = {"fleet.hauliers", "fleet.vehicles", "fleet.traces"};
 
 enum { V_HITS, V_UNSECURED, V_TRACES, V_REUSED, V_GROUPS, V_PEOPLE, V_COUNT };
 static const struct {
@@ -71,6 +70,8 @@ struct fleet {
     struct mdl_watch *veh, *hau;
     gsl_rng *rng[FS_COUNT];
     double last_pass;
+    uint64_t vkey, draw_seed; /* counter-based draws of one attempt: see attempt_uniform */
+    uint64_t draw_n;
     struct mdl_ports *ports;
     struct mdl_pop *pop;
     struct fgrp *grps; /* pools grown geometrically: a warm workspace never allocates */
@@ -165,28 +166,40 @@ static void add(struct fleet *m, double t, int v, unsigned port)
         m->out[m->t->offset[m->ids->totals[v]] + port] += 1.0;
 }
 
-static struct mdl_pop_vehicle choose(void *ctx, struct sim_kernel *k, unsigned port, bool facilitated)
+/* The next uniform of the current attempt: a hash of the replication's key, the person and the
+ * attempt's time, so that the same attempt draws the same vehicle (and group size) in every
+ * variant of a replication (common random numbers, as the population's per-person streams). */
+static double attempt_uniform(struct fleet *m)
+{
+    return (double)(mix64(m->draw_seed + ++m->draw_n * 0x9e3779b97f4a7c15ULL) >> 11) * 0x1.0p-53;
+}
+
+static struct mdl_pop_vehicle choose(void *ctx, struct sim_kernel *k, unsigned port, uint32_t person,
+                                     bool facilitated)
 {
     struct fleet *m = ctx;
-    gsl_rng *r = m->rng[FS_VEHICLES];
     const struct mdl_fleet *f = m->f;
     m->last_reused = false;
     m->last_t = sim_kernel_now(k);
+    uint64_t tbits;
+    memcpy(&tbits, &m->last_t, sizeof tbits);
+    m->draw_seed = mix64(m->vkey ^ mix64(((uint64_t)person << 32 | port) ^ tbits));
+    m->draw_n = 0;
     if (m->forming[port] != NONE) { /* the group forming there has its vehicle already */
         const struct fgrp *g = &m->grps[m->forming[port]];
         return (struct mdl_pop_vehicle){.vehicle = g->vehicle, .security_pass = g->pass};
     }
-    if (facilitated && f->reuse_probability > 0.0 && sim_rng_uniform(r) < f->reuse_probability) {
+    if (facilitated && f->reuse_probability > 0.0 && attempt_uniform(m) < f->reuse_probability) {
         size_t from = port;
-        if (m->nports > 1 && sim_rng_uniform(r) < f->reuse_other_port_share) {
-            size_t o = (size_t)(sim_rng_uniform(r) * (double)(m->nports - 1));
+        if (m->nports > 1 && attempt_uniform(m) < f->reuse_other_port_share) {
+            size_t o = (size_t)(attempt_uniform(m) * (double)(m->nports - 1));
             from = o >= port ? o + 1 : o; /* another port, uniformly */
             if (from >= m->nports)
                 from = m->nports - 1;
         }
         size_t n = m->nrecent[from];
         if (n > 0) {
-            size_t j = (size_t)(sim_rng_uniform(r) * (double)n);
+            size_t j = (size_t)(attempt_uniform(m) * (double)n);
             m->last_reused = true;
             m->last_pass = 1.0;
             return (struct mdl_pop_vehicle){.vehicle = m->recent[from * m->rcap + (j < n ? j : n - 1)],
@@ -194,7 +207,7 @@ static struct mdl_pop_vehicle choose(void *ctx, struct sim_kernel *k, unsigned p
         }
     }
     uint32_t nv = m->offset[m->nh];
-    uint32_t v = (uint32_t)(sim_rng_uniform(r) * (double)nv);
+    uint32_t v = (uint32_t)(attempt_uniform(m) * (double)nv);
     if (v >= nv)
         v = nv - 1;
     m->last_pass = is_secured(m, v) ? 1.0 - m->l->secured_block : 1.0;
@@ -302,7 +315,7 @@ static uint16_t draw_target(struct fleet *m, unsigned port)
     double tot = 0.0;
     for (size_t i = 0; i < n; i++)
         tot += p->clandestine.group_size_weights[i];
-    double x = sim_rng_uniform(m->rng[FS_GROUPS]) * tot;
+    double x = attempt_uniform(m) * tot; /* right after choose, in the same attempt */
     for (size_t i = 0; i < n; i++)
         if ((x -= p->clandestine.group_size_weights[i]) < 0.0)
             return (uint16_t)(i + 1);
@@ -418,6 +431,7 @@ static sim_status init(void *self, struct sim_kernel *k)
     for (size_t i = 0; i < FS_COUNT; i++)
         m->rng[i] = sim_kernel_rng(k, m->first_stream + i);
     draw_hauliers(m);
+    m->vkey = (uint64_t)(sim_rng_uniform(m->rng[FS_VEHICLES]) * 0x1.0p53);
     for (size_t p = 0; p < m->nports; p++)
         m->nrecent[p] = m->rnext[p] = 0;
     mdl_watch_clear(m->veh);

@@ -31,7 +31,9 @@
  * the port: the inspector's "failures") and reused_vehicle_boardings.
  *
  * Streams, after every other model's: fleet.hauliers (the population of hauliers, per
- * replication), fleet.vehicles (vehicle choice and reuse), fleet.traces (UK traces). */
+ * replication), fleet.vehicles (the key of the vehicle draws: each attempt's vehicle, reuse and
+ * group size are a hash of it, the person and the time, so that variants stay paired),
+ * fleet.traces (UK traces). */
 #ifndef MDL_FLEET_H
 #define MDL_FLEET_H
 

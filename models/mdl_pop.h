@@ -66,7 +66,8 @@ struct mdl_pop_vehicle {
  * population's events and must not call back into it except through mdl_pop_lorry_settled. */
 struct mdl_pop_vehicles {
     void *ctx;
-    struct mdl_pop_vehicle (*choose)(void *ctx, struct sim_kernel *k, unsigned port, bool facilitated);
+    struct mdl_pop_vehicle (*choose)(void *ctx, struct sim_kernel *k, unsigned port, uint32_t person,
+                                     bool facilitated);
     sim_status (*board)(void *ctx, struct sim_kernel *k, unsigned port, uint32_t person, uint32_t vehicle,
                         bool facilitated);
 };

@@ -105,7 +105,7 @@ static void lorry_attempt(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, d
     struct mdl_pop_vehicle v = {.vehicle = MDL_VEHICLE_NONE, .security_pass = 1.0};
     enum mdl_lorry_try tr;
     if (p->vehicles.choose != NULL) { /* vehicles hook: boarding depends on that vehicle's security */
-        v = p->vehicles.choose(p->vehicles.ctx, k, q->port, q->facilitated);
+        v = p->vehicles.choose(p->vehicles.ctx, k, q->port, i, q->facilitated);
         tr = mdl_lorry_attempt_on(l, port, q->facilitated, v.security_pass, u_death, u_pass);
     } else {
         tr = mdl_lorry_attempt(l, port, q->facilitated, u_death, u_pass);
