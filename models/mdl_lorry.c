@@ -22,6 +22,7 @@ double mdl_lorry_board_probability(const struct mdl_lorry *l, const struct mdl_p
 {
     double board = facilitated ? l->facilitated_success : l->self_success;
     board *= (1.0 - port->perimeter_security) * (1.0 - l->hauliers_secured_share * l->secured_block);
+    board *= port->open_share; /* a closed port has no lorries to board */
     return board;
 }
 
@@ -31,6 +32,19 @@ enum mdl_lorry_try mdl_lorry_attempt(const struct mdl_lorry *l, const struct mdl
     if (u_death < l->death_risk)
         return MDL_LORRY_TRY_DIED;
     if (u_board >= mdl_lorry_board_probability(l, port, facilitated))
+        return MDL_LORRY_TRY_REFUSED;
+    return MDL_LORRY_TRY_BOARDED;
+}
+
+enum mdl_lorry_try mdl_lorry_attempt_on(const struct mdl_lorry *l, const struct mdl_port *port,
+                                        bool facilitated, double security_pass, double u_death,
+                                        double u_board)
+{
+    if (u_death < l->death_risk)
+        return MDL_LORRY_TRY_DIED;
+    double board =
+        (facilitated ? l->facilitated_success : l->self_success) * (1.0 - port->perimeter_security);
+    if (u_board >= board * security_pass * port->open_share) /* a closed port: no lorry to board */
         return MDL_LORRY_TRY_REFUSED;
     return MDL_LORRY_TRY_BOARDED;
 }

@@ -5,7 +5,8 @@
  * death_risk; otherwise they get onto a lorry with the success probability of their kind of
  * attempt (self-organised or facilitated), reduced by the port's perimeter security (the share of
  * attempts the fences and patrols stop) and by hauliers' vehicle security (the share of lorries
- * secured, times the probability that a secured lorry defeats the attempt). A person on a lorry
+ * secured, times the probability that a secured lorry defeats the attempt), and by the port's
+ * open_share (at a closed port there is no lorry to board: the attempt fails). A person on a lorry
  * is then a hidden group of one for the port model (mdl_ports_board), which settles detection
  * and recording.
  *
@@ -44,5 +45,12 @@ double mdl_lorry_board_probability(const struct mdl_lorry *l, const struct mdl_p
  * then u_board against mdl_lorry_board_probability. */
 enum mdl_lorry_try mdl_lorry_attempt(const struct mdl_lorry *l, const struct mdl_port *port, bool facilitated,
                                      double u_death, double u_board);
+
+/* As mdl_lorry_attempt, but on one vehicle (mdl_fleet.h) whose security lets the attempt through
+ * with probability `security_pass` (1 on an unsecured or complicit vehicle, 1 - secured_block on a
+ * secured one) instead of the mode-wide 1 - hauliers_secured_share x secured_block. */
+enum mdl_lorry_try mdl_lorry_attempt_on(const struct mdl_lorry *l, const struct mdl_port *port,
+                                        bool facilitated, double security_pass, double u_death,
+                                        double u_board);
 
 #endif

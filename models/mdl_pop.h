@@ -28,6 +28,9 @@
 
 #include <stdint.h>
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "../sim/sim_kernel.h"
 #include "../sim/sim_out.h"
 #include "mdl_boats.h"
@@ -48,6 +51,38 @@ struct mdl_pop_vars {
 };
 
 struct mdl_pop;
+
+/* The vehicle a lorry boarding attempt tries (the vehicles hook, mdl_fleet.h): its id and the
+ * probability that its security lets the attempt through. */
+struct mdl_pop_vehicle {
+    uint32_t vehicle;
+    double security_pass;
+};
+
+/* Chooses the vehicle of every lorry attempt at `port` (`choose`, may draw from the chooser's own
+ * streams) and takes over every boarding on it (`board`: the chooser puts person `person` on the
+ * lorry through mdl_ports_board_on itself, alone or in a group whose id has MDL_POP_GROUP_TAG
+ * set, and reports each member's outcome back with mdl_pop_lorry_settled). Both run inside the
+ * population's events and must not call back into it except through mdl_pop_lorry_settled. */
+struct mdl_pop_vehicles {
+    void *ctx;
+    struct mdl_pop_vehicle (*choose)(void *ctx, struct sim_kernel *k, unsigned port, uint32_t person,
+                                     bool facilitated);
+    sim_status (*board)(void *ctx, struct sim_kernel *k, unsigned port, uint32_t person, uint32_t vehicle,
+                        bool facilitated);
+};
+
+/* Group ids with this bit are a vehicle chooser's groups: the population's own port listener
+ * ignores them (person ids stay below it). */
+#define MDL_POP_GROUP_TAG 0x80000000u
+
+/* Settles the lorry attempt of the person r->group (a person id) with outcome r->outcome at
+ * r->port, at the current time, as the population's own port listener does. */
+void mdl_pop_lorry_settled(struct mdl_pop *p, struct sim_kernel *k, const struct mdl_ports_report *r);
+
+/* Installs the vehicle chooser (copied) for every later replication; one at most. SIM_EINVAL
+ * when one is installed already. Without one, boarding uses the mode-wide secured share. */
+sim_status mdl_pop_set_vehicles(struct mdl_pop *p, const struct mdl_pop_vehicles *v);
 
 /* The population as a component (mdl_component.h), named "population": present when the scenario
  * has a population section. Needs the "ports" component (and "small_boats" when present), found

@@ -101,11 +101,25 @@ static void lorry_attempt(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, d
 {
     const struct mdl__person *q = &p->people[i];
     const struct mdl_lorry *l = p->modes[q->mode].m->lorry;
-    switch (mdl_lorry_attempt(l, &p->s->ports[q->port], q->facilitated, u_death, u_pass)) {
+    const struct mdl_port *port = &p->s->ports[q->port];
+    struct mdl_pop_vehicle v = {.vehicle = MDL_VEHICLE_NONE, .security_pass = 1.0};
+    enum mdl_lorry_try tr;
+    if (p->vehicles.choose != NULL) { /* vehicles hook: boarding depends on that vehicle's security */
+        v = p->vehicles.choose(p->vehicles.ctx, k, q->port, i, q->facilitated);
+        tr = mdl_lorry_attempt_on(l, port, q->facilitated, v.security_pass, u_death, u_pass);
+    } else {
+        tr = mdl_lorry_attempt(l, port, q->facilitated, u_death, u_pass);
+    }
+    switch (tr) {
     case MDL_LORRY_TRY_DIED: mdl__pop_died(p, i, t); break;
     case MDL_LORRY_TRY_REFUSED: mdl__pop_failed(p, k, i, t); break;
     case MDL_LORRY_TRY_BOARDED:
-        if (mdl_ports_board(p->ports, k, q->port, i, 1) != SIM_OK)
+        if (p->vehicles.board != NULL) { /* the fleet forms groups and boards them */
+            if (p->vehicles.board(p->vehicles.ctx, k, q->port, i, v.vehicle, q->facilitated) != SIM_OK)
+                sim_kernel_fail(k, SIM_ENOMEM, "out of memory for forming groups");
+            break;
+        }
+        if (mdl_ports_board_on(p->ports, k, q->port, i, 1, v.vehicle) != SIM_OK)
             sim_kernel_fail(k, SIM_ENOMEM, "out of memory for hidden groups");
         break;
     }
@@ -121,10 +135,16 @@ static const struct mdl__pop_kind lorry_kind = {.derive = lorry_derive,
 static void lorry_outcome(void *ctx, struct sim_kernel *k, const struct mdl_ports_report *r)
 {
     struct mdl_pop *p = ctx;
-    if (r->group == MDL_PORTS_EXOGENOUS)
-        return; /* not one of ours: people board one by one, as groups of 1 named by the person */
+    if (r->group == MDL_PORTS_EXOGENOUS || (r->group & MDL_POP_GROUP_TAG))
+        return; /* not one of ours, or a fleet group (its members come through mdl_pop_lorry_settled) */
+    mdl_pop_lorry_settled(p, k, r);
+}
+
+void mdl_pop_lorry_settled(struct mdl_pop *p, struct sim_kernel *k, const struct mdl_ports_report *r)
+{
     double t = sim_kernel_now(k);
-    if (r->outcome == MDL_LORRY_DETECTED) {
+    if (r->outcome == MDL_LORRY_DETECTED || r->outcome == MDL_LORRY_RETURNED) {
+        /* returned: waiting to board when the port closed; a failed attempt, so they re-choose */
         mdl__pop_failed(p, k, r->group, t);
         return;
     }
@@ -202,6 +222,14 @@ const struct mdl__pop_kind *mdl__pop_kind_of(enum mdl_mode_kind kind)
     case MDL_MODE_GENERIC: return &generic_kind;
     }
     return &generic_kind; /* unreachable: the loader knows only these kinds */
+}
+
+sim_status mdl_pop_set_vehicles(struct mdl_pop *p, const struct mdl_pop_vehicles *v)
+{
+    if (p->vehicles.choose != NULL)
+        return SIM_EINVAL;
+    p->vehicles = *v;
+    return SIM_OK;
 }
 
 sim_status mdl__pop_listen(struct mdl_pop *p)

@@ -132,6 +132,7 @@ struct mdl_pop {
     bool window_open;
     double *out;
     uint16_t model, boats_model;
+    struct mdl_pop_vehicles vehicles; /* the fleet model's chooser; choose == NULL without one */
 };
 
 /* Adds x to daily variable slot `dvar` (at [day], or [day, mode] when mode >= 0) and to totals slot

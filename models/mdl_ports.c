@@ -161,22 +161,28 @@ static sim_status port_init(struct port *pt, const struct mdl_port *p, int start
 static void mdl_ports_refresh(struct mdl_ports *m, struct sim_kernel *k)
 {
     for (size_t i = 0; i < m->nports; i++) {
-        struct port *pt = &m->ports[i];
         /* Derive into a copy first: a port whose rates did not change must not even split its
          * daily count of passing lorries, or its random streams would drift from the baseline's. */
-        struct port next = *pt;
-        port_derive(&next, m->s->start_weekday); /* methods and sizes are updated in place */
-        bool traffic = memcmp(next.rate, pt->rate, sizeof pt->rate) != 0 || next.share != pt->share;
-        bool groups = next.groups_rate != pt->groups_rate;
+        m->next[i] = m->ports[i];
+        port_derive(&m->next[i], m->s->start_weekday); /* methods and sizes are updated in place */
+    }
+    mdl__ports_divert(m, m->next); /* closures hook: open shares and diverted freight */
+    for (size_t i = 0; i < m->nports; i++) {
+        struct port *pt = &m->ports[i];
+        const struct port *next = &m->next[i];
+        bool traffic = memcmp(next->rate, pt->rate, sizeof pt->rate) != 0 || next->share != pt->share;
+        bool groups = next->groups_rate != pt->groups_rate;
         if (k != NULL && traffic)
             mdl__ports_count_others(m, i, sim_kernel_now(k)); /* at the rates in force until now */
-        memcpy(pt->rate, next.rate, sizeof pt->rate);
-        memcpy(pt->cum, next.cum, sizeof pt->cum);
-        pt->share = next.share;
-        pt->groups_rate = next.groups_rate;
+        memcpy(pt->rate, next->rate, sizeof pt->rate);
+        memcpy(pt->cum, next->cum, sizeof pt->cum);
+        pt->share = next->share;
+        pt->groups_rate = next->groups_rate;
         if (k != NULL)
             mdl__ports_retime(m, k, i, traffic, groups);
     }
+    if (k != NULL)
+        mdl__ports_return_closed(m, k); /* closures hook */
 }
 
 /* Frees the state; accepts NULL. */
@@ -191,6 +197,8 @@ static void mdl_ports_destroy(struct mdl_ports *m)
         sim_hist_fini(&m->ports[i].wait_hist);
     }
     free(m->ports);
+    free(m->next);
+    free(m->divert_mem);
     free(m->grps);
     free(m->lorries);
     free(m);
@@ -221,6 +229,11 @@ static sim_status mdl_ports_create(const struct mdl_scenario *s, const struct si
     for (size_t i = 0; i < m->nports; i++)
         if (port_init(&m->ports[i], &s->ports[i], s->start_weekday) != SIM_OK)
             goto nomem;
+    m->next = calloc(m->nports, sizeof *m->next);
+    m->divert_mem = calloc(2 * m->nports * HOURS_PER_WEEK, sizeof *m->divert_mem);
+    if (m->next == NULL || m->divert_mem == NULL)
+        goto nomem;
+    mdl__ports_divert(m, m->ports); /* closures hook: a port closed from the start */
     *out = m;
     return SIM_OK;
 nomem:
@@ -239,8 +252,13 @@ sim_status mdl_ports_listen(struct mdl_ports *m, const struct mdl_ports_listener
 void mdl__ports_report(struct mdl_ports *m, struct sim_kernel *k, size_t port, const struct grp *gr,
                        enum mdl_lorry_outcome o)
 {
-    struct mdl_ports_report r = {
-        .time = sim_kernel_now(k), .port = (unsigned)port, .group = gr->id, .size = gr->size, .outcome = o};
+    struct mdl_ports_report r = {.time = sim_kernel_now(k),
+                                 .port = (unsigned)port,
+                                 .group = gr->id,
+                                 .size = gr->size,
+                                 .outcome = o,
+                                 .vehicle = gr->vehicle,
+                                 .selkind = (enum mdl_ports_selkind)gr->selkind};
     for (size_t i = 0; i < m->nlisteners; i++)
         m->listeners[i].on_outcome(m->listeners[i].ctx, k, &r);
 }
@@ -285,8 +303,22 @@ static void link_lorries(void *p, size_t from, size_t to)
         l[i].groups = i + 1 < to ? (uint32_t)(i + 1) : PORTS_NONE;
 }
 
+sim_status mdl_ports_set_anpr(struct mdl_ports *m, const struct mdl_ports_anpr *a)
+{
+    if (m->anpr.listed != NULL)
+        return SIM_EINVAL;
+    m->anpr = *a;
+    return SIM_OK;
+}
+
 sim_status mdl_ports_board(struct mdl_ports *m, struct sim_kernel *k, unsigned port, uint32_t group,
                            unsigned size)
+{
+    return mdl_ports_board_on(m, k, port, group, size, MDL_VEHICLE_NONE);
+}
+
+sim_status mdl_ports_board_on(struct mdl_ports *m, struct sim_kernel *k, unsigned port, uint32_t group,
+                              unsigned size, uint32_t vehicle)
 {
     if (m->grp_free == PORTS_NONE) {
         void *base = m->grps;
@@ -297,7 +329,7 @@ sim_status mdl_ports_board(struct mdl_ports *m, struct sim_kernel *k, unsigned p
     }
     uint32_t g = m->grp_free;
     m->grp_free = m->grps[g].next;
-    m->grps[g] = (struct grp){.id = group, .next = PORTS_NONE, .size = (uint16_t)size};
+    m->grps[g] = (struct grp){.id = group, .next = PORTS_NONE, .vehicle = vehicle, .size = (uint16_t)size};
     struct port *pt = &m->ports[port];
     if (pt->pend_tail == PORTS_NONE) {
         pt->pend_head = g;
@@ -421,7 +453,7 @@ static sim_status finish(void *self, struct sim_kernel *k)
         }
         write_totals(m, i, now);
     }
-    return SIM_OK;
+    return mdl__ports_check_closed(m, k); /* closures hook */
 }
 
 /* The callback table; `self` is a struct mdl_ports. */

@@ -26,6 +26,7 @@
 #ifndef MDL_PORTS_H
 #define MDL_PORTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,7 +62,15 @@ enum mdl_lorry_outcome {
     MDL_LORRY_AT_PORT,    /* crossed; recorded on arrival at a UK port */
     MDL_LORRY_WITHIN_72H, /* crossed; found in the UK within 72 hours */
     MDL_LORRY_UNRECORDED, /* crossed; never recorded */
+    MDL_LORRY_RETURNED,   /* never rode: waiting to board when the port closed (mdl_ports_closure.c) */
 };
+
+/* How a lorry came to be searched (the staff branch defines the same enum): drawn at random,
+ * by risk targeting, or by an ANPR watch-list hit. Unsearched lorries report MDL_SEL_RANDOM. */
+enum mdl_ports_selkind { MDL_SEL_RANDOM, MDL_SEL_TARGETED, MDL_SEL_WATCHLIST };
+
+/* The vehicle id of a group that has none (exogenous groups, or no fleet model). */
+#define MDL_VEHICLE_NONE UINT32_MAX
 
 /* The group id of the groups a port generates itself (clandestine.groups_per_day). */
 #define MDL_PORTS_EXOGENOUS UINT32_MAX
@@ -75,6 +84,8 @@ struct mdl_ports_report {
     uint32_t group;                 /* the id given to mdl_ports_board, or MDL_PORTS_EXOGENOUS */
     unsigned size;                  /* people in the group */
     enum mdl_lorry_outcome outcome; /* detected, or crossed and recorded where */
+    uint32_t vehicle;               /* the lorry it rode (mdl_fleet.h), MDL_VEHICLE_NONE if unknown */
+    enum mdl_ports_selkind selkind; /* how the lorry was selected, if it was searched */
 };
 
 /* A subscriber to group outcomes. `on_outcome` runs inside the port model's event, at the
@@ -86,6 +97,15 @@ struct mdl_ports_listener {
 };
 
 enum { MDL_PORTS_MAX_LISTENERS = 8 };
+
+/* The ANPR check (vehicles hook b): `listed` says whether `vehicle` is on the watch-list port
+ * `port` reads at time t. A lorry that is listed is selected for a search (a watch-list
+ * selection, whatever the policy). It runs inside the port model's event and must not call back
+ * into it; it may count but must not draw. */
+struct mdl_ports_anpr {
+    void *ctx;
+    bool (*listed)(void *ctx, unsigned port, uint32_t vehicle, double t);
+};
 
 /* Output variable ids, set when the component declares its outputs: its shared data. */
 struct mdl_ports_vars {
@@ -100,6 +120,15 @@ struct mdl_ports;
 /* Adds a listener (copied) for every group outcome of every later replication. Call once, when
  * the listener's model is created. SIM_EINVAL when MDL_PORTS_MAX_LISTENERS listen already. */
 sim_status mdl_ports_listen(struct mdl_ports *m, const struct mdl_ports_listener *l);
+
+/* Installs the ANPR check (copied) for every later replication; one at most. SIM_EINVAL when one
+ * is installed already. */
+sim_status mdl_ports_set_anpr(struct mdl_ports *m, const struct mdl_ports_anpr *a);
+
+/* As mdl_ports_board, for a group hidden on vehicle `vehicle` (MDL_VEHICLE_NONE: unknown): the
+ * lorry it rides is that vehicle (the first waiting group's, when several ride the same lorry). */
+sim_status mdl_ports_board_on(struct mdl_ports *m, struct sim_kernel *k, unsigned port, uint32_t group,
+                              unsigned size, uint32_t vehicle);
 
 /* Puts a hidden group of `size` people at `port`; it rides the next lorry to arrive there, and its
  * outcome is reported under `group` (MDL_PORTS_EXOGENOUS marks the port's own groups).

@@ -241,7 +241,11 @@ static void on_lorry(struct mdl_ports *m, struct sim_kernel *k, size_t port, boo
     uint64_t ngroups = 0;
     pt->pend_head = pt->pend_tail = PORTS_NONE;
     count(m, now, port, D_ARRIVED, 1.0);
+    /* vehicles hook (a): the lorry is the first waiting group's vehicle; all its groups ride it */
+    uint32_t vehicle = groups != PORTS_NONE ? m->grps[groups].vehicle : MDL_VEHICLE_NONE;
     for (uint32_t g = groups; g != PORTS_NONE; g = m->grps[g].next) {
+        m->grps[g].vehicle = vehicle;
+        m->grps[g].selkind = MDL_SEL_RANDOM;
         count(m, now, port, D_GROUPS_CARRIED, 1.0);
         count(m, now, port, D_PEOPLE_CARRIED, m->grps[g].size);
         ngroups++;
@@ -257,6 +261,16 @@ static void on_lorry(struct mdl_ports *m, struct sim_kernel *k, size_t port, boo
             return;
         double u = sim_rng_uniform(pt->rng[MDL_PP_SELECTION]);
         due = pt->share < 1.0 && u * (1.0 - pt->share) < lifted - pt->share;
+        if (due)
+            for (uint32_t g = groups; g != PORTS_NONE; g = m->grps[g].next)
+                m->grps[g].selkind = MDL_SEL_TARGETED;
+    }
+    /* vehicles hook (b): an ANPR watch-list hit selects the lorry, whatever the policy */
+    if (vehicle != MDL_VEHICLE_NONE && m->anpr.listed != NULL &&
+        m->anpr.listed(m->anpr.ctx, (unsigned)port, vehicle, now)) {
+        due = true;
+        for (uint32_t g = groups; g != PORTS_NONE; g = m->grps[g].next)
+            m->grps[g].selkind = MDL_SEL_WATCHLIST;
     }
     if (!due) {
         pass_groups(m, k, port, groups);

@@ -65,7 +65,9 @@ enum ports_tvar {
 
 struct grp {
     uint32_t id, next;
+    uint32_t vehicle; /* vehicles hook (a): the lorry's vehicle, MDL_VEHICLE_NONE if unknown */
     uint16_t size;
+    uint8_t selkind; /* enum mdl_ports_selkind of the lorry, once selected */
 };
 
 struct lorry {
@@ -124,11 +126,22 @@ struct mdl_ports {
     int in_window;
     struct mdl_ports_listener listeners[MDL_PORTS_MAX_LISTENERS];
     size_t nlisteners;
+    struct mdl_ports_anpr anpr; /* vehicles hook (b); listed == NULL without a fleet model */
+    struct port *next;          /* nports: the ports re-derived by refresh, before they are applied */
+    double *divert_mem;         /* 2 x nports x HOURS_PER_WEEK: scratch of mdl__ports_divert */
 };
 
 /* Reports a group's outcome at `port` to every listener (mdl_ports.c). */
 void mdl__ports_report(struct mdl_ports *m, struct sim_kernel *k, size_t port, const struct grp *gr,
                        enum mdl_lorry_outcome o);
+
+/* Closures (mdl_ports_closure.c): rewrites the rates of arr (nports ports derived from their own
+ * parameters) for the ports' open shares and freight diversion; returns the groups waiting at
+ * closed ports to their population (outcome MDL_LORRY_RETURNED); fails the replication if a
+ * group is still waiting at a closed port. */
+void mdl__ports_divert(struct mdl_ports *m, struct port *arr);
+void mdl__ports_return_closed(struct mdl_ports *m, struct sim_kernel *k);
+sim_status mdl__ports_check_closed(const struct mdl_ports *m, struct sim_kernel *k);
 
 /* Pools (mdl_ports.c). */
 uint32_t mdl__ports_lorry_alloc(struct mdl_ports *m, struct sim_kernel *k);

@@ -80,6 +80,8 @@ struct mdl_port {
         double within_72h_share; /* passed groups found in the UK within 72 hours */
     } recording;
     double perimeter_security; /* optional, default 0: share of boarding attempts the perimeter stops */
+    double open_share;         /* optional, default 1: 1 open, 0 closed, between: capacity cut */
+    double diversion_weight;   /* optional, default 1: weight as a target of diverted freight */
 };
 
 /* ---- The staging population and its entry modes (optional: without `population`, only the port
@@ -160,6 +162,25 @@ struct mdl_boat {
     double price_min_factor, price_max_factor;
 };
 
+/* Hauliers, vehicles, watch-lists and ANPR (optional `fleet:` of the lorry mode; mdl_fleet.h). */
+struct mdl_fleet {
+    unsigned hauliers;             /* hauliers whose vehicles cross the juxtaposed controls */
+    double fleet_size_alpha;       /* fleet sizes: discrete Pareto, P(size >= n) = n^-alpha */
+    unsigned fleet_size_max;       /* the largest fleet (the tail is truncated there) */
+    double secured_concentration;  /* hauliers' secured shares ~ Beta with this m + (1 - m) */
+    double reuse_probability;      /* P(a facilitated attempt reuses a recently used vehicle) */
+    double reuse_other_port_share; /* share of reuses of a vehicle last used at another port */
+    unsigned reuse_set_size;       /* recently used vehicles the facilitators of a port keep */
+    double trace_probability;      /* P(a group found within 72 h is traced to its vehicle) */
+    double trace_delay_days;       /* find to listing of a traced vehicle */
+    double watchlist_days;         /* a listing's validity */
+    bool haulier_listing;          /* a listing also lists the vehicle's haulier */
+    unsigned anpr_integration;     /* 0: local ANPR, 1: integrated (shared lists) */
+    double sharing_lag_days;       /* integrated: listing to visibility at the other ports */
+    unsigned watchlist_capacity;   /* vehicles (and hauliers) a list holds at once */
+    double group_formation_days;   /* a forming group boards when full or after this long */
+};
+
 /* Lorries: boarding before the juxtaposed controls. */
 struct mdl_lorry {
     struct mdl_dist attempt_days;  /* choice to boarding attempt */
@@ -170,6 +191,7 @@ struct mdl_lorry {
     double hauliers_secured_share; /* share of lorries whose hauliers secure them */
     double secured_block;          /* P(a secured lorry defeats a boarding attempt) */
     double death_risk;             /* per boarding attempt */
+    struct mdl_fleet *fleet;       /* optional: vehicles with identities (NULL: mode-wide shares) */
 };
 
 /* Any other mode: air, non-juxtaposed ports, cars and rail, ... */

@@ -104,6 +104,8 @@ static const cyaml_schema_field_t port_fields[] = {
     CYAML_FIELD_MAPPING("clandestine", CYAML_FLAG_DEFAULT, P, clandestine, clandestine_fields),
     CYAML_FIELD_MAPPING("recording", CYAML_FLAG_DEFAULT, P, recording, recording_fields),
     CYAML_FIELD_FLOAT("perimeter_security", CYAML_FLAG_OPTIONAL, P, perimeter_security),
+    CYAML_FIELD_FLOAT("open_share", CYAML_FLAG_OPTIONAL, P, open_share),
+    CYAML_FIELD_FLOAT("diversion_weight", CYAML_FLAG_OPTIONAL, P, diversion_weight),
     CYAML_FIELD_END,
 };
 #undef P
@@ -221,6 +223,26 @@ static const cyaml_schema_field_t boat_fields[] = {
     CYAML_FIELD_END,
 };
 #undef B
+#define F struct mdl_fleet
+static const cyaml_schema_field_t fleet_fields[] = {
+    CYAML_FIELD_UINT("hauliers", CYAML_FLAG_DEFAULT, F, hauliers),
+    CYAML_FIELD_FLOAT("fleet_size_alpha", CYAML_FLAG_DEFAULT, F, fleet_size_alpha),
+    CYAML_FIELD_UINT("fleet_size_max", CYAML_FLAG_DEFAULT, F, fleet_size_max),
+    CYAML_FIELD_FLOAT("secured_concentration", CYAML_FLAG_DEFAULT, F, secured_concentration),
+    CYAML_FIELD_FLOAT("reuse_probability", CYAML_FLAG_DEFAULT, F, reuse_probability),
+    CYAML_FIELD_FLOAT("reuse_other_port_share", CYAML_FLAG_DEFAULT, F, reuse_other_port_share),
+    CYAML_FIELD_UINT("reuse_set_size", CYAML_FLAG_DEFAULT, F, reuse_set_size),
+    CYAML_FIELD_FLOAT("trace_probability", CYAML_FLAG_DEFAULT, F, trace_probability),
+    CYAML_FIELD_FLOAT("trace_delay_days", CYAML_FLAG_DEFAULT, F, trace_delay_days),
+    CYAML_FIELD_FLOAT("watchlist_days", CYAML_FLAG_DEFAULT, F, watchlist_days),
+    CYAML_FIELD_BOOL("haulier_listing", CYAML_FLAG_DEFAULT, F, haulier_listing),
+    CYAML_FIELD_UINT("anpr_integration", CYAML_FLAG_DEFAULT, F, anpr_integration),
+    CYAML_FIELD_FLOAT("sharing_lag_days", CYAML_FLAG_DEFAULT, F, sharing_lag_days),
+    CYAML_FIELD_UINT("watchlist_capacity", CYAML_FLAG_DEFAULT, F, watchlist_capacity),
+    CYAML_FIELD_FLOAT("group_formation_days", CYAML_FLAG_DEFAULT, F, group_formation_days),
+    CYAML_FIELD_END,
+};
+#undef F
 #define L struct mdl_lorry
 static const cyaml_schema_field_t lorry_fields[] = {
     CYAML_FIELD_MAPPING("attempt_days", CYAML_FLAG_DEFAULT, L, attempt_days, dist_fields),
@@ -231,6 +253,7 @@ static const cyaml_schema_field_t lorry_fields[] = {
     CYAML_FIELD_FLOAT("hauliers_secured_share", CYAML_FLAG_DEFAULT, L, hauliers_secured_share),
     CYAML_FIELD_FLOAT("secured_block", CYAML_FLAG_DEFAULT, L, secured_block),
     CYAML_FIELD_FLOAT("death_risk", CYAML_FLAG_DEFAULT, L, death_risk),
+    CYAML_FIELD_MAPPING_PTR("fleet", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, L, fleet, fleet_fields),
     CYAML_FIELD_END,
 };
 #undef L

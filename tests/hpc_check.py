@@ -186,7 +186,8 @@ def main():
         with open(STUDY) as f, open(short, "w") as g:
             # The variants from the start date: 2023-01-01 would be after the run, which is refused.
             g.write(f.read().replace("horizon_days: 365", "horizon_days: 10").replace("warmup_days: 90",
-                    "warmup_days: 0").replace("from: 2023-01-01", "from: 2022-10-03"))
+                    "warmup_days: 0").replace("from: 2023-01-01", "from: 2022-10-03")
+                    .replace("from: 2023-07-10, to: 2023-07-17", "from: 2022-10-05, to: 2022-10-12"))
         base = {k: v for k, v in os.environ.items() if k not in ("SLURM_CPUS_PER_TASK", "OMP_NUM_THREADS")}
         for extra, args, want in (({"SLURM_CPUS_PER_TASK": "2", "OMP_NUM_THREADS": "1"}, [], 2),
                                   ({"OMP_NUM_THREADS": "1"}, [], 1), ({"OMP_NUM_THREADS": "2"}, [], 2),

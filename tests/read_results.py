@@ -27,7 +27,7 @@ with tempfile.TemporaryDirectory() as tmp:
         dims = [arrivals.dims[k][0].name.lstrip("/") for k in range(arrivals.ndim)]
         assert dims == ["variant", "replication", "day", "port"], dims
         variants = list(f["variant"].asstr()[...])
-        assert variants[0] == "baseline" and "anpr" in variants, variants
+        assert variants[0] == "baseline" and "anpr_integrated" in variants, variants
         ports = list(f["port"].asstr()[...])
         assert ports == ["calais", "coquelles", "dunkerque"], ports
         assert f["provenance/scenario_text"].asstr()[()].startswith("# ")

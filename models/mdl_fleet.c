@@ -1,0 +1,651 @@
+/* Hauliers, vehicles, facilitated reuse, watch-lists and ANPR: see mdl_fleet.h. */
+#include "mdl_fleet.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "../sim/sim_rng.h"
+#include "mdl_pop.h"
+#include "mdl_ports.h"
+#include "mdl_watch.h"
+
+enum { FS_HAULIERS, FS_VEHICLES, FS_TRACES, FS_COUNT };
+static const char *const stream_names[FS_COUNT] = {"fleet.hauliers", "fleet.vehicles", "fleet.traces"};
+
+enum { V_HITS, V_UNSECURED, V_TRACES, V_REUSED, V_GROUPS, V_PEOPLE, V_COUNT };
+static const struct {
+    const char *name, *units, *description;
+} var_info[V_COUNT] = {
+    {"watchlist_hits", "lorries", "carrying lorries whose vehicle (or haulier) was on the port's watch-list"},
+    {"vehicles_unsecured_found", "vehicles",
+     "searches that found a group on a vehicle its haulier had not secured"},
+    {"vehicle_traces", "vehicles",
+     "groups found in the UK within 72 h traced back to a vehicle that passed the port (failures)"},
+    {"reused_vehicle_boardings", "people", "facilitated boardings on a reused (complicit) vehicle"},
+    {"groups_boarded", "groups", "groups formed at the port that boarded a lorry (incidents)"},
+    {"people_boarded", "people", "people in those groups (entrants)"},
+};
+
+enum { G_FREE, G_FORMING, G_ABOARD };
+#define NONE UINT32_MAX
+
+/* A group forming at a port, then riding its vehicle; members in a list of the member pool. */
+struct fgrp {
+    uint32_t head, next; /* first member; next free group */
+    uint32_t vehicle;
+    double pass; /* the vehicle's security pass for the members who join */
+    uint16_t size, target;
+    uint8_t port, state;
+};
+
+struct fmem {
+    uint32_t person, next;
+};
+
+struct fleet_vars {
+    int totals[V_COUNT];
+};
+
+struct fleet {
+    const struct mdl_scenario *s;
+    const struct mdl_lorry *l;
+    const struct mdl_fleet *f;
+    const struct sim_out_table *t;
+    const struct fleet_vars *ids;
+    size_t nports, first_stream, nh;
+    double w0, w1;
+    uint32_t *offset; /* nh + 1: first vehicle of each haulier; offset[nh] vehicles in all */
+    double *quantile; /* each haulier's quantile of the secured-share law */
+    double *secured;  /* each haulier's secured share */
+    double mean_now;  /* the mean the shares were computed at */
+    uint64_t key;     /* the replication's security key */
+    uint32_t *recent; /* nports x reuse_set_size vehicles recently boarded through facilitators */
+    size_t *nrecent, *rnext, rcap;
+    bool last_reused; /* whether the vehicle `choose` just gave was reused, and when */
+    double last_t;
+    struct mdl_watch *veh, *hau;
+    gsl_rng *rng[FS_COUNT];
+    double last_pass;
+    uint64_t vkey, draw_seed; /* counter-based draws of one attempt: see attempt_uniform */
+    uint64_t draw_n;
+    struct mdl_ports *ports;
+    struct mdl_pop *pop;
+    struct fgrp *grps; /* pools grown geometrically: a warm workspace never allocates */
+    size_t ngrps;
+    uint32_t gfree;
+    struct fmem *mems;
+    size_t nmems;
+    uint32_t mfree;
+    uint32_t *forming;                                   /* nports: the group forming there, NONE if none */
+    sim_evh *form_ev;                                    /* nports: its formation deadline */
+    uint64_t sent, settled, people_sent, people_settled; /* whole-run, for conservation */
+    double *out;
+    uint16_t model;
+};
+
+/* ---- the haulier population ---- */
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+static uint32_t haulier_of(const struct fleet *m, uint32_t v)
+{
+    size_t lo = 0, hi = m->nh; /* offset[lo] <= v < offset[hi] */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (m->offset[mid] <= v)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (uint32_t)lo;
+}
+
+/* Haulier h's secured share: its quantile of Beta(m c, (1 - m) c), m the current mean, computed
+ * when first needed (only the hauliers whose vehicles are tried) and cached until m changes. */
+static double secured_share(struct fleet *m, uint32_t h)
+{
+    if (isnan(m->secured[h])) {
+        double mean = m->mean_now, c = m->f->secured_concentration;
+        m->secured[h] = mean <= 0.0   ? 0.0
+                        : mean >= 1.0 ? 1.0
+                                      : gsl_cdf_beta_Pinv(m->quantile[h], mean * c, (1.0 - mean) * c);
+    }
+    return m->secured[h];
+}
+
+static bool is_secured(struct fleet *m, uint32_t v)
+{
+    double u = (double)(mix64(m->key ^ (uint64_t)v) >> 11) * 0x1.0p-53;
+    return u < secured_share(m, haulier_of(m, v));
+}
+
+/* Forgets the cached shares: the mean changed (or a new replication drew new quantiles). */
+static void derive_shares(struct fleet *m)
+{
+    for (size_t h = 0; h < m->nh; h++)
+        m->secured[h] = NAN;
+    m->mean_now = m->l->hauliers_secured_share;
+}
+
+/* Draws the replication's hauliers: fleet sizes, secured-share quantiles and the security key. */
+static void draw_hauliers(struct fleet *m)
+{
+    gsl_rng *r = m->rng[FS_HAULIERS];
+    double inv_alpha = 1.0 / m->f->fleet_size_alpha, max = m->f->fleet_size_max;
+    m->offset[0] = 0;
+    for (size_t h = 0; h < m->nh; h++) {
+        double size = floor(pow(1.0 - sim_rng_uniform(r), -inv_alpha)); /* P(size >= n) = n^-alpha */
+        m->offset[h + 1] = m->offset[h] + (uint32_t)fmin(size, max);
+        m->quantile[h] = sim_rng_uniform(r);
+    }
+    m->key = (uint64_t)(sim_rng_uniform(r) * 0x1.0p53) ^ (uint64_t)(sim_rng_uniform(r) * 0x1.0p53) << 11;
+    derive_shares(m);
+}
+
+/* ---- the hooks ---- */
+
+static bool in_window(const struct fleet *m, double t)
+{
+    return t >= m->w0 && t < m->w1;
+}
+
+static void add(struct fleet *m, double t, int v, unsigned port)
+{
+    if (in_window(m, t))
+        m->out[m->t->offset[m->ids->totals[v]] + port] += 1.0;
+}
+
+/* The next uniform of the current attempt: a hash of the replication's key, the person and the
+ * attempt's time, so that the same attempt draws the same vehicle (and group size) in every
+ * variant of a replication (common random numbers, as the population's per-person streams). */
+static double attempt_uniform(struct fleet *m)
+{
+    return (double)(mix64(m->draw_seed + ++m->draw_n * 0x9e3779b97f4a7c15ULL) >> 11) * 0x1.0p-53;
+}
+
+static struct mdl_pop_vehicle choose(void *ctx, struct sim_kernel *k, unsigned port, uint32_t person,
+                                     bool facilitated)
+{
+    struct fleet *m = ctx;
+    const struct mdl_fleet *f = m->f;
+    m->last_reused = false;
+    m->last_t = sim_kernel_now(k);
+    uint64_t tbits;
+    memcpy(&tbits, &m->last_t, sizeof tbits);
+    m->draw_seed = mix64(m->vkey ^ mix64(((uint64_t)person << 32 | port) ^ tbits));
+    m->draw_n = 0;
+    if (m->forming[port] != NONE) { /* the group forming there has its vehicle already */
+        const struct fgrp *g = &m->grps[m->forming[port]];
+        return (struct mdl_pop_vehicle){.vehicle = g->vehicle, .security_pass = g->pass};
+    }
+    if (facilitated && f->reuse_probability > 0.0 && attempt_uniform(m) < f->reuse_probability) {
+        size_t from = port;
+        if (m->nports > 1 && attempt_uniform(m) < f->reuse_other_port_share) {
+            size_t o = (size_t)(attempt_uniform(m) * (double)(m->nports - 1));
+            from = o >= port ? o + 1 : o; /* another port, uniformly */
+            if (from >= m->nports)
+                from = m->nports - 1;
+        }
+        size_t n = m->nrecent[from];
+        if (n > 0) {
+            size_t j = (size_t)(attempt_uniform(m) * (double)n);
+            m->last_reused = true;
+            m->last_pass = 1.0;
+            return (struct mdl_pop_vehicle){.vehicle = m->recent[from * m->rcap + (j < n ? j : n - 1)],
+                                            .security_pass = 1.0};
+        }
+    }
+    uint32_t nv = m->offset[m->nh];
+    uint32_t v = (uint32_t)(attempt_uniform(m) * (double)nv);
+    if (v >= nv)
+        v = nv - 1;
+    m->last_pass = is_secured(m, v) ? 1.0 - m->l->secured_block : 1.0;
+    return (struct mdl_pop_vehicle){.vehicle = v, .security_pass = m->last_pass};
+}
+
+/* A facilitated boarding on `vehicle`: the facilitators of `port` remember it. */
+static void remember(struct fleet *m, unsigned port, uint32_t vehicle)
+{
+    if (m->last_reused)
+        add(m, m->last_t, V_REUSED, port);
+    uint32_t *set = &m->recent[port * m->rcap];
+    set[m->rnext[port]] = vehicle;
+    m->rnext[port] = (m->rnext[port] + 1) % m->rcap;
+    if (m->nrecent[port] < m->rcap)
+        m->nrecent[port]++;
+}
+
+/* ---- groups: formed at a port, riding one vehicle, settled member by member ---- */
+
+static sim_status grow(void **base, size_t *cap, size_t elem)
+{
+    size_t ncap = *cap == 0 ? 256 : *cap * 2;
+    if (ncap >= NONE)
+        return SIM_ENOMEM;
+    void *p = realloc(*base, ncap * elem);
+    if (p == NULL)
+        return SIM_ENOMEM;
+    *base = p;
+    *cap = ncap;
+    return SIM_OK;
+}
+
+/* Puts pool entries [from, size) at the head of the free list (none when from >= size). */
+static void link_groups(struct fleet *m, size_t from)
+{
+    if (from >= m->ngrps)
+        return;
+    for (size_t i = from; i < m->ngrps; i++)
+        m->grps[i] = (struct fgrp){.next = i + 1 < m->ngrps ? (uint32_t)(i + 1) : m->gfree, .state = G_FREE};
+    m->gfree = (uint32_t)from;
+}
+
+static void link_members(struct fleet *m, size_t from)
+{
+    if (from >= m->nmems)
+        return;
+    for (size_t i = from; i < m->nmems; i++)
+        m->mems[i].next = i + 1 < m->nmems ? (uint32_t)(i + 1) : m->mfree;
+    m->mfree = (uint32_t)from;
+}
+
+/* Settles every member of group g with the outcome in r (copied per member) and frees it. */
+static void settle_group(struct fleet *m, struct sim_kernel *k, uint32_t g, const struct mdl_ports_report *r)
+{
+    struct fgrp *gr = &m->grps[g];
+    struct mdl_ports_report one = *r;
+    one.size = 1;
+    m->settled++;
+    m->people_settled += gr->size;
+    for (uint32_t i = gr->head; i != NONE;) {
+        uint32_t next = m->mems[i].next;
+        one.group = m->mems[i].person;
+        m->mems[i].next = m->mfree;
+        m->mfree = i;
+        mdl_pop_lorry_settled(m->pop, k, &one);
+        i = next;
+    }
+    gr->state = G_FREE;
+    gr->next = m->gfree;
+    m->gfree = g;
+}
+
+/* The group forming at `port` boards its vehicle (or, at a closed port, goes back). */
+static void send(struct fleet *m, struct sim_kernel *k, unsigned port)
+{
+    uint32_t g = m->forming[port];
+    m->forming[port] = NONE;
+    if (m->form_ev[port] != 0)
+        sim_kernel_cancel(k, m->form_ev[port]);
+    m->form_ev[port] = 0;
+    struct fgrp *gr = &m->grps[g];
+    gr->state = G_ABOARD;
+    m->sent++;
+    m->people_sent += gr->size;
+    double now = sim_kernel_now(k);
+    if (m->s->ports[port].open_share <= 0.0) { /* closed while it formed: no lorry to board */
+        struct mdl_ports_report r = {
+            .time = now, .port = port, .outcome = MDL_LORRY_RETURNED, .vehicle = gr->vehicle};
+        settle_group(m, k, g, &r);
+        return;
+    }
+    add(m, now, V_GROUPS, port);
+    for (unsigned i = 0; i < gr->size; i++)
+        add(m, now, V_PEOPLE, port);
+    if (mdl_ports_board_on(m->ports, k, port, MDL_POP_GROUP_TAG | g, gr->size, gr->vehicle) != SIM_OK)
+        sim_kernel_fail(k, SIM_ENOMEM, "fleet: cannot grow the ports' group pool");
+}
+
+/* Target size of a new group at `port`: the port's group_size_weights. */
+static uint16_t draw_target(struct fleet *m, unsigned port)
+{
+    const struct mdl_port *p = &m->s->ports[port];
+    size_t n = p->clandestine.group_size_weights_count;
+    double tot = 0.0;
+    for (size_t i = 0; i < n; i++)
+        tot += p->clandestine.group_size_weights[i];
+    double x = attempt_uniform(m) * tot; /* right after choose, in the same attempt */
+    for (size_t i = 0; i < n; i++)
+        if ((x -= p->clandestine.group_size_weights[i]) < 0.0)
+            return (uint16_t)(i + 1);
+    return (uint16_t)n;
+}
+
+/* Opens a group at `port` on the vehicle `choose` just gave; NONE if the pool cannot grow. */
+static uint32_t open_group(struct fleet *m, struct sim_kernel *k, unsigned port, uint32_t vehicle)
+{
+    if (m->gfree == NONE) {
+        size_t old = m->ngrps;
+        void *base = m->grps;
+        if (grow(&base, &m->ngrps, sizeof *m->grps) != SIM_OK)
+            return NONE;
+        m->grps = base;
+        link_groups(m, old);
+    }
+    uint32_t g = m->gfree;
+    m->gfree = m->grps[g].next;
+    m->grps[g] = (struct fgrp){.head = NONE,
+                               .next = NONE,
+                               .vehicle = vehicle,
+                               .pass = m->last_pass,
+                               .target = draw_target(m, port),
+                               .port = (uint8_t)port,
+                               .state = G_FORMING};
+    m->forming[port] = g;
+    sim_kernel_at(k, m->model, 0, sim_kernel_now(k) + m->f->group_formation_days, 0, port, 0, 0.0,
+                  &m->form_ev[port]);
+    return g;
+}
+
+static sim_status board(void *ctx, struct sim_kernel *k, unsigned port, uint32_t person, uint32_t vehicle,
+                        bool facilitated)
+{
+    struct fleet *m = ctx;
+    if (facilitated && m->forming[port] == NONE)
+        remember(m, port, vehicle);
+    uint32_t g = m->forming[port] != NONE ? m->forming[port] : open_group(m, k, port, vehicle);
+    if (g == NONE)
+        return SIM_ENOMEM;
+    if (m->mfree == NONE) {
+        size_t old = m->nmems;
+        void *base = m->mems;
+        if (grow(&base, &m->nmems, sizeof *m->mems) != SIM_OK)
+            return SIM_ENOMEM;
+        m->mems = base;
+        link_members(m, old);
+    }
+    uint32_t i = m->mfree;
+    m->mfree = m->mems[i].next;
+    struct fgrp *gr = &m->grps[g];
+    m->mems[i] = (struct fmem){.person = person, .next = gr->head};
+    gr->head = i;
+    if (++gr->size >= gr->target)
+        send(m, k, port);
+    return SIM_OK;
+}
+
+/* Lists vehicle v (and its haulier) at `port` from `start`. */
+static void list(struct fleet *m, struct sim_kernel *k, uint32_t v, unsigned port, double start)
+{
+    double now = sim_kernel_now(k), days = m->f->watchlist_days;
+    sim_status st = mdl_watch_add(m->veh, v, port, start, days, now);
+    if (st == SIM_OK && m->f->haulier_listing)
+        st = mdl_watch_add(m->hau, haulier_of(m, v), port, start, days, now);
+    if (st != SIM_OK)
+        sim_kernel_fail(k, SIM_EINVARIANT, "fleet: watch-list full (%u entries): raise watchlist_capacity",
+                        m->f->watchlist_capacity);
+}
+
+/* What an outcome on a known vehicle means for the lists and the counts. */
+static void note_vehicle(struct fleet *m, struct sim_kernel *k, const struct mdl_ports_report *r)
+{
+    if (r->outcome == MDL_LORRY_DETECTED) {
+        if (!is_secured(m, r->vehicle))
+            add(m, r->time, V_UNSECURED, r->port);
+        list(m, k, r->vehicle, r->port, r->time);
+    } else if (r->outcome == MDL_LORRY_WITHIN_72H && m->f->trace_probability > 0.0 &&
+               sim_rng_uniform(m->rng[FS_TRACES]) < m->f->trace_probability) {
+        add(m, r->time, V_TRACES, r->port);
+        list(m, k, r->vehicle, r->port, r->time + m->f->trace_delay_days);
+    }
+}
+
+static void on_outcome(void *ctx, struct sim_kernel *k, const struct mdl_ports_report *r)
+{
+    struct fleet *m = ctx;
+    if (r->vehicle != MDL_VEHICLE_NONE)
+        note_vehicle(m, k, r);
+    if (r->group != MDL_PORTS_EXOGENOUS && (r->group & MDL_POP_GROUP_TAG))
+        settle_group(m, k, r->group & ~MDL_POP_GROUP_TAG, r); /* members learn their fate */
+}
+
+static bool listed(void *ctx, unsigned port, uint32_t vehicle, double t)
+{
+    struct fleet *m = ctx;
+    bool shared = m->f->anpr_integration >= 1;
+    double lag = m->f->sharing_lag_days;
+    bool hit =
+        mdl_watch_listed(m->veh, vehicle, port, t, shared, lag) ||
+        (m->f->haulier_listing && mdl_watch_listed(m->hau, haulier_of(m, vehicle), port, t, shared, lag));
+    if (hit)
+        add(m, t, V_HITS, port);
+    return hit;
+}
+
+/* ---- the model: no events of its own; a population of hauliers per replication ---- */
+
+static sim_status init(void *self, struct sim_kernel *k)
+{
+    struct fleet *m = self;
+    for (size_t i = 0; i < FS_COUNT; i++)
+        m->rng[i] = sim_kernel_rng(k, m->first_stream + i);
+    draw_hauliers(m);
+    m->vkey = (uint64_t)(sim_rng_uniform(m->rng[FS_VEHICLES]) * 0x1.0p53);
+    for (size_t p = 0; p < m->nports; p++)
+        m->nrecent[p] = m->rnext[p] = 0;
+    mdl_watch_clear(m->veh);
+    mdl_watch_clear(m->hau);
+    m->gfree = m->mfree = NONE;
+    link_groups(m, 0);
+    link_members(m, 0);
+    for (size_t p = 0; p < m->nports; p++) {
+        m->forming[p] = NONE;
+        m->form_ev[p] = 0;
+    }
+    m->sent = m->settled = m->people_sent = m->people_settled = 0;
+    return SIM_OK;
+}
+
+/* The only event: a group's formation deadline at port ev->a; it boards with whoever joined. */
+static void handle(void *self, struct sim_kernel *k, const struct sim_event *ev)
+{
+    struct fleet *m = self;
+    m->form_ev[ev->a] = 0;
+    if (m->forming[ev->a] != NONE)
+        send(m, k, (unsigned)ev->a);
+}
+
+/* Conservation of groups: every group that boarded was detected, crossed, went back (its port
+ * closed) or is still on board at the end, and its people likewise. */
+static sim_status finish(void *self, struct sim_kernel *k)
+{
+    struct fleet *m = self;
+    uint64_t aboard = 0, people = 0;
+    for (size_t g = 0; g < m->ngrps; g++)
+        if (m->grps[g].state == G_ABOARD) {
+            aboard++;
+            people += m->grps[g].size;
+        }
+    if (m->sent != m->settled + aboard || m->people_sent != m->people_settled + people) {
+        sim_kernel_fail(
+            k, SIM_EINVARIANT,
+            "fleet: groups not conserved: %llu boarded, %llu settled, %llu on board (people %llu, "
+            "%llu, %llu)",
+            (unsigned long long)m->sent, (unsigned long long)m->settled, (unsigned long long)aboard,
+            (unsigned long long)m->people_sent, (unsigned long long)m->people_settled,
+            (unsigned long long)people);
+        return SIM_EINVARIANT;
+    }
+    return SIM_OK; /* totals are counted as they happen */
+}
+
+static const struct sim_model fleet_model = {
+    .name = "fleet", .init = init, .handle = handle, .finish = finish};
+
+/* ---- the component ---- */
+
+static const struct mdl_lorry *lorry_of(const struct mdl_scenario *s)
+{
+    for (size_t i = 0; i < s->modes_count; i++)
+        if (s->modes[i].kind == MDL_MODE_LORRY && s->modes[i].lorry != NULL &&
+            s->modes[i].lorry->fleet != NULL)
+            return s->modes[i].lorry;
+    return NULL;
+}
+
+static bool comp_present(const struct mdl_scenario *s)
+{
+    return s->population != NULL && lorry_of(s) != NULL;
+}
+
+static size_t comp_nstreams(const struct mdl_scenario *s)
+{
+    (void)s;
+    return FS_COUNT;
+}
+
+static void comp_stream_name(const struct mdl_scenario *s, size_t i, char *buf, size_t len)
+{
+    (void)s;
+    snprintf(buf, len, "%s", stream_names[i]);
+}
+
+static sim_status comp_declare(const struct mdl_comp_decl *d, void **shared)
+{
+    const struct mdl_ports_vars *pv = mdl_world_shared(d->w, "ports");
+    if (pv == NULL)
+        return SIM_EINVAL;
+    struct fleet_vars *ids = calloc(1, sizeof *ids);
+    if (ids == NULL)
+        return SIM_ENOMEM;
+    *shared = ids;
+    sim_status st = SIM_OK;
+    for (int v = 0; v < V_COUNT && st == SIM_OK; v++) {
+        struct sim_out_var var = {.group = "totals",
+                                  .name = var_info[v].name,
+                                  .units = var_info[v].units,
+                                  .description = var_info[v].description,
+                                  .kind = SIM_OUT_COUNT,
+                                  .rank = 1,
+                                  .dims = {pv->port_dim}};
+        st = sim_out_add_var(d->t, &var, &ids->totals[v]);
+    }
+    return st;
+}
+
+static void comp_free_shared(void *shared)
+{
+    free(shared);
+}
+
+static void comp_destroy(void *self)
+{
+    struct fleet *m = self;
+    if (m == NULL)
+        return;
+    free(m->offset);
+    free(m->quantile);
+    free(m->secured);
+    free(m->recent);
+    free(m->nrecent);
+    free(m->rnext);
+    free(m->grps);
+    free(m->mems);
+    free(m->forming);
+    free(m->form_ev);
+    mdl_watch_destroy(m->veh);
+    mdl_watch_destroy(m->hau);
+    free(m);
+}
+
+/* Hooks the instance into the ports (outcomes, ANPR) and the population (vehicle choice). */
+static sim_status hook(struct fleet *m, const struct mdl_comp_env *env)
+{
+    struct mdl_ports *ports = mdl_world_ws_find(env->ws, "ports");
+    struct mdl_pop *pop = mdl_world_ws_find(env->ws, "population");
+    if (ports == NULL || pop == NULL)
+        return SIM_EINVAL;
+    struct mdl_ports_listener pl = {.ctx = m, .on_outcome = on_outcome};
+    struct mdl_ports_anpr pa = {.ctx = m, .listed = listed};
+    struct mdl_pop_vehicles pv = {.ctx = m, .choose = choose, .board = board};
+    m->ports = ports;
+    m->pop = pop;
+    sim_status st = mdl_ports_listen(ports, &pl);
+    if (st == SIM_OK)
+        st = mdl_ports_set_anpr(ports, &pa);
+    if (st == SIM_OK)
+        st = mdl_pop_set_vehicles(pop, &pv);
+    return st;
+}
+
+static sim_status comp_create(const struct mdl_comp_env *env, void **self)
+{
+    struct fleet *m = calloc(1, sizeof *m);
+    if (m == NULL)
+        return SIM_ENOMEM;
+    const struct mdl_scenario *s = env->s;
+    m->s = s;
+    m->l = lorry_of(s);
+    m->f = m->l->fleet;
+    m->t = env->t;
+    m->ids = env->shared;
+    m->nports = s->ports_count;
+    m->first_stream = env->first_stream;
+    m->nh = m->f->hauliers;
+    m->w0 = s->calendar.warmup_days;
+    m->w1 = m->w0 + s->calendar.horizon_days;
+    m->rcap = m->f->reuse_set_size;
+    m->offset = malloc((m->nh + 1) * sizeof *m->offset);
+    m->quantile = malloc(m->nh * sizeof *m->quantile);
+    m->secured = malloc(m->nh * sizeof *m->secured);
+    m->recent = malloc(m->nports * m->rcap * sizeof *m->recent);
+    m->nrecent = calloc(m->nports, sizeof *m->nrecent);
+    m->rnext = calloc(m->nports, sizeof *m->rnext);
+    m->forming = calloc(m->nports, sizeof *m->forming);
+    m->form_ev = calloc(m->nports, sizeof *m->form_ev);
+    sim_status st = m->offset && m->quantile && m->secured && m->recent && m->nrecent && m->rnext &&
+                            m->forming && m->form_ev
+                        ? SIM_OK
+                        : SIM_ENOMEM;
+    if (st == SIM_OK)
+        st = mdl_watch_create(m->f->watchlist_capacity, m->nports, &m->veh);
+    if (st == SIM_OK)
+        st = mdl_watch_create(m->f->watchlist_capacity, m->nports, &m->hau);
+    if (st == SIM_OK)
+        st = hook(m, env);
+    if (st != SIM_OK) {
+        comp_destroy(m);
+        return st;
+    }
+    *self = m;
+    return SIM_OK;
+}
+
+static void comp_bind(void *self, double *rep_values, uint16_t model_id)
+{
+    struct fleet *m = self;
+    m->out = rep_values;
+    m->model = model_id;
+}
+
+static void comp_refresh(void *self, struct sim_kernel *k, unsigned sections)
+{
+    struct fleet *m = self;
+    (void)sections; /* the secured share lives under modes: any section may hold it */
+    if (k != NULL && m->l->hauliers_secured_share != m->mean_now)
+        derive_shares(m); /* before a replication, init derives them from the new quantiles */
+}
+
+const struct mdl_component mdl_fleet_component = {.name = "fleet",
+                                                  .output_order = 3,
+                                                  .present = comp_present,
+                                                  .nstreams = comp_nstreams,
+                                                  .stream_name = comp_stream_name,
+                                                  .declare = comp_declare,
+                                                  .free_shared = comp_free_shared,
+                                                  .create = comp_create,
+                                                  .destroy = comp_destroy,
+                                                  .bind = comp_bind,
+                                                  .refresh = comp_refresh,
+                                                  .model = &fleet_model};
