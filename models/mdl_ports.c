@@ -27,6 +27,8 @@ static const struct var_info daily_info[D_NVARS] = {
     {"passed_recorded_at_port", "people", "people who crossed and were recorded at a UK port"},
     {"passed_recorded_72h", "people", "people who crossed and were found in the UK within 72 hours"},
     {"passed_unrecorded", "people", "people who crossed and were never recorded"},
+    {"search_abandoned", "lorries",
+     "capacity policy: flagged lorries that left unsearched after waiting tolerance_min"},
     {"teams_on_duty_mean", "teams", "time-averaged number of search teams on duty"},
     {"queue_length_mean", "lorries", "time-averaged number of selected lorries waiting for a team"},
     {"search_wait_mean_min", "minutes", "mean wait of lorries whose search started that day (NaN if none)"},
@@ -125,7 +127,10 @@ static void port_derive(struct port *pt, int start_weekday)
         pt->rate[hw] = base * (p->weekday_profile[d] / wm) * (p->hour_profile[h] / hm);
         pt->cum[hw + 1] = pt->cum[hw] + pt->rate[hw] / 24.0;
     }
-    pt->share = p->selection.share;
+    const double ff = p->selection.false_flag_share;
+    bool capacity = p->selection.policy == MDL_SELECT_CAPACITY;
+    pt->share = capacity ? ff : p->selection.share;
+    pt->hit_extra = capacity && ff < 1.0 ? (p->selection.hit_share - ff) / (1.0 - ff) : 0.0;
     pt->groups_rate = p->clandestine.groups_per_day;
     size_t nsz = p->clandestine.group_size_weights_count;
     double tot = 0.0, cum = 0.0;
@@ -173,6 +178,7 @@ static void mdl_ports_refresh(struct mdl_ports *m, struct sim_kernel *k)
         memcpy(pt->rate, next.rate, sizeof pt->rate);
         memcpy(pt->cum, next.cum, sizeof pt->cum);
         pt->share = next.share;
+        pt->hit_extra = next.hit_extra;
         pt->groups_rate = next.groups_rate;
         if (k != NULL)
             mdl__ports_retime(m, k, i, traffic, groups);
@@ -337,7 +343,7 @@ static void reset_port(struct mdl_ports *m, struct sim_kernel *k, size_t i)
     for (int p = 0; p < MDL_PP_COUNT; p++)
         pt->rng[p] =
             sim_kernel_rng(k, mdl_ports_stream(m->first_stream, m->nports, (enum mdl_ports_process)p, i));
-    pt->head = pt->len = 0;
+    pt->head = pt->len = pt->nwatch = 0;
     pt->pend_head = pt->pend_tail = PORTS_NONE;
     pt->others_from = 0.0;
     pt->carrier = pt->arrival = pt->group = 0;

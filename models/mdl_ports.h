@@ -63,6 +63,12 @@ enum mdl_lorry_outcome {
     MDL_LORRY_UNRECORDED, /* crossed; never recorded */
 };
 
+/* How a searched (or queued) lorry was selected. Under the capacity policy: random = the next
+ * lorry a free team took, targeted = flagged by risk targeting, watchlist = a watch-list hit
+ * (searched first). Under the fixed-share policies every selection counts as random (random
+ * policy) or targeted (targeted policy). */
+enum mdl_ports_selkind { MDL_SEL_RANDOM, MDL_SEL_TARGETED, MDL_SEL_WATCHLIST, MDL_SEL_COUNT };
+
 /* The group id of the groups a port generates itself (clandestine.groups_per_day). */
 #define MDL_PORTS_EXOGENOUS UINT32_MAX
 
@@ -91,8 +97,8 @@ enum { MDL_PORTS_MAX_LISTENERS = 8 };
 struct mdl_ports_vars {
     const char **labels; /* the port dimension's labels (the scenario's names); owned */
     int port_dim;
-    int daily[16];
-    int totals[24];
+    int daily[24];
+    int totals[32];
 };
 
 struct mdl_ports;

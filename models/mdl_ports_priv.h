@@ -15,7 +15,8 @@ enum mdl__ports_event {
     EV_SHIFT_START,
     EV_SHIFT_END,
     EV_DAY_END,
-    EV_WARMUP_END
+    EV_WARMUP_END,
+    EV_RENEGE /* capacity policy: a flagged lorry carrying groups reaches the end of its tolerance */
 };
 
 /* At equal times: bookkeeping first, then officers leaving before the next shift arrives (so that
@@ -43,6 +44,7 @@ enum ports_dvar {
     D_REC_PORT,
     D_REC_72H,
     D_UNRECORDED,
+    D_ABANDONED, /* capacity policy: flagged lorries that left unsearched after tolerance_min */
     D_NCOUNTS,
     D_TEAMS = D_NCOUNTS,
     D_QUEUE,
@@ -71,7 +73,10 @@ struct grp {
 struct lorry {
     double t_arrive;
     double search_min; /* duration of its search, once started */
+    sim_evh renege;    /* capacity policy: its pending EV_RENEGE (carriers only), 0 if none */
     uint32_t groups;   /* first group riding it, PORTS_NONE if clean */
+    uint32_t vehicle;  /* vehicle id (the fleet model's hook); 0 while no fleet model runs */
+    uint8_t kind;      /* enum mdl_ports_selkind: how it was selected */
 };
 
 struct method {
@@ -84,12 +89,14 @@ struct port {
     double rate[HOURS_PER_WEEK];    /* lorries per day in each hour of the week from t = 0 */
     double cum[HOURS_PER_WEEK + 1]; /* lorries expected from t = 0 to the start of each hour */
     double share;                   /* selection share of clean lorries (the candidates' thinning) */
+    double hit_extra;               /* capacity: P(flag) of a non-candidate carrier, (hit - ff)/(1 - ff) */
     double groups_rate;             /* exogenous groups per day */
     double *size_cum;               /* cumulative group-size weights, normalised */
     struct method *methods;
     gsl_rng *rng[MDL_PP_COUNT];
     uint32_t *ring; /* FIFO of waiting lorries */
     size_t ring_cap, head, len;
+    size_t nwatch;                 /* watch-list hits at the front of the ring (they go first) */
     uint32_t pend_head, pend_tail; /* groups waiting to board */
     unsigned officers, teams, busy;
     double others_from; /* non-candidate lorries before this time are counted */

@@ -47,7 +47,9 @@ struct mdl_method {
     double detection;         /* probability of detecting each hidden group on the lorry */
 };
 
-enum mdl_selection_policy { MDL_SELECT_RANDOM, MDL_SELECT_TARGETED };
+/* random and targeted search a fixed share of lorries (the fixed-share policies); capacity
+ * searches as many as the teams can (mdl_ports.h). */
+enum mdl_selection_policy { MDL_SELECT_RANDOM, MDL_SELECT_TARGETED, MDL_SELECT_CAPACITY };
 
 struct mdl_port {
     char *name;
@@ -64,9 +66,13 @@ struct mdl_port {
     } staffing;
     struct {
         enum mdl_selection_policy policy;
-        double share;       /* probability a lorry is selected (random policy, and clean lorries) */
-        double lift;        /* targeted policy: selection probability of carrying lorries / share */
-        unsigned max_queue; /* selection is suspended while this many selected lorries wait */
+        double share;            /* probability a lorry is selected (random policy, and clean lorries) */
+        double lift;             /* targeted policy: selection probability of carrying lorries / share */
+        unsigned max_queue;      /* selection is suspended while this many selected lorries wait */
+        double false_flag_share; /* capacity: chance risk targeting flags a clean lorry */
+        double hit_share;        /* capacity: chance risk targeting flags a lorry carrying groups */
+        double tolerance_min;    /* capacity: a flagged lorry leaves unsearched after this wait */
+        double handling_min;     /* team and lorry time per search besides the method's duration */
     } selection;
     struct mdl_method *methods;
     unsigned methods_count;

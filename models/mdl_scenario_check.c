@@ -259,6 +259,17 @@ static void ck_port(struct mdl__ck *c, const struct mdl_port *p)
         mdl__ck_fail(c, "shares must sum to 1 (within 1e-6), got %.10g", sum);
     mdl__ck_leave(c, old);
 
+    old = mdl__ck_enter(c, "selection.hit_share");
+    if (p->selection.policy == MDL_SELECT_CAPACITY &&
+        mdl__field_ok("ports[].selection.hit_share", p->selection.hit_share) &&
+        mdl__field_ok("ports[].selection.false_flag_share", p->selection.false_flag_share) &&
+        p->selection.hit_share < p->selection.false_flag_share)
+        mdl__ck_fail(c,
+                     "must be at least false_flag_share (%.15g): targeting flags carriers no less often "
+                     "than clean lorries, got %.15g",
+                     p->selection.false_flag_share, p->selection.hit_share);
+    mdl__ck_leave(c, old);
+
     old = mdl__ck_enter(c, "recording");
     sum = p->recording.at_port_share + p->recording.within_72h_share;
     if (mdl__field_ok("ports[].recording.at_port_share", p->recording.at_port_share) &&

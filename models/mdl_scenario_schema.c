@@ -24,7 +24,8 @@ static const cyaml_strval_t dist_kinds[] = {
     {"uniform", MDL_DIST_UNIFORM}, {"lognormal", MDL_DIST_LOGNORMAL},
     {"gamma", MDL_DIST_GAMMA},
 };
-static const cyaml_strval_t policies[] = {{"random", MDL_SELECT_RANDOM}, {"targeted", MDL_SELECT_TARGETED}};
+static const cyaml_strval_t policies[] = {
+    {"random", MDL_SELECT_RANDOM}, {"targeted", MDL_SELECT_TARGETED}, {"capacity", MDL_SELECT_CAPACITY}};
 
 static const cyaml_schema_field_t dist_fields[] = {
     CYAML_FIELD_ENUM("dist", CYAML_FLAG_STRICT, struct mdl_dist, kind, dist_kinds,
@@ -70,9 +71,21 @@ static const cyaml_schema_field_t selection_fields[] = {
      .data_offset = SUB_OFF(P, selection, policy),
      .value = {CYAML_VALUE_ENUM(CYAML_FLAG_STRICT, enum mdl_selection_policy, policies,
                                 CYAML_ARRAY_LEN(policies))}},
-    {.key = "share", .data_offset = SUB_OFF(P, selection, share), .value = VAL_DOUBLE(0)},
+    {.key = "share", .data_offset = SUB_OFF(P, selection, share), .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
     {.key = "lift", .data_offset = SUB_OFF(P, selection, lift), .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
     {.key = "max_queue", .data_offset = SUB_OFF(P, selection, max_queue), .value = VAL_UINT(0)},
+    {.key = "false_flag_share",
+     .data_offset = SUB_OFF(P, selection, false_flag_share),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
+    {.key = "hit_share",
+     .data_offset = SUB_OFF(P, selection, hit_share),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
+    {.key = "tolerance_min",
+     .data_offset = SUB_OFF(P, selection, tolerance_min),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
+    {.key = "handling_min",
+     .data_offset = SUB_OFF(P, selection, handling_min),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
     CYAML_FIELD_END,
 };
 static const cyaml_schema_field_t clandestine_fields[] = {
