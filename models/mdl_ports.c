@@ -29,6 +29,11 @@ static const struct var_info daily_info[D_NVARS] = {
     {"passed_unrecorded", "people", "people who crossed and were never recorded"},
     {"search_abandoned", "lorries",
      "capacity policy: flagged lorries that left unsearched after waiting tolerance_min"},
+    {"searches_ifc2_methods", "lorries", "searches by methods that need an IFC2 officer"},
+    {"officers_on_duty_ifc1", "officer-days", "officers on duty able to search holding IFC1 only"},
+    {"officers_on_duty_ifc2", "officer-days", "officers on duty able to search holding IFC2"},
+    {"officers_out_of_ticket", "officer-days",
+     "officers present but out of their personal-safety ticket (cannot search)"},
     {"teams_on_duty_mean", "teams", "time-averaged number of search teams on duty"},
     {"queue_length_mean", "lorries", "time-averaged number of selected lorries waiting for a team"},
     {"search_wait_mean_min", "minutes", "mean wait of lorries whose search started that day (NaN if none)"},
@@ -65,6 +70,13 @@ void mdl_ports_stream_name(const struct mdl_scenario *s, enum mdl_ports_process 
 
 /* ---- declaration of outputs ---- */
 
+/* Counts are whole numbers; officer-days (counted per shift instance) are not. */
+static enum sim_out_kind var_kind(int v)
+{
+    bool days = v == D_DUTY_IFC1 || v == D_DUTY_IFC2 || v == D_NO_TICKET;
+    return v < D_NCOUNTS && !days ? SIM_OUT_COUNT : SIM_OUT_REAL;
+}
+
 /* Adds the "port" dimension and the port model's variables (daily, per port, over `day_dim`; and
  * per-replication totals per port) to the output table. `labels` is caller storage for
  * s->ports_count label pointers that must outlive the table (the names stay the scenario's). */
@@ -84,7 +96,7 @@ static sim_status mdl_ports_declare(struct sim_out_table *t, const struct mdl_sc
                                   .name = daily_info[v].name,
                                   .units = daily_info[v].units,
                                   .description = daily_info[v].description,
-                                  .kind = v < D_NCOUNTS ? SIM_OUT_COUNT : SIM_OUT_REAL,
+                                  .kind = var_kind(v),
                                   .rank = 2,
                                   .dims = {day_dim, ids->port_dim}};
         st = sim_out_add_var(t, &var, &ids->daily[v]);
@@ -95,7 +107,7 @@ static sim_status mdl_ports_declare(struct sim_out_table *t, const struct mdl_sc
                                   .name = vi->name,
                                   .units = vi->units,
                                   .description = vi->description,
-                                  .kind = v < D_NCOUNTS ? SIM_OUT_COUNT : SIM_OUT_REAL,
+                                  .kind = var_kind(v),
                                   .rank = 1,
                                   .dims = {ids->port_dim}};
         st = sim_out_add_var(t, &var, &ids->totals[v]);
@@ -138,6 +150,17 @@ static void port_derive(struct port *pt, int start_weekday)
         tot += p->clandestine.group_size_weights[i];
     for (size_t i = 0; i < nsz; i++)
         pt->size_cum[i] = (cum += p->clandestine.group_size_weights[i]) / tot;
+    double basic = 0.0, cum1 = 0.0;
+    size_t last1 = 0;
+    for (size_t i = 0; i < p->methods_count; i++)
+        if (p->methods[i].requires == MDL_QUAL_IFC1) {
+            basic += p->methods[i].share;
+            last1 = i;
+        }
+    for (size_t i = 0; i < p->methods_count; i++) {
+        cum1 += p->methods[i].requires == MDL_QUAL_IFC1 ? p->methods[i].share : 0.0;
+        pt->methods[i].cum_ifc1 = i >= last1 ? 1.0 : cum1 / basic; /* IFC1 teams never draw the others */
+    }
     cum = 0.0;
     for (size_t i = 0; i < p->methods_count; i++) {
         pt->methods[i].cum_share = (cum += p->methods[i].share);
@@ -157,6 +180,8 @@ static sim_status port_init(struct port *pt, const struct mdl_port *p, int start
     if (pt->size_cum == NULL || pt->methods == NULL || pt->ring == NULL)
         return SIM_ENOMEM;
     port_derive(pt, start_weekday);
+    if (mdl__ports_roster_fit(pt) != SIM_OK)
+        return SIM_ENOMEM;
     return sim_hist_init(&pt->wait_hist, WAIT_BIN_MIN, WAIT_BINS);
 }
 
@@ -182,6 +207,15 @@ static void mdl_ports_refresh(struct mdl_ports *m, struct sim_kernel *k)
         pt->groups_rate = next.groups_rate;
         if (k != NULL)
             mdl__ports_retime(m, k, i, traffic, groups);
+        /* Officers added to a shift join the roster now (IFC2 as the roster's share, a fresh
+         * ticket); before a replication the roster is built at its start. */
+        if (mdl__ports_roster_fit(pt) != SIM_OK) {
+            if (k != NULL)
+                sim_kernel_fail(k, SIM_ENOMEM, "ports: cannot grow the roster");
+            continue;
+        }
+        if (k != NULL)
+            mdl__ports_roster_hire(pt, sim_kernel_now(k));
     }
 }
 
@@ -194,6 +228,7 @@ static void mdl_ports_destroy(struct mdl_ports *m)
         free(m->ports[i].size_cum);
         free(m->ports[i].methods);
         free(m->ports[i].ring);
+        free(m->ports[i].roster);
         sim_hist_fini(&m->ports[i].wait_hist);
     }
     free(m->ports);
@@ -348,6 +383,11 @@ static void reset_port(struct mdl_ports *m, struct sim_kernel *k, size_t i)
     pt->others_from = 0.0;
     pt->carrier = pt->arrival = pt->group = 0;
     pt->officers = pt->teams = pt->busy = 0;
+    pt->officers2 = pt->teams2 = pt->busy2 = 0;
+    memset(pt->hired, 0, sizeof pt->hired);
+    pt->refresh_credit = pt->train_credit = 0.0;
+    mdl__ports_roster_hire(pt, 0.0);
+    mdl__ports_month(m, i, 0.0); /* the first refresher and training intake */
     sim_tavg_reset(&pt->queue_t, 0.0, 0.0);
     sim_tavg_reset(&pt->teams_t, 0.0, 0.0);
     sim_tavg_reset(&pt->busy_t, 0.0, 0.0);
@@ -358,6 +398,25 @@ static void reset_port(struct mdl_ports *m, struct sim_kernel *k, size_t i)
     pt->delay_sum = 0.0;
     memset(pt->cnt, 0, sizeof pt->cnt);
     pt->all_carried = pt->all_resolved = pt->in_system = 0;
+}
+
+/* Schedules EV_MONTH (every port) on the first day after `day` that starts a calendar month. */
+static void schedule_month(struct mdl_ports *m, struct sim_kernel *k, size_t day)
+{
+    size_t last = (size_t)ceil(m->w1);
+    for (size_t d = day + 1; d <= last; d++)
+        if (m->months[d] != m->months[d - 1]) {
+            for (size_t i = 0; i < m->nports; i++)
+                sim_kernel_at(k, m->model, EV_MONTH, (double)d, PORTS_PRIO_BOOK, (uint32_t)i, d, 0.0, NULL);
+            return;
+        }
+}
+
+void mdl__ports_next_month(struct mdl_ports *m, struct sim_kernel *k, const struct sim_event *ev)
+{
+    mdl__ports_month(m, ev->a, sim_kernel_now(k));
+    if (ev->a + 1 == m->nports)
+        schedule_month(m, k, (size_t)ev->b);
 }
 
 static sim_status init(void *self, struct sim_kernel *k)
@@ -386,6 +445,7 @@ static sim_status init(void *self, struct sim_kernel *k)
         mdl__ports_schedule_arrival(m, k, i);
         mdl__ports_schedule_group(m, k, i);
     }
+    schedule_month(m, k, 0);
     return SIM_OK;
 }
 
@@ -483,8 +543,10 @@ static sim_status comp_create(const struct mdl_comp_env *env, void **self)
 {
     struct mdl_ports *m = NULL;
     sim_status st = mdl_ports_create(env->s, env->t, env->shared, env->first_stream, &m);
-    if (st == SIM_OK)
+    if (st == SIM_OK) {
+        m->months = env->months;
         *self = m;
+    }
     return st;
 }
 

@@ -65,17 +65,6 @@ static sim_status ring_insert(struct port *pt, uint32_t l, bool watch)
 
 /* ---- the event handlers ---- */
 
-static inline void count(struct mdl_ports *m, double now, size_t port, enum ports_dvar v, double n)
-{
-    if (!m->in_window || now >= m->w1)
-        return;
-    size_t day = (size_t)(now - m->w0);
-    if (day >= m->ndays)
-        day = m->ndays - 1;
-    m->out[m->t->offset[m->ids->daily[v]] + day * m->nports + port] += n;
-    m->ports[port].cnt[v] += n;
-}
-
 /* The lorry traffic of a port is a Poisson process with an hourly rate. Only some lorries need
  * events of their own, so it is simulated as two independent thinned processes (the thinning
  * theorem makes that exact):
@@ -223,9 +212,22 @@ static void start_search(struct mdl_ports *m, struct sim_kernel *k, size_t port,
     double now = sim_kernel_now(k);
     gsl_rng *r = pt->rng[MDL_PP_SEARCH];
     double u = sim_rng_uniform(r);
+    /* The free team has an IFC2 member with probability (free such teams) / (free teams); the
+     * same uniform, rescaled, then draws the method among those the team may use. */
+    unsigned free_all = pt->teams - pt->busy, free2 = pt->teams2 > pt->busy2 ? pt->teams2 - pt->busy2 : 0;
+    double p2 = free2 >= free_all ? 1.0 : (double)free2 / (double)free_all;
+    bool ifc2 = u < p2;
+    u = ifc2 ? u / p2 : (u - p2) / (1.0 - p2);
     uint32_t mi = 0;
-    while (u >= pt->methods[mi].cum_share)
-        mi++;
+    if (ifc2)
+        while (u >= pt->methods[mi].cum_share)
+            mi++;
+    else
+        while (u >= pt->methods[mi].cum_ifc1)
+            mi++;
+    if (pt->p->methods[mi].requires == MDL_QUAL_IFC2)
+        count(m, now, port, D_SEARCH_IFC2, 1.0);
+    pt->busy2 += ifc2;
     double dur_min = mdl_sampler_draw(&pt->methods[mi].time_min, r);
     double wait_min = (now - m->lorries[l].t_arrive) * MIN_PER_DAY;
     m->lorries[l].search_min = dur_min;
@@ -242,7 +244,7 @@ static void start_search(struct mdl_ports *m, struct sim_kernel *k, size_t port,
         pt->day_wait_n += 1.0;
     }
     sim_kernel_at(k, m->model, EV_SEARCH_END, now + dur_min / MIN_PER_DAY, PORTS_PRIO_FLOW,
-                  (uint32_t)port | mi << 8, l, wait_min + dur_min, NULL);
+                  (uint32_t)port | mi << 8 | (uint32_t)ifc2 << 16, l, wait_min + dur_min, NULL);
 }
 
 static bool capacity_policy(const struct port *pt)
@@ -442,13 +444,14 @@ static void on_lorry(struct mdl_ports *m, struct sim_kernel *k, size_t port, boo
 
 static void on_search_end(struct mdl_ports *m, struct sim_kernel *k, const struct sim_event *ev)
 {
-    size_t port = ev->a & 0xff, mi = ev->a >> 8;
+    size_t port = ev->a & 0xff, mi = (ev->a >> 8) & 0xff;
+    bool ifc2 = (ev->a >> 16) & 1u;
     struct port *pt = &m->ports[port];
     double now = sim_kernel_now(k);
     uint32_t l = (uint32_t)ev->b;
     double detection = pt->methods[mi].detection;
     uint32_t passed = PORTS_NONE, g = m->lorries[l].groups;
-    if (pt->busy == 0) { /* the counters are unsigned: a negative count would wrap, not show */
+    if (pt->busy == 0 || pt->busy2 < (unsigned)ifc2) { /* unsigned: a negative count would wrap, not show */
         sim_kernel_fail(k, SIM_EINVARIANT, "ports: %s: a search ended with no team searching", pt->p->name);
         return;
     }
@@ -482,42 +485,8 @@ static void on_search_end(struct mdl_ports *m, struct sim_kernel *k, const struc
     }
     mdl__ports_lorry_release(m, l);
     set_busy(pt, now, pt->busy - 1);
+    pt->busy2 -= ifc2;
     dispatch(m, k, port);
-}
-
-static void set_officers(struct port *pt, double now, unsigned officers)
-{
-    pt->officers = officers;
-    pt->teams = officers / pt->p->staffing.team_size;
-    sim_tavg_set(&pt->teams_t, now, pt->teams);
-}
-
-/* A shift instance begins: each rostered officer is present unless absent (one binomial draw per
- * instance); the instance ends `length` days later. */
-void mdl__ports_begin_shift(struct mdl_ports *m, struct sim_kernel *k, size_t port, size_t shift,
-                            double length)
-{
-    struct port *pt = &m->ports[port];
-    double now = sim_kernel_now(k);
-    const struct mdl_shift *sh = &pt->p->staffing.shifts[shift];
-    unsigned present =
-        gsl_ran_binomial(pt->rng[MDL_PP_STAFFING], 1.0 - pt->p->staffing.absence_share, sh->officers);
-    set_officers(pt, now, pt->officers + present);
-    sim_kernel_at(k, m->model, EV_SHIFT_END, now + length, PORTS_PRIO_SHIFT_END, (uint32_t)port, present, 0.0,
-                  NULL);
-    dispatch(m, k, port);
-}
-
-static void on_shift_end(struct mdl_ports *m, struct sim_kernel *k, const struct sim_event *ev)
-{
-    struct port *pt = &m->ports[ev->a];
-    if (ev->b > pt->officers) {
-        sim_kernel_fail(k, SIM_EINVARIANT, "ports: %s: more officers leaving (%llu) than on duty (%u)",
-                        pt->p->name, (unsigned long long)ev->b, pt->officers);
-        return;
-    }
-    /* Teams busy beyond the new count finish their search and then stand down (see on_search_end). */
-    set_officers(pt, sim_kernel_now(k), pt->officers - (unsigned)ev->b);
 }
 
 static void on_group(struct mdl_ports *m, struct sim_kernel *k, size_t port)
@@ -594,9 +563,15 @@ void mdl__ports_handle(void *self, struct sim_kernel *k, const struct sim_event 
                       0.0, NULL);
         break;
     }
-    case EV_SHIFT_END: on_shift_end(m, k, ev); break;
+    case EV_SHIFT_END: mdl__ports_end_shift(m, k, ev); break;
+    case EV_MONTH: mdl__ports_next_month(m, k, ev); break;
     case EV_DAY_END: on_day_end(m, k, ev); break;
     case EV_WARMUP_END: on_warmup_end(m, k); break;
     case EV_RENEGE: on_renege(m, k, ev); break;
     }
+}
+
+void mdl__ports_dispatch(struct mdl_ports *m, struct sim_kernel *k, size_t port)
+{
+    dispatch(m, k, port);
 }

@@ -16,6 +16,7 @@ enum mdl__ports_event {
     EV_SHIFT_END,
     EV_DAY_END,
     EV_WARMUP_END,
+    EV_MONTH, /* first day of a calendar month: ticket refreshers and IFC2 training intakes */
     EV_RENEGE /* capacity policy: a flagged lorry carrying groups reaches the end of its tolerance */
 };
 
@@ -44,7 +45,11 @@ enum ports_dvar {
     D_REC_PORT,
     D_REC_72H,
     D_UNRECORDED,
-    D_ABANDONED, /* capacity policy: flagged lorries that left unsearched after tolerance_min */
+    D_ABANDONED,   /* capacity policy: flagged lorries that left unsearched after tolerance_min */
+    D_SEARCH_IFC2, /* searches by methods that need IFC2 */
+    D_DUTY_IFC1,   /* officer-days on duty able to search, holding IFC1 only */
+    D_DUTY_IFC2,   /* officer-days on duty able to search, holding IFC2 */
+    D_NO_TICKET,   /* officer-days present but out of ticket (cannot search) */
     D_NCOUNTS,
     D_TEAMS = D_NCOUNTS,
     D_QUEUE,
@@ -81,8 +86,19 @@ struct lorry {
 
 struct method {
     double cum_share, detection;
+    double cum_ifc1; /* cumulative share among the methods an IFC1-only team may use */
     struct mdl_sampler time_min;
 };
+
+/* One officer of a port's roster. */
+struct officer {
+    double ticket_until;      /* day its personal-safety ticket expires */
+    double trained_at;        /* day it will hold IFC2 while in training, INFINITY otherwise */
+    uint8_t qual;             /* enum mdl_qual */
+    uint8_t referral_trained; /* may refer civil penalties (the next issue); IFC2 holders */
+};
+
+enum { PORTS_MAX_SHIFTS = 24 };
 
 struct port {
     const struct mdl_port *p;
@@ -96,13 +112,18 @@ struct port {
     gsl_rng *rng[MDL_PP_COUNT];
     uint32_t *ring; /* FIFO of waiting lorries */
     size_t ring_cap, head, len;
-    size_t nwatch;                 /* watch-list hits at the front of the ring (they go first) */
-    uint32_t pend_head, pend_tail; /* groups waiting to board */
-    unsigned officers, teams, busy;
-    double others_from; /* non-candidate lorries before this time are counted */
-    sim_evh carrier;    /* pending EV_CARRIER event, 0 if none */
-    sim_evh arrival;    /* pending EV_ARRIVAL (the next candidate), 0 if none */
-    sim_evh group;      /* pending EV_GROUP (the next exogenous group), 0 if none */
+    size_t nwatch;                       /* watch-list hits at the front of the ring (they go first) */
+    uint32_t pend_head, pend_tail;       /* groups waiting to board */
+    unsigned officers, teams, busy;      /* officers on duty able to search, their teams, teams searching */
+    unsigned officers2, teams2, busy2;   /* of which holding IFC2, teams with an IFC2 member, searching */
+    struct officer *roster;              /* officer j of shift s at roster[s * stride + j] */
+    size_t stride;                       /* roster capacity per shift */
+    unsigned hired[PORTS_MAX_SHIFTS];    /* officers of each shift initialised this replication */
+    double refresh_credit, train_credit; /* fractions of a monthly intake carried over */
+    double others_from;                  /* non-candidate lorries before this time are counted */
+    sim_evh carrier;                     /* pending EV_CARRIER event, 0 if none */
+    sim_evh arrival;                     /* pending EV_ARRIVAL (the next candidate), 0 if none */
+    sim_evh group;                       /* pending EV_GROUP (the next exogenous group), 0 if none */
     struct sim_tavg queue_t, teams_t, busy_t;
     double day_area_queue, day_area_teams; /* tavg areas at the start of the current day */
     double day_wait_sum, day_wait_n;
@@ -127,11 +148,24 @@ struct mdl_ports {
     size_t nlorries_cap;
     uint32_t lorry_free;
     double *out;
+    const unsigned char *months; /* calendar month of each simulated day */
     uint16_t model;
     int in_window;
     struct mdl_ports_listener listeners[MDL_PORTS_MAX_LISTENERS];
     size_t nlisteners;
 };
+
+/* Adds n to daily counter v of `port` on the day of `now` (and to its totals), in the window. */
+static inline void count(struct mdl_ports *m, double now, size_t port, enum ports_dvar v, double n)
+{
+    if (!m->in_window || now >= m->w1)
+        return;
+    size_t day = (size_t)(now - m->w0);
+    if (day >= m->ndays)
+        day = m->ndays - 1;
+    m->out[m->t->offset[m->ids->daily[v]] + day * m->nports + port] += n;
+    m->ports[port].cnt[v] += n;
+}
 
 /* Reports a group's outcome at `port` to every listener (mdl_ports.c). */
 void mdl__ports_report(struct mdl_ports *m, struct sim_kernel *k, size_t port, const struct grp *gr,
@@ -150,7 +184,18 @@ void mdl__ports_count_others(struct mdl_ports *m, size_t port, double t);
  * the next exogenous group (groups), exact by memorylessness. */
 void mdl__ports_retime(struct mdl_ports *m, struct sim_kernel *k, size_t port, bool traffic, bool groups);
 void mdl__ports_await_carrier(struct mdl_ports *m, struct sim_kernel *k, size_t port);
+/* The roster (mdl_ports_staff.c): capacity for the shifts' officer counts (SIM_ENOMEM), officers
+ * hired up to those counts at `now`, the monthly refresher and training intakes. */
+sim_status mdl__ports_roster_fit(struct port *pt);
+void mdl__ports_roster_hire(struct port *pt, double now);
+void mdl__ports_month(struct mdl_ports *m, size_t port, double now);
+/* EV_MONTH at one port (mdl_ports.c); the last port's schedules the next month's. */
+void mdl__ports_next_month(struct mdl_ports *m, struct sim_kernel *k, const struct sim_event *ev);
+/* A shift instance begins (present officers in ticket form teams) and, `length` days later, ends. */
 void mdl__ports_begin_shift(struct mdl_ports *m, struct sim_kernel *k, size_t port, size_t shift,
                             double length);
+void mdl__ports_end_shift(struct mdl_ports *m, struct sim_kernel *k, const struct sim_event *ev);
+/* Starts searches while teams are free and lorries wait (mdl_ports_flow.c). */
+void mdl__ports_dispatch(struct mdl_ports *m, struct sim_kernel *k, size_t port);
 
 #endif

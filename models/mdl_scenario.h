@@ -39,12 +39,16 @@ struct mdl_shift {
     unsigned officers;
 };
 
+/* The qualification a search method needs (IFC2 officers hold IFC1 too). */
+enum mdl_qual { MDL_QUAL_IFC1, MDL_QUAL_IFC2 };
+
 /* A search method used by a search team. */
 struct mdl_method {
     char *name;
     double share;             /* share of searches using this method; shares of a port sum to 1 */
     struct mdl_dist time_min; /* search duration, minutes */
     double detection;         /* probability of detecting each hidden group on the lorry */
+    enum mdl_qual requires;   /* a team may use it if one member holds this qualification */
 };
 
 /* random and targeted search a fixed share of lorries (the fixed-share policies); capacity
@@ -63,6 +67,11 @@ struct mdl_port {
         double absence_share; /* probability an officer on the roster is absent for a shift */
         struct mdl_shift *shifts;
         unsigned shifts_count;
+        double ifc2_share;                /* share of the roster holding IFC2 at the start */
+        double ticket_validity_days;      /* a personal-safety ticket expires this long after renewal */
+        double refresher_per_month;       /* tickets renewed per month, soonest expiry first */
+        double ifc2_throughput_per_month; /* IFC1 officers entering IFC2 training per month */
+        double ifc2_delay_days;           /* from entering IFC2 training to holding IFC2 */
     } staffing;
     struct {
         enum mdl_selection_policy policy;

@@ -257,6 +257,12 @@ static void ck_port(struct mdl__ck *c, const struct mdl_port *p)
     }
     if (p->methods_count > 0 && valid && fabs(sum - 1) > 1e-6)
         mdl__ck_fail(c, "shares must sum to 1 (within 1e-6), got %.10g", sum);
+    double basic = 0;
+    for (unsigned i = 0; i < p->methods_count; i++)
+    basic += p->methods[i].requires == MDL_QUAL_IFC1 ? p->methods[i].share : 0.0;
+    if (p->methods_count > 0 && valid && !(basic > 0))
+        mdl__ck_fail(c,
+                     "some method with a positive share must require only ifc1 (IFC1 teams search with it)");
     mdl__ck_leave(c, old);
 
     old = mdl__ck_enter(c, "selection.hit_share");

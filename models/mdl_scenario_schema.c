@@ -42,11 +42,14 @@ static const cyaml_schema_field_t shift_fields[] = {
     CYAML_FIELD_UINT("officers", CYAML_FLAG_DEFAULT, struct mdl_shift, officers),
     CYAML_FIELD_END,
 };
+static const cyaml_strval_t quals[] = {{"ifc1", MDL_QUAL_IFC1}, {"ifc2", MDL_QUAL_IFC2}};
 static const cyaml_schema_field_t method_fields[] = {
     CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct mdl_method, name, 0, CYAML_UNLIMITED),
     CYAML_FIELD_FLOAT("share", CYAML_FLAG_DEFAULT, struct mdl_method, share),
     CYAML_FIELD_MAPPING("time_min", CYAML_FLAG_DEFAULT, struct mdl_method, time_min, dist_fields),
     CYAML_FIELD_FLOAT("detection", CYAML_FLAG_DEFAULT, struct mdl_method, detection),
+    CYAML_FIELD_ENUM("requires", CYAML_FLAG_OPTIONAL | CYAML_FLAG_STRICT, struct mdl_method, requires, quals,
+                     CYAML_ARRAY_LEN(quals)),
     CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t double_entry = VAL_DOUBLE(CYAML_FLAG_DEFAULT);
@@ -64,6 +67,21 @@ static const cyaml_schema_field_t staffing_fields[] = {
      .count_offset = SUB_OFF(P, staffing, shifts_count),
      .count_size = sizeof(unsigned),
      .value = {CYAML_VALUE_SEQUENCE(CYAML_FLAG_POINTER, struct mdl_shift, &shift_entry, 0, CYAML_UNLIMITED)}},
+    {.key = "ifc2_share",
+     .data_offset = SUB_OFF(P, staffing, ifc2_share),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
+    {.key = "ticket_validity_days",
+     .data_offset = SUB_OFF(P, staffing, ticket_validity_days),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
+    {.key = "refresher_per_month",
+     .data_offset = SUB_OFF(P, staffing, refresher_per_month),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
+    {.key = "ifc2_throughput_per_month",
+     .data_offset = SUB_OFF(P, staffing, ifc2_throughput_per_month),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
+    {.key = "ifc2_delay_days",
+     .data_offset = SUB_OFF(P, staffing, ifc2_delay_days),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
     CYAML_FIELD_END,
 };
 static const cyaml_schema_field_t selection_fields[] = {

@@ -242,7 +242,8 @@ Test(scenario, unknown_key_lists_allowed_keys)
                  SIM_EFORMAT);
     cr_expect_not_null(strstr(err,
                               "mini.yaml:12:7: ports.calais.staffing.bogus: unknown key (expected one of: "
-                              "team_size, absence_share, shifts)"),
+                              "team_size, absence_share, shifts, ifc2_share, ticket_validity_days, "
+                              "refresher_per_month, ifc2_throughput_per_month, ifc2_delay_days)"),
                        "%s", err);
 }
 

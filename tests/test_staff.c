@@ -111,3 +111,104 @@ Test(staff, capacity_policy_keeps_volumes_and_conserves_groups)
     cr_assert_geq(det + passed, carried - 10.0 * NREP);
     world_run_free(&f);
 }
+
+/* One port of 1,000,000 lorries a year under the capacity policy with 12 officers in one
+ * round-the-clock shift, a basic method and an IFC2-only method of equal shares, and the staffing
+ * fields given in `staffing` (YAML flow entries). */
+static void staff_port(char *buf, size_t len, const char *staffing)
+{
+    snprintf(
+        buf, len,
+        "  - name: p\n"
+        "    lorries_per_year: 1000000\n"
+        "    hour_profile: [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]\n"
+        "    weekday_profile: [1,1,1,1,1,1,1]\n"
+        "    staffing: {team_size: 2, absence_share: 0.1, %s,\n"
+        "               shifts: [{start_hour: 0, hours: 24, officers: 12}]}\n"
+        "    selection: {policy: capacity, false_flag_share: 0.01, hit_share: 0.3, max_queue: 1000,\n"
+        "                tolerance_min: 30, handling_min: 4}\n"
+        "    methods:\n"
+        "      - {name: basic, share: 0.5, time_min: {dist: uniform, min: 1, max: 4}, detection: 0.7}\n"
+        "      - {name: heartbeat, share: 0.5, time_min: {dist: uniform, min: 1, max: 4}, detection: 0.9,\n"
+        "         requires: ifc2}\n"
+        "    clandestine: {groups_per_day: 20, group_size_weights: [0.5, 0.3, 0.2]}\n"
+        "    recording: {at_port_share: 0.1, within_72h_share: 0.7}\n",
+        staffing);
+}
+
+static struct world_run run_year(const char *port)
+{
+    char *yaml = scenario_yaml(0, 360, NREP, port);
+    struct world_run f = world_run_text(yaml, NREP, 99);
+    free(yaml);
+    return f;
+}
+
+/* Sum of daily variable `name` over days [d0, d1) of replication r (one port). */
+static double daily_sum(const struct world_run *f, size_t r, const char *name, size_t d0, size_t d1)
+{
+    const struct sim_out_table *t = mdl_world_table(f->w);
+    int id = sim_out_find(t, "daily", name);
+    cr_assert_geq(id, 0, "no daily/%s", name);
+    double s = 0.0;
+    for (size_t d = d0; d < d1; d++)
+        s += f->v[r * t->rep_values + t->offset[id] + d];
+    return s;
+}
+
+/* IFC2 training at 2 officers a month: after 90 days rather than 180, more officers hold IFC2
+ * sooner, more teams may use the IFC2-only method, and its share of the searches is higher. */
+Test(staff, slower_ifc2_training_lowers_the_share_of_ifc2_only_searches)
+{
+    char fast[2048], slow[2048];
+    staff_port(fast, sizeof fast, "ifc2_share: 0, ifc2_throughput_per_month: 2, ifc2_delay_days: 90");
+    staff_port(slow, sizeof slow, "ifc2_share: 0, ifc2_throughput_per_month: 2, ifc2_delay_days: 180");
+    struct world_run a = run_year(fast), b = run_year(slow);
+    double d[NREP], sum = 0.0, ss = 0.0;
+    for (size_t r = 0; r < NREP; r++) {
+        double sa =
+            total(a.w, a.v, r, "searches_ifc2_methods", 0) / total(a.w, a.v, r, "lorries_searched", 0);
+        double sb =
+            total(b.w, b.v, r, "searches_ifc2_methods", 0) / total(b.w, b.v, r, "lorries_searched", 0);
+        d[r] = sb - sa;
+        sum += d[r];
+        cr_assert_eq(daily_sum(&a, r, "searches_ifc2_methods", 0, 90), 0.0,
+                     "nobody holds IFC2 before day 90");
+    }
+    double mean = sum / NREP;
+    for (size_t r = 0; r < NREP; r++)
+        ss += (d[r] - mean) * (d[r] - mean);
+    double half = T95_19 * sqrt(ss / (NREP - 1) / NREP);
+    cr_assert_lt(mean + half, 0.0, "slow minus fast IFC2 share of searches: %g +- %g", mean, half);
+    world_run_free(&a);
+    world_run_free(&b);
+}
+
+/* Without refresher courses the tickets (staggered over a year) expire one after another: the
+ * officers able to search decline month by month and the out-of-ticket officer-days rise. */
+Test(staff, zero_refresher_capacity_makes_the_officers_able_to_search_decline)
+{
+    char none[2048], some[2048];
+    staff_port(none, sizeof none, "refresher_per_month: 0, ticket_validity_days: 365");
+    staff_port(some, sizeof some, "refresher_per_month: 1, ticket_validity_days: 365");
+    struct world_run a = run_year(none), b = run_year(some);
+    for (size_t r = 0; r < NREP; r++) {
+        double prev = INFINITY;
+        for (size_t mth = 0; mth < 12; mth++) {
+            double able = daily_sum(&a, r, "officers_on_duty_ifc1", mth * 30, mth * 30 + 30) +
+                          daily_sum(&a, r, "officers_on_duty_ifc2", mth * 30, mth * 30 + 30);
+            /* Officer j's ticket expires on day 365 (j + 0.5) / 12: one fewer each month, against
+             * absence noise of sd sqrt(30 * 12 * 0.1 * 0.9) = 5.7 officer-days a month. The
+             * decline is 30 officer-days a month: 5 sd. */
+            cr_assert_lt(able, prev, "replication %zu month %zu: %g able officer-days", r, mth, able);
+            prev = able;
+        }
+        cr_assert_gt(daily_sum(&a, r, "officers_out_of_ticket", 330, 360),
+                     daily_sum(&a, r, "officers_out_of_ticket", 0, 30) + 200.0);
+        cr_assert_lt(total(a.w, a.v, r, "lorries_searched", 0), total(b.w, b.v, r, "lorries_searched", 0));
+        /* One refresher a month keeps the 12 tickets of a 365-day validity current. */
+        cr_assert_eq(total(b.w, b.v, r, "officers_out_of_ticket", 0), 0.0);
+    }
+    world_run_free(&a);
+    world_run_free(&b);
+}
