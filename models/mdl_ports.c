@@ -446,6 +446,7 @@ static sim_status init(void *self, struct sim_kernel *k)
         mdl__ports_schedule_group(m, k, i);
     }
     schedule_month(m, k, 0);
+    mdl__ports_pool_init(m, k);
     return SIM_OK;
 }
 

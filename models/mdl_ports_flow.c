@@ -568,6 +568,8 @@ void mdl__ports_handle(void *self, struct sim_kernel *k, const struct sim_event 
     case EV_DAY_END: on_day_end(m, k, ev); break;
     case EV_WARMUP_END: on_warmup_end(m, k); break;
     case EV_RENEGE: on_renege(m, k, ev); break;
+    case EV_POOL: mdl__ports_pool_shift(m, k); break;
+    case EV_POOL_JOIN: mdl__ports_pool_join(m, k, ev); break;
     }
 }
 

@@ -16,8 +16,10 @@ enum mdl__ports_event {
     EV_SHIFT_END,
     EV_DAY_END,
     EV_WARMUP_END,
-    EV_MONTH, /* first day of a calendar month: ticket refreshers and IFC2 training intakes */
-    EV_RENEGE /* capacity policy: a flagged lorry carrying groups reaches the end of its tolerance */
+    EV_MONTH,     /* first day of a calendar month: ticket refreshers and IFC2 training intakes */
+    EV_POOL,      /* a flexible-pool shift begins: the rule picks its port */
+    EV_POOL_JOIN, /* the pool's officers reach their port (after travel) */
+    EV_RENEGE     /* capacity policy: a flagged lorry carrying groups reaches the end of its tolerance */
 };
 
 /* At equal times: bookkeeping first, then officers leaving before the next shift arrives (so that
@@ -151,6 +153,8 @@ struct mdl_ports {
     const unsigned char *months; /* calendar month of each simulated day */
     uint16_t model;
     int in_window;
+    size_t pool_port;       /* port of the flexible pool's last shift, SIZE_MAX before */
+    uint64_t pool_mark[16]; /* each port's groups carried when that shift began */
     struct mdl_ports_listener listeners[MDL_PORTS_MAX_LISTENERS];
     size_t nlisteners;
 };
@@ -195,6 +199,11 @@ void mdl__ports_next_month(struct mdl_ports *m, struct sim_kernel *k, const stru
 void mdl__ports_begin_shift(struct mdl_ports *m, struct sim_kernel *k, size_t port, size_t shift,
                             double length);
 void mdl__ports_end_shift(struct mdl_ports *m, struct sim_kernel *k, const struct sim_event *ev);
+/* The flexible pool (mdl_ports_staff.c): the first pool shift at init, then EV_POOL and
+ * EV_POOL_JOIN. No-ops without flexible_pool. */
+void mdl__ports_pool_init(struct mdl_ports *m, struct sim_kernel *k);
+void mdl__ports_pool_shift(struct mdl_ports *m, struct sim_kernel *k);
+void mdl__ports_pool_join(struct mdl_ports *m, struct sim_kernel *k, const struct sim_event *ev);
 /* Starts searches while teams are free and lorries wait (mdl_ports_flow.c). */
 void mdl__ports_dispatch(struct mdl_ports *m, struct sim_kernel *k, size_t port);
 

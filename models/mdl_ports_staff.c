@@ -178,3 +178,60 @@ void mdl__ports_end_shift(struct mdl_ports *m, struct sim_kernel *k, const struc
     /* Teams busy beyond the new count finish their search and then stand down (see on_search_end). */
     set_officers(pt, sim_kernel_now(k), pt->officers - all, pt->officers2 - two);
 }
+
+/* ---- the flexible pool: officers deployed shift by shift to the port a stated rule picks ---- */
+
+void mdl__ports_pool_init(struct mdl_ports *m, struct sim_kernel *k)
+{
+    m->pool_port = SIZE_MAX;
+    const struct mdl_pool *pool = m->s->flexible_pool;
+    if (pool != NULL)
+        sim_kernel_at(k, m->model, EV_POOL, pool->start_hour / 24.0, PORTS_PRIO_SHIFT_START, 0, 0, 0.0, NULL);
+}
+
+/* The port the rule picks now: the longest search queue, or the most hidden groups carried since
+ * the last pool shift began (the groups the pool can expect); ties to the first port. */
+static size_t pool_pick(const struct mdl_ports *m)
+{
+    size_t best = 0;
+    double best_v = -1.0;
+    for (size_t i = 0; i < m->nports; i++) {
+        const struct port *pt = &m->ports[i];
+        double v = m->s->flexible_pool->rule == MDL_POOL_LONGEST_QUEUE
+                       ? (double)pt->len
+                       : (double)(pt->all_carried - m->pool_mark[i]);
+        if (v > best_v) {
+            best_v = v;
+            best = i;
+        }
+    }
+    return best;
+}
+
+void mdl__ports_pool_shift(struct mdl_ports *m, struct sim_kernel *k)
+{
+    const struct mdl_pool *pool = m->s->flexible_pool;
+    double now = sim_kernel_now(k), length = pool->shift_hours / 24.0;
+    size_t port = pool_pick(m);
+    for (size_t i = 0; i < m->nports && i < 16; i++)
+        m->pool_mark[i] = m->ports[i].all_carried;
+    /* The pool travels to a port it was not at (from its base before its first shift). */
+    double join = port == m->pool_port ? now : now + pool->travel_min / MIN_PER_DAY;
+    m->pool_port = port;
+    if (pool->officers > 0 && join < now + length)
+        sim_kernel_at(k, m->model, EV_POOL_JOIN, join, PORTS_PRIO_SHIFT_START, (uint32_t)port, pool->officers,
+                      now + length, NULL);
+    sim_kernel_at(k, m->model, EV_POOL, now + length, PORTS_PRIO_SHIFT_START, 0, 0, 0.0, NULL);
+}
+
+void mdl__ports_pool_join(struct mdl_ports *m, struct sim_kernel *k, const struct sim_event *ev)
+{
+    struct port *pt = &m->ports[ev->a];
+    double now = sim_kernel_now(k);
+    unsigned n = (unsigned)ev->b;
+    count(m, now, ev->a, D_DUTY_IFC2, n * (ev->x - now));
+    set_officers(pt, now, pt->officers + n, pt->officers2 + n);
+    sim_kernel_at(k, m->model, EV_SHIFT_END, ev->x, PORTS_PRIO_SHIFT_END, (uint32_t)ev->a,
+                  (uint64_t)n | (uint64_t)n << 32, 0.0, NULL);
+    mdl__ports_dispatch(m, k, ev->a);
+}

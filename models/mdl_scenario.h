@@ -97,6 +97,18 @@ struct mdl_port {
     double perimeter_security; /* optional, default 0: share of boarding attempts the perimeter stops */
 };
 
+/* How the flexible pool picks its port for a shift. */
+enum mdl_pool_rule { MDL_POOL_LONGEST_QUEUE, MDL_POOL_MOST_GROUPS };
+
+/* Officers deployable across the ports shift by shift (optional). */
+struct mdl_pool {
+    unsigned officers;       /* pool officers on each pool shift (they hold IFC2 and a ticket) */
+    enum mdl_pool_rule rule; /* longest_queue, or most_expected_groups (carried last shift) */
+    double travel_min;       /* minutes between ports before they can search */
+    double shift_hours;      /* length of a pool shift; shifts follow each other from start_hour */
+    double start_hour;       /* hour of day of the first pool shift */
+};
+
 /* ---- The staging population and its entry modes (optional: without `population`, only the port
  * model runs, fed by each port's exogenous clandestine groups). ---- */
 
@@ -269,6 +281,7 @@ struct mdl_scenario {
     } run;
     struct mdl_port *ports;
     unsigned ports_count;
+    struct mdl_pool *flexible_pool;    /* NULL: no flexible pool */
     struct mdl_population *population; /* NULL: no population model */
     struct mdl_choice *choice;         /* present with population */
     struct mdl_mode *modes;            /* present with population */

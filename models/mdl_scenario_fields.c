@@ -123,6 +123,13 @@ static const struct mdl_field fields[] = {
     OPT("ports[].perimeter_security", 0, 1, 0, 0, "0", "share of boarding attempts",
         "boarding attempts stopped by fences and patrols"),
 
+    COUNT("flexible_pool.officers", 0, 10000, "officers per pool shift",
+          "officers deployable across the ports, each pool shift (IFC2, in ticket)"),
+    TEXT(MDL_FIELD_CHOICE, "flexible_pool.rule", "longest_queue, most_expected_groups", "required",
+         "where the pool goes: longest search queue, or most groups carried last shift"),
+    REAL("flexible_pool.travel_min", 0, 1440, 0, "minutes", "travel between ports before searching"),
+    REAL("flexible_pool.shift_hours", 0, 24, LO, "hours", "length of a pool shift; shifts follow each other"),
+    REAL("flexible_pool.start_hour", 0, 24, HI, "hour of day", "start of the first pool shift"),
     WHOLE("population.initial_stock", 0, 1e7, "people", "people in the staging area at time 0"),
     {.path = "population.inflow.level_per_day",
      .type = MDL_FIELD_REAL,

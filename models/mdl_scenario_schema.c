@@ -357,6 +357,18 @@ static const cyaml_schema_field_t run_fields[] = {
      .value = {CYAML_VALUE_UINT(CYAML_FLAG_DEFAULT, uint64_t)}},
     CYAML_FIELD_END,
 };
+static const cyaml_strval_t pool_rules[] = {{"longest_queue", MDL_POOL_LONGEST_QUEUE},
+                                            {"most_expected_groups", MDL_POOL_MOST_GROUPS}};
+static const cyaml_schema_field_t pool_fields[] = {
+    CYAML_FIELD_UINT("officers", CYAML_FLAG_DEFAULT, struct mdl_pool, officers),
+    CYAML_FIELD_ENUM("rule", CYAML_FLAG_STRICT, struct mdl_pool, rule, pool_rules,
+                     CYAML_ARRAY_LEN(pool_rules)),
+    CYAML_FIELD_FLOAT("travel_min", CYAML_FLAG_DEFAULT, struct mdl_pool, travel_min),
+    CYAML_FIELD_FLOAT("shift_hours", CYAML_FLAG_DEFAULT, struct mdl_pool, shift_hours),
+    CYAML_FIELD_FLOAT("start_hour", CYAML_FLAG_DEFAULT, struct mdl_pool, start_hour),
+    CYAML_FIELD_END,
+};
+
 static const cyaml_schema_field_t top_fields[] = {
     CYAML_FIELD_UINT("dispsim", CYAML_FLAG_DEFAULT, S, dispsim),
     CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, S, name, 0, CYAML_UNLIMITED),
@@ -365,6 +377,8 @@ static const cyaml_schema_field_t top_fields[] = {
     CYAML_FIELD_MAPPING("calendar", CYAML_FLAG_DEFAULT, S, calendar, calendar_fields),
     CYAML_FIELD_MAPPING("run", CYAML_FLAG_DEFAULT, S, run, run_fields),
     CYAML_FIELD_SEQUENCE("ports", CYAML_FLAG_POINTER, S, ports, &port_entry, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING_PTR("flexible_pool", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, flexible_pool,
+                            pool_fields),
     CYAML_FIELD_MAPPING_PTR("population", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, population,
                             population_fields),
     CYAML_FIELD_MAPPING_PTR("choice", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, choice, choice_fields),

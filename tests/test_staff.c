@@ -212,3 +212,37 @@ Test(staff, zero_refresher_capacity_makes_the_officers_able_to_search_decline)
     world_run_free(&a);
     world_run_free(&b);
 }
+
+/* A flexible pool following the hidden groups goes to the port that carries them: its searches
+ * and detections rise, and the other port, never picked, runs exactly as without the pool. */
+Test(staff, flexible_pool_goes_where_the_groups_are)
+{
+    static const char *const capacity =
+        "capacity, false_flag_share: 0.01, hit_share: 0.3, tolerance_min: 30, handling_min: 4";
+    char busy[2048], quiet[2048], ports[4096], with[4608], without[4608];
+    port_yaml(busy, sizeof busy, "busy", 1e6, 6, 2, 0.1, capacity, 0.0, 1.0, 1000,
+              "{dist: uniform, min: 1, max: 4}", 0.8, 20.0);
+    port_yaml(quiet, sizeof quiet, "quiet", 1e6, 6, 2, 0.1, capacity, 0.0, 1.0, 1000,
+              "{dist: uniform, min: 1, max: 4}", 0.8, 0.0);
+    snprintf(ports, sizeof ports, "%s%s", busy, quiet);
+    snprintf(with, sizeof with,
+             "%sflexible_pool: {officers: 4, rule: most_expected_groups, travel_min: 30, shift_hours: 8, "
+             "start_hour: 6}\n",
+             ports);
+    snprintf(without, sizeof without,
+             "%sflexible_pool: {officers: 0, rule: most_expected_groups, travel_min: 30, shift_hours: 8, "
+             "start_hour: 6}\n",
+             ports);
+    struct world_run a = run_one(without), b = run_one(with);
+    struct paired s = paired_diff(&a, &b, "lorries_searched", 0);
+    struct paired d = paired_diff(&a, &b, "people_detected", 0);
+    cr_assert_gt(s.mean - s.half, 0.0, "pool: searches at the busy port +%g +- %g", s.mean, s.half);
+    cr_assert_gt(d.mean - d.half, 0.0, "pool: detections at the busy port +%g +- %g", d.mean, d.half);
+    for (size_t r = 0; r < NREP; r++) {
+        cr_assert_eq(total(a.w, a.v, r, "lorries_searched", 1), total(b.w, b.v, r, "lorries_searched", 1));
+        cr_assert_gt(total(b.w, b.v, r, "officers_on_duty_ifc2", 0),
+                     total(a.w, a.v, r, "officers_on_duty_ifc2", 0));
+    }
+    world_run_free(&a);
+    world_run_free(&b);
+}
