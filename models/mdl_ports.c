@@ -51,6 +51,9 @@ static const struct var_info totals_info[T_NVARS - D_NCOUNTS] = {
     {"search_time_mean_min", "minutes", "mean duration of completed searches"},
     {"freight_delay_mean_min", "minutes", "mean wait plus search time per arriving lorry (all lorries)"},
     {"detected_share_people", "1", "people detected / people carried (NaN if none carried)"},
+    {"freight_delay_p95_min", "minutes",
+     "95th percentile of wait plus search time per arriving lorry (0 for lorries not searched; "
+     "0.1-minute resolution)"},
 };
 
 static const char *const process_names[MDL_PP_COUNT] = {
@@ -112,6 +115,16 @@ static sim_status mdl_ports_declare(struct sim_out_table *t, const struct mdl_sc
                                   .dims = {ids->port_dim}};
         st = sim_out_add_var(t, &var, &ids->totals[v]);
     }
+    struct sim_out_var all = {.group = "totals",
+                              .name = "freight_delay_p95_all_min",
+                              .units = "minutes",
+                              .description =
+                                  "95th percentile of the freight delay per lorry over every port (0 "
+                                  "for lorries not searched; 0.1-minute resolution)",
+                              .kind = SIM_OUT_REAL,
+                              .rank = 0};
+    if (st == SIM_OK)
+        st = sim_out_add_var(t, &all, &ids->delay_all);
     return st;
 }
 
@@ -180,7 +193,8 @@ static sim_status port_init(struct port *pt, const struct mdl_port *p, int start
     if (pt->size_cum == NULL || pt->methods == NULL || pt->ring == NULL)
         return SIM_ENOMEM;
     port_derive(pt, start_weekday);
-    if (mdl__ports_roster_fit(pt) != SIM_OK)
+    if (mdl__ports_roster_fit(pt) != SIM_OK ||
+        sim_hist_init(&pt->delay_hist, WAIT_BIN_MIN, WAIT_BINS) != SIM_OK)
         return SIM_ENOMEM;
     return sim_hist_init(&pt->wait_hist, WAIT_BIN_MIN, WAIT_BINS);
 }
@@ -230,7 +244,9 @@ static void mdl_ports_destroy(struct mdl_ports *m)
         free(m->ports[i].ring);
         free(m->ports[i].roster);
         sim_hist_fini(&m->ports[i].wait_hist);
+        sim_hist_fini(&m->ports[i].delay_hist);
     }
+    sim_hist_fini(&m->delay_all);
     free(m->ports);
     free(m->grps);
     free(m->lorries);
@@ -262,6 +278,8 @@ static sim_status mdl_ports_create(const struct mdl_scenario *s, const struct si
     for (size_t i = 0; i < m->nports; i++)
         if (port_init(&m->ports[i], &s->ports[i], s->start_weekday) != SIM_OK)
             goto nomem;
+    if (sim_hist_init(&m->delay_all, WAIT_BIN_MIN, WAIT_BINS) != SIM_OK)
+        goto nomem;
     *out = m;
     return SIM_OK;
 nomem:
@@ -395,6 +413,7 @@ static void reset_port(struct mdl_ports *m, struct sim_kernel *k, size_t i)
     sim_welford_reset(&pt->wait);
     sim_welford_reset(&pt->search);
     sim_hist_reset(&pt->wait_hist);
+    sim_hist_reset(&pt->delay_hist);
     pt->delay_sum = 0.0;
     memset(pt->cnt, 0, sizeof pt->cnt);
     pt->all_carried = pt->all_resolved = pt->in_system = 0;
@@ -423,6 +442,7 @@ static sim_status init(void *self, struct sim_kernel *k)
 {
     struct mdl_ports *m = self;
     m->in_window = 0;
+    sim_hist_reset(&m->delay_all);
     if (m->ngrps_cap > 0) {
         link_grps(m->grps, 0, m->ngrps_cap);
         m->grp_free = 0;
@@ -450,6 +470,16 @@ static sim_status init(void *self, struct sim_kernel *k)
     return SIM_OK;
 }
 
+/* The 95th percentile of the delay per lorry when `all` lorries arrived and h holds the delays of
+ * those that were delayed (the others waited 0): 0 if the undelayed are 95% or more. */
+static double delay_p95(const struct sim_hist *h, double all)
+{
+    double zero = all - (double)h->n;
+    if (!(all > 0))
+        return NAN;
+    return zero >= 0.95 * all ? 0.0 : sim_hist_quantile(h, (0.95 * all - zero) / (double)h->n);
+}
+
 static void write_totals(struct mdl_ports *m, size_t i, double now)
 {
     struct port *pt = &m->ports[i];
@@ -464,6 +494,7 @@ static void write_totals(struct mdl_ports *m, size_t i, double now)
     v[T_UTIL] = v[T_TEAMS] > 0.0 ? v[T_BUSY] / v[T_TEAMS] : NAN;
     v[T_SEARCH_MEAN] = pt->search.n > 0 ? pt->search.mean : NAN;
     v[T_DELAY_MEAN] = pt->cnt[D_ARRIVED] > 0 ? pt->delay_sum / pt->cnt[D_ARRIVED] : NAN;
+    v[T_DELAY_P95] = delay_p95(&pt->delay_hist, pt->cnt[D_ARRIVED]);
     v[T_DETECT_SHARE] =
         pt->cnt[D_PEOPLE_CARRIED] > 0 ? pt->cnt[D_PEOPLE_DETECTED] / pt->cnt[D_PEOPLE_CARRIED] : NAN;
     for (int j = 0; j < T_NVARS; j++)
@@ -488,6 +519,10 @@ static sim_status finish(void *self, struct sim_kernel *k)
         }
         write_totals(m, i, now);
     }
+    double all = 0.0;
+    for (size_t i = 0; i < m->nports; i++)
+        all += m->ports[i].cnt[D_ARRIVED];
+    m->out[m->t->offset[m->ids->delay_all]] = delay_p95(&m->delay_all, all);
     return SIM_OK;
 }
 

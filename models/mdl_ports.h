@@ -99,6 +99,7 @@ struct mdl_ports_vars {
     int port_dim;
     int daily[24];
     int totals[32];
+    int delay_all; /* totals/freight_delay_p95_all_min, one scalar per replication */
 };
 
 struct mdl_ports;

@@ -272,8 +272,7 @@ static void purge(struct mdl_ports *m, size_t port, double now)
                 continue;
             }
             count(m, left, port, D_ABANDONED, 1.0);
-            if (m->in_window && left < m->w1)
-                pt->delay_sum += pt->p->selection.tolerance_min;
+            mdl__ports_delay(m, pt, left, pt->p->selection.tolerance_min);
             mdl__ports_lorry_release(m, *ring_at(pt, i));
             ring_remove(pt, i);
             end--;
@@ -325,8 +324,7 @@ static void on_renege(struct mdl_ports *m, struct sim_kernel *k, const struct si
     for (uint32_t g = groups; g != PORTS_NONE; g = m->grps[g].next)
         pt->in_system--;
     count(m, now, ev->a, D_ABANDONED, 1.0);
-    if (m->in_window && now < m->w1)
-        pt->delay_sum += pt->p->selection.tolerance_min;
+    mdl__ports_delay(m, pt, now, pt->p->selection.tolerance_min);
     mdl__ports_lorry_release(m, l);
     pass_groups(m, k, ev->a, groups);
 }
@@ -479,10 +477,9 @@ static void on_search_end(struct mdl_ports *m, struct sim_kernel *k, const struc
     }
     pass_groups(m, k, port, passed);
     count(m, now, port, D_SEARCHED, 1.0);
-    if (m->in_window && now < m->w1) {
-        pt->delay_sum += ev->x;
+    mdl__ports_delay(m, pt, now, ev->x);
+    if (m->in_window && now < m->w1)
         sim_welford_add(&pt->search, m->lorries[l].search_min);
-    }
     mdl__ports_lorry_release(m, l);
     set_busy(pt, now, pt->busy - 1);
     pt->busy2 -= ifc2;

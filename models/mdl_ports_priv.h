@@ -69,6 +69,7 @@ enum ports_tvar {
     T_SEARCH_MEAN,
     T_DELAY_MEAN,
     T_DETECT_SHARE,
+    T_DELAY_P95,
     T_NVARS
 };
 
@@ -131,6 +132,7 @@ struct port {
     double day_wait_sum, day_wait_n;
     struct sim_welford wait, search;
     struct sim_hist wait_hist;
+    struct sim_hist delay_hist; /* freight delay of the delayed lorries (searched or abandoned) */
     double delay_sum;
     double cnt[D_NCOUNTS];
     uint64_t all_carried, all_resolved, in_system; /* whole-run group accounting (conservation) */
@@ -153,8 +155,9 @@ struct mdl_ports {
     const unsigned char *months; /* calendar month of each simulated day */
     uint16_t model;
     int in_window;
-    size_t pool_port;       /* port of the flexible pool's last shift, SIZE_MAX before */
-    uint64_t pool_mark[16]; /* each port's groups carried when that shift began */
+    struct sim_hist delay_all; /* delay_hist over every port */
+    size_t pool_port;          /* port of the flexible pool's last shift, SIZE_MAX before */
+    uint64_t pool_mark[16];    /* each port's groups carried when that shift began */
     struct mdl_ports_listener listeners[MDL_PORTS_MAX_LISTENERS];
     size_t nlisteners;
 };
@@ -169,6 +172,16 @@ static inline void count(struct mdl_ports *m, double now, size_t port, enum port
         day = m->ndays - 1;
     m->out[m->t->offset[m->ids->daily[v]] + day * m->nports + port] += n;
     m->ports[port].cnt[v] += n;
+}
+
+/* Counts one delayed lorry's freight delay (minutes) in the window: mean and 95th percentile. */
+static inline void mdl__ports_delay(struct mdl_ports *m, struct port *pt, double t, double minutes)
+{
+    if (!m->in_window || t >= m->w1)
+        return;
+    pt->delay_sum += minutes;
+    sim_hist_add(&pt->delay_hist, minutes);
+    sim_hist_add(&m->delay_all, minutes);
 }
 
 /* Reports a group's outcome at `port` to every listener (mdl_ports.c). */
