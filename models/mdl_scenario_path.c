@@ -26,7 +26,8 @@ sim_status mdl_scenario_param(struct mdl_scenario *s, const char *path, struct m
     for (size_t i = 0; i < sizeof changeable / sizeof *changeable; i++)
         allowed |= strlen(changeable[i]) == first && strncmp(changeable[i], path, first) == 0;
     if (!allowed)
-        return WHY("'%s' is not a model parameter: paths start with ports, flexible_pool, population, choice or modes",
+        return WHY("'%s' is not a model parameter: paths start with ports, flexible_pool, population, choice "
+                   "or modes",
                    path);
     const cyaml_schema_value_t *v = &mdl__scn_schema;
     char *data = (char *)s;                    /* the value described by v (after dereferencing) */

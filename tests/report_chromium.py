@@ -26,12 +26,12 @@ with tempfile.TemporaryDirectory() as tmp:
     subprocess.run([dispsim, "report", h5, "-o", page], check=True)
     text = open(page, encoding="utf-8").read()
     expected = text.count('<img class="chart"')
-    # Cost against effect, the time series, 5 displacement charts, the per-port displacement of the
-    # lorry measures (anpr, officers, haulier_penalties), the warm-up check; and the ranking when a
+    # Cost against effect, the time series, 7 displacement charts (one a variant), the per-port
+    # displacement of the lorry measures, the warm-up check; and the ranking when a
     # variant surely lowers total arrivals (with 2 replications, often none does).
     with h5py.File(h5, "r") as f:
         ranked = bool(np.isfinite(f["study/cost_per_net_arrival_prevented"][1:, 0]).any())
-    assert expected == 9 + ranked, (expected, ranked)
+    assert expected == 11 + ranked, (expected, ranked)
     for must in ('alt="cost against effect"', 'alt="per-port displacement"', "interventions start",
                  "analysis window 2023-01-01 to 2023-12-31", "a flexible pool adds two officers",
                  "from 2023-01-01 to the end", "more days: "):
