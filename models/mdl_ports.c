@@ -27,6 +27,13 @@ static const struct var_info daily_info[D_NVARS] = {
     {"passed_recorded_at_port", "people", "people who crossed and were recorded at a UK port"},
     {"passed_recorded_72h", "people", "people who crossed and were found in the UK within 72 hours"},
     {"passed_unrecorded", "people", "people who crossed and were never recorded"},
+    {"search_abandoned", "lorries",
+     "capacity policy: flagged lorries that left unsearched after waiting tolerance_min"},
+    {"searches_ifc2_methods", "lorries", "searches by methods that need an IFC2 officer"},
+    {"officers_on_duty_ifc1", "officer-days", "officers on duty able to search holding IFC1 only"},
+    {"officers_on_duty_ifc2", "officer-days", "officers on duty able to search holding IFC2"},
+    {"officers_out_of_ticket", "officer-days",
+     "officers present but out of their personal-safety ticket (cannot search)"},
     {"teams_on_duty_mean", "teams", "time-averaged number of search teams on duty"},
     {"queue_length_mean", "lorries", "time-averaged number of selected lorries waiting for a team"},
     {"search_wait_mean_min", "minutes", "mean wait of lorries whose search started that day (NaN if none)"},
@@ -44,6 +51,9 @@ static const struct var_info totals_info[T_NVARS - D_NCOUNTS] = {
     {"search_time_mean_min", "minutes", "mean duration of completed searches"},
     {"freight_delay_mean_min", "minutes", "mean wait plus search time per arriving lorry (all lorries)"},
     {"detected_share_people", "1", "people detected / people carried (NaN if none carried)"},
+    {"freight_delay_p95_min", "minutes",
+     "95th percentile of wait plus search time per arriving lorry (0 for lorries not searched; "
+     "0.1-minute resolution)"},
 };
 
 static const char *const process_names[MDL_PP_COUNT] = {
@@ -62,6 +72,13 @@ void mdl_ports_stream_name(const struct mdl_scenario *s, enum mdl_ports_process 
 }
 
 /* ---- declaration of outputs ---- */
+
+/* Counts are whole numbers; officer-days (counted per shift instance) are not. */
+static enum sim_out_kind var_kind(int v)
+{
+    bool days = v == D_DUTY_IFC1 || v == D_DUTY_IFC2 || v == D_NO_TICKET;
+    return v < D_NCOUNTS && !days ? SIM_OUT_COUNT : SIM_OUT_REAL;
+}
 
 /* Adds the "port" dimension and the port model's variables (daily, per port, over `day_dim`; and
  * per-replication totals per port) to the output table. `labels` is caller storage for
@@ -82,7 +99,7 @@ static sim_status mdl_ports_declare(struct sim_out_table *t, const struct mdl_sc
                                   .name = daily_info[v].name,
                                   .units = daily_info[v].units,
                                   .description = daily_info[v].description,
-                                  .kind = v < D_NCOUNTS ? SIM_OUT_COUNT : SIM_OUT_REAL,
+                                  .kind = var_kind(v),
                                   .rank = 2,
                                   .dims = {day_dim, ids->port_dim}};
         st = sim_out_add_var(t, &var, &ids->daily[v]);
@@ -93,11 +110,21 @@ static sim_status mdl_ports_declare(struct sim_out_table *t, const struct mdl_sc
                                   .name = vi->name,
                                   .units = vi->units,
                                   .description = vi->description,
-                                  .kind = v < D_NCOUNTS ? SIM_OUT_COUNT : SIM_OUT_REAL,
+                                  .kind = var_kind(v),
                                   .rank = 1,
                                   .dims = {ids->port_dim}};
         st = sim_out_add_var(t, &var, &ids->totals[v]);
     }
+    struct sim_out_var all = {.group = "totals",
+                              .name = "freight_delay_p95_all_min",
+                              .units = "minutes",
+                              .description =
+                                  "95th percentile of the freight delay per lorry over every port (0 "
+                                  "for lorries not searched; 0.1-minute resolution)",
+                              .kind = SIM_OUT_REAL,
+                              .rank = 0};
+    if (st == SIM_OK)
+        st = sim_out_add_var(t, &all, &ids->delay_all);
     return st;
 }
 
@@ -125,7 +152,10 @@ static void port_derive(struct port *pt, int start_weekday)
         pt->rate[hw] = base * (p->weekday_profile[d] / wm) * (p->hour_profile[h] / hm);
         pt->cum[hw + 1] = pt->cum[hw] + pt->rate[hw] / 24.0;
     }
-    pt->share = p->selection.share;
+    const double ff = p->selection.false_flag_share;
+    bool capacity = p->selection.policy == MDL_SELECT_CAPACITY;
+    pt->share = capacity ? ff : p->selection.share;
+    pt->hit_extra = capacity && ff < 1.0 ? (p->selection.hit_share - ff) / (1.0 - ff) : 0.0;
     pt->groups_rate = p->clandestine.groups_per_day;
     size_t nsz = p->clandestine.group_size_weights_count;
     double tot = 0.0, cum = 0.0;
@@ -133,6 +163,17 @@ static void port_derive(struct port *pt, int start_weekday)
         tot += p->clandestine.group_size_weights[i];
     for (size_t i = 0; i < nsz; i++)
         pt->size_cum[i] = (cum += p->clandestine.group_size_weights[i]) / tot;
+    double basic = 0.0, cum1 = 0.0;
+    size_t last1 = 0;
+    for (size_t i = 0; i < p->methods_count; i++)
+        if (p->methods[i].requires == MDL_QUAL_IFC1) {
+            basic += p->methods[i].share;
+            last1 = i;
+        }
+    for (size_t i = 0; i < p->methods_count; i++) {
+        cum1 += p->methods[i].requires == MDL_QUAL_IFC1 ? p->methods[i].share : 0.0;
+        pt->methods[i].cum_ifc1 = i >= last1 ? 1.0 : cum1 / basic; /* IFC1 teams never draw the others */
+    }
     cum = 0.0;
     for (size_t i = 0; i < p->methods_count; i++) {
         pt->methods[i].cum_share = (cum += p->methods[i].share);
@@ -152,6 +193,9 @@ static sim_status port_init(struct port *pt, const struct mdl_port *p, int start
     if (pt->size_cum == NULL || pt->methods == NULL || pt->ring == NULL)
         return SIM_ENOMEM;
     port_derive(pt, start_weekday);
+    if (mdl__ports_roster_fit(pt) != SIM_OK ||
+        sim_hist_init(&pt->delay_hist, WAIT_BIN_MIN, WAIT_BINS) != SIM_OK)
+        return SIM_ENOMEM;
     return sim_hist_init(&pt->wait_hist, WAIT_BIN_MIN, WAIT_BINS);
 }
 
@@ -177,9 +221,19 @@ static void mdl_ports_refresh(struct mdl_ports *m, struct sim_kernel *k)
         memcpy(pt->rate, next->rate, sizeof pt->rate);
         memcpy(pt->cum, next->cum, sizeof pt->cum);
         pt->share = next->share;
+        pt->hit_extra = next->hit_extra;
         pt->groups_rate = next->groups_rate;
         if (k != NULL)
             mdl__ports_retime(m, k, i, traffic, groups);
+        /* Officers added to a shift join the roster now (IFC2 as the roster's share, a fresh
+         * ticket); before a replication the roster is built at its start. */
+        if (mdl__ports_roster_fit(pt) != SIM_OK) {
+            if (k != NULL)
+                sim_kernel_fail(k, SIM_ENOMEM, "ports: cannot grow the roster");
+            continue;
+        }
+        if (k != NULL)
+            mdl__ports_roster_hire(pt, sim_kernel_now(k));
     }
     if (k != NULL)
         mdl__ports_return_closed(m, k); /* closures hook */
@@ -194,8 +248,11 @@ static void mdl_ports_destroy(struct mdl_ports *m)
         free(m->ports[i].size_cum);
         free(m->ports[i].methods);
         free(m->ports[i].ring);
+        free(m->ports[i].roster);
         sim_hist_fini(&m->ports[i].wait_hist);
+        sim_hist_fini(&m->ports[i].delay_hist);
     }
+    sim_hist_fini(&m->delay_all);
     free(m->ports);
     free(m->next);
     free(m->divert_mem);
@@ -234,6 +291,8 @@ static sim_status mdl_ports_create(const struct mdl_scenario *s, const struct si
     if (m->next == NULL || m->divert_mem == NULL)
         goto nomem;
     mdl__ports_divert(m, m->ports); /* closures hook: a port closed from the start */
+    if (sim_hist_init(&m->delay_all, WAIT_BIN_MIN, WAIT_BINS) != SIM_OK)
+        goto nomem;
     *out = m;
     return SIM_OK;
 nomem:
@@ -369,11 +428,16 @@ static void reset_port(struct mdl_ports *m, struct sim_kernel *k, size_t i)
     for (int p = 0; p < MDL_PP_COUNT; p++)
         pt->rng[p] =
             sim_kernel_rng(k, mdl_ports_stream(m->first_stream, m->nports, (enum mdl_ports_process)p, i));
-    pt->head = pt->len = 0;
+    pt->head = pt->len = pt->nwatch = 0;
     pt->pend_head = pt->pend_tail = PORTS_NONE;
     pt->others_from = 0.0;
     pt->carrier = pt->arrival = pt->group = 0;
     pt->officers = pt->teams = pt->busy = 0;
+    pt->officers2 = pt->teams2 = pt->busy2 = 0;
+    memset(pt->hired, 0, sizeof pt->hired);
+    pt->refresh_credit = pt->train_credit = 0.0;
+    mdl__ports_roster_hire(pt, 0.0);
+    mdl__ports_month(m, i, 0.0); /* the first refresher and training intake */
     sim_tavg_reset(&pt->queue_t, 0.0, 0.0);
     sim_tavg_reset(&pt->teams_t, 0.0, 0.0);
     sim_tavg_reset(&pt->busy_t, 0.0, 0.0);
@@ -381,15 +445,36 @@ static void reset_port(struct mdl_ports *m, struct sim_kernel *k, size_t i)
     sim_welford_reset(&pt->wait);
     sim_welford_reset(&pt->search);
     sim_hist_reset(&pt->wait_hist);
+    sim_hist_reset(&pt->delay_hist);
     pt->delay_sum = 0.0;
     memset(pt->cnt, 0, sizeof pt->cnt);
     pt->all_carried = pt->all_resolved = pt->in_system = 0;
+}
+
+/* Schedules EV_MONTH (every port) on the first day after `day` that starts a calendar month. */
+static void schedule_month(struct mdl_ports *m, struct sim_kernel *k, size_t day)
+{
+    size_t last = (size_t)ceil(m->w1);
+    for (size_t d = day + 1; d <= last; d++)
+        if (m->months[d] != m->months[d - 1]) {
+            for (size_t i = 0; i < m->nports; i++)
+                sim_kernel_at(k, m->model, EV_MONTH, (double)d, PORTS_PRIO_BOOK, (uint32_t)i, d, 0.0, NULL);
+            return;
+        }
+}
+
+void mdl__ports_next_month(struct mdl_ports *m, struct sim_kernel *k, const struct sim_event *ev)
+{
+    mdl__ports_month(m, ev->a, sim_kernel_now(k));
+    if (ev->a + 1 == m->nports)
+        schedule_month(m, k, (size_t)ev->b);
 }
 
 static sim_status init(void *self, struct sim_kernel *k)
 {
     struct mdl_ports *m = self;
     m->in_window = 0;
+    sim_hist_reset(&m->delay_all);
     if (m->ngrps_cap > 0) {
         link_grps(m->grps, 0, m->ngrps_cap);
         m->grp_free = 0;
@@ -412,7 +497,19 @@ static sim_status init(void *self, struct sim_kernel *k)
         mdl__ports_schedule_arrival(m, k, i);
         mdl__ports_schedule_group(m, k, i);
     }
+    schedule_month(m, k, 0);
+    mdl__ports_pool_init(m, k);
     return SIM_OK;
+}
+
+/* The 95th percentile of the delay per lorry when `all` lorries arrived and h holds the delays of
+ * those that were delayed (the others waited 0): 0 if the undelayed are 95% or more. */
+static double delay_p95(const struct sim_hist *h, double all)
+{
+    double zero = all - (double)h->n;
+    if (!(all > 0))
+        return NAN;
+    return zero >= 0.95 * all ? 0.0 : sim_hist_quantile(h, (0.95 * all - zero) / (double)h->n);
 }
 
 static void write_totals(struct mdl_ports *m, size_t i, double now)
@@ -429,6 +526,7 @@ static void write_totals(struct mdl_ports *m, size_t i, double now)
     v[T_UTIL] = v[T_TEAMS] > 0.0 ? v[T_BUSY] / v[T_TEAMS] : NAN;
     v[T_SEARCH_MEAN] = pt->search.n > 0 ? pt->search.mean : NAN;
     v[T_DELAY_MEAN] = pt->cnt[D_ARRIVED] > 0 ? pt->delay_sum / pt->cnt[D_ARRIVED] : NAN;
+    v[T_DELAY_P95] = delay_p95(&pt->delay_hist, pt->cnt[D_ARRIVED]);
     v[T_DETECT_SHARE] =
         pt->cnt[D_PEOPLE_CARRIED] > 0 ? pt->cnt[D_PEOPLE_DETECTED] / pt->cnt[D_PEOPLE_CARRIED] : NAN;
     for (int j = 0; j < T_NVARS; j++)
@@ -453,6 +551,10 @@ static sim_status finish(void *self, struct sim_kernel *k)
         }
         write_totals(m, i, now);
     }
+    double all = 0.0;
+    for (size_t i = 0; i < m->nports; i++)
+        all += m->ports[i].cnt[D_ARRIVED];
+    m->out[m->t->offset[m->ids->delay_all]] = delay_p95(&m->delay_all, all);
     return mdl__ports_check_closed(m, k); /* closures hook */
 }
 
@@ -509,8 +611,10 @@ static sim_status comp_create(const struct mdl_comp_env *env, void **self)
 {
     struct mdl_ports *m = NULL;
     sim_status st = mdl_ports_create(env->s, env->t, env->shared, env->first_stream, &m);
-    if (st == SIM_OK)
+    if (st == SIM_OK) {
+        m->months = env->months;
         *self = m;
+    }
     return st;
 }
 

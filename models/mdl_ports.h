@@ -1,15 +1,38 @@
 /* mdl_ports.h: lorries through the juxtaposed controls (Calais, Coquelles, Dunkerque, ...).
  *
  * Each port is a queueing system. Lorries bound for the UK arrive as a non-homogeneous Poisson
- * process whose rate follows an hour-of-day and day-of-week profile. Border Force officers work
- * shifts; officers present (each absent with a given probability) form search teams. Each arriving
- * lorry is selected for a search at random or by risk-based targeting (carrying lorries selected
- * `lift` times as often); selected lorries wait in a FIFO queue for a free team, and while
- * `max_queue` lorries wait, selection is suspended (freight flow will not tolerate more): lorries
- * due for a search pass unsearched and are counted as `selection_suspended`. A search
- * uses one method, with its own duration distribution and its own probability of detecting each
- * hidden group. Detected groups are returned to France; the others cross and are recorded at a UK
- * port, found in the UK within 72 hours, or not recorded.
+ * process whose rate follows an hour-of-day and day-of-week profile. A search uses one method, with
+ * its own duration distribution (plus `selection.handling_min` of team and lorry time) and its own
+ * probability of detecting each hidden group. Detected groups are returned to France; the others
+ * cross and are recorded at a UK port, found in the UK within 72 hours, or not recorded.
+ *
+ * Selection (issue 13). Policy `capacity` (the baseline's): risk targeting flags each lorry on
+ * arrival, a clean one with probability false_flag_share, one carrying hidden groups with
+ * probability hit_share (a watch-list hit always: the `vehicles` hook in select_capacity). Flagged
+ * lorries queue for a free team, watch-list hits first, then in arrival order, and leave unsearched
+ * after tolerance_min of waiting (search_abandoned). A team that becomes free with nobody waiting
+ * takes the next lorry to arrive (random selection: it may carry a group). So the searches a day
+ * are what the teams can do, and officers change searches, detections and delay together. The
+ * fixed-share policies `random` and `targeted` (share, lift) search a fixed share: officers only
+ * shorten waits. Under every policy, while `max_queue` selected lorries wait, lorries due for a
+ * search pass unsearched (selection_suspended).
+ *
+ * Officers (issue 13). Each port keeps a roster per shift (arrays sized at create time, grown only
+ * when an intervention adds officers): each officer holds IFC1 or IFC2 (IFC2 also marks
+ * `referral_trained`, for the civil-penalty referrals of the next issue), a personal-safety ticket
+ * expiry day and a training state. At a shift's start every rostered officer is present unless
+ * absent (one draw each); the present officers in ticket form teams of team_size, and a team with
+ * an IFC2 member may use every method, the others only methods with `requires: ifc1`. The free
+ * team that takes a search is IFC2-capable with probability (free such teams) / (free teams); it
+ * draws its method from the shares of the methods it may use. On the first day of each month a
+ * refresher renews refresher_per_month tickets, soonest expiry first (out-of-ticket officers cannot
+ * search), and ifc2_throughput_per_month IFC1 officers enter training and hold IFC2
+ * ifc2_delay_days later. The initial roster is deterministic: IFC2 holders spread evenly at
+ * ifc2_share, tickets staggered over one validity period.
+ *
+ * Flexible pool (optional, scenario-level `flexible_pool`): every pool shift the rule picks a port
+ * (longest queue, or most hidden groups carried since the last pool shift) and the pool's officers
+ * (IFC2, in ticket) join it, after travel_min when they change port. Deterministic: no stream.
  *
  * Hidden groups reach the lorries through mdl_ports_board: the population model calls it (later),
  * and for now each port also generates groups at the exogenous rate `clandestine.groups_per_day`.
@@ -17,12 +40,14 @@
  * or exogenous) is reported to the listeners (mdl_ports_listen): the port model does not know who
  * they are.
  *
- * Only lorries that matter get events: candidates for selection, and the first other lorry after
- * groups begin waiting; the rest are counted by one Poisson draw per day (exact by the thinning
- * theorem; see mdl_ports_flow.c).
+ * Only lorries that matter get events: candidates (flagged clean lorries under capacity), the first
+ * other lorry after groups begin waiting, and under capacity the first other lorry after a team
+ * became free with nobody waiting; the rest are counted by one Poisson draw per day (exact by the
+ * thinning theorem; see mdl_ports_flow.c). No allocation in the event loop once the pools are warm.
  *
  * Random streams, one per (process, port), so that changing one port or one process leaves the
- * draws of the others untouched: see mdl_ports_stream. */
+ * draws of the others untouched: see mdl_ports_stream. Issue 13 adds no stream: the officers' and
+ * the pool's state is deterministic apart from the absence draws (staffing stream). */
 #ifndef MDL_PORTS_H
 #define MDL_PORTS_H
 
@@ -65,9 +90,11 @@ enum mdl_lorry_outcome {
     MDL_LORRY_RETURNED,   /* never rode: waiting to board when the port closed (mdl_ports_closure.c) */
 };
 
-/* How a lorry came to be searched (the staff branch defines the same enum): drawn at random,
- * by risk targeting, or by an ANPR watch-list hit. Unsearched lorries report MDL_SEL_RANDOM. */
-enum mdl_ports_selkind { MDL_SEL_RANDOM, MDL_SEL_TARGETED, MDL_SEL_WATCHLIST };
+/* How a searched (or queued) lorry was selected. Under the capacity policy: random = the next
+ * lorry a free team took, targeted = flagged by risk targeting, watchlist = a watch-list hit
+ * (searched first). Under the fixed-share policies every selection counts as random (random
+ * policy) or targeted (targeted policy). */
+enum mdl_ports_selkind { MDL_SEL_RANDOM, MDL_SEL_TARGETED, MDL_SEL_WATCHLIST, MDL_SEL_COUNT };
 
 /* The vehicle id of a group that has none (exogenous groups, or no fleet model). */
 #define MDL_VEHICLE_NONE UINT32_MAX
@@ -111,8 +138,9 @@ struct mdl_ports_anpr {
 struct mdl_ports_vars {
     const char **labels; /* the port dimension's labels (the scenario's names); owned */
     int port_dim;
-    int daily[16];
-    int totals[24];
+    int daily[24];
+    int totals[32];
+    int delay_all; /* totals/freight_delay_p95_all_min, one scalar per replication */
 };
 
 struct mdl_ports;

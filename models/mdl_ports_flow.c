@@ -30,21 +30,40 @@ static uint32_t ring_pop(struct port *pt)
     uint32_t l = pt->ring[pt->head];
     pt->head = (pt->head + 1) % pt->ring_cap;
     pt->len--;
+    if (pt->nwatch > 0)
+        pt->nwatch--;
     return l;
 }
 
-/* ---- the event handlers ---- */
-
-static inline void count(struct mdl_ports *m, double now, size_t port, enum ports_dvar v, double n)
+/* The lorry at position i of the queue (0 = next to be searched). */
+static uint32_t *ring_at(struct port *pt, size_t i)
 {
-    if (!m->in_window || now >= m->w1)
-        return;
-    size_t day = (size_t)(now - m->w0);
-    if (day >= m->ndays)
-        day = m->ndays - 1;
-    m->out[m->t->offset[m->ids->daily[v]] + day * m->nports + port] += n;
-    m->ports[port].cnt[v] += n;
+    return &pt->ring[(pt->head + i) % pt->ring_cap];
 }
+
+/* Removes the lorry at position i, keeping the order of the others. */
+static void ring_remove(struct port *pt, size_t i)
+{
+    for (size_t j = i; j + 1 < pt->len; j++)
+        *ring_at(pt, j) = *ring_at(pt, j + 1);
+    pt->len--;
+    if (i < pt->nwatch)
+        pt->nwatch--;
+}
+
+/* Queues l behind the lorries of its kind: watch-list hits before everyone else, then FIFO. */
+static sim_status ring_insert(struct port *pt, uint32_t l, bool watch)
+{
+    sim_status st = ring_push(pt, l);
+    if (st != SIM_OK || !watch)
+        return st;
+    for (size_t j = pt->len - 1; j > pt->nwatch; j--)
+        *ring_at(pt, j) = *ring_at(pt, j - 1);
+    *ring_at(pt, pt->nwatch++) = l;
+    return SIM_OK;
+}
+
+/* ---- the event handlers ---- */
 
 /* The lorry traffic of a port is a Poisson process with an hourly rate. Only some lorries need
  * events of their own, so it is simulated as two independent thinned processes (the thinning
@@ -193,12 +212,30 @@ static void start_search(struct mdl_ports *m, struct sim_kernel *k, size_t port,
     double now = sim_kernel_now(k);
     gsl_rng *r = pt->rng[MDL_PP_SEARCH];
     double u = sim_rng_uniform(r);
+    /* The free team has an IFC2 member with probability (free such teams) / (free teams); the
+     * same uniform, rescaled, then draws the method among those the team may use. */
+    unsigned free_all = pt->teams - pt->busy, free2 = pt->teams2 > pt->busy2 ? pt->teams2 - pt->busy2 : 0;
+    double p2 = free2 >= free_all ? 1.0 : (double)free2 / (double)free_all;
+    bool ifc2 = u < p2;
+    u = ifc2 ? u / p2 : (u - p2) / (1.0 - p2);
     uint32_t mi = 0;
-    while (u >= pt->methods[mi].cum_share)
-        mi++;
+    if (ifc2)
+        while (u >= pt->methods[mi].cum_share)
+            mi++;
+    else
+        while (u >= pt->methods[mi].cum_ifc1)
+            mi++;
+    if (pt->p->methods[mi].requires == MDL_QUAL_IFC2)
+        count(m, now, port, D_SEARCH_IFC2, 1.0);
+    pt->busy2 += ifc2;
     double dur_min = mdl_sampler_draw(&pt->methods[mi].time_min, r);
     double wait_min = (now - m->lorries[l].t_arrive) * MIN_PER_DAY;
     m->lorries[l].search_min = dur_min;
+    dur_min += pt->p->selection.handling_min; /* the team and the lorry are both held */
+    if (m->lorries[l].renege != 0) {
+        sim_kernel_cancel(k, m->lorries[l].renege);
+        m->lorries[l].renege = 0;
+    }
     set_busy(pt, now, pt->busy + 1);
     if (m->in_window && now < m->w1) {
         sim_welford_add(&pt->wait, wait_min);
@@ -207,17 +244,134 @@ static void start_search(struct mdl_ports *m, struct sim_kernel *k, size_t port,
         pt->day_wait_n += 1.0;
     }
     sim_kernel_at(k, m->model, EV_SEARCH_END, now + dur_min / MIN_PER_DAY, PORTS_PRIO_FLOW,
-                  (uint32_t)port | mi << 8, l, wait_min + dur_min, NULL);
+                  (uint32_t)port | mi << 8 | (uint32_t)ifc2 << 16, l, wait_min + dur_min, NULL);
+}
+
+static bool capacity_policy(const struct port *pt)
+{
+    return pt->p->selection.policy == MDL_SELECT_CAPACITY;
+}
+
+/* Capacity policy: removes the clean lorries whose wait reached tolerance_min (they left then; a
+ * lorry carrying groups leaves by its own EV_RENEGE, at its exact time). Each kind's lorries are
+ * in arrival order, so the expired ones are at the front of the watch-list part and of the rest. */
+static void purge(struct mdl_ports *m, size_t port, double now)
+{
+    struct port *pt = &m->ports[port];
+    double tol = pt->p->selection.tolerance_min / MIN_PER_DAY;
+    size_t before = pt->len;
+    for (int part = 0; part < 2; part++) {
+        size_t i = part == 0 ? 0 : pt->nwatch, end = part == 0 ? pt->nwatch : pt->len;
+        while (i < end) {
+            struct lorry *lo = &m->lorries[*ring_at(pt, i)];
+            double left = lo->t_arrive + tol;
+            if (left > now)
+                break;
+            if (lo->groups != PORTS_NONE) {
+                i++;
+                continue;
+            }
+            count(m, left, port, D_ABANDONED, 1.0);
+            mdl__ports_delay(m, pt, left, pt->p->selection.tolerance_min);
+            mdl__ports_lorry_release(m, *ring_at(pt, i));
+            ring_remove(pt, i);
+            end--;
+        }
+    }
+    if (pt->len != before)
+        sim_tavg_set(&pt->queue_t, now, (double)pt->len);
+}
+
+/* Capacity policy: while a team is free and no flagged lorry waits, the team takes the next lorry
+ * to arrive, so the next non-candidate lorry needs an event (the same EV_CARRIER that carries
+ * waiting groups: it is the first non-candidate lorry either way). */
+static void arm_pick(struct mdl_ports *m, struct sim_kernel *k, size_t port)
+{
+    struct port *pt = &m->ports[port];
+    if (capacity_policy(pt) && pt->busy < pt->teams && pt->len == 0)
+        mdl__ports_await_carrier(m, k, port);
 }
 
 /* Starts searches while teams are free and lorries wait. */
 static void dispatch(struct mdl_ports *m, struct sim_kernel *k, size_t port)
 {
     struct port *pt = &m->ports[port];
+    if (capacity_policy(pt))
+        purge(m, port, sim_kernel_now(k));
     while (pt->busy < pt->teams && pt->len > 0) {
         start_search(m, k, port, ring_pop(pt));
         sim_tavg_set(&pt->queue_t, sim_kernel_now(k), (double)pt->len);
     }
+    arm_pick(m, k, port);
+}
+
+/* Capacity policy: a lorry carrying groups reached the end of its tolerance while waiting. */
+static void on_renege(struct mdl_ports *m, struct sim_kernel *k, const struct sim_event *ev)
+{
+    struct port *pt = &m->ports[ev->a];
+    uint32_t l = (uint32_t)ev->b;
+    double now = sim_kernel_now(k);
+    size_t i = 0;
+    while (i < pt->len && *ring_at(pt, i) != l)
+        i++;
+    if (i == pt->len) {
+        sim_kernel_fail(k, SIM_EINVARIANT, "ports: %s: a lorry left a queue it was not in", pt->p->name);
+        return;
+    }
+    ring_remove(pt, i);
+    sim_tavg_set(&pt->queue_t, now, (double)pt->len);
+    uint32_t groups = m->lorries[l].groups;
+    for (uint32_t g = groups; g != PORTS_NONE; g = m->grps[g].next)
+        pt->in_system--;
+    count(m, now, ev->a, D_ABANDONED, 1.0);
+    mdl__ports_delay(m, pt, now, pt->p->selection.tolerance_min);
+    mdl__ports_lorry_release(m, l);
+    pass_groups(m, k, ev->a, groups);
+}
+
+/* Capacity policy, after the lorry took any waiting groups: risk targeting flags a candidate (a
+ * flagged clean lorry, or one that took groups) and a carrier with probability hit_extra, so that
+ * a carrier is flagged with probability hit_share overall. Flagged lorries queue; an unflagged one
+ * is searched only if a team is free and nobody waits (random selection). */
+static void select_capacity(struct mdl_ports *m, struct sim_kernel *k, size_t port, bool candidate,
+                            uint32_t groups, uint64_t ngroups, uint32_t vehicle)
+{
+    struct port *pt = &m->ports[port];
+    double now = sim_kernel_now(k);
+    purge(m, port, now);
+    bool flagged = candidate;
+    if (!candidate && groups != PORTS_NONE && pt->hit_extra > 0.0)
+        flagged = sim_rng_uniform(pt->rng[MDL_PP_SELECTION]) < pt->hit_extra;
+    /* An ANPR watch-list hit on the lorry's vehicle flags it and puts it first in the queue. */
+    bool watch = vehicle != MDL_VEHICLE_NONE && m->anpr.listed != NULL &&
+                 m->anpr.listed(m->anpr.ctx, (unsigned)port, vehicle, now);
+    flagged = flagged || watch;
+    bool idle = pt->busy < pt->teams && pt->len == 0;
+    if (!idle && (!flagged || pt->len >= pt->p->selection.max_queue)) {
+        if (flagged)
+            count(m, now, port, D_SUSPENDED, 1.0);
+        pass_groups(m, k, port, groups);
+        arm_pick(m, k, port);
+        return;
+    }
+    count(m, now, port, D_SELECTED, 1.0);
+    pt->in_system += ngroups;
+    uint32_t l = mdl__ports_lorry_alloc(m, k);
+    if (l == PORTS_NONE)
+        return;
+    uint8_t kind = (uint8_t)(watch ? MDL_SEL_WATCHLIST : flagged ? MDL_SEL_TARGETED : MDL_SEL_RANDOM);
+    m->lorries[l] = (struct lorry){.t_arrive = now, .groups = groups, .kind = kind};
+    for (uint32_t g = groups; g != PORTS_NONE; g = m->grps[g].next)
+        m->grps[g].selkind = kind;
+    if (groups != PORTS_NONE && !idle)
+        sim_kernel_at(k, m->model, EV_RENEGE, now + pt->p->selection.tolerance_min / MIN_PER_DAY,
+                      PORTS_PRIO_FLOW, (uint32_t)port, l, 0.0, &m->lorries[l].renege);
+    if (ring_insert(pt, l, watch) != SIM_OK) {
+        sim_kernel_fail(k, SIM_ENOMEM, "ports: cannot grow the search queue");
+        return;
+    }
+    sim_tavg_set(&pt->queue_t, now, (double)pt->len);
+    dispatch(m, k, port);
 }
 
 /* A lorry arrives: a candidate (EV_ARRIVAL) or the carrier of waiting groups (EV_CARRIER). Any
@@ -226,17 +380,20 @@ static void on_lorry(struct mdl_ports *m, struct sim_kernel *k, size_t port, boo
 {
     struct port *pt = &m->ports[port];
     double now = sim_kernel_now(k);
+    bool capacity = capacity_policy(pt);
     if (candidate) {
         mdl__ports_schedule_arrival(m, k, port);
-        if (pt->carrier != 0) { /* it came before the carrier drawn for the waiting groups */
+        /* Under capacity the pending carrier may also be the pick of a free team: it stays (the
+         * non-candidates are independent of the candidates). */
+        if (pt->carrier != 0 && !capacity) { /* it came before the carrier drawn for the waiting groups */
             sim_kernel_cancel(k, pt->carrier);
             pt->carrier = 0;
         }
     } else {
         pt->carrier = 0;
     }
-    if (pt->pend_head != PORTS_NONE)
-        pt->others_from = now; /* no non-candidate came since the groups began waiting */
+    if (pt->pend_head != PORTS_NONE || (capacity && !candidate))
+        pt->others_from = now; /* no non-candidate came since the carrier was awaited */
     uint32_t groups = pt->pend_head;
     uint64_t ngroups = 0;
     pt->pend_head = pt->pend_tail = PORTS_NONE;
@@ -251,6 +408,10 @@ static void on_lorry(struct mdl_ports *m, struct sim_kernel *k, size_t port, boo
         ngroups++;
     }
     pt->all_carried += ngroups;
+    if (capacity) {
+        select_capacity(m, k, port, candidate, groups, ngroups, vehicle);
+        return;
+    }
     const struct mdl_port *p = pt->p;
     bool due = candidate;
     if (!candidate && p->selection.policy == MDL_SELECT_TARGETED) {
@@ -286,7 +447,10 @@ static void on_lorry(struct mdl_ports *m, struct sim_kernel *k, size_t port, boo
     uint32_t l = mdl__ports_lorry_alloc(m, k);
     if (l == PORTS_NONE)
         return;
-    m->lorries[l] = (struct lorry){.t_arrive = now, .groups = groups};
+    m->lorries[l] = (struct lorry){
+        .t_arrive = now,
+        .groups = groups,
+        .kind = (uint8_t)(p->selection.policy == MDL_SELECT_TARGETED ? MDL_SEL_TARGETED : MDL_SEL_RANDOM)};
     if (ring_push(pt, l) != SIM_OK) {
         sim_kernel_fail(k, SIM_ENOMEM, "ports: cannot grow the search queue");
         return;
@@ -297,13 +461,14 @@ static void on_lorry(struct mdl_ports *m, struct sim_kernel *k, size_t port, boo
 
 static void on_search_end(struct mdl_ports *m, struct sim_kernel *k, const struct sim_event *ev)
 {
-    size_t port = ev->a & 0xff, mi = ev->a >> 8;
+    size_t port = ev->a & 0xff, mi = (ev->a >> 8) & 0xff;
+    bool ifc2 = (ev->a >> 16) & 1u;
     struct port *pt = &m->ports[port];
     double now = sim_kernel_now(k);
     uint32_t l = (uint32_t)ev->b;
     double detection = pt->methods[mi].detection;
     uint32_t passed = PORTS_NONE, g = m->lorries[l].groups;
-    if (pt->busy == 0) { /* the counters are unsigned: a negative count would wrap, not show */
+    if (pt->busy == 0 || pt->busy2 < (unsigned)ifc2) { /* unsigned: a negative count would wrap, not show */
         sim_kernel_fail(k, SIM_EINVARIANT, "ports: %s: a search ended with no team searching", pt->p->name);
         return;
     }
@@ -331,48 +496,13 @@ static void on_search_end(struct mdl_ports *m, struct sim_kernel *k, const struc
     }
     pass_groups(m, k, port, passed);
     count(m, now, port, D_SEARCHED, 1.0);
-    if (m->in_window && now < m->w1) {
-        pt->delay_sum += ev->x;
+    mdl__ports_delay(m, pt, now, ev->x);
+    if (m->in_window && now < m->w1)
         sim_welford_add(&pt->search, m->lorries[l].search_min);
-    }
     mdl__ports_lorry_release(m, l);
     set_busy(pt, now, pt->busy - 1);
+    pt->busy2 -= ifc2;
     dispatch(m, k, port);
-}
-
-static void set_officers(struct port *pt, double now, unsigned officers)
-{
-    pt->officers = officers;
-    pt->teams = officers / pt->p->staffing.team_size;
-    sim_tavg_set(&pt->teams_t, now, pt->teams);
-}
-
-/* A shift instance begins: each rostered officer is present unless absent (one binomial draw per
- * instance); the instance ends `length` days later. */
-void mdl__ports_begin_shift(struct mdl_ports *m, struct sim_kernel *k, size_t port, size_t shift,
-                            double length)
-{
-    struct port *pt = &m->ports[port];
-    double now = sim_kernel_now(k);
-    const struct mdl_shift *sh = &pt->p->staffing.shifts[shift];
-    unsigned present =
-        gsl_ran_binomial(pt->rng[MDL_PP_STAFFING], 1.0 - pt->p->staffing.absence_share, sh->officers);
-    set_officers(pt, now, pt->officers + present);
-    sim_kernel_at(k, m->model, EV_SHIFT_END, now + length, PORTS_PRIO_SHIFT_END, (uint32_t)port, present, 0.0,
-                  NULL);
-    dispatch(m, k, port);
-}
-
-static void on_shift_end(struct mdl_ports *m, struct sim_kernel *k, const struct sim_event *ev)
-{
-    struct port *pt = &m->ports[ev->a];
-    if (ev->b > pt->officers) {
-        sim_kernel_fail(k, SIM_EINVARIANT, "ports: %s: more officers leaving (%llu) than on duty (%u)",
-                        pt->p->name, (unsigned long long)ev->b, pt->officers);
-        return;
-    }
-    /* Teams busy beyond the new count finish their search and then stand down (see on_search_end). */
-    set_officers(pt, sim_kernel_now(k), pt->officers - (unsigned)ev->b);
 }
 
 static void on_group(struct mdl_ports *m, struct sim_kernel *k, size_t port)
@@ -449,8 +579,17 @@ void mdl__ports_handle(void *self, struct sim_kernel *k, const struct sim_event 
                       0.0, NULL);
         break;
     }
-    case EV_SHIFT_END: on_shift_end(m, k, ev); break;
+    case EV_SHIFT_END: mdl__ports_end_shift(m, k, ev); break;
+    case EV_MONTH: mdl__ports_next_month(m, k, ev); break;
     case EV_DAY_END: on_day_end(m, k, ev); break;
     case EV_WARMUP_END: on_warmup_end(m, k); break;
+    case EV_RENEGE: on_renege(m, k, ev); break;
+    case EV_POOL: mdl__ports_pool_shift(m, k); break;
+    case EV_POOL_JOIN: mdl__ports_pool_join(m, k, ev); break;
     }
+}
+
+void mdl__ports_dispatch(struct mdl_ports *m, struct sim_kernel *k, size_t port)
+{
+    dispatch(m, k, port);
 }

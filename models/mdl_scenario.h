@@ -39,15 +39,21 @@ struct mdl_shift {
     unsigned officers;
 };
 
+/* The qualification a search method needs (IFC2 officers hold IFC1 too). */
+enum mdl_qual { MDL_QUAL_IFC1, MDL_QUAL_IFC2 };
+
 /* A search method used by a search team. */
 struct mdl_method {
     char *name;
     double share;             /* share of searches using this method; shares of a port sum to 1 */
     struct mdl_dist time_min; /* search duration, minutes */
     double detection;         /* probability of detecting each hidden group on the lorry */
+    enum mdl_qual requires;   /* a team may use it if one member holds this qualification */
 };
 
-enum mdl_selection_policy { MDL_SELECT_RANDOM, MDL_SELECT_TARGETED };
+/* random and targeted search a fixed share of lorries (the fixed-share policies); capacity
+ * searches as many as the teams can (mdl_ports.h). */
+enum mdl_selection_policy { MDL_SELECT_RANDOM, MDL_SELECT_TARGETED, MDL_SELECT_CAPACITY };
 
 struct mdl_port {
     char *name;
@@ -61,12 +67,21 @@ struct mdl_port {
         double absence_share; /* probability an officer on the roster is absent for a shift */
         struct mdl_shift *shifts;
         unsigned shifts_count;
+        double ifc2_share;                /* share of the roster holding IFC2 at the start */
+        double ticket_validity_days;      /* a personal-safety ticket expires this long after renewal */
+        double refresher_per_month;       /* tickets renewed per month, soonest expiry first */
+        double ifc2_throughput_per_month; /* IFC1 officers entering IFC2 training per month */
+        double ifc2_delay_days;           /* from entering IFC2 training to holding IFC2 */
     } staffing;
     struct {
         enum mdl_selection_policy policy;
-        double share;       /* probability a lorry is selected (random policy, and clean lorries) */
-        double lift;        /* targeted policy: selection probability of carrying lorries / share */
-        unsigned max_queue; /* selection is suspended while this many selected lorries wait */
+        double share;            /* probability a lorry is selected (random policy, and clean lorries) */
+        double lift;             /* targeted policy: selection probability of carrying lorries / share */
+        unsigned max_queue;      /* selection is suspended while this many selected lorries wait */
+        double false_flag_share; /* capacity: chance risk targeting flags a clean lorry */
+        double hit_share;        /* capacity: chance risk targeting flags a lorry carrying groups */
+        double tolerance_min;    /* capacity: a flagged lorry leaves unsearched after this wait */
+        double handling_min;     /* team and lorry time per search besides the method's duration */
     } selection;
     struct mdl_method *methods;
     unsigned methods_count;
@@ -82,6 +97,18 @@ struct mdl_port {
     double perimeter_security; /* optional, default 0: share of boarding attempts the perimeter stops */
     double open_share;         /* optional, default 1: 1 open, 0 closed, between: capacity cut */
     double diversion_weight;   /* optional, default 1: weight as a target of diverted freight */
+};
+
+/* How the flexible pool picks its port for a shift. */
+enum mdl_pool_rule { MDL_POOL_LONGEST_QUEUE, MDL_POOL_MOST_GROUPS };
+
+/* Officers deployable across the ports shift by shift (optional). */
+struct mdl_pool {
+    unsigned officers;       /* pool officers on each pool shift (they hold IFC2 and a ticket) */
+    enum mdl_pool_rule rule; /* longest_queue, or most_expected_groups (carried last shift) */
+    double travel_min;       /* minutes between ports before they can search */
+    double shift_hours;      /* length of a pool shift; shifts follow each other from start_hour */
+    double start_hour;       /* hour of day of the first pool shift */
 };
 
 /* ---- The staging population and its entry modes (optional: without `population`, only the port
@@ -276,6 +303,7 @@ struct mdl_scenario {
     } run;
     struct mdl_port *ports;
     unsigned ports_count;
+    struct mdl_pool *flexible_pool;    /* NULL: no flexible pool */
     struct mdl_population *population; /* NULL: no population model */
     struct mdl_choice *choice;         /* present with population */
     struct mdl_mode *modes;            /* present with population */

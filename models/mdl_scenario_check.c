@@ -257,6 +257,23 @@ static void ck_port(struct mdl__ck *c, const struct mdl_port *p)
     }
     if (p->methods_count > 0 && valid && fabs(sum - 1) > 1e-6)
         mdl__ck_fail(c, "shares must sum to 1 (within 1e-6), got %.10g", sum);
+    double basic = 0;
+    for (unsigned i = 0; i < p->methods_count; i++)
+    basic += p->methods[i].requires == MDL_QUAL_IFC1 ? p->methods[i].share : 0.0;
+    if (p->methods_count > 0 && valid && !(basic > 0))
+        mdl__ck_fail(c,
+                     "some method with a positive share must require only ifc1 (IFC1 teams search with it)");
+    mdl__ck_leave(c, old);
+
+    old = mdl__ck_enter(c, "selection.hit_share");
+    if (p->selection.policy == MDL_SELECT_CAPACITY &&
+        mdl__field_ok("ports[].selection.hit_share", p->selection.hit_share) &&
+        mdl__field_ok("ports[].selection.false_flag_share", p->selection.false_flag_share) &&
+        p->selection.hit_share < p->selection.false_flag_share)
+        mdl__ck_fail(c,
+                     "must be at least false_flag_share (%.15g): targeting flags carriers no less often "
+                     "than clean lorries, got %.15g",
+                     p->selection.false_flag_share, p->selection.hit_share);
     mdl__ck_leave(c, old);
 
     old = mdl__ck_enter(c, "recording");

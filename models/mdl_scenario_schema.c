@@ -24,7 +24,8 @@ static const cyaml_strval_t dist_kinds[] = {
     {"uniform", MDL_DIST_UNIFORM}, {"lognormal", MDL_DIST_LOGNORMAL},
     {"gamma", MDL_DIST_GAMMA},
 };
-static const cyaml_strval_t policies[] = {{"random", MDL_SELECT_RANDOM}, {"targeted", MDL_SELECT_TARGETED}};
+static const cyaml_strval_t policies[] = {
+    {"random", MDL_SELECT_RANDOM}, {"targeted", MDL_SELECT_TARGETED}, {"capacity", MDL_SELECT_CAPACITY}};
 
 static const cyaml_schema_field_t dist_fields[] = {
     CYAML_FIELD_ENUM("dist", CYAML_FLAG_STRICT, struct mdl_dist, kind, dist_kinds,
@@ -41,11 +42,14 @@ static const cyaml_schema_field_t shift_fields[] = {
     CYAML_FIELD_UINT("officers", CYAML_FLAG_DEFAULT, struct mdl_shift, officers),
     CYAML_FIELD_END,
 };
+static const cyaml_strval_t quals[] = {{"ifc1", MDL_QUAL_IFC1}, {"ifc2", MDL_QUAL_IFC2}};
 static const cyaml_schema_field_t method_fields[] = {
     CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct mdl_method, name, 0, CYAML_UNLIMITED),
     CYAML_FIELD_FLOAT("share", CYAML_FLAG_DEFAULT, struct mdl_method, share),
     CYAML_FIELD_MAPPING("time_min", CYAML_FLAG_DEFAULT, struct mdl_method, time_min, dist_fields),
     CYAML_FIELD_FLOAT("detection", CYAML_FLAG_DEFAULT, struct mdl_method, detection),
+    CYAML_FIELD_ENUM("requires", CYAML_FLAG_OPTIONAL | CYAML_FLAG_STRICT, struct mdl_method, requires, quals,
+                     CYAML_ARRAY_LEN(quals)),
     CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t double_entry = VAL_DOUBLE(CYAML_FLAG_DEFAULT);
@@ -63,6 +67,21 @@ static const cyaml_schema_field_t staffing_fields[] = {
      .count_offset = SUB_OFF(P, staffing, shifts_count),
      .count_size = sizeof(unsigned),
      .value = {CYAML_VALUE_SEQUENCE(CYAML_FLAG_POINTER, struct mdl_shift, &shift_entry, 0, CYAML_UNLIMITED)}},
+    {.key = "ifc2_share",
+     .data_offset = SUB_OFF(P, staffing, ifc2_share),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
+    {.key = "ticket_validity_days",
+     .data_offset = SUB_OFF(P, staffing, ticket_validity_days),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
+    {.key = "refresher_per_month",
+     .data_offset = SUB_OFF(P, staffing, refresher_per_month),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
+    {.key = "ifc2_throughput_per_month",
+     .data_offset = SUB_OFF(P, staffing, ifc2_throughput_per_month),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
+    {.key = "ifc2_delay_days",
+     .data_offset = SUB_OFF(P, staffing, ifc2_delay_days),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
     CYAML_FIELD_END,
 };
 static const cyaml_schema_field_t selection_fields[] = {
@@ -70,9 +89,21 @@ static const cyaml_schema_field_t selection_fields[] = {
      .data_offset = SUB_OFF(P, selection, policy),
      .value = {CYAML_VALUE_ENUM(CYAML_FLAG_STRICT, enum mdl_selection_policy, policies,
                                 CYAML_ARRAY_LEN(policies))}},
-    {.key = "share", .data_offset = SUB_OFF(P, selection, share), .value = VAL_DOUBLE(0)},
+    {.key = "share", .data_offset = SUB_OFF(P, selection, share), .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
     {.key = "lift", .data_offset = SUB_OFF(P, selection, lift), .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
     {.key = "max_queue", .data_offset = SUB_OFF(P, selection, max_queue), .value = VAL_UINT(0)},
+    {.key = "false_flag_share",
+     .data_offset = SUB_OFF(P, selection, false_flag_share),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
+    {.key = "hit_share",
+     .data_offset = SUB_OFF(P, selection, hit_share),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
+    {.key = "tolerance_min",
+     .data_offset = SUB_OFF(P, selection, tolerance_min),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
+    {.key = "handling_min",
+     .data_offset = SUB_OFF(P, selection, handling_min),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
     CYAML_FIELD_END,
 };
 static const cyaml_schema_field_t clandestine_fields[] = {
@@ -349,6 +380,18 @@ static const cyaml_schema_field_t run_fields[] = {
      .value = {CYAML_VALUE_UINT(CYAML_FLAG_DEFAULT, uint64_t)}},
     CYAML_FIELD_END,
 };
+static const cyaml_strval_t pool_rules[] = {{"longest_queue", MDL_POOL_LONGEST_QUEUE},
+                                            {"most_expected_groups", MDL_POOL_MOST_GROUPS}};
+static const cyaml_schema_field_t pool_fields[] = {
+    CYAML_FIELD_UINT("officers", CYAML_FLAG_DEFAULT, struct mdl_pool, officers),
+    CYAML_FIELD_ENUM("rule", CYAML_FLAG_STRICT, struct mdl_pool, rule, pool_rules,
+                     CYAML_ARRAY_LEN(pool_rules)),
+    CYAML_FIELD_FLOAT("travel_min", CYAML_FLAG_DEFAULT, struct mdl_pool, travel_min),
+    CYAML_FIELD_FLOAT("shift_hours", CYAML_FLAG_DEFAULT, struct mdl_pool, shift_hours),
+    CYAML_FIELD_FLOAT("start_hour", CYAML_FLAG_DEFAULT, struct mdl_pool, start_hour),
+    CYAML_FIELD_END,
+};
+
 static const cyaml_schema_field_t top_fields[] = {
     CYAML_FIELD_UINT("dispsim", CYAML_FLAG_DEFAULT, S, dispsim),
     CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, S, name, 0, CYAML_UNLIMITED),
@@ -357,6 +400,8 @@ static const cyaml_schema_field_t top_fields[] = {
     CYAML_FIELD_MAPPING("calendar", CYAML_FLAG_DEFAULT, S, calendar, calendar_fields),
     CYAML_FIELD_MAPPING("run", CYAML_FLAG_DEFAULT, S, run, run_fields),
     CYAML_FIELD_SEQUENCE("ports", CYAML_FLAG_POINTER, S, ports, &port_entry, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING_PTR("flexible_pool", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, flexible_pool,
+                            pool_fields),
     CYAML_FIELD_MAPPING_PTR("population", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, population,
                             population_fields),
     CYAML_FIELD_MAPPING_PTR("choice", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, choice, choice_fields),

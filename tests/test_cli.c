@@ -238,7 +238,7 @@ Test(cli, paired_intervals_of_the_default_study_are_narrower_than_unpaired_ones)
     cr_assert_eq(res_read(f, "study", "arrivals_change", &p), SIM_OK);
     cr_assert_eq(res_read(f, "study", "arrivals_change_unpaired", &u), SIM_OK);
     size_t nv = p.shape[0], nmt = p.shape[1];
-    cr_assert_eq(nv, 7, "baseline and six variants");
+    cr_assert_eq(nv, 9, "baseline and eight variants");
     for (size_t v = 1; v < nv; v++) {
         const double *x = p.data + (v * nmt + nmt - 1) * 3, *y = u.data + (v * nmt + nmt - 1) * 3;
         fprintf(stderr, "variant %zu, total arrivals: paired width %.1f, unpaired width %.1f\n", v,

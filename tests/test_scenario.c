@@ -138,8 +138,9 @@ Test(scenario, baseline_loads_with_expected_values)
     cr_assert_eq(p->staffing.shifts_count, 3u);
     cr_expect_eq(p->staffing.shifts[2].start_hour, 22.0);
     cr_expect_eq(p->staffing.shifts[2].officers, 8u);
-    cr_expect_eq(p->selection.policy, MDL_SELECT_TARGETED);
-    cr_expect_eq(p->selection.lift, 2.5);
+    cr_expect_eq(p->selection.policy, MDL_SELECT_CAPACITY);
+    cr_expect_eq(p->selection.hit_share, 0.42);
+    cr_expect_eq(p->selection.handling_min, 3.5);
     cr_expect_eq(p->selection.max_queue, 12u);
     cr_assert_eq(p->methods_count, 4u);
     cr_expect_str_eq(p->methods[2].name, "heartbeat");
@@ -241,7 +242,8 @@ Test(scenario, unknown_key_lists_allowed_keys)
                  SIM_EFORMAT);
     cr_expect_not_null(strstr(err,
                               "mini.yaml:12:7: ports.calais.staffing.bogus: unknown key (expected one of: "
-                              "team_size, absence_share, shifts)"),
+                              "team_size, absence_share, shifts, ifc2_share, ticket_validity_days, "
+                              "refresher_per_month, ifc2_throughput_per_month, ifc2_delay_days)"),
                        "%s", err);
 }
 
@@ -529,7 +531,7 @@ Test(scenario, every_shape_problem_is_reported_in_one_pass)
     cr_expect_not_null(strstr(err, "shape.yaml:12:7: ports.calais.staffing.colour: unknown key"), "%s", err);
     cr_expect_not_null(strstr(err,
                               "shape.yaml:16:25: ports.calais.selection.policy: expected one of: random, "
-                              "targeted; got 'smart'"),
+                              "targeted, capacity; got 'smart'"),
                        "%s", err);
     cr_expect_not_null(strstr(err, "shape.yaml:21:16: ports.calais.recording: expected a mapping"), "%s",
                        err);
