@@ -59,6 +59,7 @@ static void short_study(void)
     snprintf(cmd, sizeof cmd,
              "sed -e 's/horizon_days: 365/horizon_days: 30/' -e 's/warmup_days: 90/warmup_days: 20/' "
              "-e 's/from: 2023-01-01/from: 2022-10-03/' "
+             "-e 's/from: 2023-07-10, to: 2023-07-17/from: 2022-10-24, to: 2022-10-31/' "
              "'%s/scenarios/inspector-study.yaml' > '%s/study.yaml'",
              getenv("DISPSIM_SOURCE_DIR"), tmpdir);
     cr_assert_eq(system(cmd), 0, "%s", cmd);
@@ -186,13 +187,15 @@ Test(postrun, combined_intervals_contain_the_monte_carlo_ones_and_the_parameter_
                 v, se, ss, bound);
         cr_assert_lt(se, bound, "variant %zu: equal particles give a parameter share of %.3f", v, se);
     }
-    /* Inflow scales every flow, so the effect of the strongest variant varies with it far beyond its
-     * Monte Carlo noise. */
+    /* Inflow scales every flow, so some variant's effect varies with it far beyond its Monte Carlo
+     * noise: the largest share exceeds the null bound (with equal particles none does, above).
+     * Which variant that is depends on the window: in this 30-day October run the beach patrols'
+     * effect is mostly weather, so the strongest variant need not be the one. */
     size_t best = 1;
     for (size_t v = 2; v < s.shape[0]; v++)
-        if (fabs(s.data[v * NPS + PS_MEAN]) > fabs(s.data[best * NPS + PS_MEAN]))
+        if (s.data[v * NPS + PS_SHARE] > s.data[best * NPS + PS_SHARE])
             best = v;
-    cr_assert_gt(s.data[best * NPS + PS_SHARE], bound, "the spread posterior's share %.3f",
+    cr_assert_gt(s.data[best * NPS + PS_SHARE], bound, "the spread posterior's largest share %.3f",
                  s.data[best * NPS + PS_SHARE]);
     res_array_free(&e);
     res_array_free(&s);
@@ -216,11 +219,11 @@ Test(postrun, a_posterior_that_does_not_fit_the_scenario_is_refused_with_exit_65
     cr_assert(strstr(stderr_text(), "range.h5") && strstr(stderr_text(), "inflow") &&
                   strstr(stderr_text(), "got -5"),
               "%s", stderr_text());
-    write_posterior("iv.h5", "ports.calais.selection.lift", (const double[]){2.5, 2.5, 2.5, 2.5});
+    write_posterior("iv.h5", "modes.small_boat.boat.patrol_effort", (const double[]){1.0, 1.0, 1.0, 1.0});
     snprintf(args, sizeof args, "run '%s/study.yaml' -q --posterior '%s/iv.h5' -r 2 -o '%s/x.h5'", tmpdir,
              tmpdir, tmpdir);
     cr_assert_eq(dispsim(args), 65, "%s", stderr_text());
-    cr_assert(strstr(stderr_text(), "iv.h5") && strstr(stderr_text(), "selection.lift") &&
+    cr_assert(strstr(stderr_text(), "iv.h5") && strstr(stderr_text(), "patrol_effort") &&
                   strstr(stderr_text(), "intervention"),
               "%s", stderr_text());
     snprintf(args, sizeof args, "test -e '%s/x.h5'", tmpdir);
