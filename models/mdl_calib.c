@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mdl_calib_shared.h"
 #include "mdl_calib_priv.h"
 
 /* ---- Loading -------------------------------------------------------------------------------- */
