@@ -116,19 +116,6 @@ static const char *target_name(const void *ctx, size_t i)
     return ((const struct mdl_calib_target *)ctx)[i].name;
 }
 
-/* The name of an intervention of `s` (any variant's too) that changes `path`, or NULL. */
-static const char *changed_by(const struct mdl_scenario *s, const char *path)
-{
-    for (unsigned i = 0; i < s->interventions_count; i++)
-        if (strcmp(s->interventions[i].path, path) == 0)
-            return s->interventions[i].name ? s->interventions[i].name : path;
-    for (unsigned v = 0; v < s->variants_count; v++)
-        for (unsigned i = 0; i < s->variants[v].interventions_count; i++)
-            if (strcmp(s->variants[v].interventions[i].path, path) == 0)
-                return s->variants[v].name;
-    return NULL;
-}
-
 /* Builds the sim_prior of a parameter from the keys given for its kind. */
 static void ck_prior(struct mdl__ck *ck, struct mdl_calib_param *p)
 {
@@ -176,7 +163,7 @@ static void ck_params(struct mdl_calib *c, struct mdl__ck *ck)
         const char *iv;
         if (mdl_scenario_param(c->scn, p->path, &mp, why, sizeof why) != SIM_OK)
             mdl__ck_fail(ck, "%s", why);
-        else if ((iv = changed_by(c->scn, p->path)) != NULL)
+        else if ((iv = mdl__cal_changed_by(c->scn, p->path)) != NULL)
             mdl__ck_fail(ck,
                          "'%s' is also changed by the scenario's intervention or variant '%s', "
                          "which would override the calibrated value",

@@ -6,7 +6,7 @@
 #define MDL_CALIB_PRIV_H
 
 #include "mdl_calib.h"
-#include "mdl_scenario_priv.h"
+#include "mdl_calib_shared.h"
 
 /* The libcyaml schema of a calibration file, and the configuration used to free what it loads. */
 extern const cyaml_schema_value_t mdl__cal_schema;

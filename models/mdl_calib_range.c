@@ -1,6 +1,7 @@
-/* Whether a prior's support stays inside its parameter's valid range: the scenario is validated
- * with the parameter at each end of the support, as interventions are checked at their full effect
- * (mdl_scenario_check_iv.c), so both use the scenario loader's own ranges. */
+/* Whether a parameter's values stay inside its valid range: the scenario is validated with the
+ * parameter at each end of a prior's support (calibration) or of a range (sensitivity, through the
+ * helpers shared in mdl_calib_shared.h), as interventions are checked at their full effect
+ * (mdl_scenario_check_iv.c), so all use the scenario loader's own ranges. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +13,7 @@
  * probability 6e-16. */
 #define FAR_SDS 8.0
 
-/* Indexes the scenario's text so that validation can run on it; false when out of memory. */
-static bool index_scenario(const struct mdl_scenario *s, yaml_document_t *doc, struct mdl__scn_index *idx)
+bool mdl__cal_index_scenario(const struct mdl_scenario *s, yaml_document_t *doc, struct mdl__scn_index *idx)
 {
     yaml_parser_t p;
     if (!yaml_parser_initialize(&p))
@@ -29,9 +29,8 @@ static bool index_scenario(const struct mdl_scenario *s, yaml_document_t *doc, s
     return ok;
 }
 
-/* Validates the scenario with the parameter at v; on failure writes the first problem to msg. */
-static bool valid_at(struct mdl_scenario *s, const struct mdl__scn_index *idx, const struct mdl_param *p,
-                     double v, char *msg, size_t cap)
+bool mdl__cal_valid_at(struct mdl_scenario *s, const struct mdl__scn_index *idx, const struct mdl_param *p,
+                       double v, char *msg, size_t cap)
 {
     char buf[1024];
     struct mdl__scn_diag scratch;
@@ -56,6 +55,18 @@ static bool valid_at(struct mdl_scenario *s, const struct mdl__scn_index *idx, c
     return false;
 }
 
+const char *mdl__cal_changed_by(const struct mdl_scenario *s, const char *path)
+{
+    for (unsigned i = 0; i < s->interventions_count; i++)
+        if (strcmp(s->interventions[i].path, path) == 0)
+            return s->interventions[i].name ? s->interventions[i].name : path;
+    for (unsigned v = 0; v < s->variants_count; v++)
+        for (unsigned i = 0; i < s->variants[v].interventions_count; i++)
+            if (strcmp(s->variants[v].interventions[i].path, path) == 0)
+                return s->variants[v].name;
+    return NULL;
+}
+
 static const char *param_name(const void *ctx, size_t i)
 {
     return ((const struct mdl_calib_param *)ctx)[i].name;
@@ -65,7 +76,7 @@ void mdl__cal_check_ranges(struct mdl_calib *c, struct mdl__ck *ck)
 {
     yaml_document_t doc;
     struct mdl__scn_index idx = {0};
-    if (!index_scenario(c->scn, &doc, &idx)) {
+    if (!mdl__cal_index_scenario(c->scn, &doc, &idx)) {
         mdl__ck_fail(ck, "out of memory checking the parameters' ranges");
         return;
     }
@@ -83,7 +94,7 @@ void mdl__cal_check_ranges(struct mdl_calib *c, struct mdl__ck *ck)
         mdl__scn_label(param_name, c->parameters, i, label, sizeof label);
         size_t o = mdl__ck_enter(ck, label), op = mdl__ck_enter(ck, "prior");
         for (int e = 0; e < 2; e++)
-            if (!valid_at(c->scn, &idx, &p, ends[e], msg, sizeof msg)) {
+            if (!mdl__cal_valid_at(c->scn, &idx, &p, ends[e], msg, sizeof msg)) {
                 mdl__ck_fail(ck, "the prior reaches %g (%s end%s), where the parameter is invalid: %s",
                              ends[e], e ? "upper" : "lower", isinf(e ? hi : lo) ? ", taken at 8 sd" : "",
                              msg);

@@ -45,45 +45,6 @@ static sim_status load_study(struct mdl_sens *s, struct mdl__ck *ck, const char 
     return st;
 }
 
-/* The name of an intervention of `s` (any variant's too) that changes `path`, or NULL. */
-static const char *changed_by(const struct mdl_scenario *s, const char *path)
-{
-    for (unsigned i = 0; i < s->interventions_count; i++)
-        if (strcmp(s->interventions[i].path, path) == 0)
-            return s->interventions[i].name ? s->interventions[i].name : path;
-    for (unsigned v = 0; v < s->variants_count; v++)
-        for (unsigned i = 0; i < s->variants[v].interventions_count; i++)
-            if (strcmp(s->variants[v].interventions[i].path, path) == 0)
-                return s->variants[v].name;
-    return NULL;
-}
-
-/* Validates the study with the parameter at v; on failure writes the first problem to msg (as
- * mdl_calib_range.c does for a prior's ends). */
-static bool valid_at(struct mdl_scenario *s, const struct mdl__scn_index *idx, const struct mdl_param *p,
-                     double v, char *msg, size_t cap)
-{
-    char buf[1024];
-    struct mdl__scn_diag scratch;
-    mdl__scn_diag_init(&scratch, buf, sizeof buf, "");
-    double orig = mdl_param_get(p);
-    mdl_param_set(p, v);
-    sim_status st = mdl__scn_validate_model(s, idx, &scratch, true);
-    mdl_param_set(p, orig);
-    if (st == SIM_OK)
-        return true;
-    const char *m = buf;
-    for (int colons = 0; *m != '\0' && colons < 3; m++)
-        colons += *m == ':';
-    while (*m == ' ')
-        m++;
-    snprintf(msg, cap, "%.*s", (int)strcspn(m, "\n"), m);
-    char *got = strstr(msg, ", got ");
-    if (got != NULL)
-        *got = '\0';
-    return false;
-}
-
 static const char *param_name(const void *ctx, size_t i)
 {
     const struct mdl_sens_param *p = (const struct mdl_sens_param *)ctx + i;
@@ -117,7 +78,7 @@ static void ck_param(struct mdl_sens *s, struct mdl__ck *ck, unsigned i, const s
     bool ok = mdl_scenario_param(s->scn, p->path, &mp, why, sizeof why) == SIM_OK;
     if (!ok)
         mdl__ck_fail(ck, "%s", why);
-    else if ((iv = changed_by(s->scn, p->path)) != NULL)
+    else if ((iv = mdl__cal_changed_by(s->scn, p->path)) != NULL)
         mdl__ck_fail(ck, "'%s' is also changed by the study's intervention or variant '%s'", p->path, iv);
     for (unsigned j = 0; j < i; j++)
         if (s->parameters[j].path && strcmp(s->parameters[j].path, p->path) == 0)
@@ -125,7 +86,7 @@ static void ck_param(struct mdl_sens *s, struct mdl__ck *ck, unsigned i, const s
     mdl__ck_leave(ck, op);
     for (int e = 0; ok && sidx != NULL && e < 2; e++) {
         double v = e ? p->max : p->min;
-        if (!valid_at(s->scn, sidx, &mp, v, msg, sizeof msg)) {
+        if (!mdl__cal_valid_at(s->scn, sidx, &mp, v, msg, sizeof msg)) {
             size_t o = mdl__ck_enter(ck, e ? "max" : "min");
             mdl__ck_fail(ck, "the range reaches %g, where the parameter is invalid: %s", v, msg);
             mdl__ck_leave(ck, o);
@@ -284,23 +245,6 @@ static void ck_method(struct mdl_sens *s, struct mdl__ck *ck)
     mdl__ck_leave(ck, old);
 }
 
-/* Indexes the study's text so that its rules can run with a parameter at a range's end. */
-static bool index_study(const struct mdl_scenario *s, yaml_document_t *doc, struct mdl__scn_index *idx)
-{
-    yaml_parser_t p;
-    if (!yaml_parser_initialize(&p))
-        return false;
-    yaml_parser_set_input_string(&p, (const unsigned char *)s->text, strlen(s->text));
-    bool ok = yaml_parser_load(&p, doc) != 0;
-    yaml_parser_delete(&p);
-    if (ok && mdl__scn_index_build(idx, doc) != SIM_OK) {
-        mdl__scn_index_fini(idx);
-        yaml_document_delete(doc);
-        ok = false;
-    }
-    return ok;
-}
-
 sim_status mdl__sens_validate(struct mdl_sens *s, const struct mdl__scn_index *idx, struct mdl__scn_diag *d,
                               const char *dir)
 {
@@ -318,7 +262,7 @@ sim_status mdl__sens_validate(struct mdl_sens *s, const struct mdl__scn_index *i
         return SIM_ENOMEM;
     yaml_document_t doc;
     struct mdl__scn_index sidx = {0};
-    bool have = index_study(s->scn, &doc, &sidx);
+    bool have = mdl__cal_index_scenario(s->scn, &doc, &sidx);
     if (!have)
         return SIM_ENOMEM;
     ck_params(s, &ck, &sidx);

@@ -5,7 +5,7 @@
 #ifndef MDL_SENS_PRIV_H
 #define MDL_SENS_PRIV_H
 
-#include "mdl_scenario_priv.h"
+#include "mdl_calib_shared.h"
 #include "mdl_sens.h"
 
 /* The libcyaml schema of a sensitivity file, and the configuration used to free what it loads. */

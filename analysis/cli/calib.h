@@ -66,4 +66,24 @@ sim_status calib_mpi_generation(struct calib_run *r, size_t *items, size_t n,
 /* Under MPI: rank 0's dist[n] to every rank (collective). Without MPI: nothing. */
 void calib_mpi_distances(double *dist, size_t n);
 
+/* ---- Checkpoint plumbing, shared with `dispsim sensitivity` (calib_ckpt.c) ------------------- */
+
+/* A 64-bit FNV-1a hash of `s` (0-terminated; NULL hashes as ""), to key a checkpoint by texts. */
+uint64_t calib_text_hash(const char *s);
+
+/* How a command names itself and its checkpoint in messages. */
+struct calib_ckpt_words {
+    const char *cmd;  /* "calibrate" */
+    const char *what; /* "calibration": "PATH exists (an interrupted calibration)" */
+    const char *unit; /* "simulations": "resuming: N simulations kept in PATH" */
+};
+
+/* Opens the checkpoint `path` with `key` and `shape` into *out: resumed when `resume` and it exists
+ * (saying how much it keeps on stderr unless `quiet`), else created; an existing one is refused
+ * unless `force`, which replaces it. Prints why not on stderr and returns the exit code (CLI_OK,
+ * CLI_CANTCREAT, or cli_exit_code of the failure). */
+int calib_ckpt_open(const struct calib_ckpt_words *w, const char *path, const char *key,
+                    const struct res_ckpt_shape *shape, bool resume, bool force, bool quiet,
+                    struct res_ckpt **out);
+
 #endif

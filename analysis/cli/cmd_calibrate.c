@@ -225,52 +225,20 @@ static int synthetic(const struct mdl_calib *c, const char *spec, const char *ou
     return rc;
 }
 
-/* A 64-bit FNV-1a hash of s, to key the checkpoint by the calibration and scenario texts. */
-static uint64_t fnv(const char *s)
-{
-    uint64_t h = UINT64_C(14695981039346656037);
-    for (; s != NULL && *s; s++)
-        h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
-    return h;
-}
-
 /* Opens r->ckpt at `path`: resumed with --resume when it exists, else created (an existing one is
  * an error unless --force). Prints why not and returns the exit code. */
 static int open_ckpt(struct calib_run *r, const struct opts *o, const char *path)
 {
-    char key[512], err[1024];
+    static const struct calib_ckpt_words words = {"calibrate", "calibration", "simulations"};
+    char key[512];
     snprintf(key, sizeof key,
              "command=calibrate\nprogram=%s\ncalibration_fnv=%016llx\nscenario_fnv=%016llx\nseed=%llu\n"
              "particles=%zu\nreplications=%zu\n",
-             DISPSIM_VERSION, (unsigned long long)fnv(r->c->text), (unsigned long long)fnv(r->c->scn->text),
-             (unsigned long long)r->c->opts.seed, r->n, r->reps);
+             DISPSIM_VERSION, (unsigned long long)calib_text_hash(r->c->text),
+             (unsigned long long)calib_text_hash(r->c->scn->text), (unsigned long long)r->c->opts.seed, r->n,
+             r->reps);
     struct res_ckpt_shape shape = {.nitems = r->nitems, .rep_values = r->npoints + 1, .nstreams = 1};
-    struct stat sb;
-    bool exists = stat(path, &sb) == 0;
-    sim_status st;
-    if (o->resume && exists) {
-        size_t dropped = 0;
-        st = res_ckpt_resume(path, key, &shape, &r->ckpt, &dropped, err, sizeof err);
-        if (st == SIM_OK && !o->quiet)
-            fprintf(stderr, "dispsim calibrate: resuming: %zu simulations kept in %s\n",
-                    res_ckpt_count(r->ckpt), path);
-    } else {
-        if (exists && !o->force) {
-            fprintf(stderr,
-                    "dispsim calibrate: %s exists (an interrupted calibration): --resume continues it, "
-                    "--force starts afresh\n",
-                    path);
-            return CLI_CANTCREAT;
-        }
-        st = exists ? res_ckpt_remove(path, err, sizeof err) : SIM_OK;
-        if (st == SIM_OK)
-            st = res_ckpt_create(path, key, &shape, &r->ckpt, err, sizeof err);
-    }
-    if (st != SIM_OK) {
-        fprintf(stderr, "dispsim calibrate: %s\n", err);
-        return cli_exit_code(st);
-    }
-    return CLI_OK;
+    return calib_ckpt_open(&words, path, key, &shape, o->resume, o->force, o->quiet, &r->ckpt);
 }
 
 /* Rank 0 after the generations ended with `st`: writes the posterior `out` and deletes the

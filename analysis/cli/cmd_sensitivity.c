@@ -11,6 +11,7 @@
 
 #include "../../results/res_sens.h"
 #include "../../sim/sim_sens.h"
+#include "calib.h"
 #include "cli.h"
 #include "cli_common.h"
 #include "sens.h"
@@ -110,50 +111,19 @@ static sim_status make_design(const struct mdl_sens *s, struct design *g)
     return st;
 }
 
-/* A 64-bit FNV-1a hash of s, to key the checkpoint by the file and study texts. */
-static uint64_t fnv(const char *s)
-{
-    uint64_t h = UINT64_C(14695981039346656037);
-    for (; s != NULL && *s; s++)
-        h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
-    return h;
-}
-
 /* Opens r->ckpt at `path`: resumed with --resume when it exists, else created. */
 static int open_ckpt(struct sens_run *r, const struct opts *o, const char *path)
 {
-    char key[512], err[1024];
+    static const struct calib_ckpt_words words = {"sensitivity", "analysis", "points"};
+    char key[512];
     snprintf(key, sizeof key,
              "command=sensitivity\nprogram=%s\nsensitivity_fnv=%016llx\nstudy_fnv=%016llx\nseed=%llu\n"
              "points=%zu\nreplications=%u\n",
-             DISPSIM_VERSION, (unsigned long long)fnv(r->s->text), (unsigned long long)fnv(r->s->scn->text),
-             (unsigned long long)r->s->seed, r->npoints, r->s->replications);
+             DISPSIM_VERSION, (unsigned long long)calib_text_hash(r->s->text),
+             (unsigned long long)calib_text_hash(r->s->scn->text), (unsigned long long)r->s->seed, r->npoints,
+             r->s->replications);
     struct res_ckpt_shape shape = {.nitems = r->npoints, .rep_values = r->s->noutputs, .nstreams = 1};
-    struct stat sb;
-    bool exists = stat(path, &sb) == 0;
-    sim_status st;
-    if (o->resume && exists) {
-        st = res_ckpt_resume(path, key, &shape, &r->ckpt, NULL, err, sizeof err);
-        if (st == SIM_OK && !o->quiet)
-            fprintf(stderr, "dispsim sensitivity: resuming: %zu points kept in %s\n", res_ckpt_count(r->ckpt),
-                    path);
-    } else {
-        if (exists && !o->force) {
-            fprintf(stderr,
-                    "dispsim sensitivity: %s exists (an interrupted analysis): --resume continues it, "
-                    "--force starts afresh\n",
-                    path);
-            return CLI_CANTCREAT;
-        }
-        st = exists ? res_ckpt_remove(path, err, sizeof err) : SIM_OK;
-        if (st == SIM_OK)
-            st = res_ckpt_create(path, key, &shape, &r->ckpt, err, sizeof err);
-    }
-    if (st != SIM_OK) {
-        fprintf(stderr, "dispsim sensitivity: %s\n", err);
-        return cli_exit_code(st);
-    }
-    return CLI_OK;
+    return calib_ckpt_open(&words, path, key, &shape, o->resume, o->force, o->quiet, &r->ckpt);
 }
 
 /* Every point's outputs from the checkpoint into y[npoints * noutputs]. */
