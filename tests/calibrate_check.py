@@ -27,6 +27,10 @@ TINY = os.path.join(SRC, "tests", "calibration-tiny.yaml")
 MPI_ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMPI_MCA_btl_vader_single_copy_mechanism="none", OMPI_MCA_rmaps_base_oversubscribe="1",
                OMPI_MCA_mca_base_component_disable_dlclose="1")
+# Under the sanitizer build: Open MPI is built without frame pointers, so leak reports need the slow
+# unwinder to reach the frames that tests/lsan.supp names (as in hpc_check.py).
+if "ASAN_OPTIONS" in os.environ:
+    MPI_ENV["ASAN_OPTIONS"] = os.environ["ASAN_OPTIONS"] + ":fast_unwind_on_malloc=0"
 failures = []
 
 
