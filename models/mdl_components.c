@@ -10,8 +10,8 @@
 #include "mdl_ports.h"
 
 const struct mdl_component *const mdl_components[] = {
-    &mdl_monthly_component, /* no streams; first, so that the models it counts for find it */
-    &mdl_ports_component,   &mdl_boats_component,
+    /* No streams; first, so that the models it counts for find it when they are created. */
+    &mdl_monthly_component, &mdl_ports_component, &mdl_boats_component,
     &mdl_pop_component,     &mdl_fleet_component, /* after all others: its streams come last */
 };
 

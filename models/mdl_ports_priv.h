@@ -163,10 +163,11 @@ struct mdl_ports {
     uint64_t pool_mark[16];    /* each port's groups carried when that shift began */
     struct mdl_ports_listener listeners[MDL_PORTS_MAX_LISTENERS];
     size_t nlisteners;
-    struct mdl_ports_anpr anpr;  /* vehicles hook (b); listed == NULL without a fleet model */
-    struct port *next;           /* nports: the ports re-derived by refresh, before they are applied */
-    double *divert_mem;          /* 2 x nports x HOURS_PER_WEEK: scratch of mdl__ports_divert */
-    struct mdl_monthly *monthly; /* the monthly table's counters (mdl_monthly.h), NULL if none */
+    struct mdl_ports_anpr anpr; /* vehicles hook (b); listed == NULL without a fleet model */
+    struct port *next;          /* nports: the ports re-derived by refresh, before they are applied */
+    double *divert_mem;         /* 2 x nports x HOURS_PER_WEEK: scratch of mdl__ports_divert */
+    /* The monthly table's counters (mdl_monthly.h), NULL if none. */
+    struct mdl_monthly *monthly;
 };
 
 /* Adds n to daily counter v of `port` on the day of `now` (and to its totals), in the window. */
