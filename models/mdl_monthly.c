@@ -76,9 +76,11 @@ struct monthly_vars {
 };
 
 struct mdl_monthly {
-    const struct monthly_vars *ids;
+    double w0, w1;            /* the analysis window, first: what every count tests */
+    const uint32_t *month_of; /* ids->month_of, ndays and nports copied: one load less per count */
+    size_t ndays, nports;
     double *out;
-    double w0, w1;
+    const struct monthly_vars *ids;
     size_t off[V_COUNT]; /* each variable's start in the replication buffer, SIZE_MAX if absent */
 };
 
@@ -89,10 +91,10 @@ static size_t cell(const struct mdl_monthly *mm, double t, unsigned port)
 {
     if (!(t >= mm->w0) || t >= mm->w1)
         return SIZE_MAX;
-    size_t day = (size_t)(t - mm->w0), nd = mm->ids->ndays;
-    if (day >= nd)
-        day = nd - 1; /* as the daily series: a partial last day */
-    return (size_t)mm->ids->month_of[day] * mm->ids->nports + port;
+    size_t day = (size_t)(t - mm->w0);
+    if (day >= mm->ndays)
+        day = mm->ndays - 1; /* as the daily series: a partial last day */
+    return (size_t)mm->month_of[day] * mm->nports + port;
 }
 
 void mdl_monthly_add(struct mdl_monthly *mm, double t, unsigned port, enum mdl_monthly_event e)
@@ -286,6 +288,9 @@ static sim_status comp_create(const struct mdl_comp_env *env, void **self)
     mm->ids = env->shared;
     mm->w0 = env->s->calendar.warmup_days;
     mm->w1 = mm->w0 + env->s->calendar.horizon_days;
+    mm->month_of = mm->ids->month_of;
+    mm->ndays = mm->ids->ndays;
+    mm->nports = mm->ids->nports;
     for (int i = 0; i < V_COUNT; i++)
         mm->off[i] = mm->ids->var[i] >= 0 ? env->t->offset[mm->ids->var[i]] : SIZE_MAX;
     *self = mm;
