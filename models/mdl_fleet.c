@@ -1,5 +1,6 @@
 /* Hauliers, vehicles, facilitated reuse, watch-lists and ANPR: see mdl_fleet.h. */
 #include "mdl_fleet.h"
+#include "mdl_monthly.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -85,6 +86,7 @@ struct fleet {
     uint64_t sent, settled, people_sent, people_settled; /* whole-run, for conservation */
     double *out;
     uint16_t model;
+    struct mdl_monthly *monthly; /* the monthly table's counters, NULL if none */
 };
 
 /* ---- the haulier population ---- */
@@ -391,12 +393,15 @@ static void list(struct fleet *m, struct sim_kernel *k, uint32_t v, unsigned por
 static void note_vehicle(struct fleet *m, struct sim_kernel *k, const struct mdl_ports_report *r)
 {
     if (r->outcome == MDL_LORRY_DETECTED) {
-        if (!is_secured(m, r->vehicle))
+        if (!is_secured(m, r->vehicle)) {
             add(m, r->time, V_UNSECURED, r->port);
+            mdl_monthly_add(m->monthly, r->time, r->port, MDL_MON_UNSECURED);
+        }
         list(m, k, r->vehicle, r->port, r->time);
     } else if (r->outcome == MDL_LORRY_WITHIN_72H && m->f->trace_probability > 0.0 &&
                sim_rng_uniform(m->rng[FS_TRACES]) < m->f->trace_probability) {
         add(m, r->time, V_TRACES, r->port);
+        mdl_monthly_add(m->monthly, r->time, r->port, MDL_MON_TRACE);
         list(m, k, r->vehicle, r->port, r->time + m->f->trace_delay_days);
     }
 }
@@ -571,6 +576,7 @@ static sim_status hook(struct fleet *m, const struct mdl_comp_env *env)
     struct mdl_pop_vehicles pv = {.ctx = m, .choose = choose, .board = board};
     m->ports = ports;
     m->pop = pop;
+    m->monthly = mdl_world_ws_find(env->ws, "monthly");
     sim_status st = mdl_ports_listen(ports, &pl);
     if (st == SIM_OK)
         st = mdl_ports_set_anpr(ports, &pa);

@@ -613,6 +613,7 @@ static sim_status comp_create(const struct mdl_comp_env *env, void **self)
     sim_status st = mdl_ports_create(env->s, env->t, env->shared, env->first_stream, &m);
     if (st == SIM_OK) {
         m->months = env->months;
+        m->monthly = mdl_world_ws_find(env->ws, "monthly");
         *self = m;
     }
     return st;

@@ -484,6 +484,7 @@ static void on_search_end(struct mdl_ports *m, struct sim_kernel *k, const struc
         if (sim_rng_uniform(pt->rng[MDL_PP_DETECTION]) < detection) {
             count(m, now, port, D_GROUPS_DETECTED, 1.0);
             count(m, now, port, D_PEOPLE_DETECTED, gr->size);
+            mdl_monthly_detected(m->monthly, now, (unsigned)port, (unsigned)mi, gr->selkind, gr->size);
             pt->all_resolved++;
             mdl__ports_report(m, k, port, gr, MDL_LORRY_DETECTED);
             gr->next = m->grp_free;
@@ -496,6 +497,7 @@ static void on_search_end(struct mdl_ports *m, struct sim_kernel *k, const struc
     }
     pass_groups(m, k, port, passed);
     count(m, now, port, D_SEARCHED, 1.0);
+    mdl_monthly_add(m->monthly, now, (unsigned)port, MDL_MON_SEARCHED);
     mdl__ports_delay(m, pt, now, ev->x);
     if (m->in_window && now < m->w1)
         sim_welford_add(&pt->search, m->lorries[l].search_min);

@@ -5,6 +5,7 @@
 
 #include "../sim/sim_stats.h"
 #include "mdl_dist.h"
+#include "mdl_monthly.h"
 #include "mdl_ports.h"
 
 enum mdl__ports_event {
@@ -165,6 +166,8 @@ struct mdl_ports {
     struct mdl_ports_anpr anpr; /* vehicles hook (b); listed == NULL without a fleet model */
     struct port *next;          /* nports: the ports re-derived by refresh, before they are applied */
     double *divert_mem;         /* 2 x nports x HOURS_PER_WEEK: scratch of mdl__ports_divert */
+    /* The monthly table's counters (mdl_monthly.h), NULL if none. */
+    struct mdl_monthly *monthly;
 };
 
 /* Adds n to daily counter v of `port` on the day of `now` (and to its totals), in the window. */

@@ -160,6 +160,7 @@ void mdl__ports_begin_shift(struct mdl_ports *m, struct sim_kernel *k, size_t po
     count(m, now, port, D_DUTY_IFC1, n1 * length);
     count(m, now, port, D_DUTY_IFC2, n2 * length);
     count(m, now, port, D_NO_TICKET, expired * length);
+    mdl_monthly_duty(m->monthly, now, (unsigned)port, n1 * length, n2 * length, expired * length);
     set_officers(pt, now, pt->officers + n1 + n2, pt->officers2 + n2);
     sim_kernel_at(k, m->model, EV_SHIFT_END, now + length, PORTS_PRIO_SHIFT_END, (uint32_t)port,
                   (uint64_t)(n1 + n2) | (uint64_t)n2 << 32, 0.0, NULL);
@@ -230,6 +231,7 @@ void mdl__ports_pool_join(struct mdl_ports *m, struct sim_kernel *k, const struc
     double now = sim_kernel_now(k);
     unsigned n = (unsigned)ev->b;
     count(m, now, ev->a, D_DUTY_IFC2, n * (ev->x - now));
+    mdl_monthly_duty(m->monthly, now, ev->a, 0.0, n * (ev->x - now), 0.0);
     set_officers(pt, now, pt->officers + n, pt->officers2 + n);
     sim_kernel_at(k, m->model, EV_SHIFT_END, ev->x, PORTS_PRIO_SHIFT_END, (uint32_t)ev->a,
                   (uint64_t)n | (uint64_t)n << 32, 0.0, NULL);

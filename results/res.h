@@ -103,12 +103,13 @@ sim_status res_open(const char *path, struct res_file **out, char *err, size_t e
 /* Closes the file; accepts NULL. */
 void res_close(struct res_file *f);
 
-/* A dataset read into memory. `data` holds the product of `shape` doubles (integers converted).
+/* A dataset read into memory. `data` holds the product of `shape` doubles (integers converted);
+ * rank up to SIM_OUT_MAXRANK + 2 (variant, replication, then a variable's own dimensions).
  * `dim_names[k]` and `units`/`description` are owned by the array. Free with res_array_free. */
 struct res_array {
     int rank;
-    size_t shape[SIM_OUT_MAXRANK + 1];
-    char *dim_names[SIM_OUT_MAXRANK + 1];
+    size_t shape[SIM_OUT_MAXRANK + 2];
+    char *dim_names[SIM_OUT_MAXRANK + 2];
     char *units;
     char *description;
     double *data;

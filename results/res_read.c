@@ -391,8 +391,8 @@ static sim_status read_values(hid_t ds, struct res_array *a)
     hid_t type = H5Dget_type(ds), space = H5Dget_space(ds);
     H5T_class_t cls = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
     int rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
-    hsize_t dims[SIM_OUT_MAXRANK + 1];
-    if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || rank < 0 || rank > SIM_OUT_MAXRANK + 1 ||
+    hsize_t dims[SIM_OUT_MAXRANK + 2];
+    if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || rank < 0 || rank > SIM_OUT_MAXRANK + 2 ||
         H5Sget_simple_extent_dims(space, dims, NULL) < 0)
         goto cleanup;
     size_t n = 1;
@@ -459,7 +459,7 @@ void res_array_free(struct res_array *a)
 {
     if (a == NULL)
         return;
-    for (int k = 0; k < SIM_OUT_MAXRANK + 1; k++)
+    for (int k = 0; k < SIM_OUT_MAXRANK + 2; k++)
         free(a->dim_names[k]);
     free(a->units);
     free(a->description);

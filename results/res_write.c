@@ -222,7 +222,7 @@ static hid_t make_dcpl(int rank, const hsize_t *dims)
         n *= dims[k];
     if (rank == 0 || n <= CHUNK_THRESHOLD)
         return dcpl;
-    hsize_t chunk[SIM_OUT_MAXRANK + 1];
+    hsize_t chunk[SIM_OUT_MAXRANK + 2];
     memcpy(chunk, dims, (size_t)rank * sizeof *chunk);
     while (n > CHUNK_TARGET) {
         int big = 0;

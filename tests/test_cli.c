@@ -682,3 +682,142 @@ Test(cli, resuming_with_other_options_names_them_as_options)
     snprintf(args, sizeof args, "run '%s/k.h5.ckpt'", tmpdir);
     says(args, 65, "is the checkpoint of an interrupted run, not a scenario", 1);
 }
+
+/* Reads the monthly CSV that info left in tmpdir/stdout: sums the means of (variant, port,
+ * quantity, category) over months into *sum and returns the rows matched; checks the header and
+ * that no interval of a count lies below zero. */
+static int monthly_rows(const char *variant, const char *port, const char *quantity, const char *category,
+                        double *sum)
+{
+    char path[512], line[512];
+    snprintf(path, sizeof path, "%s/stdout", tmpdir);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    cr_assert_not_null(fgets(line, sizeof line, f));
+    cr_assert_str_eq(line, "variant,port,month,quantity,category,mean,ci95_low,ci95_high,replications\n");
+    int found = 0;
+    *sum = 0.0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        char fld[9][64] = {{0}};
+        const char *p = line;
+        for (int i = 0; i < 9; i++) { /* empty fields are allowed: no sscanf */
+            size_t n = strcspn(p, ",\n");
+            cr_assert_lt(n, 64);
+            memcpy(fld[i], p, n);
+            p += n + (p[n] == ',');
+        }
+        cr_assert(!(strtod(fld[6], NULL) < 0.0), "a count's interval below zero: %s", line);
+        if (strcmp(fld[0], variant) == 0 && strcmp(fld[1], port) == 0 && strcmp(fld[3], quantity) == 0 &&
+            strcmp(fld[4], category) == 0) {
+            found++;
+            *sum += strtod(fld[5], NULL);
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+Test(cli, info_monthly_prints_the_inspectors_table_and_its_csv_adds_up_to_the_port_totals)
+{
+    char args[1024];
+    const char *out = run_then_info("scenarios/baseline.yaml", 2, "mo.h5", "--monthly");
+    cr_assert(strstr(out, "variant 'baseline'") && strstr(out, "\ncoquelles\n"), "%s", out);
+    static const char *const heads[] = {"searches and detections",
+                                        "groups detected by search method",
+                                        "groups detected by selection",
+                                        "officers (officer-days)",
+                                        "vehicles and failures",
+                                        "2023-01     31",
+                                        "2023-12     31",
+                                        "watchlist",
+                                        "IFC2 on duty",
+                                        "failures (traces)"};
+    for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
+        cr_assert(strstr(out, heads[i]) != NULL, "no '%s' in %s", heads[i], out);
+    cr_assert_null(strcasestr(out, "nan"), "%s", out);
+    /* The totals through info, then the months through info --monthly --csv. */
+    snprintf(args, sizeof args, "info --csv '%s/mo.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    static const char *const q[] = {"lorries_searched", "groups_detected", "vehicles_unsecured_found",
+                                    "vehicle_traces"};
+    double tot[4];
+    for (size_t i = 0; i < 4; i++)
+        cr_assert_eq(csv_rows("baseline", q[i], "dunkerque", &tot[i]), 1, "%s", q[i]);
+    snprintf(args, sizeof args, "info --monthly --csv '%s/mo.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    for (size_t i = 0; i < 4; i++) {
+        double sum = 0.0;
+        cr_assert_eq(monthly_rows("baseline", "dunkerque", q[i], "", &sum), 12, "%s", q[i]);
+        /* a mean of sums is the sum of means; the CSV prints ten significant figures */
+        cr_assert_leq(fabs(sum - tot[i]), 1e-9 * tot[i] + 1e-6, "%s: months %.10g, total %.10g", q[i], sum,
+                      tot[i]);
+        cr_assert_gt(tot[i], 0.0, "%s", q[i]);
+    }
+    double by_sel = 0.0, x = 0.0, groups = 0.0;
+    static const char *const kinds[] = {"random", "targeted", "watchlist"};
+    for (size_t k = 0; k < 3; k++) {
+        cr_assert_eq(monthly_rows("baseline", "calais", "groups_detected_by_selection", kinds[k], &x), 12);
+        by_sel += x;
+    }
+    cr_assert_eq(monthly_rows("baseline", "calais", "groups_detected", "", &groups), 12);
+    cr_assert_leq(fabs(by_sel - groups), 1e-9 * groups, "by selection %.10g, detected %.10g", by_sel, groups);
+    cr_assert_eq(monthly_rows("baseline", "", "days_in_window", "", &x), 12);
+    cr_assert_eq(x, 365.0);
+}
+
+Test(cli, info_monthly_of_a_study_shows_the_baseline_or_the_named_variant)
+{
+    char path[512], args[1024];
+    snprintf(path, sizeof path, "%s/study.yaml", tmpdir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("dispsim: 1\nname: tiny\n"
+          "calendar: {start_date: 2023-01-02, warmup_days: 20, horizon_days: 45.5}\n"
+          "run: {replications: 3, master_seed: 4242}\n"
+          "ports:\n  - name: calais\n    lorries_per_year: 1200000\n"
+          "    hour_profile: [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]\n"
+          "    weekday_profile: [1,1,1,1,1,1,1]\n"
+          "    staffing:\n      team_size: 2\n      absence_share: 0.1\n"
+          "      shifts:\n        - {start_hour: 0, hours: 24, officers: 12}\n"
+          "    selection: {policy: random, share: 0.05, lift: 1, max_queue: 50}\n"
+          "    methods:\n      - {name: scanner, share: 1, time_min: {dist: uniform, min: 2, max: 6}, "
+          "detection: 0.7}\n"
+          "    clandestine: {groups_per_day: 4.5, group_size_weights: [0.5, 0.3, 0.2]}\n"
+          "    recording: {at_port_share: 0.1, within_72h_share: 0.7}\n"
+          "variants:\n  - name: more_officers\n    description: ten more officers from the start\n"
+          "    interventions:\n"
+          "      - {path: \"ports.calais.staffing.shifts[0].officers\", op: add, value: 10, from: "
+          "2023-01-02}\n",
+          f);
+    fclose(f);
+    snprintf(args, sizeof args, "run '%s' -q -o '%s/st.h5'", path, tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    snprintf(args, sizeof args, "info --monthly '%s/st.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    const char *out = slurp("stdout");
+    cr_assert(strstr(out, "variant 'baseline'") && strstr(out, "2023-03    7.5"), "%s", out);
+    cr_assert_null(strstr(out, "vehicles and failures"), "no fleet, no vehicle panel: %s", out);
+    snprintf(args, sizeof args, "info --monthly --variant more_officers '%s/st.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    cr_assert(strstr(slurp("stdout"), "variant 'more_officers'") != NULL, "%s", slurp("stdout"));
+    /* The CSV of one variant has its rows only; of the study, every variant's. */
+    snprintf(args, sizeof args, "info --monthly --csv --variant more_officers '%s/st.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    double more = 0.0, base = 0.0, x = 0.0;
+    cr_assert_eq(monthly_rows("more_officers", "calais", "officers_on_duty_ifc2", "", &more), 3);
+    cr_assert_eq(monthly_rows("more_officers", "calais", "officers_on_duty_ifc1", "", &x), 3);
+    more += x;
+    cr_assert_eq(monthly_rows("baseline", "calais", "officers_on_duty_ifc2", "", &base), 0);
+    snprintf(args, sizeof args, "info --monthly --csv '%s/st.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    cr_assert_eq(monthly_rows("baseline", "calais", "officers_on_duty_ifc2", "", &base), 3);
+    cr_assert_eq(monthly_rows("baseline", "calais", "officers_on_duty_ifc1", "", &x), 3);
+    base += x;
+    /* 12 rostered officers, 10% absent: 10.8 officer-days a day; 19.8 with ten more */
+    cr_assert_gt(more, 1.5 * base, "officer-days: %g with ten more officers, %g without", more, base);
+    snprintf(args, sizeof args, "info --monthly --variant nosuch '%s/st.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 64);
+    cr_assert(strstr(slurp("stderr"), "more_officers") != NULL, "%s", slurp("stderr"));
+    snprintf(args, sizeof args, "info --monthly --ports '%s/st.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 64);
+}

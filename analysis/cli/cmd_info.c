@@ -17,12 +17,14 @@
 #include "../ana_fmt.h"
 #include "../ana_summary.h"
 #include "cli.h"
+#include "cmd_info_monthly.h"
 #include "cmd_info_posterior.h"
 #include "cmd_info_sens.h"
 #include "cmd_info_study.h"
 
 static const char info_help[] =
     "usage: dispsim info RESULTS.h5 [--csv] [--ports] [--compare A B]\n"
+    "       dispsim info RESULTS.h5 --monthly [--csv] [--variant NAME]\n"
     "\n"
     "For a study, leads with the decision table: one row per variant against the baseline, paired\n"
     "by replication: net arrivals prevented, cost, cost per net arrival prevented, displacement\n"
@@ -51,6 +53,20 @@ static const char info_help[] =
     "            arrivals by mode and deaths, net arrivals prevented, the cost difference and cost\n"
     "            per extra net arrival prevented, displacement ratio, freight delay added. E.g.\n"
     "            --compare officers officers_and_patrols: does adding patrols buy anything?\n"
+    "  --monthly the inspector's monthly table (recommendation 2a, from the monthly/ group): per\n"
+    "            port, one row per calendar month of the analysis window (a month partly outside\n"
+    "            it counts only its days inside: column days), with searches, groups detected\n"
+    "            (attempts) and people detected, unsecured vehicles found and failures (groups\n"
+    "            found in the UK traced to a vehicle that passed the port; with a fleet), groups\n"
+    "            detected by search method and by selection of the lorry (random, targeted,\n"
+    "            watchlist), and officer-days on duty by qualification and out of ticket. Means over\n"
+    "            replications with 95% intervals where the panel fits the width. With --csv, the\n"
+    "            header variant,port,month,quantity,category,mean,ci95_low,ci95_high,replications\n"
+    "            and one row per variant, port, month, quantity (a monthly/ dataset) and category\n"
+    "            (its method or selection, else empty; port is empty for days_in_window)\n"
+    "  --variant NAME\n"
+    "            with --monthly: that variant of a study (default: the baseline for the table,\n"
+    "            every variant for the CSV)\n"
     "\n"
     "Given the checkpoint of an interrupted run (OUT.h5.ckpt), prints how many replications it\n"
     "holds and what run it belongs to, and exits with 75: it is never presented as results.\n";
@@ -484,11 +500,12 @@ static int take_compare(int argc, char **argv, char **args, const char **cmp)
 
 int cli_info(int argc, char **argv)
 {
-    static const struct option longs[] = {{"csv", no_argument, NULL, 'c'},
-                                          {"ports", no_argument, NULL, 'p'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {0}};
-    bool csv = false, by_port = false;
+    static const struct option longs[] = {
+        {"csv", no_argument, NULL, 'c'},     {"ports", no_argument, NULL, 'p'},
+        {"monthly", no_argument, NULL, 'm'}, {"variant", required_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},    {0}};
+    bool csv = false, by_port = false, monthly = false;
+    const char *variant = NULL;
     const char *cmp[2] = {NULL, NULL};
     char *args[64];
     argc = take_compare(argc, argv, args, cmp);
@@ -504,6 +521,8 @@ int cli_info(int argc, char **argv)
             csv = true;
         else if (c == 'p')
             by_port = true;
+        else if (c == 'm' || c == 'v')
+            monthly = true, variant = c == 'v' ? optarg : variant;
         else if (c == 'h')
             return fputs(info_help, stdout), CLI_OK;
         else
@@ -515,6 +534,8 @@ int cli_info(int argc, char **argv)
                                "baseline.h5; see 'dispsim info --help'");
     if (cmp[0] != NULL && (csv || by_port))
         return fprintf(stderr, "dispsim info: --compare prints a table, not CSV\n"), CLI_USAGE;
+    if (monthly && (cmp[0] != NULL || by_port))
+        return cli_usage_error("info", NULL, "--monthly (or --variant) goes with --csv only");
     const char *path = argv[optind];
     char err[1024];
     if (res_ckpt_is(path))
@@ -529,6 +550,11 @@ int cli_info(int argc, char **argv)
         return explain_open_failure(path, st, err);
     if (!csv)
         print_header(f, path);
+    if (monthly) {
+        int rc = cli__info_monthly(f, csv, variant);
+        res_close(f);
+        return rc;
+    }
     if (cmp[0] != NULL) {
         int rc = cli__info_compare(f, cmp[0], cmp[1]);
         res_close(f);
