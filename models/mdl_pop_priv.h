@@ -44,8 +44,8 @@ enum {
 struct mdl__person {
     double t_in, t_choice;
     double budget, inv_risk_tol, inv_patience; /* reciprocals: decisions multiply */
-    uint64_t key, block;
-    uint32_t next; /* free list */
+    uint64_t serial, block; /* the person's stream: lane `serial` of the people key, at `block` */
+    uint32_t next;          /* free list */
     uint16_t failures, eligible;
     uint8_t fails[MDL__POP_MAX_MODES];
     uint8_t mode, port, facilitated;

@@ -38,7 +38,8 @@ static sim_status grow(struct mdl_pop *p)
 
 gsl_rng *mdl__pop_draws(struct mdl_pop *p, uint32_t i)
 {
-    sim_rng_philox_seek(p->prng, p->people[i].key, p->people[i].block);
+    /* One key for everyone, each person's serial number its lane: no key to derive or store. */
+    sim_rng_philox_seek_lane(p->prng, p->people_seed, p->people[i].serial, p->people[i].block);
     return p->prng;
 }
 
@@ -62,7 +63,7 @@ static uint32_t spawn(struct mdl_pop *p, struct sim_kernel *k, double t)
     }
     person *q = &p->people[i];
     memset(q, 0, sizeof *q);
-    q->key = sim_seed_mix(p->people_seed, p->serial++, 0);
+    q->serial = p->serial++;
     q->t_in = t;
     gsl_rng *r = mdl__pop_draws(p, i);
     const struct mdl_population *pp = p->pp;
@@ -140,12 +141,19 @@ static void learn(struct mdl_pop *p, struct sim_kernel *k, double t)
 
 /* ---- outcomes ---- */
 
+/* Person i decides again after a delay drawn from d with r, i's stream as positioned now. */
+static void decide_after(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t,
+                         const struct mdl_sampler *d, gsl_rng *r)
+{
+    double when = t + mdl_sampler_draw(d, r);
+    mdl__pop_release(p, i);
+    sim_kernel_at(k, p->model, EV_DECIDE, when, POP_PRIO_FLOW, i, 0, 0.0, NULL);
+}
+
 static void decide_later(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t,
                          const struct mdl_sampler *d)
 {
-    double when = t + mdl_sampler_draw(d, mdl__pop_draws(p, i));
-    mdl__pop_release(p, i);
-    sim_kernel_at(k, p->model, EV_DECIDE, when, POP_PRIO_FLOW, i, 0, 0.0, NULL);
+    decide_after(p, k, i, t, d, mdl__pop_draws(p, i));
 }
 
 static void observe_outcome(struct mdl_pop *p, uint32_t i, double t, bool success)
@@ -249,10 +257,9 @@ static void decide(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t
         retire(p, i);
         return;
     }
-    if (a == p->nmodes) {
-        mdl__pop_release(p, i);
+    if (a == p->nmodes) { /* the wait delay from the rest of the choice's block, not a new one */
         count_pop(p, t, P_WAITED);
-        decide_later(p, k, i, t, &p->wait);
+        decide_after(p, k, i, t, &p->wait, r);
         return;
     }
     q->mode = (uint8_t)a;
