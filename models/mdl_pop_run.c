@@ -419,11 +419,22 @@ static sim_status pop_finish(void *self, struct sim_kernel *k)
     return SIM_OK;
 }
 
+/* A decision or an attempt about to run will read the person's record: start fetching it now. */
+static void pop_prefetch(const void *self, const struct sim_event *ev)
+{
+    const struct mdl_pop *p = self;
+    if (ev->kind == EV_DECIDE || ev->kind == EV_ATTEMPT)
+        __builtin_prefetch(&p->people[ev->a]);
+}
+
 void mdl__pop_bind(struct mdl_pop *p, double *rep_values, uint16_t model_id)
 {
     p->out = rep_values;
     p->model = model_id;
 }
 
-const struct sim_model mdl__pop_model = {
-    .name = "population", .init = pop_init, .handle = pop_handle, .finish = pop_finish};
+const struct sim_model mdl__pop_model = {.name = "population",
+                                         .init = pop_init,
+                                         .handle = pop_handle,
+                                         .finish = pop_finish,
+                                         .prefetch = pop_prefetch};
