@@ -1,7 +1,12 @@
 /* Nested logit by the textbook formulas (Train, Discrete Choice Methods, ch. 4):
  * P(i) = P(nest k) P(i | k), P(i | k) = exp(V_i / l_k) / sum_{j in k} exp(V_j / l_k),
  * P(nest k) = exp(l_k I_k) / sum_m exp(l_m I_m), I_k = ln sum_{j in k} exp(V_j / l_k).
- * Every exponent is shifted by its maximum so that nothing overflows. */
+ * Every exponent is shifted by its maximum so that nothing overflows.
+ *
+ * Shifting by the maximum makes one exponent of every sum exactly exp(0) = 1, and a nest with one
+ * available member has I_k = V_i / l_k exactly (its sum is that 1, and ln 1 = 0). Those terms are
+ * written down instead of computed: the same values bit for bit, because exp(0) and ln(1) are
+ * exact, for two exponentials and a logarithm fewer per singleton nest and one fewer per sum. */
 #include "mdl_choice.h"
 
 #include <assert.h>
@@ -13,40 +18,57 @@ static inline double larger(double a, double b)
     return a > b ? a : b;
 }
 
-bool mdl_choice_probs(const struct mdl_choice_set *cs, const double *v, const bool *avail, double *p)
+/* exp(x) for a shifted exponent x <= 0; the maximum's own x is exactly 0 and exp(0) is exactly 1. */
+static inline double shifted_exp(double x)
 {
-    assert(cs->n <= MDL_CHOICE_MAX && cs->nnests <= MDL_CHOICE_MAX);
-    double top[MDL_CHOICE_MAX], sum[MDL_CHOICE_MAX], nest_p[MDL_CHOICE_MAX], e[MDL_CHOICE_MAX];
-    bool used[MDL_CHOICE_MAX] = {false};
+    return x == 0.0 ? 1.0 : exp(x);
+}
+
+/* Per nest: the largest scaled utility top[k] and the number of available members count[k]. */
+static void nest_tops(const struct mdl_choice_set *cs, const double *v, const bool *avail, double *top,
+                      unsigned *count, double *p)
+{
     for (unsigned k = 0; k < cs->nnests; k++)
-        top[k] = -INFINITY, sum[k] = 0.0;
+        top[k] = -INFINITY, count[k] = 0;
     for (unsigned i = 0; i < cs->n; i++) {
         p[i] = 0.0;
         if (!avail[i])
             continue;
         unsigned k = cs->nest_of[i];
-        used[k] = true;
+        count[k]++;
         top[k] = larger(top[k], v[i] / cs->lambda[k]);
     }
+}
+
+bool mdl_choice_probs(const struct mdl_choice_set *cs, const double *v, const bool *avail, double *p)
+{
+    assert(cs->n <= MDL_CHOICE_MAX && cs->nnests <= MDL_CHOICE_MAX);
+    double top[MDL_CHOICE_MAX], sum[MDL_CHOICE_MAX], nest_p[MDL_CHOICE_MAX], e[MDL_CHOICE_MAX];
+    unsigned count[MDL_CHOICE_MAX];
+    nest_tops(cs, v, avail, top, count, p);
+    for (unsigned k = 0; k < cs->nnests; k++)
+        sum[k] = 0.0;
     for (unsigned i = 0; i < cs->n; i++)
         if (avail[i]) {
             unsigned k = cs->nest_of[i];
-            sum[k] += e[i] = exp(v[i] / cs->lambda[k] - top[k]);
+            e[i] = count[k] == 1 ? 1.0 : shifted_exp(v[i] / cs->lambda[k] - top[k]);
+            sum[k] += e[i];
         }
     double best = -INFINITY;
     for (unsigned k = 0; k < cs->nnests; k++)
-        if (used[k]) {
-            nest_p[k] = cs->lambda[k] * (top[k] + log(sum[k])); /* l_k I_k, for now */
+        if (count[k] > 0) {
+            /* l_k I_k, for now; ln(sum) is ln 1 = 0 for a single member */
+            nest_p[k] = cs->lambda[k] * (count[k] == 1 ? top[k] : top[k] + log(sum[k]));
             best = larger(best, nest_p[k]);
         }
     if (best == -INFINITY)
         return false;
     double denom = 0.0;
     for (unsigned k = 0; k < cs->nnests; k++)
-        if (used[k])
-            denom += nest_p[k] = exp(nest_p[k] - best);
+        if (count[k] > 0)
+            denom += nest_p[k] = shifted_exp(nest_p[k] - best);
     for (unsigned k = 0; k < cs->nnests; k++)
-        if (used[k])
+        if (count[k] > 0)
             nest_p[k] /= denom * sum[k]; /* P(nest k) / sum_k: times e_i gives P(i) */
     for (unsigned i = 0; i < cs->n; i++)
         if (avail[i])

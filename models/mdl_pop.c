@@ -225,6 +225,28 @@ void mdl__pop_derive(struct mdl_pop *p)
         p->port_weight[i] = s->ports[i].lorries_per_year;
 }
 
+sim_status mdl__pop_alloc_people(struct mdl_pop *p, size_t cap, size_t keep)
+{
+    struct mdl__person *people = aligned_alloc(_Alignof(struct mdl__person), cap * sizeof *people);
+    uint8_t *hi = p->nmodes > MDL__POP_INLINE_FAILS ? malloc(cap * MDL__POP_HI_FAILS) : NULL;
+    if (people == NULL || (p->nmodes > MDL__POP_INLINE_FAILS && hi == NULL)) {
+        free(people);
+        free(hi);
+        return SIM_ENOMEM;
+    }
+    if (keep > 0) {
+        memcpy(people, p->people, keep * sizeof *people);
+        if (hi != NULL)
+            memcpy(hi, p->fails_hi, keep * MDL__POP_HI_FAILS);
+    }
+    free(p->people);
+    free(p->fails_hi);
+    p->people = people;
+    p->fails_hi = hi;
+    p->cap = cap;
+    return SIM_OK;
+}
+
 /* Frees the model; accepts NULL. */
 static void mdl_pop_destroy(struct mdl_pop *p)
 {
@@ -234,6 +256,7 @@ static void mdl_pop_destroy(struct mdl_pop *p)
     free(p->chan_mem);
     free(p->port_weight);
     free(p->people);
+    free(p->fails_hi);
     gsl_rng_free(p->prng);
     free(p);
 }
@@ -272,9 +295,9 @@ static sim_status mdl_pop_create(const struct mdl_scenario *s, const unsigned ch
         mdl__pop_derive(p);
     p->prng = gsl_rng_alloc(sim_rng_philox);
     /* Room for the initial stock and two months of inflow at the peak rate before growing. */
-    p->cap = (size_t)(pp->initial_stock + 60.0 * p->rate_max) + 1024;
-    p->people = malloc(p->cap * sizeof *p->people);
-    if (p->port_weight == NULL || p->prng == NULL || p->people == NULL || alloc_channels(p) != SIM_OK) {
+    size_t cap = (size_t)(pp->initial_stock + 60.0 * p->rate_max) + 1024;
+    if (p->port_weight == NULL || p->prng == NULL || mdl__pop_alloc_people(p, cap, 0) != SIM_OK ||
+        alloc_channels(p) != SIM_OK) {
         mdl_pop_destroy(p);
         return SIM_ENOMEM;
     }

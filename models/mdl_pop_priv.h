@@ -41,15 +41,24 @@ enum {
     TI_PORT = TI_TOTAL + T_NTOTAL
 };
 
+/* Failure counts kept in the person record; modes beyond them count in mdl_pop.fails_hi. */
+enum { MDL__POP_INLINE_FAILS = 8, MDL__POP_HI_FAILS = MDL__POP_MAX_MODES - MDL__POP_INLINE_FAILS };
+
+/* One cache line per person: a decision or an outcome touches one line, not two. */
 struct mdl__person {
-    double t_in, t_choice;
+    _Alignas(64) double t_in;
+    double t_choice;
     double budget, inv_risk_tol, inv_patience; /* reciprocals: decisions multiply */
-    uint64_t key, block;
-    uint32_t next; /* free list */
+    union {
+        uint32_t serial; /* alive: the person's stream is lane `serial` of the people key, */
+        uint32_t next;   /* retired: the free list */
+    };
+    uint32_t block; /* at block `block` */
     uint16_t failures, eligible;
-    uint8_t fails[MDL__POP_MAX_MODES];
     uint8_t mode, port, facilitated;
+    uint8_t fails[MDL__POP_INLINE_FAILS]; /* failures of modes 0..7; see mdl__pop_fails */
 };
+_Static_assert(sizeof(struct mdl__person) == 64, "a person is one cache line");
 
 /* A belief channel: one per mode, and one per port for the lorry mode's port choice. */
 struct mdl__channel {
@@ -121,7 +130,8 @@ struct mdl_pop {
     struct mdl_choice_set cs;
     double log_own[256]; /* ln(1 + own_weight f): the own-failure discount of f failures, in logs */
     double log_floor;
-    struct mdl__person *people;
+    struct mdl__person *people; /* 64-byte aligned */
+    uint8_t *fails_hi;          /* [cap][MDL__POP_HI_FAILS], failures of modes 8..15; NULL with fewer modes */
     size_t cap;
     uint32_t free_head;
     gsl_rng *inflow, *prng;
@@ -134,6 +144,18 @@ struct mdl_pop {
     uint16_t model, boats_model;
     struct mdl_pop_vehicles vehicles; /* the fleet model's chooser; choose == NULL without one */
 };
+
+/* Person i's count of failed attempts of mode m (saturating at UINT8_MAX). */
+static inline uint8_t *mdl__pop_fails(struct mdl_pop *p, uint32_t i, size_t m)
+{
+    return m < MDL__POP_INLINE_FAILS
+               ? &p->people[i].fails[m]
+               : &p->fails_hi[(size_t)i * MDL__POP_HI_FAILS + (m - MDL__POP_INLINE_FAILS)];
+}
+
+/* Allocates room for `cap` people (p->people, and p->fails_hi with more than 8 modes), copying the
+ * first `keep` of the old arrays and freeing them. SIM_ENOMEM leaves both untouched (mdl_pop.c). */
+sim_status mdl__pop_alloc_people(struct mdl_pop *p, size_t cap, size_t keep);
 
 /* Adds x to daily variable slot `dvar` (at [day], or [day, mode] when mode >= 0) and to totals slot
  * `tvar` ([mode] or scalar) when t lies in the analysis window. */

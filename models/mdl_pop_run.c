@@ -1,5 +1,6 @@
 /* mdl_pop_run.c: one replication of the population model: arrivals, decisions, attempts, outcomes,
  * beliefs and the conservation check. */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,28 +29,31 @@ static sim_status grow(struct mdl_pop *p)
     size_t ncap = 2 * p->cap;
     if (ncap >= MDL__POP_NONE)
         return SIM_ENOMEM;
-    person *bigger = realloc(p->people, ncap * sizeof *bigger);
-    if (bigger == NULL)
-        return SIM_ENOMEM;
-    p->people = bigger;
-    p->cap = ncap;
-    return SIM_OK;
+    return mdl__pop_alloc_people(p, ncap, p->cap);
 }
 
 gsl_rng *mdl__pop_draws(struct mdl_pop *p, uint32_t i)
 {
-    sim_rng_philox_seek(p->prng, p->people[i].key, p->people[i].block);
+    /* One key for everyone, each person's serial number its lane: no key to derive or store. */
+    sim_rng_philox_seek_lane(p->prng, p->people_seed, p->people[i].serial, p->people[i].block);
     return p->prng;
 }
 
 void mdl__pop_release(struct mdl_pop *p, uint32_t i)
 {
-    p->people[i].block = sim_rng_philox_tell(p->prng);
+    uint64_t block = sim_rng_philox_tell(p->prng);
+    assert(block <= UINT32_MAX); /* a few blocks an event */
+    p->people[i].block = (uint32_t)block;
 }
 
 /* Creates a person arriving at t; returns its index or MDL__POP_NONE (out of memory: run failed). */
 static uint32_t spawn(struct mdl_pop *p, struct sim_kernel *k, double t)
 {
+    if (p->serial > UINT32_MAX) {
+        sim_kernel_fail(k, SIM_EINVAL, "more than %llu arrivals in one replication",
+                        (unsigned long long)UINT32_MAX + 1);
+        return MDL__POP_NONE;
+    }
     uint32_t i = p->free_head;
     if (i != MDL__POP_NONE)
         p->free_head = p->people[i].next;
@@ -62,7 +66,9 @@ static uint32_t spawn(struct mdl_pop *p, struct sim_kernel *k, double t)
     }
     person *q = &p->people[i];
     memset(q, 0, sizeof *q);
-    q->key = sim_seed_mix(p->people_seed, p->serial++, 0);
+    if (p->fails_hi != NULL)
+        memset(mdl__pop_fails(p, i, MDL__POP_INLINE_FAILS), 0, MDL__POP_HI_FAILS);
+    q->serial = (uint32_t)p->serial++;
     q->t_in = t;
     gsl_rng *r = mdl__pop_draws(p, i);
     const struct mdl_population *pp = p->pp;
@@ -140,12 +146,19 @@ static void learn(struct mdl_pop *p, struct sim_kernel *k, double t)
 
 /* ---- outcomes ---- */
 
+/* Person i decides again after a delay drawn from d with r, i's stream as positioned now. */
+static void decide_after(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t,
+                         const struct mdl_sampler *d, gsl_rng *r)
+{
+    double when = t + mdl_sampler_draw(d, r);
+    mdl__pop_release(p, i);
+    sim_kernel_at(k, p->model, EV_DECIDE, when, POP_PRIO_FLOW, i, 0, 0.0, NULL);
+}
+
 static void decide_later(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t,
                          const struct mdl_sampler *d)
 {
-    double when = t + mdl_sampler_draw(d, mdl__pop_draws(p, i));
-    mdl__pop_release(p, i);
-    sim_kernel_at(k, p->model, EV_DECIDE, when, POP_PRIO_FLOW, i, 0, 0.0, NULL);
+    decide_after(p, k, i, t, d, mdl__pop_draws(p, i));
 }
 
 static void observe_outcome(struct mdl_pop *p, uint32_t i, double t, bool success)
@@ -163,8 +176,9 @@ void mdl__pop_failed(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double
     observe_outcome(p, i, t, false);
     if (q->failures < UINT16_MAX)
         q->failures++;
-    if (q->fails[q->mode] < UINT8_MAX)
-        q->fails[q->mode]++;
+    uint8_t *fails = mdl__pop_fails(p, i, q->mode);
+    if (*fails < UINT8_MAX)
+        (*fails)++;
     decide_later(p, k, i, t, &p->ret);
 }
 
@@ -191,8 +205,9 @@ void mdl__pop_died(struct mdl_pop *p, uint32_t i, double t)
 
 /* ---- decisions ---- */
 
-static void utilities(const struct mdl_pop *p, const person *q, double t, double *v, bool *avail)
+static void utilities(struct mdl_pop *p, uint32_t i, double t, double *v, bool *avail)
 {
+    const person *q = &p->people[i];
     const struct mdl_choice *ch = p->ch;
     double inv_budget = 1.0 / q->budget;
     for (size_t m = 0; m < p->nmodes; m++) {
@@ -202,7 +217,7 @@ static void utilities(const struct mdl_pop *p, const person *q, double t, double
         if (!avail[m])
             continue;
         /* ln max(belief / (1 + w f), floor), with ln(belief) inside v_fixed */
-        double lb = md->log_belief, own = p->log_own[q->fails[m]];
+        double lb = md->log_belief, own = p->log_own[*mdl__pop_fails(p, i, m)];
         double discount = lb - own >= p->log_floor ? -own : p->log_floor - lb;
         v[m] = md->v_fixed + ch->b_success * discount - ch->b_price * price * inv_budget -
                ch->b_risk * md->m->risk * q->inv_risk_tol;
@@ -235,7 +250,7 @@ static void decide(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t
     person *q = &p->people[i];
     double v[MDL_CHOICE_MAX], pr[MDL_CHOICE_MAX];
     bool avail[MDL_CHOICE_MAX];
-    utilities(p, q, t, v, avail);
+    utilities(p, i, t, v, avail);
     mdl_choice_probs(&p->cs, v, avail, pr); /* wait and leave are always available */
     if (!choice_probs_ok(p, k, pr))
         return;
@@ -249,10 +264,9 @@ static void decide(struct mdl_pop *p, struct sim_kernel *k, uint32_t i, double t
         retire(p, i);
         return;
     }
-    if (a == p->nmodes) {
-        mdl__pop_release(p, i);
+    if (a == p->nmodes) { /* the wait delay from the rest of the choice's block, not a new one */
         count_pop(p, t, P_WAITED);
-        decide_later(p, k, i, t, &p->wait);
+        decide_after(p, k, i, t, &p->wait, r);
         return;
     }
     q->mode = (uint8_t)a;
@@ -405,11 +419,22 @@ static sim_status pop_finish(void *self, struct sim_kernel *k)
     return SIM_OK;
 }
 
+/* A decision or an attempt about to run will read the person's record: start fetching it now. */
+static void pop_prefetch(const void *self, const struct sim_event *ev)
+{
+    const struct mdl_pop *p = self;
+    if (ev->kind == EV_DECIDE || ev->kind == EV_ATTEMPT)
+        __builtin_prefetch(&p->people[ev->a]);
+}
+
 void mdl__pop_bind(struct mdl_pop *p, double *rep_values, uint16_t model_id)
 {
     p->out = rep_values;
     p->model = model_id;
 }
 
-const struct sim_model mdl__pop_model = {
-    .name = "population", .init = pop_init, .handle = pop_handle, .finish = pop_finish};
+const struct sim_model mdl__pop_model = {.name = "population",
+                                         .init = pop_init,
+                                         .handle = pop_handle,
+                                         .finish = pop_finish,
+                                         .prefetch = pop_prefetch};

@@ -47,6 +47,8 @@ struct sim_evq {
     uint32_t *ring;        /* TIER_SLOTS list heads; slot s in [front, front + TIER_SLOTS) */
     uint32_t overflow;     /* list of tier events with slots beyond the ring */
     size_t ring_n, over_n; /* nodes in the ring and in overflow, cancelled ones included */
+    sim_evq_hook hook;     /* see sim_evq_set_hook */
+    void *hook_ctx;
 };
 
 #define TIER_SLOTS 4096 /* a power of two */
@@ -205,6 +207,12 @@ sim_status sim_evq_set_tier(struct sim_evq *q, double width)
     return SIM_OK;
 }
 
+void sim_evq_set_hook(struct sim_evq *q, sim_evq_hook fn, void *ctx)
+{
+    q->hook = fn;
+    q->hook_ctx = ctx;
+}
+
 /* The slot of time t, clamped far from int64 overflow (+-infinity land in the end slots). */
 static inline int64_t slot_of(const struct sim_evq *q, double t)
 {
@@ -279,11 +287,16 @@ static bool tier_refill(struct sim_evq *q)
         *head = NO_NODE;
         while (id != NO_NODE) {
             uint32_t next = q->nodes[id].next;
+            if (next != NO_NODE) /* the list is scattered over the pool: fetch ahead */
+                __builtin_prefetch(&q->nodes[next]);
             q->ring_n--;
             if (q->nodes[id].state == CANCELLED)
                 release(q, id);
-            else
+            else {
+                if (q->hook != NULL)
+                    q->hook(q->hook_ctx, &q->nodes[id].ev);
                 heap_insert(q, id);
+            }
             id = next;
         }
         q->front++;

@@ -46,6 +46,13 @@ sim_status sim_evq_create(size_t hint, struct sim_evq **out);
  * sim_evq_reset. */
 sim_status sim_evq_set_tier(struct sim_evq *q, double width);
 
+/* Called with each event as it moves from the far tier into the heap, shortly before it runs: a
+ * place to prefetch the state the event will touch. Must not use the queue. */
+typedef void (*sim_evq_hook)(void *ctx, const struct sim_event *ev);
+
+/* Sets the hook (NULL: none) and its context, borrowed. Survives sim_evq_reset. */
+void sim_evq_set_hook(struct sim_evq *q, sim_evq_hook fn, void *ctx);
+
 /* Frees the queue; accepts NULL. */
 void sim_evq_destroy(struct sim_evq *q);
 

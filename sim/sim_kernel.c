@@ -29,6 +29,17 @@ struct sim_kernel {
  * and answers a signal within a millisecond. */
 enum { ABORT_CHECK_MASK = 4095 };
 
+/* The queue's hook: hands an event about to run to its model's prefetch. */
+static void prefetch_hook(void *ctx, const struct sim_event *ev)
+{
+    const struct sim_kernel *k = ctx;
+    if (ev->model < k->nmodels) {
+        const struct slot *s = &k->models[ev->model];
+        if (s->m->prefetch != NULL)
+            s->m->prefetch(s->self, ev);
+    }
+}
+
 sim_status sim_kernel_create(size_t nstreams, size_t hint, struct sim_kernel **out)
 {
     if (nstreams == 0)
@@ -44,6 +55,7 @@ sim_status sim_kernel_create(size_t nstreams, size_t hint, struct sim_kernel **o
     for (size_t s = 0; s < nstreams; s++)
         if ((k->rng[s] = gsl_rng_alloc(sim_rng_philox)) == NULL)
             goto fail;
+    sim_evq_set_hook(k->q, prefetch_hook, k);
     *out = k;
     return SIM_OK;
 fail:

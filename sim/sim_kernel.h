@@ -27,6 +27,9 @@ struct sim_model {
     sim_status (*init)(void *self, struct sim_kernel *k);
     void (*handle)(void *self, struct sim_kernel *k, const struct sim_event *ev);
     sim_status (*finish)(void *self, struct sim_kernel *k);
+    /* Optional: `ev` will run soon (it moved from the queue's far tier into its heap); the model
+     * may prefetch what handling it will touch. Must not change anything. NULL: nothing. */
+    void (*prefetch)(const void *self, const struct sim_event *ev);
 };
 
 enum { SIM_KERNEL_MAX_MODELS = 16 };

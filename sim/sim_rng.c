@@ -73,6 +73,18 @@ void sim_rng_philox_seek(gsl_rng *r, uint64_t key, uint64_t block)
     s->ctr.v[1] = (uint32_t)(block >> 32);
 }
 
+void sim_rng_philox_seek_lane(gsl_rng *r, uint64_t key, uint64_t lane, uint64_t block)
+{
+    struct philox_state *s = r->state;
+    s->key.v[0] = (uint32_t)key;
+    s->key.v[1] = (uint32_t)(key >> 32);
+    s->ctr.v[0] = (uint32_t)block;
+    s->ctr.v[1] = (uint32_t)(block >> 32);
+    s->ctr.v[2] = (uint32_t)lane;
+    s->ctr.v[3] = (uint32_t)(lane >> 32);
+    s->next = 4;
+}
+
 uint64_t sim_rng_philox_tell(const gsl_rng *r)
 {
     const struct philox_state *s = r->state;

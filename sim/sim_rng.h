@@ -33,6 +33,13 @@ extern const gsl_rng_type *sim_rng_philox;
  * generator per person. `r` must be of type sim_rng_philox. */
 void sim_rng_philox_seek(gsl_rng *r, uint64_t key, uint64_t block);
 
+/* Like sim_rng_philox_seek, in lane `lane` of the key: Philox's 128-bit counter is (block, lane),
+ * so every lane is a stream of its own under one key, and lane 0 is the stream sim_rng_philox_seek
+ * positions. A model can give each of many entities (e.g. each simulated person, by serial number)
+ * a private stream without a key per entity; the draws stay a pure function of (key, lane, block).
+ * `r` must be of type sim_rng_philox. */
+void sim_rng_philox_seek_lane(gsl_rng *r, uint64_t key, uint64_t lane, uint64_t block);
+
 /* The block a later sim_rng_philox_seek should resume from: the first block not yet drawn from
  * (the rest of a partly used block is skipped). */
 uint64_t sim_rng_philox_tell(const gsl_rng *r);

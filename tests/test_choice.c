@@ -49,6 +49,28 @@ Test(choice, nested_logit_matches_the_textbook_formula)
     cr_assert_float_eq(p[0] + p[1] + p[2] + p[3], 1.0, 1e-14);
 }
 
+Test(choice, one_member_nests_reduce_to_the_member_utility)
+{
+    /* nest 0 = {0} with lambda 0.35 (a one-member nest: its lambda cancels), nest 1 = {1, 2, 3} with
+     * lambda 0.6 of which only 1 and 3 are available, nest 2 = {4} of lambda 1, nest 3 = {5, 6} with
+     * only 6 available: exactly the MNL of 0, 4, 6 and the nest {1, 3}. */
+    struct mdl_choice_set cs = {
+        .n = 7, .nnests = 4, .nest_of = {0, 1, 1, 1, 2, 3, 3}, .lambda = {0.35, 0.6, 1, 0.8}};
+    double v[7] = {0.625, -0.375, NAN, 1.125, -1.5, NAN, 0.25}, p[7];
+    bool avail[7] = {true, true, false, true, true, false, true};
+    cr_assert(mdl_choice_probs(&cs, v, avail, p));
+    double s1 = exp(v[1] / 0.6) + exp(v[3] / 0.6);
+    double den = exp(v[0]) + exp(0.6 * log(s1)) + exp(v[4]) + exp(v[6]);
+    cr_assert_float_eq(p[0], exp(v[0]) / den, 1e-14);
+    cr_assert_float_eq(p[1], exp(0.6 * log(s1)) / den * exp(v[1] / 0.6) / s1, 1e-14);
+    cr_assert_float_eq(p[3], exp(0.6 * log(s1)) / den * exp(v[3] / 0.6) / s1, 1e-14);
+    cr_assert_float_eq(p[4], exp(v[4]) / den, 1e-14);
+    cr_assert_float_eq(p[6], exp(v[6]) / den, 1e-14);
+    cr_assert_eq(p[2], 0.0);
+    cr_assert_eq(p[5], 0.0);
+    cr_assert_float_eq(p[0] + p[1] + p[3] + p[4] + p[6], 1.0, 1e-14);
+}
+
 Test(choice, huge_utilities_do_not_overflow)
 {
     struct mdl_choice_set cs = {.n = 3, .nnests = 2, .nest_of = {0, 0, 1}, .lambda = {0.1, 1}};

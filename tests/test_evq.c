@@ -225,3 +225,36 @@ Test(evq, tier_is_set_only_on_an_empty_queue_and_checks_its_width)
     cr_assert_eq(sim_evq_set_tier(q, 1.0), SIM_OK);
     cr_assert_eq(sim_evq_set_tier(q, 0.0), SIM_OK);
 }
+
+/* Counts the events the hook saw, by tag. */
+static void count_hook(void *ctx, const struct sim_event *ev)
+{
+    unsigned *seen = ctx;
+    seen[ev->a]++;
+}
+
+Test(evq, hook_sees_each_tier_event_once_as_it_enters_the_heap_and_no_cancelled_one)
+{
+    unsigned seen[8] = {0};
+    cr_assert_eq(sim_evq_set_tier(q, 0.5), SIM_OK);
+    sim_evq_set_hook(q, count_hook, seen);
+    sim_evh h;
+    push(0.125, 0, 0, NULL); /* restarts the tier: slot 0 goes to the heap at once */
+    push(2.375, 0, 1, NULL);
+    push(2.25, 0, 2, &h);
+    push(7.75, 0, 3, NULL);
+    cr_assert(sim_evq_cancel(q, h));
+    struct sim_event ev;
+    cr_assert(sim_evq_pop(q, &ev));
+    cr_assert_eq(ev.a, 0u);
+    cr_assert_eq(seen[1] + seen[3], 0u, "nothing beyond the first slot has entered the heap yet");
+    cr_assert(sim_evq_pop(q, &ev));
+    cr_assert_eq(ev.a, 1u);
+    cr_assert_eq(seen[1], 1u);
+    cr_assert_eq(seen[2], 0u, "a cancelled event is never handed to the hook");
+    cr_assert_eq(seen[3], 0u);
+    cr_assert(sim_evq_pop(q, &ev));
+    cr_assert_eq(ev.a, 3u);
+    cr_assert_eq(seen[3], 1u);
+    cr_assert_not(sim_evq_pop(q, &ev));
+}

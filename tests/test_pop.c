@@ -235,3 +235,55 @@ Test(pop, boat_probabilities_outside_the_unit_interval_are_invariant_errors)
     mode_named(s, "small_boat")->boat->weather_persistence = -1.5; /* pi (1 - rho) > 1 after a bad day */
     run_expecting(s, 4242, "boats: good weather tomorrow: probability");
 }
+
+/* Choices of mode `fav`, the favourite of ten generic modes that always fail, and of all modes. */
+static void favourite_choices(int fav, double *j, double *all)
+{
+    char port[2048], body[16384];
+    port_yaml(port, sizeof port, "p", 1000, 2, 1, 0.0, "random", 0.1, 1, 5, "{dist: fixed, mean: 5}", 0.5, 0);
+    char *base = scenario_yaml(10, 100, 1, port);
+    int n = snprintf(body, sizeof body,
+                     "%spopulation:\n  initial_stock: 100\n  inflow: {level_per_day: 20}\n"
+                     "  preparation_days: {dist: exponential, mean: 2}\n"
+                     "  return_days: {dist: exponential, mean: 1}\n"
+                     "  wait_days: {dist: exponential, mean: 3}\n  budget_eur: {dist: fixed, mean: 1000}\n"
+                     "  documents_share: 0\n  risk_tolerance: {dist: fixed, mean: 1}\n"
+                     "  patience_days: {dist: fixed, mean: 100}\n"
+                     "choice:\n  model: mnl\n"
+                     "  b_success: 1.0\n  b_price: 0\n  b_risk: 0\n  b_wait: 0\n  wait_asc: -3\n"
+                     "  leave: {asc: -6, per_failure: 0, per_patience: 0}\n"
+                     "  beliefs: {learning: false, time_constant_days: 10, delay_days: 0, own_weight: 100, "
+                     "floor: 1e-9}\n"
+                     "modes:\n",
+                     base);
+    for (int m = 0; m < 10; m++)
+        n +=
+            snprintf(body + n, sizeof body - (size_t)n,
+                     "  - {name: %c, kind: generic, asc: %d, price_eur: 100, risk: 0, belief: 0.5, "
+                     "expected_wait_days: 2,\n"
+                     "     generic: {attempt_days: {dist: fixed, mean: 0.5}, detection: 1, death_risk: 0}}\n",
+                     'a' + m, m == fav ? 3 : 0);
+    free(base);
+    struct world_run r = world_run_text(body, 1, 5);
+    *j = total(r.w, r.v, 0, "choices", (size_t)fav);
+    *all = 0;
+    for (size_t m = 0; m < 10; m++)
+        *all += total(r.w, r.v, 0, "choices", m);
+    world_run_free(&r);
+}
+
+/* Failure counts of modes past the eighth live outside the person record (mdl__pop_fails): they must
+ * discount the utility all the same. Without the discount the favourite (asc 3) would take 82% of
+ * the choices; failures in it cost ln(1 + 100 f) of utility, so it gets far fewer. The
+ * favourite as the first mode and as the tenth: the same share within 5 standard errors. */
+Test(pop, own_failures_discount_modes_past_the_eighth, .timeout = 120)
+{
+    double j0, all0, j9, all9;
+    favourite_choices(0, &j0, &all0);
+    favourite_choices(9, &j9, &all9);
+    cr_assert_lt(j0, 0.5 * all0, "first mode: %g of %g choices", j0, all0);
+    cr_assert_lt(j9, 0.5 * all9, "tenth mode: %g of %g choices", j9, all9);
+    double p0 = j0 / all0, p9 = j9 / all9;
+    double se = sqrt(p0 * (1 - p0) / all0 + p9 * (1 - p9) / all9);
+    cr_assert_lt(fabs(p0 - p9), 5 * se, "shares %g and %g", p0, p9);
+}

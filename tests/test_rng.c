@@ -45,6 +45,43 @@ Test(rng, philox_matches_random123_known_answer)
     gsl_rng_free(r);
 }
 
+Test(rng, philox_lanes_put_the_lane_in_the_high_counter_words)
+{
+    /* Random123's kat_vectors: philox4x32-10 with counter (243f6a88 85a308d3 13198a2e 03707344) and
+     * key (a4093822 299f31d0), the low word first: block = the low two counter words, lane the high
+     * two. */
+    gsl_rng *r = gsl_rng_alloc(sim_rng_philox), *s = gsl_rng_alloc(sim_rng_philox);
+    sim_rng_philox_seek_lane(r, UINT64_C(0x299f31d0a4093822), UINT64_C(0x0370734413198a2e),
+                             UINT64_C(0x85a308d3243f6a88));
+    const unsigned long expect[4] = {0xd16cfe09UL, 0x94fdccebUL, 0x5001e420UL, 0x24126ea1UL};
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(gsl_rng_get(r), expect[i]);
+    /* Lane 0 is the stream sim_rng_philox_seek positions; tell resumes within a lane. */
+    sim_rng_philox_seek_lane(r, 77, 0, 5);
+    sim_rng_philox_seek(s, 77, 5);
+    for (int i = 0; i < 9; i++)
+        cr_assert_eq(gsl_rng_get(r), gsl_rng_get(s));
+    sim_rng_philox_seek_lane(r, 77, 3, 0);
+    unsigned long first[6];
+    for (int i = 0; i < 6; i++)
+        first[i] = gsl_rng_get(r);
+    sim_rng_philox_seek_lane(s, 77, 3, 0);
+    (void)gsl_rng_get(s);
+    uint64_t resume = sim_rng_philox_tell(s);
+    cr_assert_eq(resume, 1u, "a partly used block is skipped");
+    sim_rng_philox_seek_lane(s, 77, 3, resume);
+    for (int i = 4; i < 6; i++)
+        cr_assert_eq(gsl_rng_get(s), first[i]);
+    /* Neighbouring lanes of one key are different streams. */
+    sim_rng_philox_seek_lane(s, 77, 4, 0);
+    int same = 0;
+    for (int i = 0; i < 6; i++)
+        same += gsl_rng_get(s) == first[i];
+    cr_assert_lt(same, 2);
+    gsl_rng_free(r);
+    gsl_rng_free(s);
+}
+
 Test(rng, philox_uniforms_have_the_right_mean_and_variance)
 {
     gsl_rng *r = gsl_rng_alloc(sim_rng_philox);

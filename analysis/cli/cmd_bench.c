@@ -34,9 +34,18 @@ static const char bench_help[] =
     "              other modes), printed under the scenario's name, e.g. \"baseline: 1.1\n"
     "              replication-years/s per core\"; a replication-year is one simulated year\n"
     "              including the warm-up. Pools are warmed by one untimed replication first.\n"
+    "              Then the cost per population decision: the run's time divided by the\n"
+    "              decisions the model counts (choices of a mode, chose_wait and leavers; the\n"
+    "              model counts the analysis window only, the time includes the warm-up), and\n"
+    "              the scenario's speed as a ratio to the bare heap of the same run:\n"
+    "              replication-years/s per 1e7 bare-heap events/s\n"
+    "  NAME x2 inflow, NAME x4 inflow\n"
+    "              the same two lines with the population's inflow and initial stock scaled\n"
+    "              by 2 and 4 in memory, then one line of the cost per decision at 2x and 4x\n"
+    "              relative to 1x (flat cost per decision as the population grows is 1)\n"
     "\n"
     "hold and the scenario lines time 3 passes and print the best (least disturbed by other work on\n"
-    "the machine) with the median after it. About a minute on a free core.\n"
+    "the machine) with the median after it. About two minutes on a free core.\n"
     "\n"
     "  --scaling   the parallel benchmark instead (dispsim bench --scaling --help)\n"
     "  -h, --help  this text\n"
@@ -113,7 +122,7 @@ static int bench_hold(double tier)
 
 /* ---- the reference: a bare binary heap of times, no engine, the same random numbers ---- */
 
-static int bench_bare_heap(void)
+static int bench_bare_heap(double *rate)
 {
     const size_t pending = 1000;
     const uint64_t events = 20000000;
@@ -154,6 +163,7 @@ static int bench_bare_heap(void)
         sink += h[0];
     }
     qsort(el, PASSES, sizeof *el, cmp_double);
+    *rate = (double)events / el[0];
     printf("bare heap pending=%zu (no engine; reference): %.3g events/s (best of %d passes, median %.3g; "
            "t=%.0f)\n",
            pending, (double)events / el[0], PASSES, (double)events / el[PASSES / 2], sink / PASSES);
@@ -240,10 +250,33 @@ done:
     return rc;
 }
 
-/* ---- the port model on a scenario ---- */
+/* ---- the port model and the whole scenario ---- */
 
-/* Runs replications of `s` and prints one line labelled `label`. */
-static int bench_world(const struct mdl_scenario *s, const char *label)
+/* What bench_world measured: the best pass's replication-years per second and, with a population,
+ * nanoseconds per population decision. */
+struct world_fig {
+    double years_per_s, ns_per_decision;
+};
+
+/* The population decisions replication `values` counts: every decision ends in a mode (choices,
+ * per mode), waiting or leaving. The model counts them in the analysis window only. */
+static double decisions_of(const struct sim_out_table *t, const double *values)
+{
+    static const char *const names[] = {"choices", "chose_wait", "leavers"};
+    double n = 0.0;
+    for (size_t j = 0; j < sizeof names / sizeof *names; j++) {
+        int v = sim_out_find(t, "totals", names[j]);
+        if (v < 0)
+            return 0.0;
+        for (size_t e = 0; e < sim_out_var_size(t, v); e++)
+            n += values[t->offset[v] + e];
+    }
+    return n;
+}
+
+/* Runs replications of `s` and prints one line labelled `label` (and, with a population, one line
+ * of the cost per decision); the figures go to *fig. */
+static int bench_world(const struct mdl_scenario *s, const char *label, struct world_fig *fig)
 {
     char err[8192] = "";
     struct mdl_world *w = NULL;
@@ -262,15 +295,16 @@ static int bench_world(const struct mdl_scenario *s, const char *label)
     /* The same three replications, timed in PASSES passes: the best pass is the machine's speed
      * with the least interference from other work; the median shows the spread. */
     const int reps = 3;
-    double el[PASSES];
+    double el[PASSES], decisions = 0.0;
     for (int pass = 0; pass < PASSES; pass++) {
-        total_ev = 0;
+        total_ev = 0, decisions = 0.0;
         double t0 = cli_wall_now();
         for (int r = 1; r <= reps; r++) {
             if (mdl_world_run_rep(ws, s->run.master_seed, (uint64_t)r, values, NULL, &ev, err, sizeof err) !=
                 SIM_OK)
                 goto done;
             total_ev += ev;
+            decisions += decisions_of(mdl_world_table(w), values);
         }
         el[pass] = cli_wall_now() - t0;
     }
@@ -279,6 +313,11 @@ static int bench_world(const struct mdl_scenario *s, const char *label)
     printf("%s: %.3g replication-years/s per core, %.3g events/s (%d replications in %.2f s; best of %d "
            "passes, median %.3g)\n",
            label, years / el[0], (double)total_ev / el[0], reps, el[0], PASSES, years / el[PASSES / 2]);
+    fig->years_per_s = years / el[0];
+    fig->ns_per_decision = decisions > 0 ? el[0] * 1e9 / decisions : NAN;
+    if (decisions > 0)
+        printf("%s: %.0f ns per population decision (%.0f decisions in %.2f s)\n", label,
+               fig->ns_per_decision, decisions, el[0]);
     rc = CLI_OK;
 done:
     if (rc != CLI_OK)
@@ -289,8 +328,53 @@ done:
     return rc;
 }
 
+/* Multiplies the population's inflow and initial stock by `f` in place (f = 1 / f undoes it up to
+ * rounding, so callers keep the originals instead). */
+static void scale_inflow(struct mdl_population *pop, double f)
+{
+    pop->initial_stock = round(pop->initial_stock * f);
+    pop->inflow.level_per_day *= f;
+    for (unsigned j = 0; j < pop->inflow.monthly_per_day_count; j++)
+        pop->inflow.monthly_per_day[j] *= f;
+}
+
+/* The whole scenario at 1x, 2x and 4x its inflow, then the figures relative to 1x and to the bare
+ * heap (`heap_rate` events/s, measured in the same run). */
+static int bench_population(struct mdl_scenario *s, double heap_rate)
+{
+    struct mdl_population *pop = s->population;
+    const double stock = pop->initial_stock, level = pop->inflow.level_per_day;
+    double monthly[12];
+    unsigned nm = pop->inflow.monthly_per_day_count < 12 ? pop->inflow.monthly_per_day_count : 12;
+    for (unsigned j = 0; j < nm; j++)
+        monthly[j] = pop->inflow.monthly_per_day[j];
+    static const double scales[] = {1.0, 2.0, 4.0};
+    struct world_fig fig[3] = {{0}};
+    int rc = CLI_OK;
+    for (size_t j = 0; j < 3 && rc == CLI_OK; j++) {
+        char label[300];
+        if (scales[j] == 1.0)
+            snprintf(label, sizeof label, "%s", s->name);
+        else
+            snprintf(label, sizeof label, "%s x%g inflow", s->name, scales[j]);
+        scale_inflow(pop, scales[j]);
+        rc = bench_world(s, label, &fig[j]);
+        pop->initial_stock = stock, pop->inflow.level_per_day = level;
+        for (unsigned m = 0; m < nm; m++)
+            pop->inflow.monthly_per_day[m] = monthly[m];
+        if (rc == CLI_OK && j == 0)
+            printf("%s: %.3g replication-years/s per 1e7 bare-heap events/s\n", s->name,
+                   fig[0].years_per_s / (heap_rate / 1e7));
+    }
+    if (rc == CLI_OK)
+        printf("%s: cost per population decision x2 / x1 %.3f, x4 / x1 %.3f\n", s->name,
+               fig[1].ns_per_decision / fig[0].ns_per_decision,
+               fig[2].ns_per_decision / fig[0].ns_per_decision);
+    return rc;
+}
+
 /* The port model alone (the scenario without its population), then the whole scenario. */
-static int bench_scenario(const char *path)
+static int bench_scenario(const char *path, double heap_rate)
 {
     char err[8192], label[256];
     struct mdl_scenario *s = NULL;
@@ -302,10 +386,11 @@ static int bench_scenario(const char *path)
     struct mdl_mode *modes = s->modes;
     s->population = NULL, s->choice = NULL, s->modes = NULL;
     snprintf(label, sizeof label, "ports %s (port model alone)", s->name);
-    int rc = bench_world(s, label);
+    struct world_fig ports;
+    int rc = bench_world(s, label, &ports);
     s->population = pop, s->choice = choice, s->modes = modes; /* the scenario frees them */
     if (rc == CLI_OK && pop != NULL)
-        rc = bench_world(s, s->name);
+        rc = bench_population(s, heap_rate);
     mdl_scenario_destroy(s);
     return rc;
 }
@@ -332,7 +417,8 @@ int cli_bench(int argc, char **argv)
     mdl_scenario_destroy(check);
     if (rc != CLI_OK)
         return rc;
-    rc = bench_bare_heap();
+    double heap_rate = 0.0;
+    rc = bench_bare_heap(&heap_rate);
     if (rc == CLI_OK)
         rc = bench_hold(0.0);
     if (rc == CLI_OK) /* slots of 0.01 hold about 10 of the 1,000 pending events (1,000 per unit time) */
@@ -340,6 +426,6 @@ int cli_bench(int argc, char **argv)
     if (rc == CLI_OK)
         rc = bench_mm1();
     if (rc == CLI_OK)
-        rc = bench_scenario(path);
+        rc = bench_scenario(path, heap_rate);
     return rc;
 }
