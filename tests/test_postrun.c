@@ -187,16 +187,25 @@ Test(postrun, combined_intervals_contain_the_monte_carlo_ones_and_the_parameter_
                 v, se, ss, bound);
         cr_assert_lt(se, bound, "variant %zu: equal particles give a parameter share of %.3f", v, se);
     }
-    /* Inflow scales every flow, so some variant's effect varies with it far beyond its Monte Carlo
-     * noise: the largest share exceeds the null bound (with equal particles none does, above).
-     * Which variant that is depends on the window: in this 30-day October run the beach patrols'
-     * effect is mostly weather, so the strongest variant need not be the one. */
-    size_t best = 1;
-    for (size_t v = 2; v < s.shape[0]; v++)
-        if (s.data[v * NPS + PS_SHARE] > s.data[best * NPS + PS_SHARE])
-            best = v;
-    cr_assert_gt(s.data[best * NPS + PS_SHARE], bound, "the spread posterior's largest share %.3f",
-                 s.data[best * NPS + PS_SHARE]);
+    /* Inflow scales every flow, so some variant's effect on some mode varies with it far beyond
+     * its Monte Carlo noise: the largest share over the variants' net deterrence and their
+     * changes by mode exceeds the null bound (with equal particles no net-deterrence share does,
+     * above). Which cell that is depends on the window and the draws: in this 30-day October run
+     * the beach patrols' effect is mostly weather, and a variant's net deterrence adds up mode
+     * changes of opposite sign, so the largest share is often a single mode's change. */
+    struct res_array m = {0};
+    read_study("s.h5", "arrivals_change_posterior", &m);
+    size_t cells = 1;
+    for (int k = 0; k < m.rank - 1; k++)
+        cells *= m.shape[k];
+    double best = 0.0;
+    for (size_t v = 1; v < s.shape[0]; v++)
+        best = fmax(best, s.data[v * NPS + PS_SHARE]);
+    for (size_t c = 0; c < cells; c++)
+        if (isfinite(m.data[c * NPS + PS_SHARE]))
+            best = fmax(best, m.data[c * NPS + PS_SHARE]);
+    cr_assert_gt(best, bound, "the spread posterior's largest parameter share %.3f", best);
+    res_array_free(&m);
     res_array_free(&e);
     res_array_free(&s);
 }
