@@ -46,6 +46,8 @@ static const char info_help[] =
     "            values are empty. Files without modes print the port table instead.\n"
     "  --ports   with --csv: print the port table, with the header\n"
     "            quantity,port,mean,ci95_low,ci95_high,replications\n"
+    "  --predictive  with --csv, for a posterior file: the posterior predictive of every observed\n"
+    "            point, with the header target,period,observed,q05,q50,q95,inside\n"
     "  --compare A B\n"
     "            variant B against variant A, paired by replication (95% intervals): change in\n"
     "            arrivals by mode and deaths, net arrivals prevented, the cost difference and cost\n"
@@ -486,9 +488,10 @@ int cli_info(int argc, char **argv)
 {
     static const struct option longs[] = {{"csv", no_argument, NULL, 'c'},
                                           {"ports", no_argument, NULL, 'p'},
+                                          {"predictive", no_argument, NULL, 'P'},
                                           {"help", no_argument, NULL, 'h'},
                                           {0}};
-    bool csv = false, by_port = false;
+    bool csv = false, by_port = false, predictive = false;
     const char *cmp[2] = {NULL, NULL};
     char *args[64];
     argc = take_compare(argc, argv, args, cmp);
@@ -504,6 +507,8 @@ int cli_info(int argc, char **argv)
             csv = true;
         else if (c == 'p')
             by_port = true;
+        else if (c == 'P')
+            predictive = true;
         else if (c == 'h')
             return fputs(info_help, stdout), CLI_OK;
         else
@@ -520,7 +525,7 @@ int cli_info(int argc, char **argv)
     if (res_ckpt_is(path))
         return print_checkpoint(path);
     if (res_posterior_is(path))
-        return cli__info_posterior(path, csv);
+        return cli__info_posterior(path, csv, predictive);
     if (res_sens_is(path))
         return cli__info_sens(path);
     struct res_file *f = NULL;
