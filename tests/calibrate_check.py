@@ -4,7 +4,8 @@
   2. a calibration killed by SIGKILL part-way and resumed with --resume gives the same file, and
      resuming ran only what the checkpoint lacked;
   3. dispsim info reads the posterior (table and --csv rows parameter,mean,q05,q50,q95 that agree
-     with the particles and weights in the file) and dispsim report draws its page;
+     with the particles and weights in the file), counts per target the observed periods inside
+     the predictive 90% band, prints them with --csv --predictive, and dispsim report draws its page;
   4. a bad calibration file exits 65 with its file:line:col message and writes nothing;
   5. --synthetic writes an observed CSV that a calibration file then loads and fits.
 
@@ -113,6 +114,39 @@ def main():
             vals = [float(v) for v in row.split(",")[1:]]
             check(abs(vals[0] - float(w @ x[:, j])) <= 1e-9 * abs(vals[0]) and vals[1] <= vals[2] <= vals[3],
                   f"info --csv {names[j]}: mean is the weighted mean, q05 <= q50 <= q95")
+
+        # Coverage of the predictive band: observed points moved to known places relative to the
+        # file's own band (inside at the median, outside just above q95, inside exactly at q05).
+        cov = os.path.join(d, "coverage.h5")
+        with open(one, "rb") as a, open(cov, "wb") as b:
+            b.write(a.read())
+        with h5py.File(cov, "r+") as f:
+            q05, q50, q95 = (f["predictive/" + q][:] for q in ("q05", "q50", "q95"))
+            moved = np.array([q50[0], q95[1] + max(1.0, abs(q95[1])), q05[2]])
+            f["predictive/observed"][:] = moved
+            targets = [t.decode() if isinstance(t, bytes) else t for t in f["predictive/target"][:]]
+            periods = [t.decode() if isinstance(t, bytes) else t for t in f["predictive/period"][:]]
+        check(targets == ["boat_arrivals", "boat_arrivals", "leavers"], f"predictive targets {targets}")
+        p = dispsim("info", cov)
+        check("boat_arrivals: 1 of 2 periods inside the 90% predictive band" in p.stdout
+              and "leavers: 1 of 1 periods inside the 90% predictive band" in p.stdout
+              and "all targets: 2 of 3 points inside" in p.stdout, "info counts the periods inside the 90% band")
+        p = dispsim("info", cov, "--csv", "--predictive")
+        rows = p.stdout.strip().split("\n")
+        check(rows[0] == "target,period,observed,q05,q50,q95,inside" and len(rows) == 4,
+              "info --csv --predictive: header and a row per observed point")
+        for k, row in enumerate(rows[1:]):
+            t, per, *vals = row.split(",")
+            v = [float(x) for x in vals]
+            check(t == targets[k] and per == periods[k] and v[:4] == [moved[k], q05[k], q50[k], q95[k]]
+                  and int(v[4]) == [1, 0, 1][k], f"info --csv --predictive row {k}: the file's values, inside "
+                  f"{[1, 0, 1][k]}")
+        p = dispsim("info", one, "--csv", "--predictive")
+        inside = [int(r.rsplit(",", 1)[1]) for r in p.stdout.strip().split("\n")[1:]]
+        with h5py.File(one, "r") as f:
+            obs_, lo_, hi_ = (f["predictive/" + q][:] for q in ("observed", "q05", "q95"))
+        check(inside == [int(a <= b <= c) for a, b, c in zip(lo_, obs_, hi_)],
+              "info --csv --predictive: inside is q05 <= observed <= q95 on the calibration's own file")
 
         # dispsim report: the posterior page (marginals, pairs, predictive), every chart a PNG.
         page = os.path.join(d, "post.html")

@@ -15,47 +15,10 @@
 #include "../analysis/ana_summary.h"
 #include "../results/res.h"
 
-static char tmpdir[] = "/tmp/dispsim_cli_XXXXXX";
-
-static void setup(void)
-{
-    cr_assert_not_null(mkdtemp(tmpdir));
-}
-
-static void teardown(void)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    cr_assert_eq(system(cmd), 0);
-}
+#define CLI_HELPERS_TMPDIR "/tmp/dispsim_cli_XXXXXX"
+#include "cli_helpers.h"
 
 TestSuite(cli, .init = setup, .fini = teardown, .timeout = 600);
-
-/* Runs dispsim with `args` (a shell fragment), stdout/stderr into files in tmpdir; exit status. */
-static int dispsim(const char *args)
-{
-    const char *bin = getenv("DISPSIM_BIN"), *src = getenv("DISPSIM_SOURCE_DIR");
-    cr_assert_not_null(bin, "DISPSIM_BIN not set (run through ctest)");
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s/stdout' 2>'%s/stderr'", src, bin, args, tmpdir,
-             tmpdir);
-    int st = system(cmd);
-    cr_assert(WIFEXITED(st));
-    return WEXITSTATUS(st);
-}
-
-static char *slurp(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f);
-    static char buf[1 << 16];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
 /* Runs `reps` replications of `scenario` (relative to the source directory) into tmpdir/`name`,
  * then `dispsim info OPTS` on it; both must succeed. Returns info's stdout (slurp's buffer). */

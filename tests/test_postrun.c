@@ -10,46 +10,14 @@
 #include "../results/res.h"
 #include "../results/res_posterior.h"
 
-static char tmpdir[] = "/tmp/dispsim_postrun_XXXXXX";
-
-static void setup(void)
-{
-    cr_assert_not_null(mkdtemp(tmpdir));
-}
-
-static void teardown(void)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    cr_assert_eq(system(cmd), 0);
-}
+#define CLI_HELPERS_TMPDIR "/tmp/dispsim_postrun_XXXXXX"
+#include "cli_helpers.h"
 
 TestSuite(postrun, .init = setup, .fini = teardown, .timeout = 900);
 
-/* Runs dispsim with `args` (a shell fragment) from the source directory; its exit status. */
-static int dispsim(const char *args)
-{
-    const char *bin = getenv("DISPSIM_BIN"), *src = getenv("DISPSIM_SOURCE_DIR");
-    cr_assert_not_null(bin, "DISPSIM_BIN not set (run through ctest)");
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s/stdout' 2>'%s/stderr'", src, bin, args, tmpdir,
-             tmpdir);
-    int st = system(cmd);
-    cr_assert(WIFEXITED(st));
-    return WEXITSTATUS(st);
-}
-
 static const char *stderr_text(void)
 {
-    static char buf[8192];
-    char path[512];
-    snprintf(path, sizeof path, "%s/stderr", tmpdir);
-    FILE *f = fopen(path, "r");
-    size_t n = f != NULL ? fread(buf, 1, sizeof buf - 1, f) : 0;
-    buf[n] = '\0';
-    if (f != NULL)
-        fclose(f);
-    return buf;
+    return slurp("stderr");
 }
 
 /* Writes tmpdir/study.yaml: the default study cut to 20 days of warm-up and 30 of horizon. */

@@ -12,47 +12,10 @@
 
 #include "../results/res_sens.h"
 
-static char tmpdir[] = "/tmp/dispsim_sens_XXXXXX";
-
-static void setup(void)
-{
-    cr_assert_not_null(mkdtemp(tmpdir));
-}
-
-static void teardown(void)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    cr_assert_eq(system(cmd), 0);
-}
+#define CLI_HELPERS_TMPDIR "/tmp/dispsim_sens_XXXXXX"
+#include "cli_helpers.h"
 
 TestSuite(senscli, .init = setup, .fini = teardown, .timeout = 600);
-
-/* Runs dispsim with `args` from the source directory, stdout/stderr into tmpdir; exit status. */
-static int dispsim(const char *args)
-{
-    const char *bin = getenv("DISPSIM_BIN"), *src = getenv("DISPSIM_SOURCE_DIR");
-    cr_assert_not_null(bin, "DISPSIM_BIN not set (run through ctest)");
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s/stdout' 2>'%s/stderr'", src, bin, args, tmpdir,
-             tmpdir);
-    int st = system(cmd);
-    cr_assert(WIFEXITED(st));
-    return WEXITSTATUS(st);
-}
-
-static char *slurp(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f);
-    static char buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
 static bool same_bytes(const char *a, const char *b)
 {

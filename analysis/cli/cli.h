@@ -23,6 +23,9 @@ int cli_info(int argc, char **argv);
  * (cmd_bench_scaling.c). */
 int cli_bench(int argc, char **argv);
 int cli_bench_scaling(int argc, char **argv);
+/* dispsim bench --calibration CALIB.yaml (cmd_bench_calib.c): a particle run against a
+ * replication of the calibration's scenario. */
+int cli_bench_calib(int argc, char **argv);
 
 /* dispsim report (cmd_report.c): the HTML page of a results file. */
 int cli_report(int argc, char **argv);

@@ -169,6 +169,49 @@ int cli_output_options(int argc, char **argv, const char *help, const char **out
     return -1;
 }
 
+int cli_job_options(int argc, char **argv, const char *cmd, const char *help, const char *what,
+                    const char *extra, struct cli_job_opts *o)
+{
+    const struct option lo[] = {
+        {"output", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, 'j'},
+        {"resume", no_argument, NULL, 'R'},       {"force", no_argument, NULL, 'f'},
+        {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+        {extra, required_argument, NULL, 'X'},    {NULL, 0, NULL, 0}};
+    int ch;
+    long v;
+    *o = (struct cli_job_opts){0};
+    optind = 1;
+    /* With no extra option the table ends at its entry, which getopt then never sees. */
+    while ((ch = getopt_long(argc, argv, "o:j:fqh", lo, NULL)) != -1) {
+        if (ch == 'o')
+            o->out = optarg;
+        else if (ch == 'j' && cli_parse_count(optarg, 1, 4096, &v))
+            o->threads = (int)v;
+        else if (ch == 'R' || ch == 'f' || ch == 'q')
+            *(ch == 'R' ? &o->resume : ch == 'f' ? &o->force : &o->quiet) = true;
+        else if (ch == 'X')
+            o->extra = optarg;
+        else if (ch == 'h')
+            return fputs(help, stdout), CLI_OK;
+        else
+            return cli_usage_error(cmd, help,
+                                   ch == 'j' ? "-j: expected a count >= 1, got '%s'" : "bad option%s",
+                                   ch == 'j' ? optarg : "");
+    }
+    if (optind != argc - 1)
+        return cli_usage_error(cmd, help, "expected one %s", what);
+    o->input = argv[optind];
+    return -1;
+}
+
+int cli_load_failed(const char *err, sim_status st)
+{
+    fputs(err, stderr);
+    if (err[0] != '\0' && err[strlen(err) - 1] != '\n')
+        fputc('\n', stderr);
+    return cli_exit_code(st);
+}
+
 int cli_check_output(const char *cmd, const char *out, bool force)
 {
     struct stat st;

@@ -69,6 +69,27 @@ char *cli_default_output(const char *input, const char *ext);
  * optind), else the exit code. */
 int cli_output_options(int argc, char **argv, const char *help, const char **out, bool *force);
 
+/* The options of the commands that run a checkpointed job (calibrate, sensitivity). */
+struct cli_job_opts {
+    const char *input; /* the one operand */
+    const char *out;   /* -o/--output FILE, NULL when not given */
+    const char *extra; /* the value of the command's own option (see cli_job_options), or NULL */
+    int threads;       /* -j/--threads N, 0 when not given */
+    bool resume, force, quiet;
+};
+
+/* Parses -o/--output FILE, -j/--threads N (1..4096), --resume, -f/--force, -q/--quiet, -h/--help
+ * (printing `help` on stdout) and, when `extra` is not NULL, the option --EXTRA VALUE, then exactly
+ * one operand, into *o (zeroed first; its strings borrow from argv). A bad option or operand prints
+ * "dispsim CMD: " and the problem ("expected one WHAT" for the operand) with `help`, on stderr.
+ * Returns -1 to go on, else the exit code (CLI_OK after --help, CLI_USAGE). */
+int cli_job_options(int argc, char **argv, const char *cmd, const char *help, const char *what,
+                    const char *extra, struct cli_job_opts *o);
+
+/* Prints a file loader's message `err` (every problem, one a line) on stderr, adding the final
+ * newline when it lacks one, and returns cli_exit_code(st). */
+int cli_load_failed(const char *err, sim_status st);
+
 /* Checks, before any work, that `out` can be created: not a directory, not an existing file unless
  * `force`, in a writable directory. Prints "dispsim CMD: ..." and returns CLI_CANTCREAT if not
  * (CLI_SOFTWARE when out of memory), else CLI_OK. */

@@ -401,6 +401,8 @@ int cli_bench(int argc, char **argv)
         return fputs(bench_help, stdout), CLI_OK;
     if (argc > 1 && strcmp(argv[1], "--scaling") == 0)
         return cli_bench_scaling(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "--calibration") == 0) /* cmd_bench_calib.c */
+        return cli_bench_calib(argc - 1, argv + 1);
     if (argc > 1 && argv[1][0] == '-')
         return cli_usage_error(
             "bench", NULL, "unknown option '%s'\ndispsim bench: see 'dispsim bench --help' for the options",

@@ -1,7 +1,6 @@
 /* dispsim calibrate: fits a scenario's parameters by ABC-SMC (calib.h), or with --synthetic writes
  * what the targets would observe at given parameter values. */
 #define _GNU_SOURCE
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,45 +50,13 @@ static const char help[] =
     "Exit status: 0 done, 64 bad command line, 65 bad calibration file (nothing is written),\n"
     "66 missing input, 73 cannot create the output, 74 I/O error, 75 interrupted (--resume).\n";
 
-struct opts {
-    const char *calib, *out, *synthetic;
-    int threads;
-    bool resume, force, quiet;
-};
-
-static int parse(int argc, char **argv, struct opts *o)
+/* The command line into *o; -1 to go on, else the exit code. */
+static int parse(int argc, char **argv, struct cli_job_opts *o)
 {
-    static const struct option lo[] = {
-        {"output", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, 'j'},
-        {"resume", no_argument, NULL, 'R'},       {"force", no_argument, NULL, 'f'},
-        {"quiet", no_argument, NULL, 'q'},        {"synthetic", required_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
-    int ch;
-    long v;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "o:j:fqh", lo, NULL)) != -1) {
-        if (ch == 'o')
-            o->out = optarg;
-        else if (ch == 'j' && cli_parse_count(optarg, 1, 4096, &v))
-            o->threads = (int)v;
-        else if (ch == 'R' || ch == 'f' || ch == 'q')
-            *(ch == 'R' ? &o->resume : ch == 'f' ? &o->force : &o->quiet) = true;
-        else if (ch == 'S')
-            o->synthetic = optarg;
-        else if (ch == 'h') {
-            fputs(help, stdout);
-            return CLI_OK;
-        } else
-            return cli_usage_error("calibrate", help,
-                                   ch == 'j' ? "-j: expected a count >= 1, got '%s'" : "bad option%s",
-                                   ch == 'j' ? optarg : "");
-    }
-    if (optind != argc - 1)
-        return cli_usage_error("calibrate", help, "expected one calibration file");
-    o->calib = argv[optind];
-    if (o->synthetic != NULL && o->out == NULL)
+    int rc = cli_job_options(argc, argv, "calibrate", help, "calibration file", "synthetic", o);
+    if (rc < 0 && o->extra != NULL && o->out == NULL)
         return cli_usage_error("calibrate", help, "--synthetic needs -o OBSERVED.csv");
-    return -1;
+    return rc;
 }
 
 /* Parses SPEC "PATH=VALUE,..." into paths (pointing into the copy `buf`) and values; the count, or
@@ -227,7 +194,7 @@ static int synthetic(const struct mdl_calib *c, const char *spec, const char *ou
 
 /* Opens r->ckpt at `path`: resumed with --resume when it exists, else created (an existing one is
  * an error unless --force). Prints why not and returns the exit code. */
-static int open_ckpt(struct calib_run *r, const struct opts *o, const char *path)
+static int open_ckpt(struct calib_run *r, const struct cli_job_opts *o, const char *path)
 {
     static const struct calib_ckpt_words words = {"calibrate", "calibration", "simulations"};
     char key[512];
@@ -243,7 +210,8 @@ static int open_ckpt(struct calib_run *r, const struct opts *o, const char *path
 
 /* Rank 0 after the generations ended with `st`: writes the posterior `out` and deletes the
  * checkpoint, or says what is kept in it. Returns the exit code. */
-static int finish(struct calib_run *r, const struct opts *o, const char *out, const char *ckpt, sim_status st)
+static int finish(struct calib_run *r, const struct cli_job_opts *o, const char *out, const char *ckpt,
+                  sim_status st)
 {
     char err[1024];
     if (st == SIM_OK && (st = res_ckpt_sync(r->ckpt)) != SIM_OK)
@@ -277,7 +245,7 @@ static int finish(struct calib_run *r, const struct opts *o, const char *out, co
 }
 
 /* Runs the calibration (on every MPI rank under mpirun) and, on rank 0, writes `out`. */
-static int calibrate(const struct mdl_calib *c, const struct opts *o, const char *out)
+static int calibrate(const struct mdl_calib *c, const struct cli_job_opts *o, const char *out)
 {
     struct calib_run r = {.c = c,
                           .d = c->parameters_count,
@@ -322,23 +290,19 @@ static int calibrate(const struct mdl_calib *c, const struct opts *o, const char
 
 int cli_calibrate(int argc, char **argv)
 {
-    struct opts o = {0};
+    struct cli_job_opts o;
     int rc = parse(argc, argv, &o);
     if (rc >= 0)
         return rc;
     char err[16384];
     struct mdl_calib *c = NULL;
-    sim_status st = mdl_calib_load(o.calib, &c, err, sizeof err);
-    if (st != SIM_OK) {
-        fputs(err, stderr);
-        if (err[0] != '\0' && err[strlen(err) - 1] != '\n')
-            fputc('\n', stderr);
-        return cli_exit_code(st);
-    }
-    if (o.synthetic != NULL) {
-        rc = synthetic(c, o.synthetic, o.out, o.force);
+    sim_status st = mdl_calib_load(o.input, &c, err, sizeof err);
+    if (st != SIM_OK)
+        return cli_load_failed(err, st);
+    if (o.extra != NULL) {
+        rc = synthetic(c, o.extra, o.out, o.force);
     } else {
-        char *def = o.out == NULL ? cli_default_output(o.calib, ".posterior.h5") : NULL;
+        char *def = o.out == NULL ? cli_default_output(o.input, ".posterior.h5") : NULL;
         rc = o.out == NULL && def == NULL ? CLI_SOFTWARE : calibrate(c, &o, o.out != NULL ? o.out : def);
         free(def);
     }

@@ -48,6 +48,8 @@ static const char info_help[] =
     "            values are empty. Files without modes print the port table instead.\n"
     "  --ports   with --csv: print the port table, with the header\n"
     "            quantity,port,mean,ci95_low,ci95_high,replications\n"
+    "  --predictive  with --csv, for a posterior file: the posterior predictive of every observed\n"
+    "            point, with the header target,period,observed,q05,q50,q95,inside\n"
     "  --compare A B\n"
     "            variant B against variant A, paired by replication (95% intervals): change in\n"
     "            arrivals by mode and deaths, net arrivals prevented, the cost difference and cost\n"
@@ -500,11 +502,14 @@ static int take_compare(int argc, char **argv, char **args, const char **cmp)
 
 int cli_info(int argc, char **argv)
 {
-    static const struct option longs[] = {
-        {"csv", no_argument, NULL, 'c'},     {"ports", no_argument, NULL, 'p'},
-        {"monthly", no_argument, NULL, 'm'}, {"variant", required_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},    {0}};
-    bool csv = false, by_port = false, monthly = false;
+    static const struct option longs[] = {{"csv", no_argument, NULL, 'c'},
+                                          {"ports", no_argument, NULL, 'p'},
+                                          {"monthly", no_argument, NULL, 'm'},
+                                          {"variant", required_argument, NULL, 'v'},
+                                          {"predictive", no_argument, NULL, 'P'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {0}};
+    bool csv = false, by_port = false, monthly = false, predictive = false;
     const char *variant = NULL;
     const char *cmp[2] = {NULL, NULL};
     char *args[64];
@@ -523,6 +528,8 @@ int cli_info(int argc, char **argv)
             by_port = true;
         else if (c == 'm' || c == 'v')
             monthly = true, variant = c == 'v' ? optarg : variant;
+        else if (c == 'P')
+            predictive = true;
         else if (c == 'h')
             return fputs(info_help, stdout), CLI_OK;
         else
@@ -541,7 +548,7 @@ int cli_info(int argc, char **argv)
     if (res_ckpt_is(path))
         return print_checkpoint(path);
     if (res_posterior_is(path))
-        return cli__info_posterior(path, csv);
+        return cli__info_posterior(path, csv, predictive);
     if (res_sens_is(path))
         return cli__info_sens(path);
     struct res_file *f = NULL;

@@ -85,16 +85,55 @@ static void print_correlations(const struct res_posterior *p, const double *mean
     }
 }
 
+/* Whether observed point k lies inside its posterior predictive 90% band [q05, q95]; a NaN
+ * observation or bound is outside. */
+static bool inside(const struct res_posterior *p, size_t k)
+{
+    return p->observed[k] >= p->pred_q05[k] && p->observed[k] <= p->pred_q95[k];
+}
+
 static void print_predictive(const struct res_posterior *p)
 {
     printf("\nposterior predictive (over particles of each particle's mean over replications):\n");
-    printf("%-22s %-22s %11s %11s %11s %11s\n", "target", "period", "observed", "q05", "median", "q95");
+    printf("%-22s %-22s %11s %11s %11s %11s  %s\n", "target", "period", "observed", "q05", "median", "q95",
+           "in 90%");
     for (size_t k = 0; k < p->npoints; k++)
-        printf("%-22s %-22s %11.4g %11.4g %11.4g %11.4g\n", p->point_target[k], p->point_period[k],
-               p->observed[k], p->pred_q05[k], p->pred_q50[k], p->pred_q95[k]);
+        printf("%-22s %-22s %11.4g %11.4g %11.4g %11.4g  %s\n", p->point_target[k], p->point_period[k],
+               p->observed[k], p->pred_q05[k], p->pred_q50[k], p->pred_q95[k], inside(p, k) ? "yes" : "no");
 }
 
-int cli__info_posterior(const char *path, bool csv)
+/* Per target, in the order targets first appear: how many of its observed periods lie inside the
+ * 90% predictive band (the issue's check of a calibration: most should). */
+static void print_coverage(const struct res_posterior *p)
+{
+    size_t all = 0, in_all = 0;
+    printf("\ncoverage: observed periods inside the posterior predictive 90%% band [q05, q95]:\n");
+    for (size_t k = 0; k < p->npoints; k++) {
+        bool first = true;
+        for (size_t e = 0; e < k && first; e++)
+            first = strcmp(p->point_target[e], p->point_target[k]) != 0;
+        if (!first)
+            continue;
+        size_t n = 0, in = 0;
+        for (size_t e = k; e < p->npoints; e++)
+            if (strcmp(p->point_target[e], p->point_target[k]) == 0)
+                n++, in += inside(p, e);
+        printf("%s: %zu of %zu periods inside the 90%% predictive band\n", p->point_target[k], in, n);
+        all += n, in_all += in;
+    }
+    printf("all targets: %zu of %zu points inside\n", in_all, all);
+}
+
+/* The rows target,period,observed,q05,q50,q95,inside (1 or 0) of every observed point. */
+static void print_predictive_csv(const struct res_posterior *p)
+{
+    printf("target,period,observed,q05,q50,q95,inside\n");
+    for (size_t k = 0; k < p->npoints; k++)
+        printf("%s,%s,%.17g,%.17g,%.17g,%.17g,%d\n", p->point_target[k], p->point_period[k], p->observed[k],
+               p->pred_q05[k], p->pred_q50[k], p->pred_q95[k], inside(p, k) ? 1 : 0);
+}
+
+int cli__info_posterior(const char *path, bool csv, bool predictive)
 {
     struct res_posterior p;
     char err[1024];
@@ -114,7 +153,9 @@ int cli__info_posterior(const char *path, bool csv)
         column(&p, j, tmp, stats + 4 * j);
         mean[j] = stats[4 * j];
     }
-    if (csv) {
+    if (csv && predictive) {
+        print_predictive_csv(&p);
+    } else if (csv) {
         printf("parameter,mean,q05,q50,q95\n");
         for (size_t j = 0; j < p.d; j++)
             printf("%s,%.17g,%.17g,%.17g,%.17g\n", p.names[j], stats[4 * j], stats[4 * j + 1],
@@ -123,6 +164,7 @@ int cli__info_posterior(const char *path, bool csv)
         print_tables(&p, stats);
         print_correlations(&p, mean);
         print_predictive(&p);
+        print_coverage(&p);
     }
     free(stats), free(mean), free(tmp);
     res_posterior_free(&p);

@@ -2,7 +2,6 @@
  * parameter ranges (sens.h runs the points; this file builds the design, computes the indices
  * with sim_sens and writes the file with res_sens). */
 #define _GNU_SOURCE
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,45 +41,6 @@ static const char help[] =
     "Exit status: 0 done, 64 bad command line, 65 bad sensitivity file (nothing is written),\n"
     "66 missing input, 73 cannot create the output, 74 I/O error, 75 interrupted (--resume).\n";
 
-struct opts {
-    const char *file, *out;
-    int threads;
-    bool resume, force, quiet;
-};
-
-static int parse(int argc, char **argv, struct opts *o)
-{
-    static const struct option lo[] = {{"output", required_argument, NULL, 'o'},
-                                       {"threads", required_argument, NULL, 'j'},
-                                       {"resume", no_argument, NULL, 'R'},
-                                       {"force", no_argument, NULL, 'f'},
-                                       {"quiet", no_argument, NULL, 'q'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
-    int ch;
-    long v;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "o:j:fqh", lo, NULL)) != -1) {
-        if (ch == 'o')
-            o->out = optarg;
-        else if (ch == 'j' && cli_parse_count(optarg, 1, 4096, &v))
-            o->threads = (int)v;
-        else if (ch == 'R' || ch == 'f' || ch == 'q')
-            *(ch == 'R' ? &o->resume : ch == 'f' ? &o->force : &o->quiet) = true;
-        else if (ch == 'h') {
-            fputs(help, stdout);
-            return CLI_OK;
-        } else
-            return cli_usage_error("sensitivity", help,
-                                   ch == 'j' ? "-j: expected a count >= 1, got '%s'" : "bad option%s",
-                                   ch == 'j' ? optarg : "");
-    }
-    if (optind != argc - 1)
-        return cli_usage_error("sensitivity", help, "expected one sensitivity file");
-    o->file = argv[optind];
-    return -1;
-}
-
 /* The design in the unit cube: the Saltelli points, then the Morris trajectories. */
 struct design {
     size_t d, n, r, nsobol, nmorris, npoints;
@@ -112,7 +72,7 @@ static sim_status make_design(const struct mdl_sens *s, struct design *g)
 }
 
 /* Opens r->ckpt at `path`: resumed with --resume when it exists, else created. */
-static int open_ckpt(struct sens_run *r, const struct opts *o, const char *path)
+static int open_ckpt(struct sens_run *r, const struct cli_job_opts *o, const char *path)
 {
     static const struct calib_ckpt_words words = {"sensitivity", "analysis", "points"};
     char key[512];
@@ -279,7 +239,7 @@ static int finish(const struct mdl_sens *s, const struct design *g, struct res_c
     return st == SIM_OK ? CLI_OK : cli_exit_code(st);
 }
 
-static int analyse(const struct mdl_sens *s, const struct opts *o, const char *out)
+static int analyse(const struct mdl_sens *s, const struct cli_job_opts *o, const char *out)
 {
     struct design g = {0};
     struct sens_run r = {
@@ -324,20 +284,16 @@ static int analyse(const struct mdl_sens *s, const struct opts *o, const char *o
 
 int cli_sensitivity(int argc, char **argv)
 {
-    struct opts o = {0};
-    int rc = parse(argc, argv, &o);
+    struct cli_job_opts o;
+    int rc = cli_job_options(argc, argv, "sensitivity", help, "sensitivity file", NULL, &o);
     if (rc >= 0)
         return rc;
     char err[16384];
     struct mdl_sens *s = NULL;
-    sim_status st = mdl_sens_load(o.file, &s, err, sizeof err);
-    if (st != SIM_OK) {
-        fputs(err, stderr);
-        if (err[0] != '\0' && err[strlen(err) - 1] != '\n')
-            fputc('\n', stderr);
-        return cli_exit_code(st);
-    }
-    char *def = o.out == NULL ? cli_default_output(o.file, ".sens.h5") : NULL;
+    sim_status st = mdl_sens_load(o.input, &s, err, sizeof err);
+    if (st != SIM_OK)
+        return cli_load_failed(err, st);
+    char *def = o.out == NULL ? cli_default_output(o.input, ".sens.h5") : NULL;
     rc = o.out == NULL && def == NULL ? CLI_SOFTWARE : analyse(s, &o, o.out != NULL ? o.out : def);
     free(def);
     mdl_sens_destroy(s);
