@@ -222,6 +222,7 @@ static void mdl_ports_refresh(struct mdl_ports *m, struct sim_kernel *k)
             mdl__ports_count_others(m, i, sim_kernel_now(k)); /* at the rates in force until now */
         memcpy(pt->rate, next->rate, sizeof pt->rate);
         memcpy(pt->cum, next->cum, sizeof pt->cum);
+        pt->mass_t = NAN; /* the cached traffic mass was at the old rates */
         pt->share = next->share;
         pt->hit_extra = next->hit_extra;
         pt->groups_rate = next->groups_rate;
@@ -436,6 +437,7 @@ static void reset_port(struct mdl_ports *m, struct sim_kernel *k, size_t i)
     pt->head = pt->len = pt->nwatch = 0;
     pt->pend_head = pt->pend_tail = PORTS_NONE;
     pt->others_from = 0.0;
+    pt->mass_t = NAN;
     pt->carrier = pt->arrival = pt->group = 0;
     if (mdl__ports_lazy_reset(pt) != SIM_OK)
         sim_kernel_fail(k, SIM_ENOMEM, "ports: cannot allocate the deferred searches");

@@ -15,20 +15,20 @@ static sim_status ring_push(struct port *pt, uint32_t l)
         if (r == NULL)
             return SIM_ENOMEM;
         for (size_t i = 0; i < pt->len; i++)
-            r[i] = pt->ring[(pt->head + i) % pt->ring_cap];
+            r[i] = pt->ring[(pt->head + i) & (pt->ring_cap - 1)];
         free(pt->ring);
         pt->ring = r;
         pt->ring_cap = ncap;
         pt->head = 0;
     }
-    pt->ring[(pt->head + pt->len++) % pt->ring_cap] = l;
+    pt->ring[(pt->head + pt->len++) & (pt->ring_cap - 1)] = l;
     return SIM_OK;
 }
 
 static uint32_t ring_pop(struct port *pt)
 {
     uint32_t l = pt->ring[pt->head];
-    pt->head = (pt->head + 1) % pt->ring_cap;
+    pt->head = (pt->head + 1) & (pt->ring_cap - 1);
     pt->len--;
     if (pt->nwatch > 0)
         pt->nwatch--;
@@ -38,7 +38,7 @@ static uint32_t ring_pop(struct port *pt)
 /* The lorry at position i of the queue (0 = next to be searched). */
 static uint32_t *ring_at(struct port *pt, size_t i)
 {
-    return &pt->ring[(pt->head + i) % pt->ring_cap];
+    return &pt->ring[(pt->head + i) & (pt->ring_cap - 1)];
 }
 
 /* Removes the lorry at position i, keeping the order of the others. */
@@ -125,7 +125,10 @@ void mdl__ports_count_others(struct mdl_ports *m, size_t port, double t)
     pt->others_from = t;
     if (pt->carrier != 0 || !m->in_window || !(t > from) || pt->share >= 1.0)
         return; /* a carrier is pending: none came before it */
-    double mu = (1.0 - pt->share) * (traffic_mass(pt, t) - traffic_mass(pt, from));
+    double at_t = traffic_mass(pt, t);
+    double mu = (1.0 - pt->share) * (at_t - (from == pt->mass_t ? pt->mass_at : traffic_mass(pt, from)));
+    pt->mass_t = t; /* the next count starts here: one mass per count */
+    pt->mass_at = at_t;
     double n = (double)gsl_ran_poisson(pt->rng[MDL_PP_PASSING], mu);
     count(m, 0.5 * (from + t), port, D_ARRIVED, n);
 }
@@ -257,6 +260,8 @@ static bool capacity_policy(const struct port *pt)
 static void purge(struct mdl_ports *m, size_t port, double now)
 {
     struct port *pt = &m->ports[port];
+    if (pt->len == 0)
+        return;
     double tol = pt->p->selection.tolerance_min / MIN_PER_DAY;
     size_t before = pt->len;
     for (int part = 0; part < 2; part++) {

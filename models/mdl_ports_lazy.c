@@ -12,13 +12,46 @@
 
 enum { VQ_FIRST = 16 };
 
+/* Deferred search ends are a binary heap on (time, scheduling order). */
+static bool before(const struct vev *a, const struct vev *b)
+{
+    return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+}
+
 static void update_min(struct port *pt)
 {
     double t = pt->carrier == PORTS_DEFERRED ? pt->vcar_t : INFINITY;
-    for (size_t i = 0; i < pt->vq_n; i++)
-        if (pt->vq[i].t < t)
-            t = pt->vq[i].t;
-    pt->vmin = t;
+    pt->vmin = pt->vq_n > 0 && pt->vq[0].t < t ? pt->vq[0].t : t;
+}
+
+static void heap_push(struct port *pt, struct vev e)
+{
+    size_t i = pt->vq_n++;
+    while (i > 0 && before(&e, &pt->vq[(i - 1) / 2])) {
+        pt->vq[i] = pt->vq[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    pt->vq[i] = e;
+}
+
+static struct vev heap_pop(struct port *pt)
+{
+    struct vev top = pt->vq[0], last = pt->vq[--pt->vq_n];
+    size_t i = 0, n = pt->vq_n;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && before(&pt->vq[c + 1], &pt->vq[c]))
+            c++;
+        if (!before(&pt->vq[c], &last))
+            break;
+        pt->vq[i] = pt->vq[c];
+        i = c;
+    }
+    if (n > 0)
+        pt->vq[i] = last;
+    return top;
 }
 
 sim_status mdl__ports_lazy_reset(struct port *pt)
@@ -78,40 +111,26 @@ void mdl__ports_search_end_at(struct mdl_ports *m, struct sim_kernel *k, size_t 
         pt->vq = q;
         pt->vq_cap *= 2;
     }
-    pt->vq[pt->vq_n++] = (struct vev){.t = t, .seq = m->vseq++, .a = a, .l = l, .x = x};
+    heap_push(pt, (struct vev){.t = t, .seq = m->vseq++, .a = a, .l = l, .x = x});
     if (t < pt->vmin)
         pt->vmin = t;
-}
-
-/* Index of the earliest deferred search end (ties: the first scheduled), vq_n if none. */
-static size_t earliest(const struct port *pt)
-{
-    size_t best = pt->vq_n;
-    for (size_t i = 0; i < pt->vq_n; i++)
-        if (best == pt->vq_n || pt->vq[i].t < pt->vq[best].t ||
-            (pt->vq[i].t == pt->vq[best].t && pt->vq[i].seq < pt->vq[best].seq))
-            best = i;
-    return best;
 }
 
 /* Handles the port's earliest deferred event. */
 static void run_next(struct mdl_ports *m, struct sim_kernel *k, size_t port)
 {
     struct port *pt = &m->ports[port];
-    size_t i = earliest(pt);
-    bool car = pt->carrier == PORTS_DEFERRED && (i == pt->vq_n || pt->vcar_t < pt->vq[i].t ||
-                                                 (pt->vcar_t == pt->vq[i].t && pt->vcar_seq < pt->vq[i].seq));
+    bool car = pt->carrier == PORTS_DEFERRED && (pt->vq_n == 0 || pt->vcar_t < pt->vq[0].t ||
+                                                 (pt->vcar_t == pt->vq[0].t && pt->vcar_seq < pt->vq[0].seq));
     if (car) {
         m->now = pt->vcar_t;
         pt->vcar_t = INFINITY;
+        pt->carrier = 0; /* as a kernel event's: taken from the queue */
         update_min(pt);
-        mdl__ports_on_lorry(m, k, port, false); /* it clears pt->carrier */
+        mdl__ports_on_lorry(m, k, port, false);
         return;
     }
-    struct vev e = pt->vq[i];
-    for (size_t j = i; j + 1 < pt->vq_n; j++) /* keeps the scheduling order */
-        pt->vq[j] = pt->vq[j + 1];
-    pt->vq_n--;
+    struct vev e = heap_pop(pt);
     update_min(pt);
     m->now = e.t;
     mdl__ports_on_search_end(m, k, e.a, e.l, e.x);
@@ -130,17 +149,12 @@ void mdl__ports_advance(struct mdl_ports *m, struct sim_kernel *k, double until,
 void mdl__ports_realize(struct mdl_ports *m, struct sim_kernel *k, size_t port)
 {
     struct port *pt = &m->ports[port];
-    bool car = pt->carrier == PORTS_DEFERRED;
-    for (size_t i = 0; i <= pt->vq_n; i++) { /* in scheduling order, the carrier in its place */
-        if (car && (i == pt->vq_n || pt->vcar_seq < pt->vq[i].seq)) {
-            sim_kernel_at(k, m->model, EV_CARRIER, pt->vcar_t, PORTS_PRIO_FLOW, (uint32_t)port, 0, 0.0,
-                          &pt->carrier);
-            car = false;
-        }
-        if (i < pt->vq_n)
-            sim_kernel_at(k, m->model, EV_SEARCH_END, pt->vq[i].t, PORTS_PRIO_FLOW, pt->vq[i].a, pt->vq[i].l,
-                          pt->vq[i].x, NULL);
+    if (pt->carrier == PORTS_DEFERRED)
+        sim_kernel_at(k, m->model, EV_CARRIER, pt->vcar_t, PORTS_PRIO_FLOW, (uint32_t)port, 0, 0.0,
+                      &pt->carrier);
+    while (pt->vq_n > 0) { /* in time order: equal times keep their scheduling order */
+        struct vev e = heap_pop(pt);
+        sim_kernel_at(k, m->model, EV_SEARCH_END, e.t, PORTS_PRIO_FLOW, e.a, e.l, e.x, NULL);
     }
-    pt->vq_n = 0;
     pt->vcar_t = pt->vmin = INFINITY;
 }

@@ -137,6 +137,7 @@ struct port {
     unsigned hired[PORTS_MAX_SHIFTS];    /* officers of each shift initialised this replication */
     double refresh_credit, train_credit; /* fractions of a monthly intake carried over */
     double others_from;                  /* non-candidate lorries before this time are counted */
+    double mass_t, mass_at;              /* traffic_mass at mass_t (a cache: NAN before any) */
     sim_evh carrier;                     /* pending EV_CARRIER event, PORTS_DEFERRED, 0 if none */
     struct vev *vq;                      /* deferred search ends, in scheduling order */
     size_t vq_n, vq_cap;
