@@ -1,5 +1,7 @@
-/* Hauliers, vehicles, facilitated reuse, watch-lists and ANPR: see mdl_fleet.h. */
+/* Hauliers, vehicles, facilitated reuse, watch-lists and ANPR, the model and the component: see
+ * mdl_fleet.h; the groups riding the vehicles are in mdl_fleet_groups.c. */
 #include "mdl_fleet.h"
+#include "mdl_fleet_priv.h"
 #include "mdl_monthly.h"
 
 #include <math.h>
@@ -14,10 +16,8 @@
 #include "mdl_ports.h"
 #include "mdl_watch.h"
 
-enum { FS_HAULIERS, FS_VEHICLES, FS_TRACES, FS_COUNT };
 static const char *const stream_names[FS_COUNT] = {"fleet.hauliers", "fleet.vehicles", "fleet.traces"};
 
-enum { V_HITS, V_UNSECURED, V_TRACES, V_REUSED, V_GROUPS, V_PEOPLE, V_COUNT };
 static const struct {
     const char *name, *units, *description;
 } var_info[V_COUNT] = {
@@ -31,74 +31,7 @@ static const struct {
     {"people_boarded", "people", "people in those groups (entrants)"},
 };
 
-enum { G_FREE, G_FORMING, G_ABOARD };
-#define NONE UINT32_MAX
-
-/* A group forming at a port, then riding its vehicle; members in a list of the member pool. */
-struct fgrp {
-    uint32_t head, next; /* first member; next free group */
-    uint32_t vehicle;
-    double pass; /* the vehicle's security pass for the members who join */
-    uint16_t size, target;
-    uint8_t port, state;
-};
-
-struct fmem {
-    uint32_t person, next;
-};
-
-struct fleet_vars {
-    int totals[V_COUNT];
-};
-
-struct fleet {
-    const struct mdl_scenario *s;
-    const struct mdl_lorry *l;
-    const struct mdl_fleet *f;
-    const struct sim_out_table *t;
-    const struct fleet_vars *ids;
-    size_t nports, first_stream, nh;
-    double w0, w1;
-    uint32_t *offset; /* nh + 1: first vehicle of each haulier; offset[nh] vehicles in all */
-    double *quantile; /* each haulier's quantile of the secured-share law */
-    double *secured;  /* each haulier's secured share */
-    double mean_now;  /* the mean the shares were computed at */
-    uint64_t key;     /* the replication's security key */
-    uint32_t *recent; /* nports x reuse_set_size vehicles recently boarded through facilitators */
-    size_t *nrecent, *rnext, rcap;
-    bool last_reused; /* whether the vehicle `choose` just gave was reused, and when */
-    double last_t;
-    struct mdl_watch *veh, *hau;
-    gsl_rng *rng[FS_COUNT];
-    double last_pass;
-    uint64_t vkey, draw_seed; /* counter-based draws of one attempt: see attempt_uniform */
-    uint64_t draw_n;
-    struct mdl_ports *ports;
-    struct mdl_pop *pop;
-    struct fgrp *grps; /* pools grown geometrically: a warm workspace never allocates */
-    size_t ngrps;
-    uint32_t gfree;
-    struct fmem *mems;
-    size_t nmems;
-    uint32_t mfree;
-    uint32_t *forming;                                   /* nports: the group forming there, NONE if none */
-    sim_evh *form_ev;                                    /* nports: its formation deadline */
-    uint64_t sent, settled, people_sent, people_settled; /* whole-run, for conservation */
-    double *out;
-    uint16_t model;
-    struct mdl_monthly *monthly; /* the monthly table's counters, NULL if none */
-};
-
 /* ---- the haulier population ---- */
-
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
 
 static uint32_t haulier_of(const struct fleet *m, uint32_t v)
 {
@@ -157,25 +90,6 @@ static void draw_hauliers(struct fleet *m)
 
 /* ---- the hooks ---- */
 
-static bool in_window(const struct fleet *m, double t)
-{
-    return t >= m->w0 && t < m->w1;
-}
-
-static void add(struct fleet *m, double t, int v, unsigned port)
-{
-    if (in_window(m, t))
-        m->out[m->t->offset[m->ids->totals[v]] + port] += 1.0;
-}
-
-/* The next uniform of the current attempt: a hash of the replication's key, the person and the
- * attempt's time, so that the same attempt draws the same vehicle (and group size) in every
- * variant of a replication (common random numbers, as the population's per-person streams). */
-static double attempt_uniform(struct fleet *m)
-{
-    return (double)(mix64(m->draw_seed + ++m->draw_n * 0x9e3779b97f4a7c15ULL) >> 11) * 0x1.0p-53;
-}
-
 static struct mdl_pop_vehicle choose(void *ctx, struct sim_kernel *k, unsigned port, uint32_t person,
                                      bool facilitated)
 {
@@ -216,167 +130,6 @@ static struct mdl_pop_vehicle choose(void *ctx, struct sim_kernel *k, unsigned p
     return (struct mdl_pop_vehicle){.vehicle = v, .security_pass = m->last_pass};
 }
 
-/* A facilitated boarding on `vehicle`: the facilitators of `port` remember it. */
-static void remember(struct fleet *m, unsigned port, uint32_t vehicle)
-{
-    if (m->last_reused)
-        add(m, m->last_t, V_REUSED, port);
-    uint32_t *set = &m->recent[port * m->rcap];
-    set[m->rnext[port]] = vehicle;
-    m->rnext[port] = (m->rnext[port] + 1) % m->rcap;
-    if (m->nrecent[port] < m->rcap)
-        m->nrecent[port]++;
-}
-
-/* ---- groups: formed at a port, riding one vehicle, settled member by member ---- */
-
-static sim_status grow(void **base, size_t *cap, size_t elem)
-{
-    size_t ncap = *cap == 0 ? 256 : *cap * 2;
-    if (ncap >= NONE)
-        return SIM_ENOMEM;
-    void *p = realloc(*base, ncap * elem);
-    if (p == NULL)
-        return SIM_ENOMEM;
-    *base = p;
-    *cap = ncap;
-    return SIM_OK;
-}
-
-/* Puts pool entries [from, size) at the head of the free list (none when from >= size). */
-static void link_groups(struct fleet *m, size_t from)
-{
-    if (from >= m->ngrps)
-        return;
-    for (size_t i = from; i < m->ngrps; i++)
-        m->grps[i] = (struct fgrp){.next = i + 1 < m->ngrps ? (uint32_t)(i + 1) : m->gfree, .state = G_FREE};
-    m->gfree = (uint32_t)from;
-}
-
-static void link_members(struct fleet *m, size_t from)
-{
-    if (from >= m->nmems)
-        return;
-    for (size_t i = from; i < m->nmems; i++)
-        m->mems[i].next = i + 1 < m->nmems ? (uint32_t)(i + 1) : m->mfree;
-    m->mfree = (uint32_t)from;
-}
-
-/* Settles every member of group g with the outcome in r (copied per member) and frees it. */
-static void settle_group(struct fleet *m, struct sim_kernel *k, uint32_t g, const struct mdl_ports_report *r)
-{
-    struct fgrp *gr = &m->grps[g];
-    struct mdl_ports_report one = *r;
-    one.size = 1;
-    m->settled++;
-    m->people_settled += gr->size;
-    for (uint32_t i = gr->head; i != NONE;) {
-        uint32_t next = m->mems[i].next;
-        one.group = m->mems[i].person;
-        m->mems[i].next = m->mfree;
-        m->mfree = i;
-        mdl_pop_lorry_settled(m->pop, k, &one);
-        i = next;
-    }
-    gr->state = G_FREE;
-    gr->next = m->gfree;
-    m->gfree = g;
-}
-
-/* The group forming at `port` boards its vehicle (or, at a closed port, goes back). */
-static void send(struct fleet *m, struct sim_kernel *k, unsigned port)
-{
-    uint32_t g = m->forming[port];
-    m->forming[port] = NONE;
-    if (m->form_ev[port] != 0)
-        sim_kernel_cancel(k, m->form_ev[port]);
-    m->form_ev[port] = 0;
-    struct fgrp *gr = &m->grps[g];
-    gr->state = G_ABOARD;
-    m->sent++;
-    m->people_sent += gr->size;
-    double now = sim_kernel_now(k);
-    if (m->s->ports[port].open_share <= 0.0) { /* closed while it formed: no lorry to board */
-        struct mdl_ports_report r = {
-            .time = now, .port = port, .outcome = MDL_LORRY_RETURNED, .vehicle = gr->vehicle};
-        settle_group(m, k, g, &r);
-        return;
-    }
-    add(m, now, V_GROUPS, port);
-    for (unsigned i = 0; i < gr->size; i++)
-        add(m, now, V_PEOPLE, port);
-    if (mdl_ports_board_on(m->ports, k, port, MDL_POP_GROUP_TAG | g, gr->size, gr->vehicle) != SIM_OK)
-        sim_kernel_fail(k, SIM_ENOMEM, "fleet: cannot grow the ports' group pool");
-}
-
-/* Target size of a new group at `port`: the port's group_size_weights. */
-static uint16_t draw_target(struct fleet *m, unsigned port)
-{
-    const struct mdl_port *p = &m->s->ports[port];
-    size_t n = p->clandestine.group_size_weights_count;
-    double tot = 0.0;
-    for (size_t i = 0; i < n; i++)
-        tot += p->clandestine.group_size_weights[i];
-    double x = attempt_uniform(m) * tot; /* right after choose, in the same attempt */
-    for (size_t i = 0; i < n; i++)
-        if ((x -= p->clandestine.group_size_weights[i]) < 0.0)
-            return (uint16_t)(i + 1);
-    return (uint16_t)n;
-}
-
-/* Opens a group at `port` on the vehicle `choose` just gave; NONE if the pool cannot grow. */
-static uint32_t open_group(struct fleet *m, struct sim_kernel *k, unsigned port, uint32_t vehicle)
-{
-    if (m->gfree == NONE) {
-        size_t old = m->ngrps;
-        void *base = m->grps;
-        if (grow(&base, &m->ngrps, sizeof *m->grps) != SIM_OK)
-            return NONE;
-        m->grps = base;
-        link_groups(m, old);
-    }
-    uint32_t g = m->gfree;
-    m->gfree = m->grps[g].next;
-    m->grps[g] = (struct fgrp){.head = NONE,
-                               .next = NONE,
-                               .vehicle = vehicle,
-                               .pass = m->last_pass,
-                               .target = draw_target(m, port),
-                               .port = (uint8_t)port,
-                               .state = G_FORMING};
-    m->forming[port] = g;
-    sim_kernel_at(k, m->model, 0, sim_kernel_now(k) + m->f->group_formation_days, 0, port, 0, 0.0,
-                  &m->form_ev[port]);
-    return g;
-}
-
-static sim_status board(void *ctx, struct sim_kernel *k, unsigned port, uint32_t person, uint32_t vehicle,
-                        bool facilitated)
-{
-    struct fleet *m = ctx;
-    if (facilitated && m->forming[port] == NONE)
-        remember(m, port, vehicle);
-    uint32_t g = m->forming[port] != NONE ? m->forming[port] : open_group(m, k, port, vehicle);
-    if (g == NONE)
-        return SIM_ENOMEM;
-    if (m->mfree == NONE) {
-        size_t old = m->nmems;
-        void *base = m->mems;
-        if (grow(&base, &m->nmems, sizeof *m->mems) != SIM_OK)
-            return SIM_ENOMEM;
-        m->mems = base;
-        link_members(m, old);
-    }
-    uint32_t i = m->mfree;
-    m->mfree = m->mems[i].next;
-    struct fgrp *gr = &m->grps[g];
-    m->mems[i] = (struct fmem){.person = person, .next = gr->head};
-    gr->head = i;
-    if (++gr->size >= gr->target)
-        send(m, k, port);
-    return SIM_OK;
-}
-
 /* Lists vehicle v (and its haulier) at `port` from `start`. */
 static void list(struct fleet *m, struct sim_kernel *k, uint32_t v, unsigned port, double start)
 {
@@ -412,7 +165,7 @@ static void on_outcome(void *ctx, struct sim_kernel *k, const struct mdl_ports_r
     if (r->vehicle != MDL_VEHICLE_NONE)
         note_vehicle(m, k, r);
     if (r->group != MDL_PORTS_EXOGENOUS && (r->group & MDL_POP_GROUP_TAG))
-        settle_group(m, k, r->group & ~MDL_POP_GROUP_TAG, r); /* members learn their fate */
+        mdl__fleet_settle(m, k, r->group & ~MDL_POP_GROUP_TAG, r); /* members learn their fate */
 }
 
 static bool listed(void *ctx, unsigned port, uint32_t vehicle, double t)
@@ -441,14 +194,7 @@ static sim_status init(void *self, struct sim_kernel *k)
         m->nrecent[p] = m->rnext[p] = 0;
     mdl_watch_clear(m->veh);
     mdl_watch_clear(m->hau);
-    m->gfree = m->mfree = NONE;
-    link_groups(m, 0);
-    link_members(m, 0);
-    for (size_t p = 0; p < m->nports; p++) {
-        m->forming[p] = NONE;
-        m->form_ev[p] = 0;
-    }
-    m->sent = m->settled = m->people_sent = m->people_settled = 0;
+    mdl__fleet_groups_reset(m);
     return SIM_OK;
 }
 
@@ -458,31 +204,13 @@ static void handle(void *self, struct sim_kernel *k, const struct sim_event *ev)
     struct fleet *m = self;
     m->form_ev[ev->a] = 0;
     if (m->forming[ev->a] != NONE)
-        send(m, k, (unsigned)ev->a);
+        mdl__fleet_send(m, k, (unsigned)ev->a);
 }
 
-/* Conservation of groups: every group that boarded was detected, crossed, went back (its port
- * closed) or is still on board at the end, and its people likewise. */
+/* Conservation of groups (mdl_fleet_groups.c); totals are counted as they happen. */
 static sim_status finish(void *self, struct sim_kernel *k)
 {
-    struct fleet *m = self;
-    uint64_t aboard = 0, people = 0;
-    for (size_t g = 0; g < m->ngrps; g++)
-        if (m->grps[g].state == G_ABOARD) {
-            aboard++;
-            people += m->grps[g].size;
-        }
-    if (m->sent != m->settled + aboard || m->people_sent != m->people_settled + people) {
-        sim_kernel_fail(
-            k, SIM_EINVARIANT,
-            "fleet: groups not conserved: %llu boarded, %llu settled, %llu on board (people %llu, "
-            "%llu, %llu)",
-            (unsigned long long)m->sent, (unsigned long long)m->settled, (unsigned long long)aboard,
-            (unsigned long long)m->people_sent, (unsigned long long)m->people_settled,
-            (unsigned long long)people);
-        return SIM_EINVARIANT;
-    }
-    return SIM_OK; /* totals are counted as they happen */
+    return mdl__fleet_conserved(self, k);
 }
 
 static const struct sim_model fleet_model = {
@@ -573,7 +301,7 @@ static sim_status hook(struct fleet *m, const struct mdl_comp_env *env)
         return SIM_EINVAL;
     struct mdl_ports_listener pl = {.ctx = m, .on_outcome = on_outcome};
     struct mdl_ports_anpr pa = {.ctx = m, .listed = listed};
-    struct mdl_pop_vehicles pv = {.ctx = m, .choose = choose, .board = board};
+    struct mdl_pop_vehicles pv = {.ctx = m, .choose = choose, .board = mdl__fleet_board};
     m->ports = ports;
     m->pop = pop;
     m->monthly = mdl_world_ws_find(env->ws, "monthly");

@@ -204,6 +204,8 @@ static sim_status port_init(struct port *pt, const struct mdl_port *p, int start
  * before a replication starts. */
 static void mdl_ports_refresh(struct mdl_ports *m, struct sim_kernel *k)
 {
+    if (k != NULL)
+        mdl__ports_advance(m, k, sim_kernel_now(k), false); /* at the rates in force until now */
     for (size_t i = 0; i < m->nports; i++) {
         /* Derive into a copy first: a port whose rates did not change must not even split its
          * daily count of passing lorries, or its random streams would drift from the baseline's. */
@@ -220,6 +222,7 @@ static void mdl_ports_refresh(struct mdl_ports *m, struct sim_kernel *k)
             mdl__ports_count_others(m, i, sim_kernel_now(k)); /* at the rates in force until now */
         memcpy(pt->rate, next->rate, sizeof pt->rate);
         memcpy(pt->cum, next->cum, sizeof pt->cum);
+        pt->mass_t = NAN; /* the cached traffic mass was at the old rates */
         pt->share = next->share;
         pt->hit_extra = next->hit_extra;
         pt->groups_rate = next->groups_rate;
@@ -248,6 +251,7 @@ static void mdl_ports_destroy(struct mdl_ports *m)
         free(m->ports[i].size_cum);
         free(m->ports[i].methods);
         free(m->ports[i].ring);
+        free(m->ports[i].vq);
         free(m->ports[i].roster);
         sim_hist_fini(&m->ports[i].wait_hist);
         sim_hist_fini(&m->ports[i].delay_hist);
@@ -386,12 +390,14 @@ sim_status mdl_ports_board_on(struct mdl_ports *m, struct sim_kernel *k, unsigne
         if (st != SIM_OK)
             return st;
     }
+    mdl__ports_advance(m, k, sim_kernel_now(k), false); /* the port as it is now */
     uint32_t g = m->grp_free;
     m->grp_free = m->grps[g].next;
     m->grps[g] = (struct grp){.id = group, .next = PORTS_NONE, .vehicle = vehicle, .size = (uint16_t)size};
     struct port *pt = &m->ports[port];
     if (pt->pend_tail == PORTS_NONE) {
         pt->pend_head = g;
+        mdl__ports_realize(m, k, port); /* what follows may concern the group: kernel events */
         mdl__ports_await_carrier(m, k, port);
     } else {
         m->grps[pt->pend_tail].next = g;
@@ -431,7 +437,10 @@ static void reset_port(struct mdl_ports *m, struct sim_kernel *k, size_t i)
     pt->head = pt->len = pt->nwatch = 0;
     pt->pend_head = pt->pend_tail = PORTS_NONE;
     pt->others_from = 0.0;
+    pt->mass_t = NAN;
     pt->carrier = pt->arrival = pt->group = 0;
+    if (mdl__ports_lazy_reset(pt) != SIM_OK)
+        sim_kernel_fail(k, SIM_ENOMEM, "ports: cannot allocate the deferred searches");
     pt->officers = pt->teams = pt->busy = 0;
     pt->officers2 = pt->teams2 = pt->busy2 = 0;
     memset(pt->hired, 0, sizeof pt->hired);
@@ -474,6 +483,8 @@ static sim_status init(void *self, struct sim_kernel *k)
 {
     struct mdl_ports *m = self;
     m->in_window = 0;
+    m->now = 0.0;
+    m->vseq = 0;
     sim_hist_reset(&m->delay_all);
     if (m->ngrps_cap > 0) {
         link_grps(m->grps, 0, m->ngrps_cap);
@@ -539,6 +550,7 @@ static sim_status finish(void *self, struct sim_kernel *k)
 {
     struct mdl_ports *m = self;
     double now = sim_kernel_now(k);
+    mdl__ports_advance(m, k, now, true); /* the kernel ran its events up to `now` included */
     for (size_t i = 0; i < m->nports; i++) {
         const struct port *pt = &m->ports[i];
         if (pt->all_carried != pt->all_resolved + pt->in_system) {

@@ -69,10 +69,7 @@ void mdl__ports_return_closed(struct mdl_ports *m, struct sim_kernel *k)
             continue;
         uint32_t g = pt->pend_head;
         pt->pend_head = pt->pend_tail = PORTS_NONE;
-        if (pt->carrier != 0) {
-            sim_kernel_cancel(k, pt->carrier);
-            pt->carrier = 0;
-        }
+        mdl__ports_cancel_carrier(m, k, i);
         while (g != PORTS_NONE) {
             struct grp *gr = &m->grps[g];
             uint32_t next = gr->next;

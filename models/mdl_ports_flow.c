@@ -15,20 +15,20 @@ static sim_status ring_push(struct port *pt, uint32_t l)
         if (r == NULL)
             return SIM_ENOMEM;
         for (size_t i = 0; i < pt->len; i++)
-            r[i] = pt->ring[(pt->head + i) % pt->ring_cap];
+            r[i] = pt->ring[(pt->head + i) & (pt->ring_cap - 1)];
         free(pt->ring);
         pt->ring = r;
         pt->ring_cap = ncap;
         pt->head = 0;
     }
-    pt->ring[(pt->head + pt->len++) % pt->ring_cap] = l;
+    pt->ring[(pt->head + pt->len++) & (pt->ring_cap - 1)] = l;
     return SIM_OK;
 }
 
 static uint32_t ring_pop(struct port *pt)
 {
     uint32_t l = pt->ring[pt->head];
-    pt->head = (pt->head + 1) % pt->ring_cap;
+    pt->head = (pt->head + 1) & (pt->ring_cap - 1);
     pt->len--;
     if (pt->nwatch > 0)
         pt->nwatch--;
@@ -38,7 +38,7 @@ static uint32_t ring_pop(struct port *pt)
 /* The lorry at position i of the queue (0 = next to be searched). */
 static uint32_t *ring_at(struct port *pt, size_t i)
 {
-    return &pt->ring[(pt->head + i) % pt->ring_cap];
+    return &pt->ring[(pt->head + i) & (pt->ring_cap - 1)];
 }
 
 /* Removes the lorry at position i, keeping the order of the others. */
@@ -111,7 +111,7 @@ double mdl__ports_next_lorry(const struct port *pt, double t, double factor, gsl
 void mdl__ports_schedule_arrival(struct mdl_ports *m, struct sim_kernel *k, size_t port)
 {
     struct port *pt = &m->ports[port];
-    double t = mdl__ports_next_lorry(pt, sim_kernel_now(k), pt->share, pt->rng[MDL_PP_TRAFFIC]);
+    double t = mdl__ports_next_lorry(pt, m->now, pt->share, pt->rng[MDL_PP_TRAFFIC]);
     pt->arrival = 0;
     if (isfinite(t))
         sim_kernel_at(k, m->model, EV_ARRIVAL, t, PORTS_PRIO_FLOW, (uint32_t)port, 0, 0.0, &pt->arrival);
@@ -125,7 +125,10 @@ void mdl__ports_count_others(struct mdl_ports *m, size_t port, double t)
     pt->others_from = t;
     if (pt->carrier != 0 || !m->in_window || !(t > from) || pt->share >= 1.0)
         return; /* a carrier is pending: none came before it */
-    double mu = (1.0 - pt->share) * (traffic_mass(pt, t) - traffic_mass(pt, from));
+    double at_t = traffic_mass(pt, t);
+    double mu = (1.0 - pt->share) * (at_t - (from == pt->mass_t ? pt->mass_at : traffic_mass(pt, from)));
+    pt->mass_t = t; /* the next count starts here: one mass per count */
+    pt->mass_at = at_t;
     double n = (double)gsl_ran_poisson(pt->rng[MDL_PP_PASSING], mu);
     count(m, 0.5 * (from + t), port, D_ARRIVED, n);
 }
@@ -135,7 +138,7 @@ void mdl__ports_schedule_group(struct mdl_ports *m, struct sim_kernel *k, size_t
     struct port *pt = &m->ports[port];
     pt->group = 0;
     if (pt->groups_rate > 0.0) {
-        double t = sim_kernel_now(k) + sim_rng_exponential(pt->rng[MDL_PP_CLANDESTINE]) / pt->groups_rate;
+        double t = m->now + sim_rng_exponential(pt->rng[MDL_PP_CLANDESTINE]) / pt->groups_rate;
         sim_kernel_at(k, m->model, EV_GROUP, t, PORTS_PRIO_FLOW, (uint32_t)port, 0, 0.0, &pt->group);
     }
 }
@@ -145,12 +148,11 @@ void mdl__ports_retime(struct mdl_ports *m, struct sim_kernel *k, size_t port, b
     struct port *pt = &m->ports[port];
     if (traffic) {
         if (pt->carrier != 0)
-            pt->others_from = sim_kernel_now(k); /* none came while the carrier was pending */
+            pt->others_from = m->now; /* none came while the carrier was pending */
         sim_kernel_cancel(k, pt->arrival);
         mdl__ports_schedule_arrival(m, k, port);
         if (pt->carrier != 0) {
-            sim_kernel_cancel(k, pt->carrier);
-            pt->carrier = 0;
+            mdl__ports_cancel_carrier(m, k, port);
             mdl__ports_await_carrier(m, k, port);
         }
     }
@@ -165,18 +167,18 @@ void mdl__ports_await_carrier(struct mdl_ports *m, struct sim_kernel *k, size_t 
     struct port *pt = &m->ports[port];
     if (pt->carrier != 0)
         return;
-    double now = sim_kernel_now(k);
+    double now = m->now;
     mdl__ports_count_others(m, port, now);
     double t = mdl__ports_next_lorry(pt, now, 1.0 - pt->share, pt->rng[MDL_PP_PASSING]);
     if (isfinite(t))
-        sim_kernel_at(k, m->model, EV_CARRIER, t, PORTS_PRIO_FLOW, (uint32_t)port, 0, 0.0, &pt->carrier);
+        mdl__ports_carrier_at(m, k, port, t);
 }
 
 /* Resolves every group of a list that crossed undetected, and frees the groups. */
 static void pass_groups(struct mdl_ports *m, struct sim_kernel *k, size_t port, uint32_t g)
 {
     struct port *pt = &m->ports[port];
-    double now = sim_kernel_now(k);
+    double now = m->now;
     while (g != PORTS_NONE) {
         struct grp *gr = &m->grps[g];
         uint32_t next = gr->next;
@@ -209,7 +211,7 @@ static void set_busy(struct port *pt, double now, unsigned busy)
 static void start_search(struct mdl_ports *m, struct sim_kernel *k, size_t port, uint32_t l)
 {
     struct port *pt = &m->ports[port];
-    double now = sim_kernel_now(k);
+    double now = m->now;
     gsl_rng *r = pt->rng[MDL_PP_SEARCH];
     double u = sim_rng_uniform(r);
     /* The free team has an IFC2 member with probability (free such teams) / (free teams); the
@@ -243,8 +245,8 @@ static void start_search(struct mdl_ports *m, struct sim_kernel *k, size_t port,
         pt->day_wait_sum += wait_min;
         pt->day_wait_n += 1.0;
     }
-    sim_kernel_at(k, m->model, EV_SEARCH_END, now + dur_min / MIN_PER_DAY, PORTS_PRIO_FLOW,
-                  (uint32_t)port | mi << 8 | (uint32_t)ifc2 << 16, l, wait_min + dur_min, NULL);
+    mdl__ports_search_end_at(m, k, port, now + dur_min / MIN_PER_DAY,
+                             (uint32_t)port | mi << 8 | (uint32_t)ifc2 << 16, l, wait_min + dur_min);
 }
 
 static bool capacity_policy(const struct port *pt)
@@ -258,6 +260,8 @@ static bool capacity_policy(const struct port *pt)
 static void purge(struct mdl_ports *m, size_t port, double now)
 {
     struct port *pt = &m->ports[port];
+    if (pt->len == 0)
+        return;
     double tol = pt->p->selection.tolerance_min / MIN_PER_DAY;
     size_t before = pt->len;
     for (int part = 0; part < 2; part++) {
@@ -297,10 +301,10 @@ static void dispatch(struct mdl_ports *m, struct sim_kernel *k, size_t port)
 {
     struct port *pt = &m->ports[port];
     if (capacity_policy(pt))
-        purge(m, port, sim_kernel_now(k));
+        purge(m, port, m->now);
     while (pt->busy < pt->teams && pt->len > 0) {
         start_search(m, k, port, ring_pop(pt));
-        sim_tavg_set(&pt->queue_t, sim_kernel_now(k), (double)pt->len);
+        sim_tavg_set(&pt->queue_t, m->now, (double)pt->len);
     }
     arm_pick(m, k, port);
 }
@@ -310,7 +314,7 @@ static void on_renege(struct mdl_ports *m, struct sim_kernel *k, const struct si
 {
     struct port *pt = &m->ports[ev->a];
     uint32_t l = (uint32_t)ev->b;
-    double now = sim_kernel_now(k);
+    double now = m->now;
     size_t i = 0;
     while (i < pt->len && *ring_at(pt, i) != l)
         i++;
@@ -337,7 +341,7 @@ static void select_capacity(struct mdl_ports *m, struct sim_kernel *k, size_t po
                             uint32_t groups, uint64_t ngroups, uint32_t vehicle)
 {
     struct port *pt = &m->ports[port];
-    double now = sim_kernel_now(k);
+    double now = m->now;
     purge(m, port, now);
     bool flagged = candidate;
     if (!candidate && groups != PORTS_NONE && pt->hit_extra > 0.0)
@@ -376,19 +380,17 @@ static void select_capacity(struct mdl_ports *m, struct sim_kernel *k, size_t po
 
 /* A lorry arrives: a candidate (EV_ARRIVAL) or the carrier of waiting groups (EV_CARRIER). Any
  * waiting groups ride it. */
-static void on_lorry(struct mdl_ports *m, struct sim_kernel *k, size_t port, bool candidate)
+void mdl__ports_on_lorry(struct mdl_ports *m, struct sim_kernel *k, size_t port, bool candidate)
 {
     struct port *pt = &m->ports[port];
-    double now = sim_kernel_now(k);
+    double now = m->now;
     bool capacity = capacity_policy(pt);
     if (candidate) {
         mdl__ports_schedule_arrival(m, k, port);
         /* Under capacity the pending carrier may also be the pick of a free team: it stays (the
          * non-candidates are independent of the candidates). */
-        if (pt->carrier != 0 && !capacity) { /* it came before the carrier drawn for the waiting groups */
-            sim_kernel_cancel(k, pt->carrier);
-            pt->carrier = 0;
-        }
+        if (pt->carrier != 0 && !capacity) /* it came before the carrier drawn for the waiting groups */
+            mdl__ports_cancel_carrier(m, k, port);
     } else {
         pt->carrier = 0;
     }
@@ -459,13 +461,12 @@ static void on_lorry(struct mdl_ports *m, struct sim_kernel *k, size_t port, boo
     dispatch(m, k, port);
 }
 
-static void on_search_end(struct mdl_ports *m, struct sim_kernel *k, const struct sim_event *ev)
+void mdl__ports_on_search_end(struct mdl_ports *m, struct sim_kernel *k, uint32_t a, uint32_t l, double x)
 {
-    size_t port = ev->a & 0xff, mi = (ev->a >> 8) & 0xff;
-    bool ifc2 = (ev->a >> 16) & 1u;
+    size_t port = a & 0xff, mi = (a >> 8) & 0xff;
+    bool ifc2 = (a >> 16) & 1u;
     struct port *pt = &m->ports[port];
-    double now = sim_kernel_now(k);
-    uint32_t l = (uint32_t)ev->b;
+    double now = m->now;
     double detection = pt->methods[mi].detection;
     uint32_t passed = PORTS_NONE, g = m->lorries[l].groups;
     if (pt->busy == 0 || pt->busy2 < (unsigned)ifc2) { /* unsigned: a negative count would wrap, not show */
@@ -498,7 +499,7 @@ static void on_search_end(struct mdl_ports *m, struct sim_kernel *k, const struc
     pass_groups(m, k, port, passed);
     count(m, now, port, D_SEARCHED, 1.0);
     mdl_monthly_add(m->monthly, now, (unsigned)port, MDL_MON_SEARCHED);
-    mdl__ports_delay(m, pt, now, ev->x);
+    mdl__ports_delay(m, pt, now, x);
     if (m->in_window && now < m->w1)
         sim_welford_add(&pt->search, m->lorries[l].search_min);
     mdl__ports_lorry_release(m, l);
@@ -529,7 +530,7 @@ static double tavg_area(const struct sim_tavg *a, double t)
 
 static void on_day_end(struct mdl_ports *m, struct sim_kernel *k, const struct sim_event *ev)
 {
-    double now = sim_kernel_now(k);
+    double now = m->now;
     size_t day = ev->a;
     double span = now - (m->w0 + (double)day);
     for (size_t i = 0; i < m->nports; i++) {
@@ -552,7 +553,7 @@ static void on_day_end(struct mdl_ports *m, struct sim_kernel *k, const struct s
 
 static void on_warmup_end(struct mdl_ports *m, struct sim_kernel *k)
 {
-    double now = sim_kernel_now(k);
+    double now = m->now;
     for (size_t i = 0; i < m->nports; i++)
         mdl__ports_count_others(m, i, now); /* outside the window: only moves the mark */
     m->in_window = 1;
@@ -569,16 +570,16 @@ static void on_warmup_end(struct mdl_ports *m, struct sim_kernel *k)
 void mdl__ports_handle(void *self, struct sim_kernel *k, const struct sim_event *ev)
 {
     struct mdl_ports *m = self;
+    mdl__ports_advance(m, k, sim_kernel_now(k), false); /* what the ports deferred comes first */
     switch ((enum mdl__ports_event)ev->kind) {
-    case EV_ARRIVAL: on_lorry(m, k, ev->a, true); break;
-    case EV_CARRIER: on_lorry(m, k, ev->a, false); break;
+    case EV_ARRIVAL: mdl__ports_on_lorry(m, k, ev->a, true); break;
+    case EV_CARRIER: mdl__ports_on_lorry(m, k, ev->a, false); break;
     case EV_GROUP: on_group(m, k, ev->a); break;
-    case EV_SEARCH_END: on_search_end(m, k, ev); break;
+    case EV_SEARCH_END: mdl__ports_on_search_end(m, k, ev->a, (uint32_t)ev->b, ev->x); break;
     case EV_SHIFT_START: {
         size_t port = ev->a & 0xff, shift = ev->a >> 8;
         mdl__ports_begin_shift(m, k, port, shift, m->ports[port].p->staffing.shifts[shift].hours / 24.0);
-        sim_kernel_at(k, m->model, EV_SHIFT_START, sim_kernel_now(k) + 1.0, PORTS_PRIO_SHIFT_START, ev->a, 0,
-                      0.0, NULL);
+        sim_kernel_at(k, m->model, EV_SHIFT_START, m->now + 1.0, PORTS_PRIO_SHIFT_START, ev->a, 0, 0.0, NULL);
         break;
     }
     case EV_SHIFT_END: mdl__ports_end_shift(m, k, ev); break;

@@ -81,6 +81,17 @@ struct grp {
     uint8_t selkind; /* enum mdl_ports_selkind of the lorry, once selected */
 };
 
+/* A deferred EV_SEARCH_END (mdl_ports_lazy.c): its time, order of scheduling and arguments. */
+struct vev {
+    double t;
+    uint64_t seq;
+    uint32_t a, l; /* as the event's a (port, method, IFC2) and b (the lorry) */
+    double x;      /* as the event's x (the lorry's delay, minutes) */
+};
+
+/* pt->carrier of a deferred carrier (mdl_ports_lazy.c); never a kernel handle. */
+#define PORTS_DEFERRED UINT64_MAX
+
 struct lorry {
     double t_arrive;
     double search_min; /* duration of its search, once started */
@@ -127,9 +138,15 @@ struct port {
     unsigned hired[PORTS_MAX_SHIFTS];    /* officers of each shift initialised this replication */
     double refresh_credit, train_credit; /* fractions of a monthly intake carried over */
     double others_from;                  /* non-candidate lorries before this time are counted */
-    sim_evh carrier;                     /* pending EV_CARRIER event, 0 if none */
-    sim_evh arrival;                     /* pending EV_ARRIVAL (the next candidate), 0 if none */
-    sim_evh group;                       /* pending EV_GROUP (the next exogenous group), 0 if none */
+    double mass_t, mass_at;              /* traffic_mass at mass_t (a cache: NAN before any) */
+    sim_evh carrier;                     /* pending EV_CARRIER event, PORTS_DEFERRED, 0 if none */
+    struct vev *vq;                      /* deferred search ends, in scheduling order */
+    size_t vq_n, vq_cap;
+    double vcar_t; /* time of the deferred carrier, INFINITY if none */
+    uint64_t vcar_seq;
+    double vmin;     /* earliest deferred event, INFINITY if none */
+    sim_evh arrival; /* pending EV_ARRIVAL (the next candidate), 0 if none */
+    sim_evh group;   /* pending EV_GROUP (the next exogenous group), 0 if none */
     struct sim_tavg queue_t, teams_t, busy_t;
     double day_area_queue, day_area_teams; /* tavg areas at the start of the current day */
     double day_wait_sum, day_wait_n;
@@ -147,6 +164,8 @@ struct mdl_ports {
     const struct mdl_ports_vars *ids;
     size_t nports, first_stream, ndays;
     double w0, w1; /* analysis window [w0, w1) */
+    double now;    /* time of the event being handled, kernel or deferred (mdl_ports_lazy.c) */
+    uint64_t vseq; /* scheduling order of deferred events */
     struct port *ports;
     struct grp *grps;
     size_t ngrps_cap;
@@ -192,6 +211,13 @@ static inline void mdl__ports_delay(struct mdl_ports *m, struct port *pt, double
     sim_hist_add(&m->delay_all, minutes);
 }
 
+/* A port without groups, waiting to board or in its control: its lorries are all clean, so their
+ * carriers and search ends affect nothing outside the port and may be deferred. */
+static inline bool mdl__ports_groupless(const struct port *pt)
+{
+    return pt->pend_head == PORTS_NONE && pt->in_system == 0;
+}
+
 /* Reports a group's outcome at `port` to every listener (mdl_ports.c). */
 void mdl__ports_report(struct mdl_ports *m, struct sim_kernel *k, size_t port, const struct grp *gr,
                        enum mdl_lorry_outcome o);
@@ -208,7 +234,31 @@ sim_status mdl__ports_check_closed(const struct mdl_ports *m, struct sim_kernel 
 uint32_t mdl__ports_lorry_alloc(struct mdl_ports *m, struct sim_kernel *k);
 void mdl__ports_lorry_release(struct mdl_ports *m, uint32_t l);
 
+/* Deferred events (mdl_ports_lazy.c). A port without groups has no kernel events for its clean
+ * lorries' arrivals (carriers) and search ends: they wait in the port and are handled, in the
+ * order of their times, just before the next thing that may see the port (any port event, a
+ * boarding, an intervention, the end of the run). Each port draws from its own streams in the
+ * same order either way, so results are those of kernel events. */
+/* Schedules the carrier at t (deferred while the port has no groups) into pt->carrier. */
+void mdl__ports_carrier_at(struct mdl_ports *m, struct sim_kernel *k, size_t port, double t);
+/* Cancels the pending carrier (deferred or not); none pending is a no-op. */
+void mdl__ports_cancel_carrier(struct mdl_ports *m, struct sim_kernel *k, size_t port);
+/* Schedules EV_SEARCH_END with (a, l, x) at t, deferred while the port has no groups. */
+void mdl__ports_search_end_at(struct mdl_ports *m, struct sim_kernel *k, size_t port, double t, uint32_t a,
+                              uint32_t l, double x);
+/* Handles every port's deferred events before `until` (and at `until` if `inclusive`); sets
+ * m->now to until. */
+void mdl__ports_advance(struct mdl_ports *m, struct sim_kernel *k, double until, bool inclusive);
+/* Turns the port's deferred events into kernel events (a group is about to reach it). */
+void mdl__ports_realize(struct mdl_ports *m, struct sim_kernel *k, size_t port);
+/* Forgets every deferred event (a new replication); SIM_ENOMEM if the first queue cannot be had. */
+sim_status mdl__ports_lazy_reset(struct port *pt);
+
 /* Event handling (mdl_ports_flow.c). */
+/* A lorry arrives at `port` at m->now: a candidate or the carrier of waiting groups. */
+void mdl__ports_on_lorry(struct mdl_ports *m, struct sim_kernel *k, size_t port, bool candidate);
+/* A search ends at m->now (the arguments of EV_SEARCH_END). */
+void mdl__ports_on_search_end(struct mdl_ports *m, struct sim_kernel *k, uint32_t a, uint32_t l, double x);
 void mdl__ports_handle(void *self, struct sim_kernel *k, const struct sim_event *ev);
 void mdl__ports_schedule_arrival(struct mdl_ports *m, struct sim_kernel *k, size_t port);
 void mdl__ports_schedule_group(struct mdl_ports *m, struct sim_kernel *k, size_t port);
