@@ -434,6 +434,7 @@ static void reset_port(struct mdl_ports *m, struct sim_kernel *k, size_t i)
     pt->carrier = pt->arrival = pt->group = 0;
     pt->officers = pt->teams = pt->busy = 0;
     pt->officers2 = pt->teams2 = pt->busy2 = 0;
+    pt->referral_on = 0;
     memset(pt->hired, 0, sizeof pt->hired);
     pt->refresh_credit = pt->train_credit = 0.0;
     mdl__ports_roster_hire(pt, 0.0);
