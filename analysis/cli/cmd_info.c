@@ -18,11 +18,12 @@
 #include "../ana_summary.h"
 #include "cli.h"
 #include "cmd_info_posterior.h"
+#include "cmd_info_scheme.h"
 #include "cmd_info_sens.h"
 #include "cmd_info_study.h"
 
 static const char info_help[] =
-    "usage: dispsim info RESULTS.h5 [--csv] [--ports] [--compare A B]\n"
+    "usage: dispsim info RESULTS.h5 [--csv] [--ports] [--scheme] [--compare A B]\n"
     "\n"
     "For a study, leads with the decision table: one row per variant against the baseline, paired\n"
     "by replication: net arrivals prevented, cost, cost per net arrival prevented, displacement\n"
@@ -46,6 +47,11 @@ static const char info_help[] =
     "            values are empty. Files without modes print the port table instead.\n"
     "  --ports   with --csv: print the port table, with the header\n"
     "            quantity,port,mean,ci95_low,ci95_high,replications\n"
+    "  --scheme  the civil-penalty scheme's annual report per variant and year (vehicles searched,\n"
+    "            incidents, referrals, penalties, challenges, debt, team backlog, CPAS) and, with a\n"
+    "            scheme_off variant, the deterrent effect: the paired change in lorry and small-boat\n"
+    "            arrivals against it and the displacement ratio; with --csv the table\n"
+    "            variant,year,quantity,mean,ci95_low,ci95_high\n"
     "  --compare A B\n"
     "            variant B against variant A, paired by replication (95% intervals): change in\n"
     "            arrivals by mode and deaths, net arrivals prevented, the cost difference and cost\n"
@@ -486,9 +492,10 @@ int cli_info(int argc, char **argv)
 {
     static const struct option longs[] = {{"csv", no_argument, NULL, 'c'},
                                           {"ports", no_argument, NULL, 'p'},
+                                          {"scheme", no_argument, NULL, 's'},
                                           {"help", no_argument, NULL, 'h'},
                                           {0}};
-    bool csv = false, by_port = false;
+    bool csv = false, by_port = false, scheme = false;
     const char *cmp[2] = {NULL, NULL};
     char *args[64];
     argc = take_compare(argc, argv, args, cmp);
@@ -504,6 +511,8 @@ int cli_info(int argc, char **argv)
             csv = true;
         else if (c == 'p')
             by_port = true;
+        else if (c == 's')
+            scheme = true;
         else if (c == 'h')
             return fputs(info_help, stdout), CLI_OK;
         else
@@ -529,6 +538,11 @@ int cli_info(int argc, char **argv)
         return explain_open_failure(path, st, err);
     if (!csv)
         print_header(f, path);
+    if (scheme) {
+        int rc = cli__info_scheme(f, csv);
+        res_close(f);
+        return rc;
+    }
     if (cmp[0] != NULL) {
         int rc = cli__info_compare(f, cmp[0], cmp[1]);
         res_close(f);
