@@ -1,6 +1,8 @@
 /* mdl_cecps.h: the Clandestine Entrant Civil Penalty Scheme as a chain of queues and a ledger.
  *
- * Whoever detects a clandestine incident in a vehicle (the ports, phase 2) calls mdl_cecps_refer.
+ * In the full model the component mdl_cecps_component (mdl_cecps_comp.c) calls mdl_cecps_refer
+ * for every group the ports detect on a known vehicle and every lorry drop the fleet traces to a
+ * vehicle, and the fleet reads mdl_cecps_secured for each vehicle's security (see there).
  * The incident is referred for a penalty when an officer qualified to refer is on duty, otherwise
  * with probability `unqualified_referral_share`. A referral becomes a case in the caseworker
  * team's FIFO queue; the team is a multi-server queue whose caseworkers work a daily shift on

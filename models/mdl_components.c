@@ -1,6 +1,7 @@
 /* The component list: every model the world may assemble, in stream and attach order (see
  * mdl_component.h). The stream numbering of results files depends on this order: ports, then
- * small boats, then the population, then the fleet. A new model is one more line here. */
+ * small boats, then the population, then the fleet, then the civil-penalty scheme. A new model is
+ * one more line here. */
 #include "mdl_boats.h"
 #include "mdl_cecps.h"
 #include "mdl_component.h"
