@@ -28,6 +28,7 @@ void mdl_cecps_params_default(struct mdl_cecps_params *p)
                                     .working_days_per_week = 5,
                                     .absence_share = 0.15};
     *p = (struct mdl_cecps_params){
+        .enabled = 1,
         .unqualified_referral_share = 0.25,
         .team = office,
         .work_hours = {gamma_h(6.0, 3.0), gamma_h(2.0, 1.0), gamma_h(5.0, 2.5)},
@@ -63,6 +64,7 @@ void mdl_cecps_params_default(struct mdl_cecps_params *p)
         .security_cost_gbp_per_day = 15.0,
         .logit_scale_gbp_per_day = 10.0,
         .review_days = 60.0,
+        .secured_when_securing = 0.9,
     };
     p->cpas_team.staff = 2;
 }
@@ -120,10 +122,10 @@ static bool steps_ok(char *err, size_t n, const struct mdl_cecps_params *p)
     for (unsigned i = 0; i < p->nsteps; i++) {
         const struct mdl_cecps_step *s = &p->steps[i];
         int64_t days;
-        if (!mdl_cecps_date_days(s->from_date, &days) ||
+        if (!mdl_cecps_date_days((int32_t)s->from_date, &days) ||
             (i > 0 && s->from_date <= p->steps[i - 1].from_date)) {
-            snprintf(err, n, "steps[%u].from_date: must be a valid YYYYMMDD after the previous step, got %d",
-                     i, (int)s->from_date);
+            snprintf(err, n, "steps[%u].from_date: must be a valid YYYYMMDD after the previous step, got %u",
+                     i, s->from_date);
             return false;
         }
         char a[64], b[64];
@@ -151,7 +153,8 @@ static bool shares_ok(char *err, size_t n, const struct mdl_cecps_params *p)
              {"collect_share", p->collect_share},
              {"cpas_approve_share", p->cpas_approve_share},
              {"accredited_initial_share", p->accredited_initial_share},
-             {"own_weight", p->own_weight}};
+             {"own_weight", p->own_weight},
+             {"secured_when_securing", p->secured_when_securing}};
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
         if (!in(err, n, s[i].f, s[i].v, 0.0, 1.0, false, false))
             return false;
@@ -194,8 +197,12 @@ sim_status mdl_cecps_params_check(const struct mdl_cecps_params *p, char *err, s
     if (n > 0)
         err[0] = '\0';
     int64_t days;
-    if (!mdl_cecps_date_days(p->ipm_date, &days)) {
-        snprintf(err, n, "ipm_date: must be a valid YYYYMMDD, got %d", (int)p->ipm_date);
+    if (!mdl_cecps_date_days((int32_t)p->ipm_date, &days)) {
+        snprintf(err, n, "ipm_date: must be a valid YYYYMMDD, got %u", p->ipm_date);
+        return SIM_EINVAL;
+    }
+    if (p->enabled > 1) {
+        snprintf(err, n, "enabled: must be 0 or 1, got %u", p->enabled);
         return SIM_EINVAL;
     }
     bool ok = team_ok(err, n, "team", &p->team) && team_ok(err, n, "cpas_team", &p->cpas_team) &&
@@ -227,7 +234,7 @@ bool mdl_cecps_date_days(int32_t date, int64_t *days)
 double mdl_cecps_max_per_entrant(const struct mdl_cecps_params *p, int32_t date)
 {
     double v = 0.0;
-    for (unsigned i = 0; i < p->nsteps && p->steps[i].from_date <= date; i++)
+    for (unsigned i = 0; i < p->nsteps && (int32_t)p->steps[i].from_date <= date; i++)
         v = p->steps[i].per_entrant_gbp;
     return v;
 }
@@ -327,7 +334,8 @@ sim_status mdl_cecps_create(const struct mdl_cecps_params *p, uint32_t hauliers,
                             const struct mdl_cecps_vars *ids, size_t first_stream, struct mdl_cecps **out)
 {
     int64_t day0, ipm0;
-    if (hauliers == 0 || !mdl_cecps_date_days(start_date, &day0) || !mdl_cecps_date_days(p->ipm_date, &ipm0))
+    if (hauliers == 0 || !mdl_cecps_date_days(start_date, &day0) ||
+        !mdl_cecps_date_days((int32_t)p->ipm_date, &ipm0))
         return SIM_EINVAL;
     struct mdl_cecps *m = calloc(1, sizeof *m);
     if (m == NULL)
@@ -347,15 +355,13 @@ sim_status mdl_cecps_create(const struct mdl_cecps_params *p, uint32_t hauliers,
     sim_status st = cecps_team_init(&m->team[TEAM_CASES], &p->team, p->work_hours, MDL_CECPS_NCASES, 4096);
     if (st == SIM_OK)
         st = cecps_team_init(&m->team[TEAM_CPAS], &p->cpas_team, &p->cpas_work_hours, 1, 1024);
-    m->risk = calloc(hauliers, sizeof *m->risk);
+    m->hs = calloc(hauliers, sizeof *m->hs);
     m->own_today = calloc(hauliers, sizeof *m->own_today);
+    m->touched = calloc(hauliers, sizeof *m->touched);
     m->debt = calloc(hauliers, sizeof *m->debt);
-    m->secured = calloc(hauliers, 1);
-    m->accredited = calloc(hauliers, 1);
-    m->applying = calloc(hauliers, 1);
     m->cpas_days_sum = calloc(4 * ny, sizeof(double));
-    if (st == SIM_OK && (m->risk == NULL || m->own_today == NULL || m->debt == NULL || m->secured == NULL ||
-                         m->accredited == NULL || m->applying == NULL || m->cpas_days_sum == NULL))
+    if (st == SIM_OK && (m->hs == NULL || m->own_today == NULL || m->touched == NULL || m->debt == NULL ||
+                         m->cpas_days_sum == NULL))
         st = SIM_ENOMEM;
     if (st != SIM_OK) {
         mdl_cecps_destroy(m);
@@ -374,12 +380,10 @@ void mdl_cecps_destroy(struct mdl_cecps *m)
         return;
     cecps_team_fini(&m->team[TEAM_CASES]);
     cecps_team_fini(&m->team[TEAM_CPAS]);
-    free(m->risk);
+    free(m->hs);
     free(m->own_today);
+    free(m->touched);
     free(m->debt);
-    free(m->secured);
-    free(m->accredited);
-    free(m->applying);
     free(m->cpas_days_sum);
     free(m);
 }
@@ -392,23 +396,26 @@ void mdl_cecps_bind(struct mdl_cecps *m, double *rep_values, uint16_t model_id)
 
 void mdl_cecps_refresh(struct mdl_cecps *m)
 {
+    int64_t ipm0;
+    if (mdl_cecps_date_days((int32_t)m->p->ipm_date, &ipm0)) /* an intervention may move the go-live */
+        m->ipm0 = ipm0;
     cecps_team_refresh(&m->team[TEAM_CASES]);
     cecps_team_refresh(&m->team[TEAM_CPAS]);
 }
 
 bool mdl_cecps_secured(const struct mdl_cecps *m, uint32_t haulier)
 {
-    return m->secured[haulier] != 0;
+    return m->hs[haulier].secured != 0;
 }
 
 bool mdl_cecps_accredited(const struct mdl_cecps *m, uint32_t haulier)
 {
-    return m->accredited[haulier] != 0;
+    return m->hs[haulier].accredited != 0;
 }
 
 double mdl_cecps_perceived_risk(const struct mdl_cecps *m, uint32_t haulier)
 {
-    return m->risk[haulier] * m->p->engagement_factor;
+    return cecps_risk(m, haulier) * m->p->engagement_factor;
 }
 
 double mdl_cecps_secured_share(const struct mdl_cecps *m)

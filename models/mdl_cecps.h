@@ -1,6 +1,8 @@
 /* mdl_cecps.h: the Clandestine Entrant Civil Penalty Scheme as a chain of queues and a ledger.
  *
- * Whoever detects a clandestine incident in a vehicle (the ports, phase 2) calls mdl_cecps_refer.
+ * In the full model the component mdl_cecps_component (mdl_cecps_comp.c) calls mdl_cecps_refer
+ * for every group the ports detect on a known vehicle and every lorry drop the fleet traces to a
+ * vehicle, and the fleet reads mdl_cecps_secured for each vehicle's security (see there).
  * The incident is referred for a penalty when an officer qualified to refer is on duty, otherwise
  * with probability `unqualified_referral_share`. A referral becomes a case in the caseworker
  * team's FIFO queue; the team is a multi-server queue whose caseworkers work a daily shift on
@@ -37,12 +39,8 @@
 
 #include "../sim/sim_kernel.h"
 #include "../sim/sim_out.h"
+#include "mdl_component.h"
 #include "mdl_scenario.h"
-
-enum { MDL_CECPS_MAX_STEPS = 4, MDL_CECPS_MAX_STAFF = 256 };
-
-/* The case types of the caseworker team. */
-enum mdl_cecps_case { MDL_CECPS_REFERRAL, MDL_CECPS_NEW_INFO, MDL_CECPS_CHALLENGE, MDL_CECPS_NCASES };
 
 /* Random streams the model draws from, in order from its first stream. */
 enum mdl_cecps_stream {
@@ -56,62 +54,6 @@ enum mdl_cecps_stream {
 
 /* Name of stream `s` ("cecps.refer"), for the results file's list of seeds. */
 const char *mdl_cecps_stream_name(enum mdl_cecps_stream s);
-
-/* The maximum penalties in force from `from_date` (YYYYMMDD) until the next step. */
-struct mdl_cecps_step {
-    int32_t from_date;
-    double per_entrant_gbp;       /* per entrant per responsible person */
-    double failure_to_secure_gbp; /* per vehicle not adequately secured */
-};
-
-/* A team of servers working a daily shift. */
-struct mdl_cecps_team {
-    unsigned staff;                 /* headcount, [0, MDL_CECPS_MAX_STAFF] */
-    double start_hour;              /* shift start, [0, 24) */
-    double hours_per_day;           /* shift length, (0, 24 - start_hour] */
-    unsigned working_days_per_week; /* days Monday first worked, [1, 7] */
-    double absence_share;           /* probability a caseworker is absent on a working day, [0, 1) */
-};
-
-/* Every parameter of the scheme. mdl_cecps_params_default gives the documented defaults
- * (scenarios/README.md, "Civil penalties (CECPS)"); mdl_cecps_params_check the ranges. */
-struct mdl_cecps_params {
-    double unqualified_referral_share;            /* referral probability with no qualified officer on duty */
-    struct mdl_cecps_team team;                   /* the caseworkers (CECPT) */
-    struct mdl_dist work_hours[MDL_CECPS_NCASES]; /* work per case, hours, by case type */
-    double statutory_days;                        /* a case not started within this lapses; 0 = no limit */
-    int32_t ipm_date;                             /* case-management system (IPM) go-live, YYYYMMDD */
-    double ipm_ramp_days;                         /* days from go-live to the full effect, >= 0 */
-    double ipm_factor;                            /* work-time multiplier at full effect, (0, 1] */
-    struct mdl_cecps_step steps[MDL_CECPS_MAX_STEPS]; /* dated penalty schedule, dates increasing */
-    unsigned nsteps;                                  /* [1, MDL_CECPS_MAX_STEPS] */
-    unsigned responsible_persons;   /* penalties per decided case (driver, owner, hirer), [1, 5] */
-    double penalty_level_share;     /* imposed penalty as a share of the maximum, (0, 1] */
-    double accredited_factor;       /* multiplier for accredited hauliers, [0, 1] */
-    double impose_share;            /* share of decided referrals with a penalty, [0, 1] */
-    double new_info_share;          /* share of penalties followed by a new-information case, [0, 1] */
-    double new_info_delay_days;     /* mean delay of new information, > 0 */
-    double challenge_share;         /* share of penalties challenged, [0, 1] */
-    double challenge_delay_days;    /* mean delay from penalty to challenge, > 0 */
-    double challenge_success_share; /* share of decided challenges that cancel the penalty */
-    double challenge_reduce_share;  /* share of decided challenges that reduce it (with the above <= 1) */
-    double reduction_share;         /* share of the penalty taken off by a reduction, (0, 1] */
-    double collect_share;           /* share of debts collected (the rest is written off), [0, 1] */
-    double collection_mean_days;    /* mean delay to collection, > 0 */
-    double write_off_days;          /* delay to writing a debt off, > 0 */
-    double cpas_apply_per_year;     /* applications per non-accredited haulier per year, >= 0 */
-    struct mdl_cecps_team cpas_team;
-    struct mdl_dist cpas_work_hours;  /* work per application, hours */
-    double cpas_approve_share;        /* share of applications approved, [0, 1] */
-    double accredited_initial_share;  /* hauliers accredited at the start, [0, 1] */
-    double perception_lag_days;       /* time constant of the perceived risk, > 0 */
-    double own_weight;                /* weight of a haulier's own penalties against the industry's */
-    double engagement_factor;         /* multiplies perceived risk (toolkit, leaflets), >= 0 */
-    double initial_risk_gbp_per_day;  /* perceived risk at the start, >= 0 */
-    double security_cost_gbp_per_day; /* cost of securing a haulier's vehicles, >= 0 */
-    double logit_scale_gbp_per_day;   /* spread of the secure/not decision, > 0 */
-    double review_days;               /* mean days between a haulier's reviews, > 0 */
-};
 
 /* Fills *p with the documented defaults. */
 void mdl_cecps_params_default(struct mdl_cecps_params *p);
@@ -161,8 +103,8 @@ void mdl_cecps_refresh(struct mdl_cecps *m);
 sim_status mdl_cecps_refer(struct mdl_cecps *m, struct sim_kernel *k, unsigned port, uint32_t haulier,
                            unsigned entrants, bool accredited, bool qualified_on_duty, bool unsecured);
 
-/* Counts `vehicles` searched at the controls for the yearly report. */
-void mdl_cecps_searched(struct mdl_cecps *m, struct sim_kernel *k, double vehicles);
+/* Counts `vehicles` searched at the controls at time t (days) for the yearly report. */
+void mdl_cecps_searched(struct mdl_cecps *m, double t, double vehicles);
 
 /* Whether `haulier` secures its vehicles now; whether it is accredited; the risk it perceives,
  * GBP per day (engagement included). The haulier must be < the count given at create. */
@@ -180,5 +122,11 @@ double mdl_cecps_max_per_entrant(const struct mdl_cecps_params *p, int32_t date)
 bool mdl_cecps_date_days(int32_t date, int64_t *days);
 
 extern const struct sim_model mdl_cecps_model;
+
+/* The scheme in the full model (mdl_cecps_comp.c), named "cecps": present when the scenario has a
+ * `cecps:` section and the fleet is present. Needs "ports" and "fleet" (their outcome listener,
+ * trace and security hooks). MDL_CECPS_NSTREAMS streams; outputs the totals above, the yearly
+ * `scheme` group over a "year" dimension and two daily series. */
+extern const struct mdl_component mdl_cecps_component;
 
 #endif

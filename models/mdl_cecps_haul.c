@@ -4,7 +4,10 @@
  * Perceived risk follows dR = (signal - R) dt / lag, integrated exactly over each day with the
  * day's penalties (GBP) as the signal: own_weight x the haulier's own + (1 - own_weight) x the
  * industry's per haulier. A haulier reviews its decision on a day with probability
- * 1 - exp(-1 / review_days) and then secures with the logit probability of (engagement x R - cost). */
+ * 1 - exp(-1 / review_days) and then secures with the logit probability of (engagement x R - cost).
+ * The work of a day is proportional to the reviewers and the penalised hauliers, not to all
+ * hauliers (the full model has 100,000). An intervention on perception_lag_days applies the new
+ * lag to the days a haulier's own part has not been brought up to date (a stated approximation). */
 #include <math.h>
 #include <stdio.h>
 
@@ -17,33 +20,74 @@ static double secure_prob(const struct mdl_cecps_params *p, double risk)
     return 1.0 / (1.0 + exp(-x));
 }
 
+static double decay(const struct mdl_cecps *m)
+{
+    return exp(-1.0 / m->p->perception_lag_days); /* 1 - alpha */
+}
+
+double cecps_risk(const struct mdl_cecps *m, uint32_t h)
+{
+    double own =
+        m->hs[h].risk == 0.0 ? 0.0 : m->hs[h].risk * pow(decay(m), (double)(m->ndays - m->hs[h].risk_day));
+    return m->industry_risk + own;
+}
+
+/* One day of the hauliers. The smoothing is linear, so the risk splits into the industry's part
+ * (one update a day) and each haulier's own part, which only needs work on the days it is
+ * penalised (the `touched` list) or reviewed. A haulier reviews with probability `review` each
+ * day: the reviewers are found by geometric skips, and each draws its decision's uniform, so the
+ * day's draws do not depend on the state and variants stay on common random numbers. */
 static void hauliers_day(struct mdl_cecps *m, struct sim_kernel *k, gsl_rng *r)
 {
     const struct mdl_cecps_params *p = m->p;
-    double alpha = 1.0 - exp(-1.0 / p->perception_lag_days);
+    double keep = decay(m), alpha = 1.0 - keep;
     double review = 1.0 - exp(-1.0 / p->review_days);
     if (!sim_kernel_check_prob(k, alpha, "cecps: risk smoothing") ||
         !sim_kernel_check_prob(k, review, "cecps: review"))
         return;
     double industry = m->industry_today / (double)m->n;
-    uint32_t secured = 0;
-    for (uint32_t h = 0; h < m->n; h++) {
-        double signal = p->own_weight * m->own_today[h] + (1.0 - p->own_weight) * industry;
-        m->risk[h] += alpha * (signal - m->risk[h]);
+    m->industry_risk += alpha * ((1.0 - p->own_weight) * industry - m->industry_risk);
+    for (uint32_t i = 0; i < m->ntouched; i++) { /* bring the own part to yesterday, add today */
+        uint32_t h = m->touched[i];
+        double own = m->hs[h].risk * pow(keep, (double)(m->ndays - m->hs[h].risk_day));
+        m->hs[h].risk = own + alpha * (p->own_weight * m->own_today[h] - own);
+        m->hs[h].risk_day = m->ndays + 1;
         m->own_today[h] = 0.0;
-        double u1 = sim_rng_uniform(r), u2 = sim_rng_uniform(r); /* always two: common numbers */
-        if (m->accredited[h]) {
-            m->secured[h] = 1;
-        } else if (u1 < review) {
-            double q = secure_prob(p, m->risk[h]);
+    }
+    m->ntouched = 0;
+    m->ndays++;
+    m->industry_today = 0.0;
+    double log_stay = log1p(-review), h = -1.0;
+    for (bool more = true; more;) {
+        /* A batch of reviewers first, their states prefetched: a review is otherwise a cache miss. */
+        enum { BATCH = 16 };
+        uint32_t who[BATCH];
+        double u[BATCH];
+        unsigned nb = 0;
+        while (nb < BATCH) {
+            double u1 = sim_rng_uniform(r), u2 = sim_rng_uniform(r);        /* always two: common numbers */
+            h += 1.0 + (review < 1.0 ? floor(log1p(-u1) / log_stay) : 0.0); /* skip non-reviewers */
+            if (!(h < (double)m->n)) {
+                more = false;
+                break;
+            }
+            who[nb] = (uint32_t)h;
+            u[nb] = u2;
+            __builtin_prefetch(&m->hs[who[nb]]);
+            nb++;
+        }
+        for (unsigned b = 0; b < nb; b++) {
+            struct cecps_haulier *x = &m->hs[who[b]];
+            if (x->accredited)
+                continue; /* accredited hauliers secure */
+            double q = secure_prob(p, cecps_risk(m, who[b]));
             if (!sim_kernel_check_prob(k, q, "cecps: haulier secures"))
                 return;
-            m->secured[h] = u2 < q;
+            unsigned char now = u[b] < q;
+            m->nsecured = m->nsecured - x->secured + now;
+            x->secured = now;
         }
-        secured += m->secured[h];
     }
-    m->industry_today = 0.0;
-    m->nsecured = secured;
 }
 
 /* Records the day that ended at t (the day [t - 1, t)). */
@@ -93,8 +137,8 @@ static void apply(struct mdl_cecps *m, struct sim_kernel *k)
     gsl_rng *r = m->rng[MDL_CECPS_S_CPAS];
     uint32_t h = (uint32_t)(sim_rng_uniform(r) * (double)m->n);
     double now = sim_kernel_now(k);
-    if (h < m->n && !m->accredited[h] && !m->applying[h]) {
-        m->applying[h] = 1;
+    if (h < m->n && !m->hs[h].accredited && !m->hs[h].applying) {
+        m->hs[h].applying = 1;
         struct cecps_job j = {.t_incident = now, .haulier = h, .type = 0};
         cecps_flow(m, now, T_CPAS_APPLICATIONS, -1, 1.0);
         cecps_push(m, k, TEAM_CPAS, &j);
@@ -118,13 +162,15 @@ static sim_status cecps_init(void *self, struct sim_kernel *k)
     m->nsecured = 0;
     for (uint32_t h = 0; h < m->n; h++) {
         double u1 = sim_rng_uniform(r), u2 = sim_rng_uniform(r);
-        m->accredited[h] = u1 < p->accredited_initial_share;
-        m->secured[h] = m->accredited[h] || u2 < q;
-        m->nsecured += m->secured[h];
-        m->risk[h] = p->initial_risk_gbp_per_day;
-        m->own_today[h] = m->debt[h] = 0.0;
-        m->applying[h] = 0;
+        m->hs[h].accredited = u1 < p->accredited_initial_share;
+        m->hs[h].secured = m->hs[h].accredited || u2 < q;
+        m->nsecured += m->hs[h].secured;
+        m->hs[h].risk = m->own_today[h] = m->debt[h] = 0.0;
+        m->hs[h].risk_day = 0;
+        m->hs[h].applying = 0;
     }
+    m->industry_risk = p->initial_risk_gbp_per_day;
+    m->ndays = m->ntouched = 0;
     m->industry_today = m->imposed = m->collected = m->reduced = m->written_off = 0.0;
     for (int i = 0; i < MDL_CECPS_NCASES; i++)
         m->arrived_type[i] = m->decided_type[i] = m->lapsed_type[i] = 0;

@@ -103,6 +103,13 @@ struct cecps_team {
     double wait_sum, wait_n;
 };
 
+/* A haulier's state. */
+struct cecps_haulier {
+    double risk;       /* own part of the perceived risk, as of day risk_day */
+    uint32_t risk_day; /* days of the run counted when `risk` was brought up to date */
+    unsigned char secured, accredited, applying;
+};
+
 struct mdl_cecps {
     const struct mdl_cecps_params *p;
     uint32_t n;
@@ -119,8 +126,13 @@ struct mdl_cecps {
     uint16_t model;
     struct cecps_team team[NTEAMS];
     /* hauliers */
-    double *risk, *own_today, *debt;
-    unsigned char *secured, *accredited, *applying;
+    /* perceived risk = industry_risk + risk[h] (1 - alpha)^(ndays - risk_day[h]): the industry's
+     * part is common, a haulier's own part decays lazily, brought up to date when touched */
+    struct cecps_haulier *hs; /* together: a review touches one cache line */
+    double *own_today, *debt;
+    uint32_t *touched; /* the hauliers penalised today (ntouched) */
+    uint32_t ndays, ntouched;
+    double industry_risk;
     double industry_today;
     uint32_t nsecured;
     /* whole-run ledger, for the invariants (the outputs count the window only) */
@@ -129,6 +141,9 @@ struct mdl_cecps {
     /* yearly accumulators */
     double *cpas_days_sum, *cpas_days_n, *secured_sum, *secured_days;
 };
+
+/* The risk haulier h perceives now, GBP per day, before engagement (mdl_cecps_haul.c). */
+double cecps_risk(const struct mdl_cecps *m, uint32_t h);
 
 /* Years, days and dates. */
 double cecps_days_of(const struct mdl_cecps *m, double t); /* calendar date of t, days since 1970 */

@@ -76,7 +76,7 @@ static const struct mdl_cecps_step *step_at(const struct mdl_cecps *m, double t)
     const struct mdl_cecps_step *s = NULL;
     for (unsigned i = 0; i < p->nsteps; i++) {
         int64_t d;
-        if (mdl_cecps_date_days(p->steps[i].from_date, &d) && (double)d <= day)
+        if (mdl_cecps_date_days((int32_t)p->steps[i].from_date, &d) && (double)d <= day)
             s = &p->steps[i];
     }
     return s;
@@ -141,6 +141,8 @@ static void impose(struct mdl_cecps *m, struct sim_kernel *k, const struct cecps
     double now = sim_kernel_now(k);
     m->imposed += amount;
     m->debt[j->haulier] += amount;
+    if (m->own_today[j->haulier] == 0.0)
+        m->touched[m->ntouched++] = j->haulier;
     m->own_today[j->haulier] += amount / 100.0;
     m->industry_today += amount / 100.0;
     cecps_flow(m, now, T_PENALTIES, Y_PENALTIES, p->responsible_persons);
@@ -179,16 +181,17 @@ static void decide_challenge(struct mdl_cecps *m, struct sim_kernel *k, const st
 static void decide_cpas(struct mdl_cecps *m, struct sim_kernel *k, const struct cecps_job *j)
 {
     double now = sim_kernel_now(k);
-    m->applying[j->haulier] = 0;
+    m->hs[j->haulier].applying = 0;
     if (cecps_in_window(m, now)) {
         size_t y = cecps_year_of(m, now);
         m->cpas_days_sum[y] += now - j->t_arrive;
         m->cpas_days_n[y] += 1.0;
     }
-    if (sim_rng_uniform(m->rng[MDL_CECPS_S_CPAS]) < m->p->cpas_approve_share && !m->accredited[j->haulier]) {
-        m->accredited[j->haulier] = 1;
-        if (!m->secured[j->haulier]) {
-            m->secured[j->haulier] = 1;
+    if (sim_rng_uniform(m->rng[MDL_CECPS_S_CPAS]) < m->p->cpas_approve_share &&
+        !m->hs[j->haulier].accredited) {
+        m->hs[j->haulier].accredited = 1;
+        if (!m->hs[j->haulier].secured) {
+            m->hs[j->haulier].secured = 1;
             m->nsecured++;
         }
         cecps_flow(m, now, T_CPAS_ACCREDITED, -1, 1.0);
@@ -237,7 +240,7 @@ void cecps_push(struct mdl_cecps *m, struct sim_kernel *k, int team, struct cecp
 sim_status mdl_cecps_refer(struct mdl_cecps *m, struct sim_kernel *k, unsigned port, uint32_t haulier,
                            unsigned entrants, bool accredited, bool qualified_on_duty, bool unsecured)
 {
-    (void)port; /* the report is national until the ports report per port (phase 2) */
+    (void)port; /* the annual report is national, as the inspector's */
     if (haulier >= m->n)
         return SIM_EINVAL;
     double now = sim_kernel_now(k);
@@ -260,7 +263,7 @@ sim_status mdl_cecps_refer(struct mdl_cecps *m, struct sim_kernel *k, unsigned p
     return cecps_team_push(m, k, TEAM_CASES, &j);
 }
 
-void mdl_cecps_searched(struct mdl_cecps *m, struct sim_kernel *k, double vehicles)
+void mdl_cecps_searched(struct mdl_cecps *m, double t, double vehicles)
 {
-    cecps_flow(m, sim_kernel_now(k), -1, Y_SEARCHED, vehicles);
+    cecps_flow(m, t, -1, Y_SEARCHED, vehicles);
 }

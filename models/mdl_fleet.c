@@ -62,7 +62,11 @@ static double secured_share(struct fleet *m, uint32_t h)
 static bool is_secured(struct fleet *m, uint32_t v)
 {
     double u = (double)(mix64(m->key ^ (uint64_t)v) >> 11) * 0x1.0p-53;
-    return u < secured_share(m, haulier_of(m, v));
+    uint32_t h = haulier_of(m, v);
+    double share = secured_share(m, h);
+    if (m->scheme.share != NULL) /* the haulier's decision under the civil-penalty scheme */
+        share = m->scheme.share(m->scheme.ctx, h, share);
+    return u < share;
 }
 
 /* Forgets the cached shares: the mean changed (or a new replication drew new quantiles). */
@@ -156,6 +160,8 @@ static void note_vehicle(struct fleet *m, struct sim_kernel *k, const struct mdl
         add(m, r->time, V_TRACES, r->port);
         mdl_monthly_add(m->monthly, r->time, r->port, MDL_MON_TRACE);
         list(m, k, r->vehicle, r->port, r->time + m->f->trace_delay_days);
+        if (m->scheme.traced != NULL)
+            m->scheme.traced(m->scheme.ctx, k, r->port, r->vehicle, r->size);
     }
 }
 
@@ -369,6 +375,27 @@ static void comp_refresh(void *self, struct sim_kernel *k, unsigned sections)
     (void)sections; /* the secured share lives under modes: any section may hold it */
     if (k != NULL && m->l->hauliers_secured_share != m->mean_now)
         derive_shares(m); /* before a replication, init derives them from the new quantiles */
+}
+
+/* ---- what the civil-penalty scheme reads and hooks (mdl_fleet.h) ---- */
+
+sim_status mdl_fleet_set_scheme(struct mdl_fleet_inst *f, const struct mdl_fleet_scheme *sc)
+{
+    struct fleet *m = (struct fleet *)f;
+    if (m->scheme.share != NULL || m->scheme.traced != NULL)
+        return SIM_EINVAL;
+    m->scheme = *sc;
+    return SIM_OK;
+}
+
+uint32_t mdl_fleet_haulier_of(const struct mdl_fleet_inst *f, uint32_t vehicle)
+{
+    return haulier_of((const struct fleet *)f, vehicle);
+}
+
+bool mdl_fleet_vehicle_secured(struct mdl_fleet_inst *f, uint32_t vehicle)
+{
+    return is_secured((struct fleet *)f, vehicle);
 }
 
 const struct mdl_component mdl_fleet_component = {.name = "fleet",

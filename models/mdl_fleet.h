@@ -45,4 +45,26 @@
  * its output ids. Refreshes after any intervention (the secured share lives under modes). */
 extern const struct mdl_component mdl_fleet_component;
 
+/* The fleet instance of one workspace, as mdl_world_ws_find(ws, "fleet") returns it. */
+struct mdl_fleet_inst;
+
+/* The civil-penalty scheme's hooks (mdl_cecps_comp.c). `share` gives haulier h's secured share
+ * given its base share (the Beta draw above); `traced` hears of a group found in the UK that was
+ * traced back to `vehicle`, which passed `port`, with `size` people. Both run inside the port and
+ * population models' events; `share` must not draw, `traced` may draw from its own streams. */
+struct mdl_fleet_scheme {
+    void *ctx;
+    double (*share)(void *ctx, uint32_t haulier, double base);
+    void (*traced)(void *ctx, struct sim_kernel *k, unsigned port, uint32_t vehicle, unsigned size);
+};
+
+/* Installs the scheme's hooks (copied) for every later replication; one at most: SIM_EINVAL when
+ * hooks are installed already. Call when the scheme's instance is created. */
+sim_status mdl_fleet_set_scheme(struct mdl_fleet_inst *f, const struct mdl_fleet_scheme *sc);
+
+/* The haulier owning `vehicle` (a vehicle id of the current replication, as in the ports'
+ * reports), and whether the vehicle is secured now. Read-only apart from a cache. */
+uint32_t mdl_fleet_haulier_of(const struct mdl_fleet_inst *f, uint32_t vehicle);
+bool mdl_fleet_vehicle_secured(struct mdl_fleet_inst *f, uint32_t vehicle);
+
 #endif

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mdl_fleet.h"
 #include "mdl_lorry.h"
 #include "mdl_pop.h"
 #include "mdl_ports.h"
@@ -71,6 +72,7 @@ struct fleet {
     uint64_t sent, settled, people_sent, people_settled; /* whole-run, for conservation */
     double *out;
     uint16_t model;
+    struct mdl_fleet_scheme scheme; /* the civil-penalty scheme's hooks (mdl_fleet_set_scheme), or none */
     struct mdl_monthly *monthly; /* the monthly table's counters, NULL if none */
 };
 

@@ -443,6 +443,7 @@ static void reset_port(struct mdl_ports *m, struct sim_kernel *k, size_t i)
         sim_kernel_fail(k, SIM_ENOMEM, "ports: cannot allocate the deferred searches");
     pt->officers = pt->teams = pt->busy = 0;
     pt->officers2 = pt->teams2 = pt->busy2 = 0;
+    pt->referral_on = 0;
     memset(pt->hired, 0, sizeof pt->hired);
     pt->refresh_credit = pt->train_credit = 0.0;
     mdl__ports_roster_hire(pt, 0.0);

@@ -164,6 +164,11 @@ sim_status mdl_ports_board_on(struct mdl_ports *m, struct sim_kernel *k, unsigne
 sim_status mdl_ports_board(struct mdl_ports *m, struct sim_kernel *k, unsigned port, uint32_t group,
                            unsigned size);
 
+/* Whether an officer with referral training (an IFC2 holder among the first referral_trained_share
+ * of them) is present on a shift at `port` now: a detection there can be referred for a civil
+ * penalty (mdl_cecps.h). Pool officers do not refer. Read-only; false for a port out of range. */
+bool mdl_ports_referral_on_duty(const struct mdl_ports *m, unsigned port);
+
 /* The port model as a component (mdl_component.h), named "ports": always present, streams as
  * mdl_ports_stream with first = 0 relative to its range; its shared data is a struct
  * mdl_ports_vars (other components read port_dim); its instance is a struct mdl_ports. Refreshes

@@ -112,7 +112,7 @@ struct officer {
     double ticket_until;      /* day its personal-safety ticket expires */
     double trained_at;        /* day it will hold IFC2 while in training, INFINITY otherwise */
     uint8_t qual;             /* enum mdl_qual */
-    uint8_t referral_trained; /* may refer civil penalties (the next issue); IFC2 holders */
+    uint8_t referral_trained; /* may refer civil penalties: IFC2 holders, referral_trained_share of them */
 };
 
 enum { PORTS_MAX_SHIFTS = 24 };
@@ -129,12 +129,13 @@ struct port {
     gsl_rng *rng[MDL_PP_COUNT];
     uint32_t *ring; /* FIFO of waiting lorries */
     size_t ring_cap, head, len;
-    size_t nwatch;                       /* watch-list hits at the front of the ring (they go first) */
-    uint32_t pend_head, pend_tail;       /* groups waiting to board */
-    unsigned officers, teams, busy;      /* officers on duty able to search, their teams, teams searching */
-    unsigned officers2, teams2, busy2;   /* of which holding IFC2, teams with an IFC2 member, searching */
-    struct officer *roster;              /* officer j of shift s at roster[s * stride + j] */
-    size_t stride;                       /* roster capacity per shift */
+    size_t nwatch;                     /* watch-list hits at the front of the ring (they go first) */
+    uint32_t pend_head, pend_tail;     /* groups waiting to board */
+    unsigned officers, teams, busy;    /* officers on duty able to search, their teams, teams searching */
+    unsigned officers2, teams2, busy2; /* of which holding IFC2, teams with an IFC2 member, searching */
+    unsigned referral_on;   /* present officers with referral training (mdl_ports_referral_on_duty) */
+    struct officer *roster; /* officer j of shift s at roster[s * stride + j] */
+    size_t stride;          /* roster capacity per shift */
     unsigned hired[PORTS_MAX_SHIFTS];    /* officers of each shift initialised this replication */
     double refresh_credit, train_credit; /* fractions of a monthly intake carried over */
     double others_from;                  /* non-candidate lorries before this time are counted */

@@ -51,16 +51,20 @@ void mdl__ports_roster_hire(struct port *pt, double now)
 {
     const struct mdl_port *p = pt->p;
     double share = p->staffing.ifc2_share, validity = p->staffing.ticket_validity_days;
+    double rshare = p->staffing.referral_trained_share;
     for (size_t s = 0; s < p->staffing.shifts_count; s++) {
         unsigned n = p->staffing.shifts[s].officers;
         bool initial = now <= 0.0;
         for (unsigned j = pt->hired[s]; j < n; j++) {
             bool ifc2 = floor((j + 1.0) * share + 1e-9) > floor(j * share + 1e-9);
+            /* The i-th IFC2 holder is referral-trained when floor(i rshare) steps up: spread evenly. */
+            double i2 = floor((j + 1.0) * share + 1e-9);
+            bool referral = ifc2 && floor(i2 * rshare + 1e-9) > floor((i2 - 1.0) * rshare + 1e-9);
             pt->roster[s * pt->stride + j] = (struct officer){
                 .ticket_until = initial ? validity * (j + 0.5) / n : now + validity,
                 .trained_at = INFINITY,
                 .qual = (uint8_t)(ifc2 ? MDL_QUAL_IFC2 : MDL_QUAL_IFC1),
-                .referral_trained = ifc2,
+                .referral_trained = referral,
             };
         }
         if (n > pt->hired[s])
@@ -140,7 +144,7 @@ void mdl__ports_begin_shift(struct mdl_ports *m, struct sim_kernel *k, size_t po
 {
     struct port *pt = &m->ports[port];
     double now = sim_kernel_now(k), absence = pt->p->staffing.absence_share;
-    unsigned n1 = 0, n2 = 0, expired = 0;
+    unsigned n1 = 0, n2 = 0, expired = 0, nref = 0;
     for (unsigned j = 0; j < rostered(pt, shift); j++) {
         struct officer *o = &pt->roster[shift * pt->stride + j];
         if (o->trained_at <= now) {
@@ -150,6 +154,7 @@ void mdl__ports_begin_shift(struct mdl_ports *m, struct sim_kernel *k, size_t po
         }
         if (sim_rng_uniform(pt->rng[MDL_PP_STAFFING]) < absence)
             continue;
+        nref += o->referral_trained; /* present: may refer even out of ticket (referring is not searching) */
         if (o->ticket_until <= now)
             expired++;
         else if (o->qual == MDL_QUAL_IFC2)
@@ -162,22 +167,29 @@ void mdl__ports_begin_shift(struct mdl_ports *m, struct sim_kernel *k, size_t po
     count(m, now, port, D_NO_TICKET, expired * length);
     mdl_monthly_duty(m->monthly, now, (unsigned)port, n1 * length, n2 * length, expired * length);
     set_officers(pt, now, pt->officers + n1 + n2, pt->officers2 + n2);
+    pt->referral_on += nref;
     sim_kernel_at(k, m->model, EV_SHIFT_END, now + length, PORTS_PRIO_SHIFT_END, (uint32_t)port,
-                  (uint64_t)(n1 + n2) | (uint64_t)n2 << 32, 0.0, NULL);
+                  (uint64_t)(n1 + n2) | (uint64_t)n2 << 32, (double)nref, NULL);
     mdl__ports_dispatch(m, k, port);
 }
 
 void mdl__ports_end_shift(struct mdl_ports *m, struct sim_kernel *k, const struct sim_event *ev)
 {
     struct port *pt = &m->ports[ev->a];
-    unsigned all = (unsigned)(ev->b & 0xffffffffu), two = (unsigned)(ev->b >> 32);
-    if (all > pt->officers || two > pt->officers2) {
+    unsigned all = (unsigned)(ev->b & 0xffffffffu), two = (unsigned)(ev->b >> 32), ref = (unsigned)ev->x;
+    if (all > pt->officers || two > pt->officers2 || ref > pt->referral_on) {
         sim_kernel_fail(k, SIM_EINVARIANT, "ports: %s: more officers leaving (%u) than on duty (%u)",
                         pt->p->name, all, pt->officers);
         return;
     }
     /* Teams busy beyond the new count finish their search and then stand down (see on_search_end). */
     set_officers(pt, sim_kernel_now(k), pt->officers - all, pt->officers2 - two);
+    pt->referral_on -= ref;
+}
+
+bool mdl_ports_referral_on_duty(const struct mdl_ports *m, unsigned port)
+{
+    return port < m->nports && m->ports[port].referral_on > 0;
 }
 
 /* ---- the flexible pool: officers deployed shift by shift to the port a stated rule picks ---- */

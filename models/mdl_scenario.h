@@ -72,6 +72,7 @@ struct mdl_port {
         double refresher_per_month;       /* tickets renewed per month, soonest expiry first */
         double ifc2_throughput_per_month; /* IFC1 officers entering IFC2 training per month */
         double ifc2_delay_days;           /* from entering IFC2 training to holding IFC2 */
+        double referral_trained_share;    /* share of the initial IFC2 holders trained to refer penalties */
     } staffing;
     struct {
         enum mdl_selection_policy policy;
@@ -267,6 +268,71 @@ struct mdl_intervention {
     double from_day, to_day; /* days since start_date; to_day is +infinity when open-ended */
 };
 
+/* ---- The Clandestine Entrant Civil Penalty Scheme (optional `cecps:` section; mdl_cecps.h) ---- */
+
+enum { MDL_CECPS_MAX_STEPS = 4, MDL_CECPS_MAX_STAFF = 256 };
+
+/* The case types of the caseworker team. */
+enum mdl_cecps_case { MDL_CECPS_REFERRAL, MDL_CECPS_NEW_INFO, MDL_CECPS_CHALLENGE, MDL_CECPS_NCASES };
+
+/* The maximum penalties in force from `from_date` (YYYYMMDD) until the next step. */
+struct mdl_cecps_step {
+    unsigned from_date;           /* YYYYMMDD */
+    double per_entrant_gbp;       /* per entrant per responsible person */
+    double failure_to_secure_gbp; /* per vehicle not adequately secured */
+};
+
+/* A team of servers working a daily shift. */
+struct mdl_cecps_team {
+    unsigned staff;                 /* headcount, [0, MDL_CECPS_MAX_STAFF] */
+    double start_hour;              /* shift start, [0, 24) */
+    double hours_per_day;           /* shift length, (0, 24 - start_hour] */
+    unsigned working_days_per_week; /* days Monday first worked, [1, 7] */
+    double absence_share;           /* probability a caseworker is absent on a working day, [0, 1) */
+};
+
+/* Every parameter of the scheme. mdl_cecps_params_default gives the documented defaults
+ * (scenarios/README.md, "Civil penalties (CECPS)"); mdl_cecps_params_check the ranges. */
+struct mdl_cecps_params {
+    unsigned enabled;                  /* 0: the scheme is off (no referral, nobody secures for it) */
+    double unqualified_referral_share; /* referral probability with no qualified officer on duty */
+    struct mdl_cecps_team team;        /* the caseworkers (CECPT) */
+    struct mdl_dist work_hours[MDL_CECPS_NCASES]; /* work per case, hours, by case type */
+    double statutory_days;                        /* a case not started within this lapses; 0 = no limit */
+    unsigned ipm_date;                            /* case-management system (IPM) go-live, YYYYMMDD */
+    double ipm_ramp_days;                         /* days from go-live to the full effect, >= 0 */
+    double ipm_factor;                            /* work-time multiplier at full effect, (0, 1] */
+    struct mdl_cecps_step steps[MDL_CECPS_MAX_STEPS]; /* dated penalty schedule, dates increasing */
+    unsigned nsteps;                                  /* [1, MDL_CECPS_MAX_STEPS] */
+    unsigned responsible_persons;   /* penalties per decided case (driver, owner, hirer), [1, 5] */
+    double penalty_level_share;     /* imposed penalty as a share of the maximum, (0, 1] */
+    double accredited_factor;       /* multiplier for accredited hauliers, [0, 1] */
+    double impose_share;            /* share of decided referrals with a penalty, [0, 1] */
+    double new_info_share;          /* share of penalties followed by a new-information case, [0, 1] */
+    double new_info_delay_days;     /* mean delay of new information, > 0 */
+    double challenge_share;         /* share of penalties challenged, [0, 1] */
+    double challenge_delay_days;    /* mean delay from penalty to challenge, > 0 */
+    double challenge_success_share; /* share of decided challenges that cancel the penalty */
+    double challenge_reduce_share;  /* share of decided challenges that reduce it (with the above <= 1) */
+    double reduction_share;         /* share of the penalty taken off by a reduction, (0, 1] */
+    double collect_share;           /* share of debts collected (the rest is written off), [0, 1] */
+    double collection_mean_days;    /* mean delay to collection, > 0 */
+    double write_off_days;          /* delay to writing a debt off, > 0 */
+    double cpas_apply_per_year;     /* applications per non-accredited haulier per year, >= 0 */
+    struct mdl_cecps_team cpas_team;
+    struct mdl_dist cpas_work_hours;  /* work per application, hours */
+    double cpas_approve_share;        /* share of applications approved, [0, 1] */
+    double accredited_initial_share;  /* hauliers accredited at the start, [0, 1] */
+    double perception_lag_days;       /* time constant of the perceived risk, > 0 */
+    double own_weight;                /* weight of a haulier's own penalties against the industry's */
+    double engagement_factor;         /* multiplies perceived risk (toolkit, leaflets), >= 0 */
+    double initial_risk_gbp_per_day;  /* perceived risk at the start, >= 0 */
+    double security_cost_gbp_per_day; /* cost of securing a haulier's vehicles, >= 0 */
+    double logit_scale_gbp_per_day;   /* spread of the secure/not decision, > 0 */
+    double review_days;               /* mean days between a haulier's reviews, > 0 */
+    double secured_when_securing;     /* share of a securing haulier's vehicles secured (the fleet), [0, 1] */
+};
+
 /* A variant of a study: the scenario (the baseline) plus its own interventions. */
 struct mdl_variant {
     char *name;
@@ -312,7 +378,8 @@ struct mdl_scenario {
     unsigned interventions_count;
     struct mdl_variant *variants; /* optional: a study against the scenario as written */
     unsigned variants_count;
-    struct mdl_sweep *sweep; /* optional: more variants, on a grid */
+    struct mdl_sweep *sweep;        /* optional: more variants, on a grid */
+    struct mdl_cecps_params *cecps; /* optional: the civil-penalty scheme (NULL: absent, no scheme) */
     /* Filled by the loader, not read from YAML. */
     int start_weekday; /* 0 = Monday, weekday of start_date */
     int start_yday;    /* 0-based day of year of start_date */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mdl_cecps.h"
 #include "mdl_scenario_priv.h"
 
 /* Appends `seg` to the current path ("." first unless at the root or `seg` is an index label) and
@@ -341,6 +342,37 @@ static void ck_header(struct mdl__ck *c, struct mdl_scenario *s)
     mdl__ck_leave(c, old);
 }
 
+/* The civil-penalty section: the rules between its fields (mdl_cecps_params_check, which names
+ * the field first), positioned at that field when the file writes it, else at the section. */
+static void ck_cecps(struct mdl__ck *c, const struct mdl_scenario *s)
+{
+    if (s->cecps == NULL || c->bad)
+        return; /* absent, or ranges failed: the rules judge fields valid on their own */
+    size_t old = mdl__ck_enter(c, "cecps");
+    bool fleet = false;
+    for (unsigned i = 0; i < s->modes_count; i++)
+        fleet |= s->modes[i].lorry != NULL && s->modes[i].lorry->fleet != NULL;
+    char err[256];
+    if (!fleet || s->population == NULL)
+        mdl__ck_fail(c, "the scheme needs a population and a lorry mode with a fleet section (its hauliers)");
+    else if (mdl_cecps_params_check(s->cecps, err, sizeof err) != SIM_OK) {
+        char *sep = strstr(err, ": ");
+        size_t o = c->len;
+        if (sep != NULL) {
+            *sep = '\0';
+            o = mdl__ck_enter(c, err);
+            if (mdl__ck_here(c) == NULL) { /* a default, or a rule between fields: the section */
+                mdl__ck_leave(c, o);
+                *sep = ':';
+            } else
+                memmove(err, sep + 2, strlen(sep + 2) + 1);
+        }
+        mdl__ck_fail(c, "%s", err);
+        mdl__ck_leave(c, o);
+    }
+    mdl__ck_leave(c, old);
+}
+
 static const char *port_name(const void *ctx, size_t i)
 {
     return ((const struct mdl_port *)ctx)[i].name;
@@ -381,5 +413,6 @@ sim_status mdl__scn_validate_model(struct mdl_scenario *s, const struct mdl__scn
     }
     mdl__ck_leave(c, old);
     mdl__ck_population(c, s);
+    ck_cecps(c, s);
     return c->bad ? SIM_EINVAL : SIM_OK;
 }

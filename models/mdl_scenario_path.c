@@ -12,7 +12,7 @@
 
 /* Sections whose parameters the models read during a run; the rest (schema version, calendar,
  * run settings, the study itself) cannot change in the middle of one. */
-static const char *const changeable[] = {"ports", "flexible_pool", "population", "choice", "modes"};
+static const char *const changeable[] = {"ports", "flexible_pool", "population", "choice", "modes", "cecps"};
 
 #define WHY(...) (snprintf(why, whylen, __VA_ARGS__), SIM_EINVAL)
 
@@ -26,9 +26,10 @@ sim_status mdl_scenario_param(struct mdl_scenario *s, const char *path, struct m
     for (size_t i = 0; i < sizeof changeable / sizeof *changeable; i++)
         allowed |= strlen(changeable[i]) == first && strncmp(changeable[i], path, first) == 0;
     if (!allowed)
-        return WHY("'%s' is not a model parameter: paths start with ports, flexible_pool, population, choice "
-                   "or modes",
-                   path);
+        return WHY(
+            "'%s' is not a model parameter: paths start with ports, flexible_pool, population, choice, "
+            "modes or cecps",
+            path);
     const cyaml_schema_value_t *v = &mdl__scn_schema;
     char *data = (char *)s;                    /* the value described by v (after dereferencing) */
     const cyaml_schema_field_t *holder = NULL; /* field whose value v is, for sequence counts */

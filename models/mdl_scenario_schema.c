@@ -82,6 +82,9 @@ static const cyaml_schema_field_t staffing_fields[] = {
     {.key = "ifc2_delay_days",
      .data_offset = SUB_OFF(P, staffing, ifc2_delay_days),
      .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
+    {.key = "referral_trained_share",
+     .data_offset = SUB_OFF(P, staffing, referral_trained_share),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
     CYAML_FIELD_END,
 };
 static const cyaml_schema_field_t selection_fields[] = {
@@ -319,6 +322,91 @@ static const cyaml_schema_field_t mode_fields[] = {
 static const cyaml_schema_value_t mode_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_mode, mode_fields)};
 
+/* The civil-penalty scheme (mdl_cecps.h): keys equal the fields of struct mdl_cecps_params. */
+#define T struct mdl_cecps_team
+static const cyaml_schema_field_t cecps_team_fields[] = {
+    CYAML_FIELD_UINT("staff", CYAML_FLAG_OPTIONAL, T, staff),
+    CYAML_FIELD_FLOAT("start_hour", CYAML_FLAG_OPTIONAL, T, start_hour),
+    CYAML_FIELD_FLOAT("hours_per_day", CYAML_FLAG_OPTIONAL, T, hours_per_day),
+    CYAML_FIELD_UINT("working_days_per_week", CYAML_FLAG_OPTIONAL, T, working_days_per_week),
+    CYAML_FIELD_FLOAT("absence_share", CYAML_FLAG_OPTIONAL, T, absence_share),
+    CYAML_FIELD_END,
+};
+#undef T
+/* work_hours is an array indexed by case type, written as a mapping keyed by the type. */
+static const cyaml_schema_field_t cecps_work_fields[] = {
+    {.key = "referral",
+     .data_offset = MDL_CECPS_REFERRAL * sizeof(struct mdl_dist),
+     .value = {CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_dist, dist_fields)}},
+    {.key = "new_info",
+     .data_offset = MDL_CECPS_NEW_INFO * sizeof(struct mdl_dist),
+     .value = {CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_dist, dist_fields)}},
+    {.key = "challenge",
+     .data_offset = MDL_CECPS_CHALLENGE * sizeof(struct mdl_dist),
+     .value = {CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_dist, dist_fields)}},
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t cecps_step_fields[] = {
+    CYAML_FIELD_UINT("from_date", CYAML_FLAG_DEFAULT, struct mdl_cecps_step, from_date),
+    CYAML_FIELD_FLOAT("per_entrant_gbp", CYAML_FLAG_DEFAULT, struct mdl_cecps_step, per_entrant_gbp),
+    CYAML_FIELD_FLOAT("failure_to_secure_gbp", CYAML_FLAG_DEFAULT, struct mdl_cecps_step,
+                      failure_to_secure_gbp),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t cecps_step_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_cecps_step, cecps_step_fields)};
+#define C          struct mdl_cecps_params
+#define CREAL(key) CYAML_FIELD_FLOAT(#key, CYAML_FLAG_OPTIONAL, C, key)
+static const cyaml_schema_field_t cecps_fields[] = {
+    CYAML_FIELD_UINT("enabled", CYAML_FLAG_OPTIONAL, C, enabled),
+    CREAL(unqualified_referral_share),
+    CYAML_FIELD_MAPPING("team", CYAML_FLAG_OPTIONAL, C, team, cecps_team_fields),
+    {.key = "work_hours",
+     .data_offset = offsetof(C, work_hours),
+     .value = {CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mdl_dist[MDL_CECPS_NCASES],
+                                   cecps_work_fields)}},
+    CREAL(statutory_days),
+    CYAML_FIELD_UINT("ipm_date", CYAML_FLAG_OPTIONAL, C, ipm_date),
+    CREAL(ipm_ramp_days),
+    CREAL(ipm_factor),
+    {.key = "steps",
+     .data_offset = offsetof(C, steps),
+     .count_offset = offsetof(C, nsteps),
+     .count_size = sizeof(unsigned),
+     .value = {CYAML_VALUE_SEQUENCE(CYAML_FLAG_DEFAULT, struct mdl_cecps_step, &cecps_step_entry, 1,
+                                    MDL_CECPS_MAX_STEPS)}},
+    CYAML_FIELD_UINT("responsible_persons", CYAML_FLAG_OPTIONAL, C, responsible_persons),
+    CREAL(penalty_level_share),
+    CREAL(accredited_factor),
+    CREAL(impose_share),
+    CREAL(new_info_share),
+    CREAL(new_info_delay_days),
+    CREAL(challenge_share),
+    CREAL(challenge_delay_days),
+    CREAL(challenge_success_share),
+    CREAL(challenge_reduce_share),
+    CREAL(reduction_share),
+    CREAL(collect_share),
+    CREAL(collection_mean_days),
+    CREAL(write_off_days),
+    CREAL(cpas_apply_per_year),
+    CYAML_FIELD_MAPPING("cpas_team", CYAML_FLAG_OPTIONAL, C, cpas_team, cecps_team_fields),
+    CYAML_FIELD_MAPPING("cpas_work_hours", CYAML_FLAG_DEFAULT, C, cpas_work_hours, dist_fields),
+    CREAL(cpas_approve_share),
+    CREAL(accredited_initial_share),
+    CREAL(perception_lag_days),
+    CREAL(own_weight),
+    CREAL(engagement_factor),
+    CREAL(initial_risk_gbp_per_day),
+    CREAL(security_cost_gbp_per_day),
+    CREAL(logit_scale_gbp_per_day),
+    CREAL(review_days),
+    CREAL(secured_when_securing),
+    CYAML_FIELD_END,
+};
+#undef CREAL
+#undef C
+
 static const cyaml_strval_t iv_ops[] = {{"set", MDL_IV_SET}, {"scale", MDL_IV_SCALE}, {"add", MDL_IV_ADD}};
 
 #define I struct mdl_intervention
@@ -407,6 +495,7 @@ static const cyaml_schema_field_t top_fields[] = {
     CYAML_FIELD_MAPPING_PTR("choice", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, choice, choice_fields),
     CYAML_FIELD_SEQUENCE("modes", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, modes, &mode_entry, 0,
                          CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING_PTR("cecps", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, cecps, cecps_fields),
     CYAML_FIELD_SEQUENCE("interventions", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, interventions,
                          &intervention_entry, 0, CYAML_UNLIMITED),
     CYAML_FIELD_SEQUENCE("variants", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, S, variants, &variant_entry, 0,

@@ -109,7 +109,8 @@ static void walk_sequence(struct walk *w, const struct mdl_field *row, const cya
                           char *base)
 {
     const cyaml_schema_value_t *entry = f->value.sequence.entry;
-    char *arr = *(char **)(base + f->data_offset);
+    char *arr = (f->value.flags & CYAML_FLAG_POINTER) ? *(char **)(base + f->data_offset)
+                                                      : base + f->data_offset; /* in-line (cecps.steps) */
     unsigned n = (unsigned)mdl__scn_count(base, f);
     if (entry->type == CYAML_FLOAT) {
         assert(row != NULL); /* every list of numbers has a reference row */

@@ -26,12 +26,12 @@ with tempfile.TemporaryDirectory() as tmp:
     subprocess.run([dispsim, "report", h5, "-o", page], check=True)
     text = open(page, encoding="utf-8").read()
     expected = text.count('<img class="chart"')
-    # Cost against effect, the time series, 8 displacement charts (one a variant), the per-port
+    # Cost against effect, the time series, 13 displacement charts (one a variant), the per-port
     # displacement of the lorry measures, the warm-up check; and the ranking when a
     # variant surely lowers total arrivals (with 2 replications, often none does).
     with h5py.File(h5, "r") as f:
         ranked = bool(np.isfinite(f["study/cost_per_net_arrival_prevented"][1:, 0]).any())
-    assert expected == 12 + ranked, (expected, ranked)
+    assert expected == 17 + ranked, (expected, ranked)
     for must in ('alt="cost against effect"', 'alt="per-port displacement"', "interventions start",
                  "analysis window 2023-01-01 to 2023-12-31", "30 more officers across the controls",
                  "from 2023-01-01 to the end", "more days: "):
@@ -44,8 +44,8 @@ with tempfile.TemporaryDirectory() as tmp:
                     one], check=True)
     done = subprocess.run([dispsim, "report", one, "-o", os.path.join(tmp, "one.html")], check=True,
                           capture_output=True, text=True)
-    # Nothing is sure without intervals: no ranking chart, so 12 charts (8 variants).
-    assert done.stderr.startswith("dispsim report: 12 charts") and done.stderr.count("\n") == 1, done.stderr
+    # Nothing is sure without intervals: no ranking chart, so 17 charts (13 variants).
+    assert done.stderr.startswith("dispsim report: 17 charts") and done.stderr.count("\n") == 1, done.stderr
     assert "intervals need at least two" in open(os.path.join(tmp, "one.html"), encoding="utf-8").read()
     # A checkpoint (of a run stopped by SIGTERM) gets a plain message, not an HDF5 error.
     part = os.path.join(tmp, "part.h5")

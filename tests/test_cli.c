@@ -204,7 +204,7 @@ Test(cli, paired_intervals_of_the_default_study_are_narrower_than_unpaired_ones)
     cr_assert_eq(res_read(f, "study", "arrivals_change", &p), SIM_OK);
     cr_assert_eq(res_read(f, "study", "arrivals_change_unpaired", &u), SIM_OK);
     size_t nv = p.shape[0], nmt = p.shape[1];
-    cr_assert_eq(nv, 9, "baseline and eight variants");
+    cr_assert_eq(nv, 14, "baseline and thirteen variants");
     for (size_t v = 1; v < nv; v++) {
         const double *x = p.data + (v * nmt + nmt - 1) * 3, *y = u.data + (v * nmt + nmt - 1) * 3;
         fprintf(stderr, "variant %zu, total arrivals: paired width %.1f, unpaired width %.1f\n", v,
@@ -224,6 +224,7 @@ Test(cli, precision_stops_deterministically_and_matches_a_fixed_run)
     snprintf(
         args, sizeof args,
         "sed -e 's/horizon_days: 365/horizon_days: 60/' -e 's/warmup_days: 90/warmup_days: 30/' "
+        "-e '/^# The Clandestine Entrant/,$d' " /* the stopping rule, not the civil-penalty scheme */
         "'%s/scenarios/baseline.yaml' > '%s/short.yaml' && printf 'variants:\\n  - name: boats\\n"
         "    interventions:\\n      - {path: modes.small_boat.boat.patrol_effort, op: scale, value: 1.5}\\n' "
         ">> '%s/short.yaml'",
@@ -607,15 +608,73 @@ Test(cli, summaries_count_replications_times_variants_and_print_no_nan)
     snprintf(args, sizeof args, "run '%s/study.yaml' -r 1 -j 2 -o '%s/st1.h5'", tmpdir, tmpdir);
     cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
     const char *err = slurp("stderr");
-    cr_assert(strstr(err, "9 simulations (1 replication x 9 variants)") != NULL, "%s", err);
+    cr_assert(strstr(err, "14 simulations (1 replication x 14 variants)") != NULL, "%s", err);
     cr_assert(strstr(err, "need at least two") != NULL, "%s", err);
     cr_assert(strstr(err, "nan") == NULL && strstr(err, "inf ") == NULL && strstr(err, "inf)") == NULL, "%s",
               err);
     snprintf(args, sizeof args, "run '%s/study.yaml' -r 3 -j 2 -o '%s/st3.h5'", tmpdir, tmpdir);
     cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
     err = slurp("stderr");
-    cr_assert(strstr(err, "27 simulations (3 replications x 9 variants)") != NULL, "%s", err);
+    cr_assert(strstr(err, "42 simulations (3 replications x 14 variants)") != NULL, "%s", err);
     cr_assert(strstr(err, "next: dispsim info ") != NULL, "%s", err);
+}
+
+/* info --scheme: the annual report per variant and year, the deterrent effect against scheme_off
+ * in the baseline's years, the same as CSV; a file without the scheme is refused with a reason. */
+Test(cli, info_scheme_prints_the_annual_report_and_the_deterrent_effect_as_text_and_csv)
+{
+    char args[2048];
+    short_study();
+    snprintf(args, sizeof args, "run '%s/study.yaml' -r 2 -q -o '%s/sch.h5'", tmpdir, tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    snprintf(args, sizeof args, "info --scheme '%s/sch.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    const char *out = slurp("stdout");
+    const char *must[] = {"Civil penalties (CECPS)",
+                          "baseline, year 1:",
+                          "scheme_off, year 1:",
+                          "team_review, year 1:",
+                          "vehicles searched",
+                          "penalties imposed",
+                          "penalty value (GBP)",
+                          "challenges succeeded",
+                          "debt outstanding",
+                          "team backlog, year end",
+                          "CPAS days to decide",
+                          "deterrent effect, baseline against scheme_off",
+                          "displacement ratio (boats per lorry)"};
+    for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
+        cr_expect_not_null(strstr(out, must[i]), "no '%s' in:\n%s", must[i], out);
+    cr_expect_eq(strstr(strstr(out, "deterrent effect") + 1, "deterrent effect"), NULL,
+                 "the deterrent effect is the baseline's only");
+    cr_expect_null(strstr(out, "e+"), "%s", out);
+    snprintf(args, sizeof args, "info --scheme --csv '%s/sch.h5'", tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    out = slurp("stdout");
+    cr_assert(strncmp(out, "variant,year,quantity,mean,ci95_low,ci95_high\n", 46) == 0, "%s", out);
+    size_t rows = 0, base = 0, off = 0;
+    for (const char *l = strchr(out, '\n'); l != NULL && l[1] != '\0'; l = strchr(l + 1, '\n')) {
+        rows++;
+        base += strncmp(l + 1, "baseline,1,", 11) == 0;
+        off += strncmp(l + 1, "scheme_off,1,", 13) == 0;
+    }
+    cr_expect_eq(base, 19u + 3u, "19 report lines and 3 deterrent rows for the baseline");
+    cr_expect_eq(off, 19u, "19 report lines for scheme_off");
+    cr_expect_eq(rows, 14u * 19u + 3u, "14 variants, one year each");
+    cr_expect_not_null(strstr(out, "baseline,1,deterrent_lorry_arrivals_change,"), "%s", out);
+    cr_expect_not_null(strstr(out, "scheme_off,1,penalties_imposed,0,0,0\n"), "scheme off: no penalty");
+    /* A run without a cecps: section has no report. */
+    snprintf(args, sizeof args,
+             "sed -n '1,/^# The Clandestine/p' '%s/scenarios/baseline.yaml' | grep -v '^# The Clandestine' "
+             "| sed -e 's/horizon_days: 365/horizon_days: 5/' -e 's/warmup_days: 90/warmup_days: 0/' > "
+             "'%s/nos.yaml'",
+             getenv("DISPSIM_SOURCE_DIR"), tmpdir);
+    cr_assert_eq(system(args), 0, "%s", args);
+    snprintf(args, sizeof args, "run '%s/nos.yaml' -r 1 -q -o '%s/nos.h5'", tmpdir, tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", slurp("stderr"));
+    snprintf(args, sizeof args, "info --scheme '%s/nos.h5'", tmpdir);
+    cr_expect_eq(dispsim(args), 65);
+    cr_expect_not_null(strstr(slurp("stderr"), "has no cecps: section"), "%s", slurp("stderr"));
 }
 
 /* Resuming with other options names them as options, as given and as checkpointed. */

@@ -4,6 +4,7 @@
  * directory: $DISPSIM_SOURCE_DIR when CTest runs us, the current directory otherwise. */
 #define _POSIX_C_SOURCE 200809L
 
+#include <math.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,11 +241,12 @@ Test(scenario, unknown_key_lists_allowed_keys)
     struct mdl_scenario *s;
     cr_assert_eq(load(mini_with("      team_size: 3\n", "      team_size: 3\n      bogus: 1\n"), &s),
                  SIM_EFORMAT);
-    cr_expect_not_null(strstr(err,
-                              "mini.yaml:12:7: ports.calais.staffing.bogus: unknown key (expected one of: "
-                              "team_size, absence_share, shifts, ifc2_share, ticket_validity_days, "
-                              "refresher_per_month, ifc2_throughput_per_month, ifc2_delay_days)"),
-                       "%s", err);
+    cr_expect_not_null(
+        strstr(err,
+               "mini.yaml:12:7: ports.calais.staffing.bogus: unknown key (expected one of: "
+               "team_size, absence_share, shifts, ifc2_share, ticket_validity_days, "
+               "refresher_per_month, ifc2_throughput_per_month, ifc2_delay_days, referral_trained_share)"),
+        "%s", err);
 }
 
 Test(scenario, missing_key_names_key_and_mapping)
@@ -423,6 +425,12 @@ Test(scenario, reference_rows_are_unique_and_their_defaults_valid)
                   f[i].path);
         if (!f[i].has_default || f[i].type == MDL_FIELD_BOOL)
             continue;
+        if (f[i].type == MDL_FIELD_COUNT) { /* counts with a default (cecps.team.staff, ...) */
+            cr_expect(f[i].def >= (double)f[i].ulo && f[i].def <= (double)f[i].uhi &&
+                          f[i].def == floor(f[i].def),
+                      "%s: default %g outside %llu..%llu", f[i].path, f[i].def, f[i].ulo, f[i].uhi);
+            continue;
+        }
         cr_expect(f[i].type == MDL_FIELD_REAL || f[i].type == MDL_FIELD_WHOLE, "%s", f[i].path);
         cr_expect(mdl__field_ok(f[i].path, f[i].def), "%s: default %g outside %g..%g", f[i].path, f[i].def,
                   f[i].lo, f[i].hi);
