@@ -73,7 +73,7 @@ struct fleet {
     double *out;
     uint16_t model;
     struct mdl_fleet_scheme scheme; /* the civil-penalty scheme's hooks (mdl_fleet_set_scheme), or none */
-    struct mdl_monthly *monthly; /* the monthly table's counters, NULL if none */
+    struct mdl_monthly *monthly;    /* the monthly table's counters, NULL if none */
 };
 
 static inline uint64_t mix64(uint64_t x)
