@@ -212,8 +212,8 @@ Test(study, a_sweep_makes_one_variant_per_grid_point, .timeout = 600)
                         "  cost_per_unit_day: 10\n";
     /* Calais under the fixed-share targeted policy (the baseline's capacity policy ignores share). */
     char *yaml = short_baseline_with_study(
-        study, "      policy: capacity\n      false_flag_share: 0.02\n      hit_share: 0.42\n",
-        "      policy: targeted\n      share: 0.30\n      lift: 2.5\n      hit_share: 0.42\n");
+        study, "      policy: capacity\n      false_flag_share: 0.02\n      hit_share: 0.33\n",
+        "      policy: targeted\n      share: 0.30\n      lift: 2.5\n      hit_share: 0.33\n");
     struct mdl_scenario *s;
     struct mdl_world *w;
     double *v = run_study(yaml, 1, &s, &w);
