@@ -7,11 +7,26 @@
 #include <unistd.h>
 
 #include "../models/mdl_calib.h"
+#include "../models/mdl_sens.h"
 
 static const char *src(void)
 {
     const char *s = getenv("DISPSIM_SOURCE_DIR");
     return s ? s : ".";
+}
+
+/* The shipped sensitivity files name variants of the shipped study: a study that renames or drops
+ * a variant must update them (they once named a variant the study no longer had). */
+Test(calib, the_shipped_sensitivity_files_load_against_the_shipped_study)
+{
+    const char *files[] = {"sensitivity-inspector.yaml", "sensitivity-inspector-small.yaml"};
+    for (int i = 0; i < 2; i++) {
+        char path[1024], err[8192];
+        snprintf(path, sizeof path, "%s/scenarios/%s", src(), files[i]);
+        struct mdl_sens *s = NULL;
+        cr_assert_eq(mdl_sens_load(path, &s, err, sizeof err), SIM_OK, "%s: %s", files[i], err);
+        mdl_sens_destroy(s);
+    }
 }
 
 Test(calib, the_shipped_calibrations_load_and_validate)
