@@ -163,10 +163,10 @@ static void ck_params(struct mdl_calib *c, struct mdl__ck *ck)
         const char *iv;
         if (mdl_scenario_param(c->scn, p->path, &mp, why, sizeof why) != SIM_OK)
             mdl__ck_fail(ck, "%s", why);
-        else if ((iv = mdl__cal_changed_by(c->scn, p->path)) != NULL)
+        else if ((iv = mdl__cal_set_by(c->scn, p->path)) != NULL)
             mdl__ck_fail(ck,
-                         "'%s' is also changed by the scenario's intervention or variant '%s', "
-                         "which would override the calibrated value",
+                         "'%s' is also set by the scenario's intervention or variant '%s', "
+                         "which would override the calibrated value (op: scale or add would act on it)",
                          p->path, iv);
         for (unsigned j = 0; j < i; j++)
             if (strcmp(c->parameters[j].path, p->path) == 0)

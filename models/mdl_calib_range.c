@@ -55,14 +55,15 @@ bool mdl__cal_valid_at(struct mdl_scenario *s, const struct mdl__scn_index *idx,
     return false;
 }
 
-const char *mdl__cal_changed_by(const struct mdl_scenario *s, const char *path)
+const char *mdl__cal_set_by(const struct mdl_scenario *s, const char *path)
 {
     for (unsigned i = 0; i < s->interventions_count; i++)
-        if (strcmp(s->interventions[i].path, path) == 0)
+        if (s->interventions[i].op == MDL_IV_SET && strcmp(s->interventions[i].path, path) == 0)
             return s->interventions[i].name ? s->interventions[i].name : path;
     for (unsigned v = 0; v < s->variants_count; v++)
         for (unsigned i = 0; i < s->variants[v].interventions_count; i++)
-            if (strcmp(s->variants[v].interventions[i].path, path) == 0)
+            if (s->variants[v].interventions[i].op == MDL_IV_SET &&
+                strcmp(s->variants[v].interventions[i].path, path) == 0)
                 return s->variants[v].name;
     return NULL;
 }

@@ -42,9 +42,11 @@ void mdl__cal_file_close(struct mdl__cal_file *f);
 
 /* ---- Parameters (mdl_calib_range.c) ---------------------------------------------------------- */
 
-/* The name of an intervention of `s` (any variant's too) that changes `path`, or NULL. The name
- * is borrowed from `s`. */
-const char *mdl__cal_changed_by(const struct mdl_scenario *s, const char *path);
+/* The name of an intervention of `s` (any variant's too) that sets `path` (op: set), or NULL. The
+ * name is borrowed from `s`. A set replaces the value a calibration or a sensitivity analysis
+ * would give; a scale or an add acts on it (a fitted base level that yearly factors scale), so
+ * those are not reported. */
+const char *mdl__cal_set_by(const struct mdl_scenario *s, const char *path);
 
 /* Parses and indexes the scenario's text (s->text) into `doc` and `idx`, so that the scenario's
  * rules can run again with a parameter changed. False when out of memory or the text does not

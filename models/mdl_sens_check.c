@@ -78,8 +78,11 @@ static void ck_param(struct mdl_sens *s, struct mdl__ck *ck, unsigned i, const s
     bool ok = mdl_scenario_param(s->scn, p->path, &mp, why, sizeof why) == SIM_OK;
     if (!ok)
         mdl__ck_fail(ck, "%s", why);
-    else if ((iv = mdl__cal_changed_by(s->scn, p->path)) != NULL)
-        mdl__ck_fail(ck, "'%s' is also changed by the study's intervention or variant '%s'", p->path, iv);
+    else if ((iv = mdl__cal_set_by(s->scn, p->path)) != NULL)
+        mdl__ck_fail(
+            ck,
+            "'%s' is also set by the study's intervention or variant '%s' (op: scale or add would act on it)",
+            p->path, iv);
     for (unsigned j = 0; j < i; j++)
         if (s->parameters[j].path && strcmp(s->parameters[j].path, p->path) == 0)
             mdl__ck_fail(ck, "'%s' is varied twice (also parameter %u)", p->path, j);

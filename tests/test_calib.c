@@ -32,7 +32,7 @@ Test(calib, the_shipped_sensitivity_files_load_against_the_shipped_study)
 Test(calib, the_shipped_calibrations_load_and_validate)
 {
     const char *files[] = {"calibration-synthetic.yaml", "calibration-2018-2023.yaml"};
-    const unsigned nparams[] = {3, 10};
+    const unsigned nparams[] = {3, 15};
     for (int i = 0; i < 2; i++) {
         char path[1024], err[8192];
         snprintf(path, sizeof path, "%s/scenarios/%s", src(), files[i]);
@@ -174,6 +174,42 @@ Test(calib, unknown_parameter_paths_are_refused_at_their_position)
         "parameters:\n  - path: calendar.horizon_days\n    prior: {dist: uniform, min: 1, max: 2}\n" TARGET
             ALGO,
         SIM_EINVAL, "4:11: parameters[0].path:", "");
+}
+
+/* A parameter the scenario sets (op: set) would be overridden: refused, naming the intervention.
+ * One it only scales (the history's yearly inflow factors) is fitted as the base level. */
+Test(calib, a_parameter_the_scenario_sets_is_refused_and_one_it_scales_is_fitted)
+{
+#define HIST_HEAD                                                                                            \
+    "scenario: @/scenarios/history-2018-2023.yaml\n"                                                         \
+    "observed: @/scenarios/data/observed.csv\n"
+#define HIST_TARGET                                                                                          \
+    "targets:\n"                                                                                             \
+    "  - series: irregular_arrivals_air_inadequately_documented\n"                                           \
+    "    quantity: daily/arrivals\n"                                                                         \
+    "    select: [air]\n"
+    refused(HIST_HEAD "parameters:\n  - name: x\n    path: modes.small_boat.boat.occupancy_mean\n"
+                      "    prior: {dist: uniform, min: 10, max: 60}\n" HIST_TARGET ALGO,
+            SIM_EINVAL, "5:11: parameters.x.path:",
+            "also set by the scenario's intervention or variant 'occupancy_2018'");
+    char dir[] = "/tmp/dispsim_calibXXXXXX", path[1100], text[4096], err[8192];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/c.yaml", dir);
+    expand(HIST_HEAD "parameters:\n  - name: x\n    path: population.inflow.level_per_day\n"
+                     "    prior: {dist: uniform, min: 100, max: 260}\n" HIST_TARGET ALGO,
+           text, sizeof text);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+    struct mdl_calib *c = NULL;
+    sim_status st = mdl_calib_load(path, &c, err, sizeof err);
+    unlink(path);
+    rmdir(dir);
+    cr_assert_eq(st, SIM_OK, "%s", err);
+    mdl_calib_destroy(c);
+#undef HIST_HEAD
+#undef HIST_TARGET
 }
 
 Test(calib, priors_outside_the_valid_range_are_refused)
