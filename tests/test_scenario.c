@@ -140,7 +140,7 @@ Test(scenario, baseline_loads_with_expected_values)
     cr_expect_eq(p->staffing.shifts[2].start_hour, 22.0);
     cr_expect_eq(p->staffing.shifts[2].officers, 8u);
     cr_expect_eq(p->selection.policy, MDL_SELECT_CAPACITY);
-    cr_expect_eq(p->selection.hit_share, 0.42);
+    cr_expect_eq(p->selection.hit_share, 0.33);
     cr_expect_eq(p->selection.handling_min, 3.5);
     cr_expect_eq(p->selection.max_queue, 12u);
     cr_assert_eq(p->methods_count, 4u);
