@@ -262,3 +262,15 @@ int cli_load_scenario(const char *path, struct mdl_scenario **s)
     }
     return CLI_OK;
 }
+
+void cli_keep_first_failure(pthread_mutex_t *lock, sim_status *status, size_t *failed_item, char *msg,
+                            size_t len, size_t item, sim_status st, const char *text)
+{
+    pthread_mutex_lock(lock);
+    if (*status == SIM_OK || item < *failed_item) {
+        *status = st;
+        *failed_item = item;
+        snprintf(msg, len, "%s", text);
+    }
+    pthread_mutex_unlock(lock);
+}

@@ -5,6 +5,7 @@
 #ifndef CLI_COMMON_H
 #define CLI_COMMON_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 
@@ -104,5 +105,11 @@ int cli_open_results(const char *cmd, const char *path, struct res_file **f);
  * mdl_scenario_destroy). On failure prints every problem on stderr and returns its exit code;
  * CLI_OK otherwise. */
 int cli_load_scenario(const char *path, struct mdl_scenario **s);
+
+/* A parallel job's first failure: under `lock`, records (st, item, msg into msg[len]) when no
+ * failure is recorded yet (*status is SIM_OK) or `item` comes before the recorded one, so that
+ * the failure reported does not depend on the thread or rank count. */
+void cli_keep_first_failure(pthread_mutex_t *lock, sim_status *status, size_t *failed_item, char *msg,
+                            size_t len, size_t item, sim_status st, const char *text);
 
 #endif

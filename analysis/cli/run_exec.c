@@ -57,13 +57,8 @@ void run_fini(struct run *r)
 
 void run_fail(struct run *r, size_t item, sim_status st, const char *msg)
 {
-    pthread_mutex_lock(&r->lock);
-    if (r->fail_status == SIM_OK || item < r->fail_item) {
-        r->fail_status = st;
-        r->fail_item = item;
-        snprintf(r->fail_msg, sizeof r->fail_msg, "%s", msg);
-    }
-    pthread_mutex_unlock(&r->lock);
+    cli_keep_first_failure(&r->lock, &r->fail_status, &r->fail_item, r->fail_msg, sizeof r->fail_msg, item,
+                           st, msg);
 }
 
 /* Progress on stderr: a rewritten line on a terminal; in batch logs (not a terminal) a

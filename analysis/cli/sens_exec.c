@@ -54,13 +54,10 @@ static sim_status ws_create(const void *vctx, void **out)
 
 static void fail(struct sens_run *r, size_t item, sim_status st, const char *msg)
 {
-    pthread_mutex_lock(&r->lock);
-    if (r->fail_status == SIM_OK || item < r->fail_item) {
-        r->fail_status = st;
-        r->fail_item = item;
-        snprintf(r->fail_msg, sizeof r->fail_msg, "point %zu: %s", item, msg);
-    }
-    pthread_mutex_unlock(&r->lock);
+    char text[sizeof r->fail_msg];
+    snprintf(text, sizeof text, "point %zu: %s", item, msg);
+    cli_keep_first_failure(&r->lock, &r->fail_status, &r->fail_item, r->fail_msg, sizeof r->fail_msg, item,
+                           st, text);
 }
 
 static const struct res_extra_var *find_var(const struct res_extra *x, const char *name)
