@@ -209,6 +209,8 @@ void mdl__pop_derive(struct mdl_pop *p)
     const struct mdl_scenario *s = p->s;
     const struct mdl_population *pp = s->population;
     p->alpha = 1.0 - exp(-1.0 / s->choice->beliefs.time_constant_days);
+    double rv = s->choice->beliefs.reversion_days;
+    p->revert = rv > 0 ? 1.0 - exp(-1.0 / rv) : 0.0;
     mdl_sampler_init(&p->prep, &pp->preparation_days);
     mdl_sampler_init(&p->ret, &pp->return_days);
     mdl_sampler_init(&p->wait, &pp->wait_days);

@@ -117,6 +117,7 @@ struct mdl_pop {
     const struct mdl_pop_vars *ids;
     size_t first_stream, nmodes, nports, nchan, ndays, ring;
     double w0, w1, t0, alpha;
+    double revert; /* daily weight of reversion to the advertised beliefs (0: none) */
     struct mdl_ports *ports;
     struct mdl_boats *boats;
     int lorry_mode;

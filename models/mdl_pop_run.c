@@ -125,17 +125,24 @@ static void refresh_utilities(struct mdl_pop *p)
     }
 }
 
-/* At the start of day d the slot d % ring holds day d - ring = d - 1 - delay: learn it, clear it. */
+/* At the start of day d the slot d % ring holds day d - ring = d - 1 - delay: learn it, clear it.
+ * A channel nobody reported on that day drifts back towards what the smugglers' networks advertise
+ * (the mode's `belief` and `expected_wait_days`), so a mode nobody tries can be tried again. */
 static void learn(struct mdl_pop *p, struct sim_kernel *k, double t)
 {
     size_t slot = (size_t)floor(t - p->t0 + 0.5) % p->ring;
     bool on = p->ch->beliefs.learning;
     for (size_t c = 0; c < p->nchan; c++) {
         struct mdl__channel *ch = &p->chan[c];
+        int m = c < p->nmodes ? (int)c : p->lorry_mode;
         if (on && ch->n[slot] > 0)
             ch->belief += p->alpha * (ch->succ[slot] / ch->n[slot] - ch->belief);
+        else if (on && p->revert > 0 && m >= 0)
+            ch->belief += p->revert * (p->modes[m].m->belief - ch->belief);
         if (on && ch->wait_n[slot] > 0)
             ch->wait += p->alpha * (ch->wait_sum[slot] / ch->wait_n[slot] - ch->wait);
+        else if (on && p->revert > 0 && m >= 0)
+            ch->wait += p->revert * (p->modes[m].m->expected_wait_days - ch->wait);
         ch->belief = fmax(ch->belief, p->ch->beliefs.floor);
         if (!sim_kernel_check_prob(k, ch->belief, "population: belief of success"))
             return;

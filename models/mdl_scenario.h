@@ -162,6 +162,8 @@ struct mdl_choice {
         double delay_days;         /* outcomes of day d are known from day d + 1 + delay */
         double own_weight;         /* own failures discount the community belief by 1/(1+w f) */
         double floor;              /* beliefs never fall below this (ln 0 is -inf) */
+        double reversion_days;     /* a day without outcomes moves beliefs back towards the mode's
+                                    * belief and expected wait with this time constant; 0: never */
     } beliefs;
 };
 

@@ -189,6 +189,8 @@ static const struct mdl_field fields[] = {
     REAL("choice.beliefs.own_weight", 0, 100, 0, "per own failure",
          "own failures divide the belief by 1 + own_weight x failures"),
     REAL("choice.beliefs.floor", 0, 1, LO | HI, "probability", "beliefs never fall below this"),
+    OPT("choice.beliefs.reversion_days", 0, 36500, 0, 0, "0 (never)", "days",
+        "without outcomes of a day, beliefs return towards the mode's belief and expected wait"),
 
     TEXT(MDL_FIELD_TEXT, "modes[].name", NAME ", not wait, leave or total", "required", "the mode's name"),
     TEXT(MDL_FIELD_CHOICE, "modes[].kind", "boat, lorry, generic", "required",

@@ -215,6 +215,9 @@ static const cyaml_schema_field_t beliefs_fields[] = {
     {.key = "delay_days", .data_offset = SUB_OFF(C, beliefs, delay_days), .value = VAL_DOUBLE(0)},
     {.key = "own_weight", .data_offset = SUB_OFF(C, beliefs, own_weight), .value = VAL_DOUBLE(0)},
     {.key = "floor", .data_offset = SUB_OFF(C, beliefs, floor), .value = VAL_DOUBLE(0)},
+    {.key = "reversion_days",
+     .data_offset = SUB_OFF(C, beliefs, reversion_days),
+     .value = VAL_DOUBLE(CYAML_FLAG_OPTIONAL)},
     CYAML_FIELD_END,
 };
 static const cyaml_schema_field_t choice_fields[] = {
