@@ -287,3 +287,31 @@ Test(pop, own_failures_discount_modes_past_the_eighth, .timeout = 120)
     double se = sqrt(p0 * (1 - p0) / all0 + p9 * (1 - p9) / all9);
     cr_assert_lt(fabs(p0 - p9), 5 * se, "shares %g and %g", p0, p9);
 }
+
+/* Small-boat arrivals over the window of history-2018-2023 without occupancy adaptation (so the
+ * boats of 2018, short of supply, keep people waiting for months), with beliefs that nobody reports
+ * on reverting after `reversion` ("0" or "90" days). */
+static struct ana_ci history_boats(const char *reversion)
+{
+    char rv[32];
+    snprintf(rv, sizeof rv, "reversion_days: %s", reversion);
+    const char *from[] = {"occupancy_adaptation: 0.5", "reversion_days: 90"};
+    const char *to[] = {"occupancy_adaptation: 0.0", rv};
+    char *yaml = scenario_with("history-2018-2023.yaml", from, to, 2);
+    struct world_run r = world_run_text(yaml, 2, 11);
+    struct ana_ci c = summary(&r, "arrivals", mode_index(&r, "small_boat"));
+    world_run_free(&r);
+    free(yaml);
+    return c;
+}
+
+/* The mechanism behind choice.beliefs.reversion_days: the 2018 boats' long waits are learned, the
+ * wait belief puts everyone off the boats, and with nobody choosing them nobody reports a shorter
+ * wait. Without reversion the mode is abandoned for good (2018-2019 arrivals only); with it the
+ * belief returns to the advertised wait and the boats of 2020-2023 fill again. */
+Test(pop, a_mode_nobody_reports_on_is_tried_again_only_with_reversion, .timeout = 600)
+{
+    struct ana_ci off = history_boats("0"), on = history_boats("90");
+    cr_assert_lt(off.mean, 5000, "without reversion: %g boat arrivals in 2018-2023", off.mean);
+    cr_assert_gt(on.mean, 10 * off.mean, "with reversion %g against %g without", on.mean, off.mean);
+}

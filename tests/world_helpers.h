@@ -121,11 +121,11 @@ static inline void world_run_free(struct world_run *r)
     mdl_scenario_destroy(r->s);
 }
 
-/* The default scenario's text with every `from` replaced by `to`, and calendar/run edits. */
-static inline char *baseline_with(const char *const *from, const char *const *to, size_t n)
+/* The text of scenarios/`file` with every `from` replaced by `to`. */
+static inline char *scenario_with(const char *file, const char *const *from, const char *const *to, size_t n)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/scenarios/baseline.yaml", getenv("DISPSIM_SOURCE_DIR"));
+    snprintf(path, sizeof path, "%s/scenarios/%s", getenv("DISPSIM_SOURCE_DIR"), file);
     FILE *f = fopen(path, "r");
     cr_assert_not_null(f, "cannot open %s", path);
     size_t cap = 1 << 20, len;
@@ -142,9 +142,15 @@ static inline char *baseline_with(const char *const *from, const char *const *to
             memcpy(at, to[i], tl);
             hits++;
         }
-        cr_assert_gt(hits, 0, "baseline.yaml has no '%s' to replace", from[i]);
+        cr_assert_gt(hits, 0, "%s has no '%s' to replace", file, from[i]);
     }
     return text;
+}
+
+/* The default scenario's text with every `from` replaced by `to`, and calendar/run edits. */
+static inline char *baseline_with(const char *const *from, const char *const *to, size_t n)
+{
+    return scenario_with("baseline.yaml", from, to, n);
 }
 
 /* Runs replication 0 of `s` with `seed`, expects SIM_EINVARIANT with `msg` in the message; frees `s`. */
