@@ -21,6 +21,12 @@ static bool read_arrays(hid_t f, struct res_posterior *p)
     p->priors = res__h5_read_strs(f, "parameters/prior", d, 1);
     p->prior_lo = res__h5_read_n(f, "parameters/prior_min", dbl, sizeof(double), d, 1);
     p->prior_hi = res__h5_read_n(f, "parameters/prior_max", dbl, sizeof(double), d, 1);
+    if (H5Lexists(f, "parameters/prior_q05", H5P_DEFAULT) > 0) { /* optional: older files lack them */
+        p->prior_q05 = res__h5_read_n(f, "parameters/prior_q05", dbl, sizeof(double), d, 1);
+        p->prior_q95 = res__h5_read_n(f, "parameters/prior_q95", dbl, sizeof(double), d, 1);
+        if (p->prior_q05 == NULL || p->prior_q95 == NULL)
+            return false;
+    }
     p->particles = res__h5_read_n(f, "posterior/particles", dbl, sizeof(double), n * d, 2);
     p->weights = res__h5_read_n(f, "posterior/weights", dbl, sizeof(double), n, 1);
     p->run_seeds =
@@ -82,6 +88,7 @@ void res_posterior_free(struct res_posterior *p)
     res__h5_free_strs(p->priors, p->d);
     res__h5_free_strs(p->point_target, p->npoints);
     res__h5_free_strs(p->point_period, p->npoints);
+    free(p->prior_q05), free(p->prior_q95);
     double *arrays[] = {p->prior_lo, p->prior_hi, p->particles, p->weights,  p->tolerance, p->acceptance,
                         p->ess,      p->observed, p->pred_mean, p->pred_q05, p->pred_q50,  p->pred_q95};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)

@@ -70,7 +70,18 @@ double sim_prior_sample(const struct sim_prior *p, gsl_rng *r)
     case SIM_PRIOR_NORMAL: return p->a + p->b * gsl_ran_ugaussian(r);
     case SIM_PRIOR_TRUNCNORMAL: break;
     }
-    double za = (p->lo - p->a) / p->b, zb = (p->hi - p->a) / p->b, u = gsl_rng_uniform_pos(r), z;
+    return sim_prior_quantile(p, gsl_rng_uniform_pos(r));
+}
+
+double sim_prior_quantile(const struct sim_prior *p, double u)
+{
+    switch (p->kind) {
+    case SIM_PRIOR_UNIFORM: return p->a + (p->b - p->a) * u;
+    case SIM_PRIOR_LOGUNIFORM: return exp(log(p->a) + (log(p->b) - log(p->a)) * u);
+    case SIM_PRIOR_NORMAL: return p->a + p->b * gsl_cdf_ugaussian_Pinv(u);
+    case SIM_PRIOR_TRUNCNORMAL: break;
+    }
+    double za = (p->lo - p->a) / p->b, zb = (p->hi - p->a) / p->b, z;
     if (za > 0.0) { /* right of the mean: invert the upper tail, which keeps its precision there */
         double qa = gsl_cdf_ugaussian_Q(za), qb = gsl_cdf_ugaussian_Q(zb);
         z = gsl_cdf_ugaussian_Qinv(qa - u * (qa - qb));

@@ -38,6 +38,9 @@ bool sim_prior_in_support(const struct sim_prior *p, double x);
  * takes exactly one uniform (loguniform, uniform, truncnormal) or one Gaussian (normal). */
 double sim_prior_sample(const struct sim_prior *p, gsl_rng *r);
 
+/* The u-quantile, 0 < u < 1 (the value below which the prior puts a share u of its mass). */
+double sim_prior_quantile(const struct sim_prior *p, double u);
+
 /* Log density at x, normalised; -INFINITY outside the support. */
 double sim_prior_logpdf(const struct sim_prior *p, double x);
 

@@ -15,8 +15,8 @@
 /* ---- Priors ---- */
 
 /* Draws n values and checks mean and variance against the closed forms within 5 standard errors
- * (the variance's SE from the sample fourth central moment). */
-static void check_moments(const struct sim_prior *p, uint64_t seed)
+ * (the variance's SE from the sample fourth central moment), and the 5/50/95% quantiles. */
+static void check_moments_and_quantiles(const struct sim_prior *p, uint64_t seed)
 {
     enum { N = 200000 };
     gsl_rng *r = gsl_rng_alloc(sim_rng_philox);
@@ -38,11 +38,22 @@ static void check_moments(const struct sim_prior *p, uint64_t seed)
     cr_assert(fabs(m - mu) < 5.0 * sd / sqrt(N), "%s mean %g, exact %g", sim_prior_kind_str(p->kind), m, mu);
     cr_assert(fabs(m2 - sd * sd) < 5.0 * sqrt((m4 - m2 * m2) / N), "%s var %g, exact %g",
               sim_prior_kind_str(p->kind), m2, sd * sd);
+    /* The quantile function inverts the distribution: a share u of the draws lies below it. */
+    static const double us[] = {0.05, 0.5, 0.95};
+    for (size_t k = 0; k < 3; k++) {
+        double q = sim_prior_quantile(p, us[k]), below = 0.0;
+        cr_assert(q >= lo && q <= hi, "%s quantile %g outside the support", sim_prior_kind_str(p->kind),
+                  us[k]);
+        for (int i = 0; i < N; i++)
+            below += x[i] < q;
+        cr_assert(fabs(below / N - us[k]) < 5.0 * sqrt(us[k] * (1 - us[k]) / N),
+                  "%s: %g of draws below q(%g)", sim_prior_kind_str(p->kind), below / N, us[k]);
+    }
     free(x);
     gsl_rng_free(r);
 }
 
-Test(abc, prior_draws_match_the_closed_form_moments)
+Test(abc, prior_draws_match_the_closed_form_moments_and_quantiles)
 {
     const struct sim_prior p[] = {
         {SIM_PRIOR_UNIFORM, -1.25, 7.5, 0, 0},
@@ -54,7 +65,7 @@ Test(abc, prior_draws_match_the_closed_form_moments)
     };
     for (size_t i = 0; i < sizeof p / sizeof *p; i++) {
         cr_assert_eq(sim_prior_check(&p[i], NULL, 0), SIM_OK);
-        check_moments(&p[i], 100 + i);
+        check_moments_and_quantiles(&p[i], 100 + i);
     }
 }
 

@@ -126,7 +126,7 @@ sim_status calib_write_posterior(const struct calib_run *r, const char *out, cha
     p.names = calloc(d, sizeof *p.names), p.paths = calloc(d, sizeof *p.paths);
     p.priors = calloc(d, sizeof *p.priors);
     char *ptext = calloc(d, 160);
-    double *buf = calloc(2 * d + 3 * g + 5 * k + 2 * n + 1, sizeof *buf);
+    double *buf = calloc(4 * d + 3 * g + 5 * k + 2 * n + 1, sizeof *buf);
     p.point_target = calloc(k + 1, sizeof *p.point_target),
     p.point_period = calloc(k + 1, sizeof *p.point_period);
     p.run_seeds = calloc(n * r->reps, sizeof *p.run_seeds);
@@ -137,7 +137,8 @@ sim_status calib_write_posterior(const struct calib_run *r, const char *out, cha
         snprintf(err, errlen, "%s: out of memory", out);
         goto cleanup;
     }
-    p.prior_lo = buf, p.prior_hi = buf + d, p.tolerance = buf + 2 * d, p.acceptance = p.tolerance + g;
+    p.prior_lo = buf, p.prior_hi = buf + d, p.prior_q05 = buf + 2 * d, p.prior_q95 = buf + 3 * d;
+    p.tolerance = buf + 4 * d, p.acceptance = p.tolerance + g;
     p.ess = p.acceptance + g, p.observed = p.ess + g, p.pred_mean = p.observed + k,
     p.pred_q05 = p.pred_mean + k;
     p.pred_q50 = p.pred_q05 + k, p.pred_q95 = p.pred_q50 + k;
@@ -146,6 +147,8 @@ sim_status calib_write_posterior(const struct calib_run *r, const char *out, cha
         p.names[j] = c->parameters[j].name, p.paths[j] = c->parameters[j].path;
         p.priors[j] = ptext + j * 160;
         describe(&c->priors[j], p.priors[j], 160, &p.prior_lo[j], &p.prior_hi[j]);
+        p.prior_q05[j] = sim_prior_quantile(&c->priors[j], 0.05);
+        p.prior_q95[j] = sim_prior_quantile(&c->priors[j], 0.95);
     }
     for (size_t t = 0; t < g; t++) {
         p.tolerance[t] = sim_abc_tolerance(r->abc, (unsigned)t);

@@ -59,16 +59,27 @@ static void print_tables(const struct res_posterior *p, const double *stats)
     printf("%-4s %12s %10s %8s\n", "gen", "tolerance", "accepted", "ESS");
     for (size_t g = 0; g < p->ngen; g++)
         printf("%-4zu %12.4g %10.3f %8.1f\n", g, p->tolerance[g], p->acceptance[g], p->ess[g]);
-    printf("\n%-16s %11s %11s %11s %11s %23s %10s  %s\n", "parameter", "mean", "median", "q05", "q95",
-           "prior range", "90% width", "prior");
+    bool q = p->prior_q05 != NULL;
+    printf("\n%-16s %11s %11s %11s %11s %23s %10s  %-14s  %s\n", "parameter", "mean", "median", "q05", "q95",
+           q ? "prior 90% interval" : "prior range", "90% width", q ? "the data" : "", "prior");
     for (size_t j = 0; j < p->d; j++) {
         const double *s = stats + 4 * j;
-        double range = p->prior_hi[j] - p->prior_lo[j];
-        printf("%-16s %11.4g %11.4g %11.4g %11.4g [%10.4g, %10.4g] %9.0f%%  %s\n", p->names[j], s[0], s[2],
-               s[1], s[3], p->prior_lo[j], p->prior_hi[j], range > 0.0 ? 100.0 * (s[3] - s[1]) / range : NAN,
+        double lo = q ? p->prior_q05[j] : p->prior_lo[j], hi = q ? p->prior_q95[j] : p->prior_hi[j];
+        double w = hi > lo ? (s[3] - s[1]) / (hi - lo) : NAN;
+        printf("%-16s %11.4g %11.4g %11.4g %11.4g [%10.4g, %10.4g] %9.0f%%  %-14s  %s\n", p->names[j], s[0],
+               s[2], s[1], s[3], lo, hi, 100.0 * w,
+               !q        ? ""
+               : w < 0.5 ? "identify it"
+               : w < 0.8 ? "narrow it"
+                         : "say little",
                p->priors[j]);
     }
-    printf("(90%% width: the 90%% credible interval's width as a share of the prior's range)\n");
+    if (q)
+        printf(
+            "(90%% width: the posterior's 90%% credible interval against the prior's; the data identify a\n"
+            " parameter below 50%%, narrow it below 80%%, and say little of it above: a rule of thumb)\n");
+    else
+        printf("(90%% width: the 90%% credible interval's width as a share of the prior's range)\n");
 }
 
 static void print_correlations(const struct res_posterior *p, const double *mean)
