@@ -32,7 +32,7 @@ Test(calib, the_shipped_sensitivity_files_load_against_the_shipped_study)
 Test(calib, the_shipped_calibrations_load_and_validate)
 {
     const char *files[] = {"calibration-synthetic.yaml", "calibration-2018-2023.yaml"};
-    const unsigned nparams[] = {3, 15};
+    const unsigned nparams[] = {3, 16};
     for (int i = 0; i < 2; i++) {
         char path[1024], err[8192];
         snprintf(path, sizeof path, "%s/scenarios/%s", src(), files[i]);
