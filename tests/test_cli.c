@@ -843,3 +843,33 @@ Test(cli, info_monthly_of_a_study_shows_the_baseline_or_the_named_variant)
     snprintf(args, sizeof args, "info --monthly --ports '%s/st.h5'", tmpdir);
     cr_assert_eq(dispsim(args), 64);
 }
+
+/* validate tells calibration and sensitivity files from scenarios by their keys and checks them
+ * with what they name; a bad one gets the calibration loader's positioned error. */
+Test(cli, validate_checks_calibration_and_sensitivity_files_too)
+{
+    cr_assert_eq(dispsim("validate tests/calibration-tiny.yaml scenarios/sensitivity-inspector-small.yaml"),
+                 0, "%s", slurp("stderr"));
+    const char *out = slurp("stdout");
+    cr_assert(
+        strstr(out, "calibration-tiny.yaml: valid calibration (2 parameters, 2 targets, 3 observed points") !=
+            NULL,
+        "%s", out);
+    cr_assert(strstr(out, "sensitivity-inspector-small.yaml: valid sensitivity analysis (8 parameters") !=
+                  NULL,
+              "%s", out);
+    /* a copy with a misspelt path, its scenario and observed files made absolute */
+    char args[2048];
+    const char *src = getenv("DISPSIM_SOURCE_DIR");
+    snprintf(args, sizeof args,
+             "sed -e 's/choice.leave.asc/choice.leave.acs/' -e 's|\\.\\./scenarios|%s/scenarios|' "
+             "'%s/tests/calibration-tiny.yaml' >'%s/bad.yaml'",
+             src, src, tmpdir);
+    cr_assert_eq(system(args), 0, "%s", args);
+    snprintf(args, sizeof args, "validate '%s/bad.yaml'", tmpdir);
+    cr_assert_eq(dispsim(args), 65, "%s", slurp("stderr"));
+    cr_assert(strstr(slurp("stderr"),
+                     "bad.yaml:11:11: parameters.leave_asc.path: 'choice.leave.acs': no field") != NULL,
+              "%s", slurp("stderr"));
+    cr_assert_str_empty(slurp("stdout"));
+}
