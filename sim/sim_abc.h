@@ -15,8 +15,9 @@
  *
  * Generation 0 draws from the prior. Generation t > 0 picks a particle of generation t - 1 by
  * weight and moves it by a multivariate normal kernel with twice the population's weighted
- * covariance (Beaumont et al. 2009); a move leaving the prior support is redrawn, particle and move
- * together, from the same generator, which only rescales the proposal density (the kernel mixture
+ * covariance (Beaumont et al. 2009), log-uniform parameters on the log scale (where their prior is
+ * flat; the proposal density carries the Jacobian); a move leaving the prior support is redrawn, particle and
+ * move together, from the same generator, which only rescales the proposal density (the kernel mixture
  * restricted to the support) by a constant the normalisation removes. The tolerance eps_0 is the
  * alpha-quantile of generation 0's distances; eps_t, t > 0, is the alpha-quantile of generation
  * t - 1's distances within eps_{t-1}, so it is fixed before generation t runs and falls every
