@@ -19,10 +19,11 @@ static int write_params(hid_t f, const struct res_posterior *p)
                                    "lower end of the prior support (normal: mean - 4 sd)") < 0 ||
                      res__h5_reals(g, "prior_max", p->d, 0, p->prior_hi, NULL, "parameter",
                                    "upper end of the prior support (normal: mean + 4 sd)") < 0 ||
-                     res__h5_reals(g, "prior_q05", p->d, 0, p->prior_q05, NULL, "parameter",
-                                   "the prior's 5% quantile") < 0 ||
-                     res__h5_reals(g, "prior_q95", p->d, 0, p->prior_q95, NULL, "parameter",
-                                   "the prior's 95% quantile") < 0
+                     (p->prior_q05 != NULL && /* optional: NULL writes neither */
+                      (res__h5_reals(g, "prior_q05", p->d, 0, p->prior_q05, NULL, "parameter",
+                                     "the prior's 5% quantile") < 0 ||
+                       res__h5_reals(g, "prior_q95", p->d, 0, p->prior_q95, NULL, "parameter",
+                                     "the prior's 95% quantile") < 0))
                  ? -1
                  : 0;
     if (g >= 0)

@@ -30,7 +30,7 @@ struct res_posterior {
     double *prior_lo;     /* [d] support, infinite ends at mean -+ 4 sd (for plots) */
     double *prior_hi;     /* [d] */
     double *prior_q05;    /* [d] the prior's 5% and 95% quantiles (NULL when read from a file */
-    double *prior_q95;    /* [d]  written by dispsim 0.2.0 and earlier) */
+    double *prior_q95;    /* [d]  written by dispsim 0.2.0 and earlier; NULL on write: not written) */
     double *particles;    /* [n * d] row-major */
     double *weights;      /* [n], summing to 1 */
     double *tolerance;    /* [ngen] */
