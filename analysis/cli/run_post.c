@@ -190,7 +190,17 @@ int run_post_load(struct run_post *rp, const char *path, size_t ndraws, uint64_t
         return CLI_SOFTWARE;
     }
     resample(rp, seed);
-    return check_params(rp, w, s);
+    int rc = check_params(rp, w, s);
+    size_t distinct = 0; /* the draws are in particle order: count the changes */
+    for (size_t i = 0; i < ndraws; i++)
+        distinct += i == 0 || rp->particle[i] != rp->particle[i - 1];
+    double ess = rp->p.ngen > 0 ? rp->p.ess[rp->p.ngen - 1] : 0.0;
+    if (rc == CLI_OK && ess < 5.0 * (double)rp->d)
+        fprintf(stderr,
+                "dispsim run: warning: %s rests on an effective sample of %.1f particles (%zu distinct among "
+                "the %zu draws): the parameter part of every interval is only as sound as that\n",
+                path, ess, distinct, ndraws);
+    return rc;
 }
 
 const struct res_extra *run_post_extra(struct run_post *rp, size_t reps)
