@@ -107,6 +107,10 @@ def main():
         # dispsim info: the table, and CSV rows that agree with the file's particles and weights.
         p = dispsim("info", one)
         check("posterior correlations" in p.stdout and "inflow" in p.stdout, "info prints the posterior table")
+        ess = [float(l.split()[3]) for l in p.stdout.split("\n") if re.match(r"^\d+ +[0-9.e+-]+ +[0-9.]+ +[0-9.]+$", l)]
+        warned = "warning: the posterior rests on an effective sample of" in p.stdout
+        check(len(ess) > 0 and warned == (ess[-1] < 5 * 2),
+              f"info warns exactly when the final ESS ({ess[-1] if ess else None}) is under 5 per parameter")
         p = dispsim("info", one, "--csv")
         rows = p.stdout.strip().split("\n")
         check(rows[0] == "parameter,mean,q05,q50,q95" and len(rows) == 3, "info --csv: header and a row per parameter")

@@ -8,6 +8,7 @@
 
 #include "../models/mdl_calib.h"
 #include "../models/mdl_sens.h"
+#include "../results/res_posterior.h"
 
 static const char *src(void)
 {
@@ -353,4 +354,42 @@ Test(calib, a_point_runs_on_a_reused_workspace_and_leaves_it_clean)
     mdl_world_ws_destroy(ws);
     mdl_world_ws_destroy(plain);
     mdl_calib_destroy(c);
+}
+
+/* The whole of file `path`, NUL-terminated (free it). */
+static char *slurp_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *t = malloc((size_t)n + 1);
+    cr_assert_eq(fread(t, 1, (size_t)n, f), (size_t)n);
+    t[n] = '\0';
+    fclose(f);
+    return t;
+}
+
+/* results/posterior-2018-2023.h5 is the fit of the shipped calibration file to the shipped
+ * scenario: edit either and this fails until the fit is redone (scenarios/CALIBRATION.md). */
+Test(calib, the_shipped_posterior_is_the_fit_of_the_shipped_files)
+{
+    char path[1024], err[512];
+    snprintf(path, sizeof path, "%s/results/posterior-2018-2023.h5", src());
+    struct res_posterior p;
+    cr_assert_eq(res_posterior_read(path, &p, err, sizeof err), SIM_OK, "%s", err);
+    snprintf(path, sizeof path, "%s/scenarios/calibration-2018-2023.yaml", src());
+    char *cal = slurp_file(path);
+    snprintf(path, sizeof path, "%s/scenarios/history-2018-2023.yaml", src());
+    char *scn = slurp_file(path);
+    cr_assert_str_eq(p.calibration_text, cal, "the calibration file changed since the fit");
+    cr_assert_str_eq(p.scenario_text, scn, "the history scenario changed since the fit");
+    cr_assert_eq(p.d, 16);
+    double sum = 0.0;
+    for (size_t i = 0; i < p.n; i++)
+        sum += p.weights[i];
+    cr_assert(fabs(sum - 1.0) < 1e-9 * (double)p.n, "weights sum to %.17g", sum);
+    free(cal), free(scn);
+    res_posterior_free(&p);
 }

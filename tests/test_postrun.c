@@ -196,13 +196,28 @@ Test(postrun, a_posterior_that_does_not_fit_the_scenario_is_refused_with_exit_65
     cr_assert(strstr(stderr_text(), "range.h5") && strstr(stderr_text(), "inflow") &&
                   strstr(stderr_text(), "got -5"),
               "%s", stderr_text());
-    write_posterior("iv.h5", "modes.small_boat.boat.patrol_effort", (const double[]){1.0, 1.0, 1.0, 1.0});
+    /* coquelles_closed sets open_share (op: set): a draw would undo it */
+    write_posterior("iv.h5", "ports.coquelles.open_share", (const double[]){1.0, 1.0, 1.0, 1.0});
     snprintf(args, sizeof args, "run '%s/study.yaml' -q --posterior '%s/iv.h5' -r 2 -o '%s/x.h5'", tmpdir,
              tmpdir, tmpdir);
     cr_assert_eq(dispsim(args), 65, "%s", stderr_text());
-    cr_assert(strstr(stderr_text(), "iv.h5") && strstr(stderr_text(), "patrol_effort") &&
-                  strstr(stderr_text(), "intervention"),
+    cr_assert(strstr(stderr_text(), "iv.h5") && strstr(stderr_text(), "open_share") &&
+                  strstr(stderr_text(), "op: set"),
               "%s", stderr_text());
     snprintf(args, sizeof args, "test -e '%s/x.h5'", tmpdir);
     cr_assert_neq(system(args), 0, "a refused run left a results file");
+    /* beach_patrols scales patrol_effort (op: scale): it acts on the drawn value, so the run goes */
+    write_posterior("scaled.h5", "modes.small_boat.boat.patrol_effort", (const double[]){1.0, 1.2, 0.9, 1.1});
+    snprintf(args, sizeof args,
+             "run '%s/study.yaml' -q --posterior '%s/scaled.h5' --draws 2 -r 2 -o '%s/x.h5'", tmpdir, tmpdir,
+             tmpdir);
+    cr_assert_eq(dispsim(args), 0, "%s", stderr_text());
+    /* one replication per draw is refused before anything runs */
+    snprintf(args, sizeof args,
+             "run '%s/study.yaml' -q --posterior '%s/scaled.h5' --draws 2 -r 1 -o '%s/y.h5'", tmpdir, tmpdir,
+             tmpdir);
+    cr_assert_eq(dispsim(args), 64, "%s", stderr_text());
+    cr_assert(strstr(stderr_text(), "at least 2 replications per draw") != NULL, "%s", stderr_text());
+    snprintf(args, sizeof args, "test -e '%s/y.h5.ckpt'", tmpdir);
+    cr_assert_neq(system(args), 0, "a refused run left a checkpoint");
 }

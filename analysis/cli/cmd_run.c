@@ -219,6 +219,10 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
         return cli_usage_error("run", NULL, "--draws needs --posterior");
     if (o->posterior != NULL && (o->shards > 0 || o->precision > 0))
         return cli_usage_error("run", NULL, "--posterior does not go with --shard or --precision");
+    if (o->posterior != NULL && o->reps == 1) /* the within-draw variance needs two */
+        return cli_usage_error("run", NULL,
+                               "--posterior needs at least 2 replications per draw (the Monte Carlo part of "
+                               "the interval is their spread), got -r 1");
     if (o->resume && o->force)
         return cli_usage_error("run", NULL,
                                "--resume continues a checkpoint and --force discards it: give one of them");

@@ -106,15 +106,18 @@ static bool in_range(const struct mdl_field *f, double v)
     return lo && hi;
 }
 
-/* Whether an intervention or sweep of `s` changes the field `path` (as written). */
+/* Whether an intervention (op: set) or the sweep of `s` replaces the field `path` (as written): a
+ * draw would undo it or be undone by it. A scale or an add acts on the drawn value (the variant
+ * boat_supply scales the fitted seizure share), as calibration and sensitivity allow. */
 static bool changed_by_study(const struct mdl_scenario *s, const char *path)
 {
     for (unsigned i = 0; i < s->interventions_count; i++)
-        if (strcmp(s->interventions[i].path, path) == 0)
+        if (s->interventions[i].op == MDL_IV_SET && strcmp(s->interventions[i].path, path) == 0)
             return true;
     for (unsigned v = 0; v < s->variants_count; v++)
         for (unsigned i = 0; i < s->variants[v].interventions_count; i++)
-            if (strcmp(s->variants[v].interventions[i].path, path) == 0)
+            if (s->variants[v].interventions[i].op == MDL_IV_SET &&
+                strcmp(s->variants[v].interventions[i].path, path) == 0)
                 return true;
     return s->sweep != NULL && (strcmp(s->sweep->path, path) == 0 ||
                                 (s->sweep->path2 != NULL && strcmp(s->sweep->path2, path) == 0));
@@ -135,9 +138,10 @@ static int check_params(struct run_post *rp, const struct mdl_world *w, const st
         return st == SIM_ENOMEM ? CLI_SOFTWARE : CLI_DATAERR;
     }
     for (size_t j = 0; j < rp->d; j++) {
-        if (changed_by_study(s, rp->p.paths[j])) { /* the draw would undo or be undone by it */
+        if (changed_by_study(s, rp->p.paths[j])) {
             fprintf(stderr,
-                    "dispsim run: %s: parameter %s (%s) is changed by an intervention of scenario %s\n",
+                    "dispsim run: %s: parameter %s (%s) is set by an intervention (op: set) or the sweep of "
+                    "scenario %s\n",
                     rp->path, rp->p.names[j], rp->p.paths[j], scenario);
             return CLI_DATAERR;
         }
