@@ -5,11 +5,11 @@
 #define _GNU_SOURCE /* pwritev, fdatasync */
 #include "res_ckpt.h"
 #include "res_crc.h"
+#include "res_fail.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,20 +47,6 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static sim_status say(char *err, size_t errlen, sim_status st, const char *path, const char *fmt, ...)
-{
-    if (err == NULL || errlen == 0)
-        return st;
-    int n = snprintf(err, errlen, "%s: ", path);
-    if (n >= 0 && (size_t)n < errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-        va_end(ap);
-    }
-    return st;
-}
-
 /* The header block: magic line, geometry, the caller's key; NUL padding; CRC-32 of the rest. */
 static void make_header(char *h, const char *key, const struct res_ckpt_shape *s)
 {
@@ -92,12 +78,13 @@ static sim_status read_header(int fd, char *h, const char *path, char *err, size
 {
     int rc = read_full(fd, h, HEADER, 0);
     if (rc < 0)
-        return say(err, errlen, SIM_EIO, path, "cannot read: %s", strerror(errno));
+        return res__fail(err, errlen, path, SIM_EIO, "cannot read: %s", strerror(errno));
     uint32_t crc;
     memcpy(&crc, h + HEADER - 4, 4);
     if (rc == 0 || memcmp(h, MAGIC_LINE, strlen(MAGIC_LINE)) != 0 || h[HEADER - 5] != '\0' ||
         crc != res__crc32(0, h, HEADER - 4))
-        return say(err, errlen, SIM_EFORMAT, path, "not a dispsim checkpoint (or its header is damaged)");
+        return res__fail(err, errlen, path, SIM_EFORMAT,
+                         "not a dispsim checkpoint (or its header is damaged)");
     return SIM_OK;
 }
 
@@ -122,9 +109,9 @@ static sim_status lock_file(int fd, const char *path, char *err, size_t errlen)
         return SIM_OK;
     struct flock who = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
     if (fcntl(fd, F_GETLK, &who) == 0 && who.l_type != F_UNLCK)
-        return say(err, errlen, SIM_ECREATE, path, "in use by another dispsim process (pid %ld)",
-                   (long)who.l_pid);
-    return say(err, errlen, SIM_ECREATE, path, "in use by another dispsim process");
+        return res__fail(err, errlen, path, SIM_ECREATE, "in use by another dispsim process (pid %ld)",
+                         (long)who.l_pid);
+    return res__fail(err, errlen, path, SIM_ECREATE, "in use by another dispsim process");
 }
 
 static struct res_ckpt *alloc_ckpt(const char *path, const struct res_ckpt_shape *s)
@@ -162,20 +149,20 @@ sim_status res_ckpt_create(const char *path, const char *key, const struct res_c
                            struct res_ckpt **out, char *err, size_t errlen)
 {
     if (strlen(key) > KEY_MAX || shape->nitems == 0)
-        return say(err, errlen, SIM_EINVAL, path, "invalid checkpoint header");
+        return res__fail(err, errlen, path, SIM_EINVAL, "invalid checkpoint header");
     struct res_ckpt *c = alloc_ckpt(path, shape);
     if (c == NULL)
-        return say(err, errlen, SIM_ENOMEM, path, "out of memory");
+        return res__fail(err, errlen, path, SIM_ENOMEM, "out of memory");
     char h[HEADER];
     make_header(h, key, shape);
     sim_status st = SIM_OK;
     c->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (c->fd < 0)
-        st = say(err, errlen, SIM_ECREATE, path, "cannot create checkpoint: %s", strerror(errno));
+        st = res__fail(err, errlen, path, SIM_ECREATE, "cannot create checkpoint: %s", strerror(errno));
     else if ((st = lock_file(c->fd, path, err, errlen)) == SIM_OK &&
              (pwrite(c->fd, h, HEADER, 0) != HEADER || fdatasync(c->fd) != 0)) {
-        st = say(err, errlen, SIM_EIO, path, "cannot write checkpoint: %s",
-                 errno ? strerror(errno) : "short write");
+        st = res__fail(err, errlen, path, SIM_EIO, "cannot write checkpoint: %s",
+                       errno ? strerror(errno) : "short write");
     }
     if (st != SIM_OK) {
         if (c->fd >= 0)
@@ -193,15 +180,16 @@ static sim_status mismatch(const char *have, const char *want, const char *path,
     while (*have != '\0' && *want != '\0') {
         size_t a = strcspn(have, "\n"), b = strcspn(want, "\n");
         if (a != b || memcmp(have, want, a) != 0)
-            return say(err, errlen, SIM_EINVAL, path,
-                       "belongs to another run: it has '%.*s' where this run has '%.*s'; run with the "
-                       "options it was started with, or use --force to start afresh",
-                       (int)a, have, (int)b, want);
+            return res__fail(err, errlen, path, SIM_EINVAL,
+                             "belongs to another run: it has '%.*s' where this run has '%.*s'; run with the "
+                             "options it was started with, or use --force to start afresh",
+                             (int)a, have, (int)b, want);
         have += a + (have[a] != '\0');
         want += b + (want[b] != '\0');
     }
-    return say(err, errlen, SIM_EINVAL, path, "belongs to another run: its header '%s' differs from '%s'",
-               *have ? have : "(end)", *want ? want : "(end)");
+    return res__fail(err, errlen, path, SIM_EINVAL,
+                     "belongs to another run: its header '%s' differs from '%s'", *have ? have : "(end)",
+                     *want ? want : "(end)");
 }
 
 /* Reads the records after the header. Records have a fixed size, so a slot that fails its checks
@@ -212,13 +200,13 @@ static sim_status scan(struct res_ckpt *c, uint64_t *valid_end, char *err, size_
 {
     unsigned char *buf = malloc(c->rec_size);
     if (buf == NULL)
-        return say(err, errlen, SIM_ENOMEM, c->path, "out of memory");
+        return res__fail(err, errlen, c->path, SIM_ENOMEM, "out of memory");
     uint64_t at = HEADER, end = HEADER;
     sim_status st = SIM_OK;
     for (;; at += c->rec_size) {
         int rc = read_full(c->fd, buf, c->rec_size, at);
         if (rc < 0) {
-            st = say(err, errlen, SIM_EIO, c->path, "cannot read: %s", strerror(errno));
+            st = res__fail(err, errlen, c->path, SIM_EIO, "cannot read: %s", strerror(errno));
             break;
         }
         if (rc == 0)
@@ -242,14 +230,14 @@ sim_status res_ckpt_resume(const char *path, const char *key, const struct res_c
 {
     struct res_ckpt *c = alloc_ckpt(path, shape);
     if (c == NULL)
-        return say(err, errlen, SIM_ENOMEM, path, "out of memory");
+        return res__fail(err, errlen, path, SIM_ENOMEM, "out of memory");
     char have[HEADER], want[HEADER];
     struct stat sb;
     sim_status st = SIM_OK;
     c->fd = open(path, O_RDWR | O_CLOEXEC);
     if (c->fd < 0)
-        st = say(err, errlen, errno == ENOENT ? SIM_ENOENT : SIM_EIO, path, "cannot open checkpoint: %s",
-                 strerror(errno));
+        st = res__fail(err, errlen, path, errno == ENOENT ? SIM_ENOENT : SIM_EIO,
+                       "cannot open checkpoint: %s", strerror(errno));
     else if ((st = lock_file(c->fd, path, err, errlen)) == SIM_OK &&
              (st = read_header(c->fd, have, path, err, errlen)) == SIM_OK) {
         make_header(want, key, shape);
@@ -260,9 +248,9 @@ sim_status res_ckpt_resume(const char *path, const char *key, const struct res_c
     if (st == SIM_OK)
         st = scan(c, &end, err, errlen);
     if (st == SIM_OK && fstat(c->fd, &sb) != 0)
-        st = say(err, errlen, SIM_EIO, path, "cannot stat: %s", strerror(errno));
+        st = res__fail(err, errlen, path, SIM_EIO, "cannot stat: %s", strerror(errno));
     if (st == SIM_OK && (uint64_t)sb.st_size > end && ftruncate(c->fd, (off_t)end) != 0)
-        st = say(err, errlen, SIM_EIO, path, "cannot cut the torn tail: %s", strerror(errno));
+        st = res__fail(err, errlen, path, SIM_EIO, "cannot cut the torn tail: %s", strerror(errno));
     if (st != SIM_OK) {
         free_ckpt(c);
         return st;
@@ -315,17 +303,17 @@ sim_status res_ckpt_append(struct res_ckpt *c, size_t item, uint64_t events, con
     if (c->broken)
         st = SIM_EIO;
     else if (item >= s->nitems)
-        st = say(c->err, sizeof c->err, SIM_EINVAL, c->path, "item %zu is beyond the run's %zu", item,
-                 s->nitems);
+        st = res__fail(c->err, sizeof c->err, c->path, SIM_EINVAL, "item %zu is beyond the run's %zu", item,
+                       s->nitems);
     else if (c->off[item] != 0)
-        st = say(c->err, sizeof c->err, SIM_EINVAL, c->path, "item %zu recorded twice", item);
+        st = res__fail(c->err, sizeof c->err, c->path, SIM_EINVAL, "item %zu recorded twice", item);
     else {
         errno = 0;
         ssize_t k = write_iov(c->fd, iov, 3, c->end);
         if (k != (ssize_t)c->rec_size) {
             c->broken = true;
-            st = say(c->err, sizeof c->err, SIM_EIO, c->path, "cannot write checkpoint: %s",
-                     k < 0 || errno ? strerror(errno) : "short write (disk full?)");
+            st = res__fail(c->err, sizeof c->err, c->path, SIM_EIO, "cannot write checkpoint: %s",
+                           k < 0 || errno ? strerror(errno) : "short write (disk full?)");
         } else {
             c->off[item] = c->end;
             c->end += c->rec_size;
@@ -335,8 +323,8 @@ sim_status res_ckpt_append(struct res_ckpt *c, size_t item, uint64_t events, con
                 c->last_sync = t;
                 if (fdatasync(c->fd) != 0) {
                     c->broken = true;
-                    st = say(c->err, sizeof c->err, SIM_EIO, c->path, "cannot sync checkpoint: %s",
-                             strerror(errno));
+                    st = res__fail(c->err, sizeof c->err, c->path, SIM_EIO, "cannot sync checkpoint: %s",
+                                   strerror(errno));
                 }
             }
         }
@@ -350,7 +338,8 @@ sim_status res_ckpt_sync(struct res_ckpt *c)
     pthread_mutex_lock(&c->lock);
     sim_status st = SIM_OK;
     if (fdatasync(c->fd) != 0)
-        st = say(c->err, sizeof c->err, SIM_EIO, c->path, "cannot sync checkpoint: %s", strerror(errno));
+        st =
+            res__fail(c->err, sizeof c->err, c->path, SIM_EIO, "cannot sync checkpoint: %s", strerror(errno));
     c->last_sync = now_s();
     pthread_mutex_unlock(&c->lock);
     return st;
@@ -380,25 +369,25 @@ size_t res_ckpt_count(struct res_ckpt *c)
 sim_status res_ckpt_read(struct res_ckpt *c, size_t item, size_t first, size_t n, double *out)
 {
     if (item >= c->shape.nitems || c->off[item] == 0 || first + n > c->shape.rep_values)
-        return say(c->err, sizeof c->err, SIM_ENOENT, c->path, "item %zu has no record", item);
+        return res__fail(c->err, sizeof c->err, c->path, SIM_ENOENT, "item %zu has no record", item);
     uint64_t at = c->off[item] + sizeof(struct rec_head) + first * sizeof *out;
     if (read_full(c->fd, out, n * sizeof *out, at) != 1)
-        return say(c->err, sizeof c->err, SIM_EIO, c->path, "cannot read: %s",
-                   errno ? strerror(errno) : "file shorter than its records");
+        return res__fail(c->err, sizeof c->err, c->path, SIM_EIO, "cannot read: %s",
+                         errno ? strerror(errno) : "file shorter than its records");
     return SIM_OK;
 }
 
 sim_status res_ckpt_read_seeds(struct res_ckpt *c, size_t item, uint64_t *seeds, uint64_t *events)
 {
     if (item >= c->shape.nitems || c->off[item] == 0)
-        return say(c->err, sizeof c->err, SIM_ENOENT, c->path, "item %zu has no record", item);
+        return res__fail(c->err, sizeof c->err, c->path, SIM_ENOENT, "item %zu has no record", item);
     struct rec_head rh;
     uint64_t at = c->off[item];
     if (read_full(c->fd, &rh, sizeof rh, at) != 1 ||
         (seeds != NULL && read_full(c->fd, seeds, c->shape.nstreams * sizeof *seeds,
                                     at + sizeof rh + c->shape.rep_values * sizeof(double)) != 1))
-        return say(c->err, sizeof c->err, SIM_EIO, c->path, "cannot read: %s",
-                   errno ? strerror(errno) : "file shorter than its records");
+        return res__fail(c->err, sizeof c->err, c->path, SIM_EIO, "cannot read: %s",
+                         errno ? strerror(errno) : "file shorter than its records");
     if (events != NULL)
         *events = rh.events;
     return SIM_OK;
@@ -427,10 +416,11 @@ sim_status res_ckpt_remove(const char *path, char *err, size_t errlen)
 {
     int fd = open(path, O_RDWR | O_CLOEXEC);
     if (fd < 0)
-        return errno == ENOENT ? SIM_OK : say(err, errlen, SIM_EIO, path, "cannot open: %s", strerror(errno));
+        return errno == ENOENT ? SIM_OK
+                               : res__fail(err, errlen, path, SIM_EIO, "cannot open: %s", strerror(errno));
     sim_status st = lock_file(fd, path, err, errlen);
     if (st == SIM_OK && unlink(path) != 0)
-        st = say(err, errlen, SIM_EIO, path, "cannot delete: %s", strerror(errno));
+        st = res__fail(err, errlen, path, SIM_EIO, "cannot delete: %s", strerror(errno));
     close(fd);
     return st;
 }
@@ -441,8 +431,8 @@ sim_status res_ckpt_inspect(const char *path, char **key, size_t *nitems, size_t
     char h[HEADER];
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return say(err, errlen, errno == ENOENT ? SIM_ENOENT : SIM_EIO, path, "cannot open: %s",
-                   strerror(errno));
+        return res__fail(err, errlen, path, errno == ENOENT ? SIM_ENOENT : SIM_EIO, "cannot open: %s",
+                         strerror(errno));
     sim_status st = read_header(fd, h, path, err, errlen);
     struct res_ckpt_shape s = {header_size(h, "items"), header_size(h, "rep_values"),
                                header_size(h, "streams")};
@@ -450,9 +440,10 @@ sim_status res_ckpt_inspect(const char *path, char **key, size_t *nitems, size_t
     /* A forged header could make the record size overflow: every count is bounded first. */
     if (st == SIM_OK && (s.nitems == 0 || s.nitems > ((size_t)1 << 40) || s.rep_values > ((size_t)1 << 32) ||
                          s.nstreams > ((size_t)1 << 20)))
-        st = say(err, errlen, SIM_EFORMAT, path, "not a dispsim checkpoint (impossible record geometry)");
+        st = res__fail(err, errlen, path, SIM_EFORMAT,
+                       "not a dispsim checkpoint (impossible record geometry)");
     if (st == SIM_OK && (c = alloc_ckpt(path, &s)) == NULL)
-        st = say(err, errlen, SIM_ENOMEM, path, "out of memory");
+        st = res__fail(err, errlen, path, SIM_ENOMEM, "out of memory");
     uint64_t end;
     if (st == SIM_OK) {
         c->fd = fd;
@@ -460,7 +451,7 @@ sim_status res_ckpt_inspect(const char *path, char **key, size_t *nitems, size_t
         st = scan(c, &end, err, errlen);
     }
     if (st == SIM_OK && (*key = strdup(h + strlen(MAGIC_LINE))) == NULL)
-        st = say(err, errlen, SIM_ENOMEM, path, "out of memory");
+        st = res__fail(err, errlen, path, SIM_ENOMEM, "out of memory");
     if (st == SIM_OK) {
         *nitems = s.nitems;
         *done = c->count;

@@ -18,11 +18,7 @@
 #include <hdf5.h>
 
 #include "../sim/sim_status.h"
-
-/* Writes "PATH: " and the printf-formatted message into err (when err is not NULL and errlen > 0)
- * and returns `st`, for `return res__fail(...)`. */
-sim_status res__fail(char *err, size_t errlen, const char *path, sim_status st, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+#include "res_fail.h"
 
 /* A new variable-length UTF-8 string type (close with H5Tclose), or -1. */
 hid_t res__h5_str_type(void);
