@@ -76,6 +76,31 @@ int res__h5_attr_str(hid_t obj, const char *name, const char *value)
     return rc;
 }
 
+int res__h5_root_write(hid_t f, const struct res__h5_root *r)
+{
+    return res__h5_attr_str(f, "dispsim_kind", r->kind) < 0 ||
+                   res__h5_attr_u64(f, "schema_version", r->schema) < 0 ||
+                   res__h5_attr_str(f, "program_version", r->program_version) < 0 ||
+                   res__h5_attr_str(f, r->path_attr, r->path) < 0 ||
+                   res__h5_attr_u64(f, "master_seed", r->master_seed) < 0 ||
+                   res__h5_attr_u64(f, "replications", r->replications) < 0
+               ? -1
+               : 0;
+}
+
+int res__h5_provenance(hid_t f, const char *input_name, const char *input, const char *input_desc,
+                       const char *scenario_name, const char *scenario, const char *scenario_desc)
+{
+    hid_t g = res__h5_group(f, "provenance");
+    int rc = g < 0 || res__h5_text(g, input_name, input, input_desc) < 0 ||
+                     res__h5_text(g, scenario_name, scenario, scenario_desc) < 0
+                 ? -1
+                 : 0;
+    if (g >= 0)
+        H5Gclose(g);
+    return rc;
+}
+
 int res__h5_attr_u64(hid_t obj, const char *name, uint64_t v)
 {
     hid_t sp = H5Screate(H5S_SCALAR), a = -1;

@@ -34,6 +34,21 @@ int res__h5_close_group(hid_t g, int rc);
 int res__h5_attr_str(hid_t obj, const char *name, const char *value);
 int res__h5_attr_u64(hid_t obj, const char *name, uint64_t v);
 
+/* The root of a posterior or sensitivity file: what it names its input file and the kind, schema,
+ * program version, input path (as attribute `path_attr`), master seed and replications. */
+struct res__h5_root {
+    const char *kind;
+    uint64_t schema;
+    const char *program_version, *path_attr, *path;
+    uint64_t master_seed, replications;
+};
+
+/* Writes the root attributes, then group "provenance" with the texts of the input file and of the
+ * scenario it runs (`input_name`/`input_desc`, `scenario_name`/`scenario_desc`). */
+int res__h5_root_write(hid_t f, const struct res__h5_root *r);
+int res__h5_provenance(hid_t f, const char *input_name, const char *input, const char *input_desc,
+                       const char *scenario_name, const char *scenario, const char *scenario_desc);
+
 /* A dataset `name` in `g` of `rank` (0..3) dims, memory type `mtype` stored as `ftype`, from
  * `data` (borrowed; not read when a dim is 0), with attributes `units` (skipped when NULL),
  * `description` and `dimensions` (the comma-separated dim names, e.g. "particle,parameter";

@@ -97,22 +97,15 @@ static int write_predictive(hid_t f, const struct res_posterior *p)
 static int write_all(hid_t f, const void *ctx)
 {
     const struct res_posterior *p = ctx;
-    hid_t g = -1;
-    int rc = res__h5_attr_str(f, "dispsim_kind", "posterior") < 0 ||
-                     res__h5_attr_u64(f, "schema_version", SCHEMA) < 0 ||
-                     res__h5_attr_str(f, "program_version", p->program_version) < 0 ||
-                     res__h5_attr_str(f, "calibration_path", p->calibration_path) < 0 ||
-                     res__h5_attr_u64(f, "master_seed", p->master_seed) < 0 ||
-                     res__h5_attr_u64(f, "replications", p->reps) < 0 || write_params(f, p) < 0 ||
-                     write_population(f, p) < 0 || write_gens(f, p) < 0 || write_predictive(f, p) < 0 ||
-                     (g = res__h5_group(f, "provenance")) < 0 ||
-                     res__h5_text(g, "calibration_text", p->calibration_text, "the calibration file") < 0 ||
-                     res__h5_text(g, "scenario_text", p->scenario_text, "the calibrated scenario file") < 0
-                 ? -1
-                 : 0;
-    if (g >= 0)
-        H5Gclose(g);
-    return rc;
+    const struct res__h5_root root = {
+        "posterior",    SCHEMA, p->program_version, "calibration_path", p->calibration_path,
+        p->master_seed, p->reps};
+    return res__h5_root_write(f, &root) < 0 || write_params(f, p) < 0 || write_population(f, p) < 0 ||
+                   write_gens(f, p) < 0 || write_predictive(f, p) < 0 ||
+                   res__h5_provenance(f, "calibration_text", p->calibration_text, "the calibration file",
+                                      "scenario_text", p->scenario_text, "the calibrated scenario file") < 0
+               ? -1
+               : 0;
 }
 
 sim_status res_posterior_write(const char *path, const struct res_posterior *p, char *err, size_t errlen)

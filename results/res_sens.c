@@ -108,22 +108,14 @@ static int write_design(hid_t f, const struct res_sens *p)
 static int write_all(hid_t f, const void *ctx)
 {
     const struct res_sens *p = ctx;
-    hid_t g = -1;
-    int rc = res__h5_attr_str(f, "dispsim_kind", "sensitivity") < 0 ||
-                     res__h5_attr_u64(f, "schema_version", SCHEMA) < 0 ||
-                     res__h5_attr_str(f, "program_version", p->program_version) < 0 ||
-                     res__h5_attr_str(f, "sensitivity_path", p->sens_path) < 0 ||
-                     res__h5_attr_u64(f, "master_seed", p->seed) < 0 ||
-                     res__h5_attr_u64(f, "replications", p->reps) < 0 || write_params(f, p) < 0 ||
-                     write_outputs(f, p) < 0 || write_sobol(f, p) < 0 || write_morris(f, p) < 0 ||
-                     write_design(f, p) < 0 || (g = res__h5_group(f, "provenance")) < 0 ||
-                     res__h5_text(g, "sensitivity_text", p->sens_text, "the sensitivity file") < 0 ||
-                     res__h5_text(g, "study_text", p->study_text, "the study scenario file") < 0
-                 ? -1
-                 : 0;
-    if (g >= 0)
-        H5Gclose(g);
-    return rc;
+    const struct res__h5_root root = {
+        "sensitivity", SCHEMA, p->program_version, "sensitivity_path", p->sens_path, p->seed, p->reps};
+    return res__h5_root_write(f, &root) < 0 || write_params(f, p) < 0 || write_outputs(f, p) < 0 ||
+                   write_sobol(f, p) < 0 || write_morris(f, p) < 0 || write_design(f, p) < 0 ||
+                   res__h5_provenance(f, "sensitivity_text", p->sens_text, "the sensitivity file",
+                                      "study_text", p->study_text, "the study scenario file") < 0
+               ? -1
+               : 0;
 }
 
 sim_status res_sens_write(const char *path, const struct res_sens *p, char *err, size_t errlen)
