@@ -61,6 +61,12 @@ sim_status res_posterior_read(const char *path, struct res_posterior *out, char 
 /* Frees what res_posterior_read allocated and zeroes *p; accepts a zeroed struct. */
 void res_posterior_free(struct res_posterior *p);
 
+/* The effective sample size of the final generation (0 when none completed), and whether it is
+ * under 5 particles per parameter: the rule by which info and run --posterior warn that the
+ * posterior rests on too few particles to trust its spread. */
+double res_posterior_ess(const struct res_posterior *p);
+bool res_posterior_thin(const struct res_posterior *p);
+
 /* Whether `path` is an HDF5 file whose root says dispsim_kind = "posterior". */
 bool res_posterior_is(const char *path);
 

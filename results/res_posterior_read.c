@@ -81,6 +81,16 @@ sim_status res_posterior_read(const char *path, struct res_posterior *out, char 
     return SIM_OK;
 }
 
+double res_posterior_ess(const struct res_posterior *p)
+{
+    return p->ngen > 0 ? p->ess[p->ngen - 1] : 0.0;
+}
+
+bool res_posterior_thin(const struct res_posterior *p)
+{
+    return res_posterior_ess(p) < 5.0 * (double)p->d;
+}
+
 void res_posterior_free(struct res_posterior *p)
 {
     res__h5_free_strs(p->names, p->d);

@@ -59,13 +59,12 @@ static void print_tables(const struct res_posterior *p, const double *stats)
     printf("%-4s %12s %10s %8s\n", "gen", "tolerance", "accepted", "ESS");
     for (size_t g = 0; g < p->ngen; g++)
         printf("%-4zu %12.4g %10.3f %8.1f\n", g, p->tolerance[g], p->acceptance[g], p->ess[g]);
-    double ess = p->ngen > 0 ? p->ess[p->ngen - 1] : 0.0;
-    if (ess < 5.0 * (double)p->d)
+    if (res_posterior_thin(p))
         printf("\nwarning: the posterior rests on an effective sample of %.1f particles, fewer than 5 per\n"
                "parameter: its credible intervals, correlations and read-out of what the data identify are\n"
                "unreliable (they can look narrow because a few particles carry the weight). More particles,\n"
                "or fewer generations, give a sounder one.\n",
-               ess);
+               res_posterior_ess(p));
     bool q = p->prior_q05 != NULL;
     printf("\n%-16s %11s %11s %11s %11s %23s %10s  %-14s  %s\n", "parameter", "mean", "median", "q05", "q95",
            q ? "prior 90% interval" : "prior range", "90% width", q ? "the data" : "", "prior");

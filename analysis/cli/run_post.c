@@ -198,12 +198,11 @@ int run_post_load(struct run_post *rp, const char *path, size_t ndraws, uint64_t
     size_t distinct = 0; /* the draws are in particle order: count the changes */
     for (size_t i = 0; i < ndraws; i++)
         distinct += i == 0 || rp->particle[i] != rp->particle[i - 1];
-    double ess = rp->p.ngen > 0 ? rp->p.ess[rp->p.ngen - 1] : 0.0;
-    if (rc == CLI_OK && ess < 5.0 * (double)rp->d)
+    if (rc == CLI_OK && res_posterior_thin(&rp->p))
         fprintf(stderr,
                 "dispsim run: warning: %s rests on an effective sample of %.1f particles (%zu distinct among "
                 "the %zu draws): the parameter part of every interval is only as sound as that\n",
-                path, ess, distinct, ndraws);
+                path, res_posterior_ess(&rp->p), distinct, ndraws);
     return rc;
 }
 
