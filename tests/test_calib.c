@@ -107,11 +107,11 @@ static void expand(const char *tmpl, char *out, size_t cap)
     out[n < cap ? n : cap - 1] = '\0';
 }
 
-/* Writes a calibration (a template with @ for the source directory) to a temporary file, loads
- * it, and checks the status and that the report holds `where` and `what`. */
-static void refused(const char *tmpl, sim_status want, const char *where, const char *what)
+/* Writes a calibration (a template with @ for the source directory) to a temporary file c.yaml and
+ * loads it into *c; returns the loader's status, its report in err. */
+static sim_status load_template(const char *tmpl, struct mdl_calib **c, char *err, size_t errlen)
 {
-    char dir[] = "/tmp/dispsim_calibXXXXXX", path[1100], text[8192], err[16384];
+    char dir[] = "/tmp/dispsim_calibXXXXXX", path[1100], text[8192];
     cr_assert_not_null(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/c.yaml", dir);
     expand(tmpl, text, sizeof text);
@@ -119,10 +119,20 @@ static void refused(const char *tmpl, sim_status want, const char *where, const 
     cr_assert_not_null(f);
     fputs(text, f);
     fclose(f);
-    struct mdl_calib *c = NULL;
-    sim_status st = mdl_calib_load(path, &c, err, sizeof err);
+    *c = NULL;
+    sim_status st = mdl_calib_load(path, c, err, errlen);
     unlink(path);
     rmdir(dir);
+    return st;
+}
+
+/* Loads a calibration template and checks the status and that the report holds `where` and
+ * `what`. */
+static void refused(const char *tmpl, sim_status want, const char *where, const char *what)
+{
+    char err[16384];
+    struct mdl_calib *c = NULL;
+    sim_status st = load_template(tmpl, &c, err, sizeof err);
     cr_assert_eq(st, want, "status %s, report:\n%s", sim_status_str(st), err);
     cr_assert_null(c);
     char full[1200];
@@ -147,22 +157,14 @@ static void refused(const char *tmpl, sim_status want, const char *where, const 
 
 Test(calib, a_minimal_file_loads)
 {
-    char dir[] = "/tmp/dispsim_calibXXXXXX", path[1100], text[4096], err[8192];
-    cr_assert_not_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/c.yaml", dir);
-    expand(HEAD PARAM TARGET ALGO, text, sizeof text);
-    FILE *f = fopen(path, "w");
-    fputs(text, f);
-    fclose(f);
+    char err[8192];
     struct mdl_calib *c = NULL;
-    cr_assert_eq(mdl_calib_load(path, &c, err, sizeof err), SIM_OK, "%s", err);
+    cr_assert_eq(load_template(HEAD PARAM TARGET ALGO, &c, err, sizeof err), SIM_OK, "%s", err);
     cr_assert_eq(c->opts.reps, 1);
     cr_assert_eq(c->opts.alpha, 0.5);
     cr_assert_eq(c->opts.seed, c->scn->run.master_seed);
     cr_assert_eq(c->targets[0].weight, 1.0);
     mdl_calib_destroy(c);
-    unlink(path);
-    rmdir(dir);
 }
 
 Test(calib, unknown_parameter_paths_are_refused_at_their_position)
@@ -193,20 +195,12 @@ Test(calib, a_parameter_the_scenario_sets_is_refused_and_one_it_scales_is_fitted
                       "    prior: {dist: uniform, min: 10, max: 60}\n" HIST_TARGET ALGO,
             SIM_EINVAL, "5:11: parameters.x.path:",
             "also set by the scenario's intervention or variant 'occupancy_2018'");
-    char dir[] = "/tmp/dispsim_calibXXXXXX", path[1100], text[4096], err[8192];
-    cr_assert_not_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/c.yaml", dir);
-    expand(HIST_HEAD "parameters:\n  - name: x\n    path: population.inflow.level_per_day\n"
-                     "    prior: {dist: uniform, min: 100, max: 260}\n" HIST_TARGET ALGO,
-           text, sizeof text);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
+    char err[8192];
     struct mdl_calib *c = NULL;
-    sim_status st = mdl_calib_load(path, &c, err, sizeof err);
-    unlink(path);
-    rmdir(dir);
+    sim_status st =
+        load_template(HIST_HEAD "parameters:\n  - name: x\n    path: population.inflow.level_per_day\n"
+                                "    prior: {dist: uniform, min: 100, max: 260}\n" HIST_TARGET ALGO,
+                      &c, err, sizeof err);
     cr_assert_eq(st, SIM_OK, "%s", err);
     mdl_calib_destroy(c);
 #undef HIST_HEAD
