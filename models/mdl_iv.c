@@ -86,6 +86,16 @@ nomem:
     return SIM_ENOMEM;
 }
 
+void mdl_iv_rebase(struct mdl_iv *iv, const struct mdl_param *p, double v)
+{
+    for (size_t i = 0; iv != NULL && i < iv->st->nvariants; i++)
+        for (size_t k = 0; k < iv->vars[i].nslots; k++) {
+            const struct mdl_param *q = &iv->vars[i].slots[k].p;
+            if (q->real == p->real && q->count == p->count)
+                iv->vars[i].slots[k].orig = v;
+        }
+}
+
 void mdl_iv_bind(struct mdl_iv *iv, size_t variant, uint16_t model_id)
 {
     iv->variant = variant;

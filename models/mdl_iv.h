@@ -32,6 +32,13 @@ sim_status mdl_iv_create(const struct mdl_study *st, struct mdl_scenario *s, con
                          double until, struct mdl_iv **out);
 void mdl_iv_destroy(struct mdl_iv *iv); /* accepts NULL */
 
+/* Makes `v` the value parameter `p` (resolved against the workspace's scenario) holds at the start
+ * of every replication, in every variant, before the variant's changes apply to it: a calibrated
+ * or sampled value that the scenario's interventions then scale, add to or replace. Without it
+ * the first replication would restore the value read when `iv` was created. Does nothing for a
+ * parameter no change touches (the caller sets that one itself) or a NULL `iv`. */
+void mdl_iv_rebase(struct mdl_iv *iv, const struct mdl_param *p, double v);
+
 /* Selects the variant of the next replication and the model id its events carry. */
 void mdl_iv_bind(struct mdl_iv *iv, size_t variant, uint16_t model_id);
 

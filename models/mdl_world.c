@@ -322,13 +322,19 @@ sim_status mdl_world_run_point(struct mdl_world_ws *ws, const double *theta, siz
                                uint64_t *events, char *err, size_t errlen)
 {
     unsigned all = MDL_SECTION_PORTS | MDL_SECTION_POPULATION;
-    for (size_t i = 0; i < ws->nparams; i++)
+    /* The interventions start each replication from these values, so a change that scales or
+     * adds to a parameter applies to the point's value, not to the scenario's. */
+    for (size_t i = 0; i < ws->nparams; i++) {
         mdl_param_set(&ws->params[i], theta[i]);
+        mdl_iv_rebase(ws->iv, &ws->params[i], mdl_param_get(&ws->params[i]));
+    }
     refresh(ws, NULL, all);
     sim_status st = mdl_world_run_variant(ws, variant, master_seed, rep, values, seeds, events, err, errlen);
     /* The next item on this workspace starts from the scenario's own values. */
-    for (size_t i = 0; i < ws->nparams; i++)
+    for (size_t i = 0; i < ws->nparams; i++) {
         mdl_param_set(&ws->params[i], ws->base[i]);
+        mdl_iv_rebase(ws->iv, &ws->params[i], ws->base[i]);
+    }
     refresh(ws, NULL, all);
     return st;
 }

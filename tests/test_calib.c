@@ -387,3 +387,65 @@ Test(calib, the_shipped_posterior_is_the_fit_of_the_shipped_files)
     free(cal), free(scn);
     res_posterior_free(&p);
 }
+
+/* A scenario that scales a calibrated parameter: writes the baseline with inflow level `level`
+ * and an intervention halving it from July; returns the calibration loaded on it. */
+static struct mdl_calib *halved_inflow(const char *level, char *scn, size_t cap)
+{
+    char base[1024], err[8192];
+    snprintf(base, sizeof base, "%s/scenarios/baseline.yaml", src());
+    char *text = slurp_file(base);
+    char *at = strstr(text, "level_per_day: 175");
+    cr_assert_not_null(at);
+    snprintf(scn, cap, "/tmp/dispsim_calib_ivXXXXXX.yaml");
+    int fd = mkstemps(scn, 5);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "%.*slevel_per_day: %s%s", (int)(at - text), text, level, at + strlen("level_per_day: 175"));
+    fputs("interventions:\n  - {name: halved, path: population.inflow.level_per_day, op: scale, value: 0.5,"
+          " from: 2023-07-01}\n",
+          f);
+    fclose(f);
+    free(text);
+    char tmpl[2048];
+    snprintf(tmpl, sizeof tmpl,
+             "scenario: %s\nobserved: @/scenarios/data/synthetic-observed.csv\n" PARAM TARGET ALGO, scn);
+    struct mdl_calib *c = NULL;
+    cr_assert_eq(load_template(tmpl, &c, err, sizeof err), SIM_OK, "%s", err);
+    return c;
+}
+
+/* A point's value is where the scenario's interventions start from: a calibrated inflow of 250
+ * that the scenario halves from July runs as a scenario written with 250 does. (Before this was
+ * fixed the interventions restored the written value at every replication, so a fitted parameter
+ * that any change scaled had no effect at all.) */
+Test(calib, a_point_value_is_what_the_scenarios_interventions_scale)
+{
+    char err[8192], scn_a[64], scn_b[64];
+    struct mdl_calib *a = halved_inflow("175", scn_a, sizeof scn_a);
+    struct mdl_calib *b = halved_inflow("250", scn_b, sizeof scn_b);
+    const struct sim_out_table *t = mdl_world_table(a->world);
+    size_t n = t->rep_values;
+    double *at_point = malloc(n * sizeof *at_point), *written = malloc(n * sizeof *written);
+    const char *paths[] = {"population.inflow.level_per_day"};
+    double theta[] = {250.0};
+    struct mdl_world_ws *ws = NULL, *plain = NULL;
+    cr_assert_eq(mdl_world_ws_create_params(a->world, paths, 1, &ws, err, sizeof err), SIM_OK, "%s", err);
+    cr_assert_eq(mdl_world_ws_create(b->world, &plain), SIM_OK);
+    for (uint64_t rep = 0; rep < 2; rep++) {
+        cr_assert_eq(mdl_world_run_point(ws, theta, 0, 99, rep, at_point, NULL, NULL, err, sizeof err),
+                     SIM_OK, "%s", err);
+        cr_assert_eq(mdl_world_run_rep(plain, 99, rep, written, NULL, NULL, err, sizeof err), SIM_OK, "%s",
+                     err);
+        cr_assert_eq(memcmp(at_point, written, n * sizeof *written), 0,
+                     "replication %llu: the point of 250 ran as the scenario written with 250",
+                     (unsigned long long)rep);
+    }
+    free(at_point), free(written);
+    mdl_world_ws_destroy(ws);
+    mdl_world_ws_destroy(plain);
+    mdl_calib_destroy(a);
+    mdl_calib_destroy(b);
+    unlink(scn_a);
+    unlink(scn_b);
+}
