@@ -8,12 +8,27 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "ana_study.h"
 
-enum { PS_MEAN, PS_LOW, PS_HIGH, PS_MC_LOW, PS_MC_HIGH, PS_SHARE, PS_DRAWS, NPS };
-static const char *const ps_labels[NPS] = {"mean",       "ci_low",          "ci_high", "mc_ci_low",
-                                           "mc_ci_high", "parameter_share", "draws"};
+enum {
+    PS_MEAN,
+    PS_LOW,
+    PS_HIGH,
+    PS_MC_LOW,
+    PS_MC_HIGH,
+    PS_SHARE,
+    PS_DRAWS,
+    PS_Q05,
+    PS_Q95,
+    PS_POSITIVE,
+    NPS
+};
+static const char *const ps_labels[NPS] = {
+    "mean",  "ci_low",   "ci_high",  "mc_ci_low",           "mc_ci_high", "parameter_share",
+    "draws", "draw_q05", "draw_q95", "draws_positive_share"};
 
 /* The metrics ana_study gives an interval for, by dataset name. */
 static const char *const metric_names[] = {"arrivals_change",
@@ -37,6 +52,7 @@ struct metric {
 struct ana_post {
     size_t nv, nd, reps, nmetric;
     double level;
+    double *sorted; /* [nd]: scratch for the draws' quantiles */
     struct metric m[NMETRIC];
     struct res_extra_dim *dims;
     struct res_extra_var *vars;
@@ -54,6 +70,7 @@ void ana_post_free(struct ana_post *p)
     }
     free(p->dims);
     free(p->vars);
+    free(p->sorted);
     free(p);
 }
 
@@ -152,6 +169,24 @@ static void keep_draw(struct ana_post *p, const struct res_extra *x, size_t k)
     }
 }
 
+/* The spread of the k defined draw estimates among mu[nd] (those with a finite se): their 5% and
+ * 95% quantiles (GSL's interpolation between order statistics) and the share above zero. Unlike
+ * the combined interval these need no symmetry: a skewed, one-signed spread over the posterior
+ * shows as one. `buf` holds nd values. */
+static void draw_spread(const double *mu, const double *se, size_t nd, size_t k, double *buf, double *out)
+{
+    size_t j = 0, pos = 0;
+    for (size_t i = 0; i < nd; i++)
+        if (isfinite(mu[i]) && isfinite(se[i])) {
+            buf[j++] = mu[i];
+            pos += mu[i] > 0.0;
+        }
+    gsl_sort(buf, 1, k);
+    out[PS_Q05] = gsl_stats_quantile_from_sorted_data(buf, 1, k, 0.05);
+    out[PS_Q95] = gsl_stats_quantile_from_sorted_data(buf, 1, k, 0.95);
+    out[PS_POSITIVE] = (double)pos / (double)k;
+}
+
 /* The posterior statistics of one cell from its draws' estimates mu[nd] and errors se[nd]. */
 static void combine(const struct ana_post *p, const double *mu, const double *se, double *out)
 {
@@ -179,6 +214,7 @@ static void combine(const struct ana_post *p, const double *mu, const double *se
     out[PS_MC_LOW] = m - hmc, out[PS_MC_HIGH] = m + hmc;
     double within = (double)p->reps * w;
     out[PS_SHARE] = vpar + within > 0.0 ? vpar / (vpar + within) : 0.0;
+    draw_spread(mu, se, p->nd, k, p->sorted, out);
 }
 
 struct ana_post *ana_post_compute(const struct sim_out_table *t, const struct res_source *src,
@@ -189,10 +225,14 @@ struct ana_post *ana_post_compute(const struct sim_out_table *t, const struct re
     const struct res_source sub = {draw_read_var, &ds};
     bool ok = p != NULL && ndraws >= 2 && reps >= 2;
     if (p != NULL)
-        p->nv = nvariants, p->nd = ndraws, p->reps = reps;
+        p->nv = nvariants, p->nd = ndraws, p->reps = reps,
+        p->sorted = malloc((ndraws + 1) * sizeof *p->sorted);
+    if (p != NULL && p->sorted == NULL)
+        ok = false;
     if (!ok)
         snprintf(err, errlen,
-                 p == NULL ? "out of memory" : "a posterior run needs at least 2 draws of 2 replications");
+                 p == NULL || p->sorted == NULL ? "out of memory"
+                                                : "a posterior run needs at least 2 draws of 2 replications");
     for (size_t k = 0; k < ndraws && ok; k++) {
         ds.draw = k;
         struct ana_study *s = ana_study_compute_source(t, &sub, nvariants, reps, err, errlen);
@@ -229,7 +269,8 @@ const struct res_extra *ana_post_extra(struct ana_post *p, const struct res_extr
         .size = NPS,
         .labels = ps_labels,
         .description = "posterior mean, combined and Monte Carlo-only intervals, parameter share of the "
-                       "variance, draws where the metric is defined (see ana_post.h)"};
+                       "variance, draws where the metric is defined, 5% and 95% quantiles of the draws' "
+                       "estimates and the share of them above zero (see ana_post.h)"};
     memcpy(p->vars, study->vars, study->nvars * sizeof *p->vars);
     for (size_t i = 0; i < p->nmetric; i++) {
         const struct metric *m = &p->m[i];

@@ -19,7 +19,10 @@
  * Vpar / (Vpar + reps W): of the variance of one replication's paired outcome, the part that the
  * parameters cause (the intraclass correlation; estimable with few draws, unlike the parameters'
  * share of the combined interval, whose Monte Carlo part shrinks as 1/K). Levels are the study's
- * (Bonferroni-adjusted for several variants). */
+ * (Bonferroni-adjusted for several variants). Beside these, the spread of the draws themselves:
+ * the 5% and 95% quantiles of m_k and the share of draws with m_k > 0. The combined interval is
+ * symmetric by construction; over a posterior the effect is often skewed and of one sign in
+ * every draw, which these show (each m_k still carries its draw's Monte Carlo noise). */
 #ifndef ANA_POST_H
 #define ANA_POST_H
 

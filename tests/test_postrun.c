@@ -94,7 +94,19 @@ static void read_study(const char *file, const char *name, struct res_array *a)
     res_close(f);
 }
 
-enum { PS_MEAN, PS_LOW, PS_HIGH, PS_MC_LOW, PS_MC_HIGH, PS_SHARE, PS_DRAWS, NPS };
+enum {
+    PS_MEAN,
+    PS_LOW,
+    PS_HIGH,
+    PS_MC_LOW,
+    PS_MC_HIGH,
+    PS_SHARE,
+    PS_DRAWS,
+    PS_Q05,
+    PS_Q95,
+    PS_POSITIVE,
+    NPS
+};
 
 /* The share's bound under "parameters change nothing": the between-draw variance B of K draw
  * means has sd W sqrt(2 / (K - 1)) around the Monte Carlo variance W of one draw's mean, so
@@ -141,6 +153,13 @@ Test(postrun, combined_intervals_contain_the_monte_carlo_ones_and_the_parameter_
                               c);
                 cr_assert(x[PS_LOW] <= x[PS_MC_LOW] && x[PS_HIGH] >= x[PS_MC_HIGH]);
                 cr_assert(x[PS_SHARE] >= 0.0 && x[PS_SHARE] <= 1.0);
+                /* the draws' own spread: ordered, and of one sign when every draw is */
+                cr_assert_leq(x[PS_Q05], x[PS_Q95], "%s cell %zu", metrics[i], c);
+                cr_assert(x[PS_POSITIVE] >= 0.0 && x[PS_POSITIVE] <= 1.0);
+                if (x[PS_POSITIVE] == 1.0)
+                    cr_assert_gt(x[PS_Q05], 0.0, "%s cell %zu: every draw positive", metrics[i], c);
+                if (x[PS_POSITIVE] == 0.0)
+                    cr_assert_leq(x[PS_Q95], 0.0, "%s cell %zu: no draw positive", metrics[i], c);
             }
             res_array_free(&a);
         }

@@ -10,20 +10,54 @@
 #include "../ana_fmt.h"
 #include "cmd_info_study.h"
 
-enum { PS_MEAN, PS_LOW, PS_HIGH, PS_MC_LOW, PS_MC_HIGH, PS_SHARE, PS_DRAWS, NPS };
+/* The posterior statistics (ana_post.c); files of dispsim 0.2.1 and before end at PS_DRAWS. */
+enum {
+    PS_MEAN,
+    PS_LOW,
+    PS_HIGH,
+    PS_MC_LOW,
+    PS_MC_HIGH,
+    PS_SHARE,
+    PS_DRAWS,
+    PS_Q05,
+    PS_Q95,
+    PS_POSITIVE,
+    NPS
+};
+enum { NPS_OLD = PS_DRAWS + 1 };
 
-/* One line: `label`, the combined and the Monte Carlo-only interval and the parameter share of the
- * posterior statistics x[NPS]. */
-static void post_line(const char *label, const double *x)
+/* `share` as a percentage, or n/a. */
+static void fmt_pct(char *buf, size_t len, double share)
 {
-    char a[ANA_FMT_LEN], b[ANA_FMT_LEN], c[ANA_FMT_LEN];
+    if (isfinite(share))
+        snprintf(buf + strlen(ana_fmt_num(buf, len, 100.0 * share, "n/a")), 4, "%%");
+    else
+        snprintf(buf, len, "n/a");
+}
+
+/* One line: `label`, the combined and the Monte Carlo-only interval, the parameter share and,
+ * when the file has them (nstat == NPS), the draws' 5-95% range and share above zero, of the
+ * posterior statistics x[nstat]. */
+static void post_line(const char *label, const double *x, size_t nstat)
+{
+    char a[ANA_FMT_LEN], b[ANA_FMT_LEN], c[ANA_FMT_LEN], d[2 * ANA_FMT_LEN + 8] = "", e[ANA_FMT_LEN] = "";
     ana_fmt_ci(a, sizeof a, x[PS_MEAN], x[PS_LOW], x[PS_HIGH], "n/a");
     ana_fmt_ci(b, sizeof b, x[PS_MEAN], x[PS_MC_LOW], x[PS_MC_HIGH], "n/a");
-    if (isfinite(x[PS_SHARE]))
-        snprintf(c + strlen(ana_fmt_num(c, sizeof c, 100.0 * x[PS_SHARE], "n/a")), 4, "%%");
-    else
-        snprintf(c, sizeof c, "n/a");
-    printf("  %-32s %-30s %-30s %-8s (defined in %.0f draws)\n", label, a, b, c, x[PS_DRAWS]);
+    fmt_pct(c, sizeof c, x[PS_SHARE]);
+    if (nstat == NPS) {
+        char lo[ANA_FMT_LEN], hi[ANA_FMT_LEN];
+        snprintf(d, sizeof d, "%s to %s", ana_fmt_num(lo, sizeof lo, x[PS_Q05], "n/a"),
+                 ana_fmt_num(hi, sizeof hi, x[PS_Q95], "n/a"));
+        fmt_pct(e, sizeof e, x[PS_POSITIVE]);
+    }
+    printf("  %-32s %-30s %-30s %-8s %-24s %-6s (defined in %.0f draws)\n", label, a, b, c, d, e,
+           x[PS_DRAWS]);
+}
+
+/* The statistics per cell of a posterior array read by read_post. */
+static size_t stats(const struct res_array *a)
+{
+    return a->shape[a->rank - 1];
 }
 
 /* study/<name>_posterior with `per` cells per variant; false when absent or of another shape. */
@@ -32,7 +66,7 @@ static bool read_post(struct res_file *f, const char *name, size_t nv, size_t pe
     char full[128];
     snprintf(full, sizeof full, "%s_posterior", name);
     if (res_read(f, "study", full, a) == SIM_OK && a->rank >= 2 && a->shape[0] == nv &&
-        a->shape[a->rank - 1] == NPS) {
+        (a->shape[a->rank - 1] == NPS || a->shape[a->rank - 1] == NPS_OLD)) {
         size_t cells = 1;
         for (int k = 1; k < a->rank - 1; k++)
             cells *= a->shape[k];
@@ -71,21 +105,23 @@ void cli__info_study_posterior(struct res_file *f, const char *const *variants, 
     printf("\nUnder parameter uncertainty: %zu draws from the posterior %s, %.0f replications each.\n"
            "Combined: parameter and Monte Carlo uncertainty; Monte Carlo only: the pooled within-draw\n"
            "error; parameter share: of one replication's variance, the part due to the parameters.\n"
-           "Intervals at the study's level (above).\n",
+           "Intervals at the study's level (above); they are symmetric. Draws 5-95%%: the range of the\n"
+           "middle 90%% of the draws' own estimates, and > 0: the share of draws where the effect is\n"
+           "positive (each draw's estimate still carries its Monte Carlo noise).\n",
            nd, file[0], reps.data[0]);
     for (size_t v = 1; v < nv; v++) {
-        printf("\n%s\n  %-32s %-30s %-30s %s\n", variants[v], "metric", "combined [CI]",
-               "Monte Carlo-only [CI]", "parameter share");
+        printf("\n%s\n  %-32s %-30s %-30s %-8s %-24s %s\n", variants[v], "metric", "combined [CI]",
+               "Monte Carlo-only [CI]", "param", "draws 5-95%", "> 0");
         char label[96];
         for (size_t m = 0; modes && m < nmt; m++) {
             snprintf(label, sizeof label, "arrivals change, %s", mt[m]);
-            post_line(label, arr.data + (v * nmt + m) * NPS);
+            post_line(label, arr.data + (v * nmt + m) * stats(&arr), stats(&arr));
         }
         if (modes)
-            post_line("deaths change, total", dth.data + (v * nmt + nmt - 1) * NPS);
+            post_line("deaths change, total", dth.data + (v * nmt + nmt - 1) * stats(&dth), stats(&dth));
         for (size_t i = 0; i < 4; i++)
             if (have[i])
-                post_line(single_label[i], one[i].data + v * NPS);
+                post_line(single_label[i], one[i].data + v * stats(&one[i]), stats(&one[i]));
     }
     res_array_free(&arr);
     res_array_free(&dth);
