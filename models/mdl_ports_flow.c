@@ -2,8 +2,6 @@
  * groups, and the daily and warm-up bookkeeping. */
 #include <math.h>
 
-#include <gsl/gsl_randist.h>
-
 #include "../sim/sim_rng.h"
 #include "mdl_ports_priv.h"
 
@@ -129,7 +127,7 @@ void mdl__ports_count_others(struct mdl_ports *m, size_t port, double t)
     double mu = (1.0 - pt->share) * (at_t - (from == pt->mass_t ? pt->mass_at : traffic_mass(pt, from)));
     pt->mass_t = t; /* the next count starts here: one mass per count */
     pt->mass_at = at_t;
-    double n = (double)gsl_ran_poisson(pt->rng[MDL_PP_PASSING], mu);
+    double n = (double)sim_rng_poisson(pt->rng[MDL_PP_PASSING], mu);
     count(m, 0.5 * (from + t), port, D_ARRIVED, n);
 }
 

@@ -6,6 +6,7 @@
 #include <threads.h>
 
 #include <Random123/philox.h>
+#include <gsl/gsl_randist.h>
 
 /* SplitMix64's finaliser: a bijection on 64-bit integers with good avalanche. */
 static uint64_t mix64(uint64_t z)
@@ -139,6 +140,21 @@ double sim_rng_uniform(gsl_rng *r)
     if (r->type == &philox_type)
         return (double)philox_word(r->state) / 4294967296.0;
     return gsl_rng_uniform(r);
+}
+
+unsigned sim_rng_poisson(gsl_rng *r, double mu)
+{
+    if (mu > 10.0) /* GSL first splits a large mean with gamma and binomial draws */
+        return gsl_ran_poisson(r, mu);
+    /* Knuth's product of uniforms, as GSL does it below a mean of 10: the same operations in the
+     * same order, with sim_rng_uniform's value (gsl_rng_uniform's) for each factor. */
+    double emu = exp(-mu), prod = 1.0;
+    unsigned k = 0;
+    do {
+        prod *= sim_rng_uniform(r);
+        k++;
+    } while (prod > emu);
+    return k - 1;
 }
 
 static inline uint64_t draw64(gsl_rng *r)
