@@ -255,11 +255,9 @@ static bool capacity_policy(const struct port *pt)
 /* Capacity policy: removes the clean lorries whose wait reached tolerance_min (they left then; a
  * lorry carrying groups leaves by its own EV_RENEGE, at its exact time). Each kind's lorries are
  * in arrival order, so the expired ones are at the front of the watch-list part and of the rest. */
-static void purge(struct mdl_ports *m, size_t port, double now)
+static void purge_queue(struct mdl_ports *m, size_t port, double now)
 {
     struct port *pt = &m->ports[port];
-    if (pt->len == 0)
-        return;
     double tol = pt->p->selection.tolerance_min / MIN_PER_DAY;
     size_t before = pt->len;
     for (int part = 0; part < 2; part++) {
@@ -282,6 +280,14 @@ static void purge(struct mdl_ports *m, size_t port, double now)
     }
     if (pt->len != before)
         sim_tavg_set(&pt->queue_t, now, (double)pt->len);
+}
+
+/* purge_queue for a queue that has lorries: most calls find it empty, and the test costs less
+ * than the call. */
+static inline void purge(struct mdl_ports *m, size_t port, double now)
+{
+    if (m->ports[port].len > 0)
+        purge_queue(m, port, now);
 }
 
 /* Capacity policy: while a team is free and no flagged lorry waits, the team takes the next lorry
