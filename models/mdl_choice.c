@@ -24,35 +24,39 @@ static inline double shifted_exp(double x)
     return x == 0.0 ? 1.0 : exp(x);
 }
 
-/* Per nest: the largest scaled utility top[k] and the number of available members count[k]. */
-static void nest_tops(const struct mdl_choice_set *cs, const double *v, const bool *avail, double *top,
-                      unsigned *count, double *p)
+/* Per nest k with available members: their number count[k], the first of them first[k] and the
+ * largest scaled utility top[k]; x[i] = v[i] / lambda_k for each available i, and p[i] = 0 for
+ * the others. The first member's x is its nest's starting maximum, as larger(-inf, x) would give. */
+static void nest_tops(const struct mdl_choice_set *cs, const double *v, const bool *avail, double *x,
+                      double *top, unsigned *count, unsigned *first, double *p)
 {
-    for (unsigned k = 0; k < cs->nnests; k++)
-        top[k] = -INFINITY, count[k] = 0;
     for (unsigned i = 0; i < cs->n; i++) {
-        p[i] = 0.0;
-        if (!avail[i])
+        if (!avail[i]) {
+            p[i] = 0.0;
             continue;
+        }
         unsigned k = cs->nest_of[i];
-        count[k]++;
-        top[k] = larger(top[k], v[i] / cs->lambda[k]);
+        x[i] = v[i] / cs->lambda[k];
+        if (count[k]++ == 0) {
+            first[k] = i;
+            top[k] = x[i];
+        } else
+            top[k] = larger(top[k], x[i]);
     }
 }
 
 bool mdl_choice_probs(const struct mdl_choice_set *cs, const double *v, const bool *avail, double *p)
 {
     assert(cs->n <= MDL_CHOICE_MAX && cs->nnests <= MDL_CHOICE_MAX);
+    /* Only count starts zeroed: the other per-nest values are written at a nest's first member. */
     double top[MDL_CHOICE_MAX], sum[MDL_CHOICE_MAX], nest_p[MDL_CHOICE_MAX], e[MDL_CHOICE_MAX];
-    unsigned count[MDL_CHOICE_MAX];
-    nest_tops(cs, v, avail, top, count, p);
-    for (unsigned k = 0; k < cs->nnests; k++)
-        sum[k] = 0.0;
+    unsigned count[MDL_CHOICE_MAX] = {0}, first[MDL_CHOICE_MAX];
+    nest_tops(cs, v, avail, e, top, count, first, p);
     for (unsigned i = 0; i < cs->n; i++)
         if (avail[i]) {
             unsigned k = cs->nest_of[i];
-            e[i] = count[k] == 1 ? 1.0 : shifted_exp(v[i] / cs->lambda[k] - top[k]);
-            sum[k] += e[i];
+            e[i] = count[k] == 1 ? 1.0 : shifted_exp(e[i] - top[k]);
+            sum[k] = i == first[k] ? e[i] : sum[k] + e[i]; /* 0 + e is e: e >= +0 */
         }
     double best = -INFINITY;
     for (unsigned k = 0; k < cs->nnests; k++)

@@ -79,7 +79,8 @@ struct mdl__pop_kind {
     sim_status (*check)(struct mdl_pop *p, struct sim_kernel *k, size_t m);
     /* The mode's price today, EUR: the daily price level, and what a person must afford. */
     double (*price)(const struct mdl_pop *p, size_t m);
-    /* The price person q expects to pay, EUR, weighed in the utility. */
+    /* The price person q expects to pay, EUR, weighed in the utility. A pure function: it is asked
+     * only for modes open to q. */
     double (*expected_price)(const struct mdl_pop *p, const struct mdl__person *q, size_t m);
     /* Whether the mode is open to q now, given that q is eligible for it (budget, capacity). */
     bool (*available)(const struct mdl_pop *p, const struct mdl__person *q, size_t m);

@@ -219,10 +219,10 @@ static void utilities(struct mdl_pop *p, uint32_t i, double t, double *v, bool *
     double inv_budget = 1.0 / q->budget;
     for (size_t m = 0; m < p->nmodes; m++) {
         const struct mdl__mode *md = &p->modes[m];
-        double price = md->kind->expected_price(p, q, m);
         avail[m] = ((q->eligible >> m) & 1u) && md->kind->available(p, q, m);
         if (!avail[m])
-            continue;
+            continue; /* the utility is not read: no price (a pure function) to look up */
+        double price = md->kind->expected_price(p, q, m);
         /* ln max(belief / (1 + w f), floor), with ln(belief) inside v_fixed */
         double lb = md->log_belief, own = p->log_own[*mdl__pop_fails(p, i, m)];
         double discount = lb - own >= p->log_floor ? -own : p->log_floor - lb;

@@ -2,8 +2,6 @@
  * groups, and the daily and warm-up bookkeeping. */
 #include <math.h>
 
-#include <gsl/gsl_randist.h>
-
 #include "../sim/sim_rng.h"
 #include "mdl_ports_priv.h"
 
@@ -129,7 +127,7 @@ void mdl__ports_count_others(struct mdl_ports *m, size_t port, double t)
     double mu = (1.0 - pt->share) * (at_t - (from == pt->mass_t ? pt->mass_at : traffic_mass(pt, from)));
     pt->mass_t = t; /* the next count starts here: one mass per count */
     pt->mass_at = at_t;
-    double n = (double)gsl_ran_poisson(pt->rng[MDL_PP_PASSING], mu);
+    double n = (double)sim_rng_poisson(pt->rng[MDL_PP_PASSING], mu);
     count(m, 0.5 * (from + t), port, D_ARRIVED, n);
 }
 
@@ -257,11 +255,9 @@ static bool capacity_policy(const struct port *pt)
 /* Capacity policy: removes the clean lorries whose wait reached tolerance_min (they left then; a
  * lorry carrying groups leaves by its own EV_RENEGE, at its exact time). Each kind's lorries are
  * in arrival order, so the expired ones are at the front of the watch-list part and of the rest. */
-static void purge(struct mdl_ports *m, size_t port, double now)
+static void purge_queue(struct mdl_ports *m, size_t port, double now)
 {
     struct port *pt = &m->ports[port];
-    if (pt->len == 0)
-        return;
     double tol = pt->p->selection.tolerance_min / MIN_PER_DAY;
     size_t before = pt->len;
     for (int part = 0; part < 2; part++) {
@@ -284,6 +280,14 @@ static void purge(struct mdl_ports *m, size_t port, double now)
     }
     if (pt->len != before)
         sim_tavg_set(&pt->queue_t, now, (double)pt->len);
+}
+
+/* purge_queue for a queue that has lorries: most calls find it empty, and the test costs less
+ * than the call. */
+static inline void purge(struct mdl_ports *m, size_t port, double now)
+{
+    if (m->ports[port].len > 0)
+        purge_queue(m, port, now);
 }
 
 /* Capacity policy: while a team is free and no flagged lorry waits, the team takes the next lorry

@@ -24,6 +24,11 @@
  * where compression would only add overhead. */
 enum { CHUNK_THRESHOLD = 4096, CHUNK_TARGET = 65536, DEFLATE_LEVEL = 4 };
 
+/* Type-conversion buffer of a dataset write: HDF5's default size (1 MiB) at most, and room for
+ * CONV_ELEM_MAX bytes per element, the largest type in a conversion here (a variable-length
+ * string on disk is 16 bytes). */
+enum { CONV_BUF_MAX = 1 << 20, CONV_ELEM_MAX = 16 };
+
 /* Growth step of the in-memory file image. */
 enum { CORE_INCREMENT = 4 << 20 };
 
@@ -241,6 +246,27 @@ fail:
     return -1;
 }
 
+/* Transfer properties of a write of dims[rank]: a type-conversion buffer just large enough for the
+ * whole dataset (capped at HDF5's default). HDF5 zeroes that buffer on every converting write
+ * (double counts to int64, strings), and its default size of 1 MiB made the zeroing the largest
+ * cost of writing a results file. The buffer size only sets how the conversion is strip-mined:
+ * the values and the file bytes are the same. */
+static hid_t make_dxpl(int rank, const hsize_t *dims)
+{
+    hsize_t n = 1;
+    for (int k = 0; k < rank; k++)
+        n *= dims[k];
+    if (n == 0)
+        n = 1;
+    size_t size = n < CONV_BUF_MAX / CONV_ELEM_MAX ? (size_t)n * CONV_ELEM_MAX : CONV_BUF_MAX;
+    hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+    if (dxpl >= 0 && H5Pset_buffer(dxpl, size, NULL, NULL) < 0) {
+        H5Pclose(dxpl);
+        return -1;
+    }
+    return dxpl;
+}
+
 /* Creates dataset `name` under `loc` with file type `ftype` and shape dims[rank] (rank 0 is a
  * scalar) and writes `buf` of memory type `mtype` to it, optionally through the memory selection
  * `mspace` (H5S_ALL: the buffer matches the dataset). Returns the open dataset or -1. */
@@ -248,15 +274,17 @@ static hid_t put_dataset(hid_t loc, const char *name, hid_t ftype, int rank, con
                          hid_t mspace, const void *buf)
 {
     hid_t space = rank > 0 ? H5Screate_simple(rank, dims, NULL) : H5Screate(H5S_SCALAR);
-    hid_t dcpl = make_dcpl(rank, dims), ds = -1;
-    if (space < 0 || dcpl < 0)
+    hid_t dcpl = make_dcpl(rank, dims), dxpl = make_dxpl(rank, dims), ds = -1;
+    if (space < 0 || dcpl < 0 || dxpl < 0)
         goto cleanup;
     ds = H5Dcreate2(loc, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    if (ds >= 0 && H5Dwrite(ds, mtype, mspace, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+    if (ds >= 0 && H5Dwrite(ds, mtype, mspace, H5S_ALL, dxpl, buf) < 0) {
         H5Dclose(ds);
         ds = -1;
     }
 cleanup:
+    if (dxpl >= 0)
+        H5Pclose(dxpl);
     if (dcpl >= 0)
         H5Pclose(dcpl);
     if (space >= 0)

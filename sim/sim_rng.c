@@ -6,6 +6,7 @@
 #include <threads.h>
 
 #include <Random123/philox.h>
+#include <gsl/gsl_randist.h>
 
 /* SplitMix64's finaliser: a bijection on 64-bit integers with good avalanche. */
 static uint64_t mix64(uint64_t z)
@@ -125,18 +126,43 @@ static void zig_init(void)
     atomic_store_explicit(&zig_ready, true, memory_order_release);
 }
 
+/* philox_get's word, with the common case (a word left in the block) inline at the call site and
+ * only a block's computation behind a call. */
+static inline uint32_t philox_word(struct philox_state *s)
+{
+    if (__builtin_expect(s->next < 4, 1))
+        return s->out.v[s->next++];
+    return (uint32_t)philox_get(s);
+}
+
 double sim_rng_uniform(gsl_rng *r)
 {
     if (r->type == &philox_type)
-        return (double)philox_get(r->state) / 4294967296.0;
+        return (double)philox_word(r->state) / 4294967296.0;
     return gsl_rng_uniform(r);
+}
+
+unsigned sim_rng_poisson(gsl_rng *r, double mu)
+{
+    if (mu > 10.0) /* GSL first splits a large mean with gamma and binomial draws */
+        return gsl_ran_poisson(r, mu);
+    /* Knuth's product of uniforms, as GSL does it below a mean of 10: the same operations in the
+     * same order, with sim_rng_uniform's value (gsl_rng_uniform's) for each factor. */
+    double emu = exp(-mu), prod = 1.0;
+    unsigned k = 0;
+    do {
+        prod *= sim_rng_uniform(r);
+        k++;
+    } while (prod > emu);
+    return k - 1;
 }
 
 static inline uint64_t draw64(gsl_rng *r)
 {
     if (r->type == &philox_type) { /* our own generator: skip GSL's indirect calls */
-        uint64_t hi = philox_get(r->state);
-        return (hi << 32) | philox_get(r->state);
+        struct philox_state *s = r->state;
+        uint64_t hi = philox_word(s);
+        return (hi << 32) | philox_word(s);
     }
     uint64_t hi = gsl_rng_get(r);
     return (hi << 32) | gsl_rng_get(r);

@@ -47,6 +47,11 @@ uint64_t sim_rng_philox_tell(const gsl_rng *r);
 /* gsl_rng_uniform(r), the same value, without GSL's indirect call when r is a sim_rng_philox. */
 double sim_rng_uniform(gsl_rng *r);
 
+/* gsl_ran_poisson(r, mu), the same value from the same draws, without GSL's two indirect calls
+ * per uniform when mu <= 10 (Knuth's product of uniforms, GSL's method there); larger means are
+ * GSL's own call. */
+unsigned sim_rng_poisson(gsl_rng *r, double mu);
+
 /* A unit-mean exponential variate from `r` (any GSL generator giving 32-bit words), by Marsaglia and
  * Tsang's ziggurat with 256 layers: two words per draw (53 bits of magnitude, 8 bits of layer, kept
  * apart), a logarithm only in the rare wedge and tail cases (about 1.2% of draws). Much faster than
