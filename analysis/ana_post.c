@@ -13,20 +13,7 @@
 
 #include "ana_study.h"
 
-enum {
-    PS_MEAN,
-    PS_LOW,
-    PS_HIGH,
-    PS_MC_LOW,
-    PS_MC_HIGH,
-    PS_SHARE,
-    PS_DRAWS,
-    PS_Q05,
-    PS_Q95,
-    PS_POSITIVE,
-    NPS
-};
-static const char *const ps_labels[NPS] = {
+static const char *const ps_labels[ANA_PS_N] = {
     "mean",  "ci_low",   "ci_high",  "mc_ci_low",           "mc_ci_high", "parameter_share",
     "draws", "draw_q05", "draw_q95", "draws_positive_share"};
 
@@ -46,7 +33,7 @@ struct metric {
     const char *dims[SIM_OUT_MAXRANK];
     size_t cells;    /* values before the stat dimension */
     double *mu, *se; /* [cells][ndraws] */
-    double *out;     /* [cells][NPS] */
+    double *out;     /* [cells][ANA_PS_N] */
 };
 
 struct ana_post {
@@ -144,7 +131,7 @@ static bool setup(struct ana_post *p, const struct res_extra *x)
         m->dims[v->rank - 1] = "posterior_stat";
         m->mu = malloc(m->cells * p->nd * sizeof *m->mu);
         m->se = malloc(m->cells * p->nd * sizeof *m->se);
-        m->out = malloc(m->cells * NPS * sizeof *m->out);
+        m->out = malloc(m->cells * ANA_PS_N * sizeof *m->out);
         if (m->mu == NULL || m->se == NULL || m->out == NULL)
             return false;
     }
@@ -182,9 +169,9 @@ static void draw_spread(const double *mu, const double *se, size_t nd, size_t k,
             pos += mu[i] > 0.0;
         }
     gsl_sort(buf, 1, k);
-    out[PS_Q05] = gsl_stats_quantile_from_sorted_data(buf, 1, k, 0.05);
-    out[PS_Q95] = gsl_stats_quantile_from_sorted_data(buf, 1, k, 0.95);
-    out[PS_POSITIVE] = (double)pos / (double)k;
+    out[ANA_PS_Q05] = gsl_stats_quantile_from_sorted_data(buf, 1, k, 0.05);
+    out[ANA_PS_Q95] = gsl_stats_quantile_from_sorted_data(buf, 1, k, 0.95);
+    out[ANA_PS_POSITIVE] = (double)pos / (double)k;
 }
 
 /* The posterior statistics of one cell from its draws' estimates mu[nd] and errors se[nd]. */
@@ -195,9 +182,9 @@ static void combine(const struct ana_post *p, const double *mu, const double *se
     for (size_t i = 0; i < p->nd; i++)
         if (isfinite(mu[i]) && isfinite(se[i]))
             sum += mu[i], w += se[i] * se[i], k++;
-    for (int s = 0; s < NPS; s++)
+    for (int s = 0; s < ANA_PS_N; s++)
         out[s] = NAN;
-    out[PS_DRAWS] = (double)k;
+    out[ANA_PS_DRAWS] = (double)k;
     if (k < 2)
         return;
     double m = sum / (double)k, b = 0.0, kd = (double)k;
@@ -209,11 +196,11 @@ static void combine(const struct ana_post *p, const double *mu, const double *se
     double vpar = b > w ? b - w : 0.0, vmc = w / kd;
     double hmc = gsl_cdf_tdist_Pinv(0.5 + p->level / 2.0, kd * (double)(p->reps - 1)) * sqrt(vmc);
     double h = gsl_cdf_tdist_Pinv(0.5 + p->level / 2.0, kd - 1.0) * sqrt(vpar * (1.0 + 1.0 / kd) + vmc);
-    out[PS_MEAN] = m;
-    out[PS_LOW] = m - h, out[PS_HIGH] = m + h;
-    out[PS_MC_LOW] = m - hmc, out[PS_MC_HIGH] = m + hmc;
+    out[ANA_PS_MEAN] = m;
+    out[ANA_PS_LOW] = m - h, out[ANA_PS_HIGH] = m + h;
+    out[ANA_PS_MC_LOW] = m - hmc, out[ANA_PS_MC_HIGH] = m + hmc;
     double within = (double)p->reps * w;
-    out[PS_SHARE] = vpar + within > 0.0 ? vpar / (vpar + within) : 0.0;
+    out[ANA_PS_SHARE] = vpar + within > 0.0 ? vpar / (vpar + within) : 0.0;
     draw_spread(mu, se, p->nd, k, p->sorted, out);
 }
 
@@ -245,7 +232,7 @@ struct ana_post *ana_post_compute(const struct sim_out_table *t, const struct re
     }
     for (size_t i = 0; ok && i < p->nmetric; i++)
         for (size_t c = 0; c < p->m[i].cells; c++)
-            combine(p, p->m[i].mu + c * ndraws, p->m[i].se + c * ndraws, p->m[i].out + c * NPS);
+            combine(p, p->m[i].mu + c * ndraws, p->m[i].se + c * ndraws, p->m[i].out + c * ANA_PS_N);
     for (int v = 0; v < SIM_OUT_MAXVARS; v++)
         free(ds.cache[v]);
     if (!ok) {
@@ -266,7 +253,7 @@ const struct res_extra *ana_post_extra(struct ana_post *p, const struct res_extr
     memcpy(p->dims, study->dims, study->ndims * sizeof *p->dims);
     p->dims[study->ndims] = (struct res_extra_dim){
         .name = "posterior_stat",
-        .size = NPS,
+        .size = ANA_PS_N,
         .labels = ps_labels,
         .description = "posterior mean, combined and Monte Carlo-only intervals, parameter share of the "
                        "variance, draws where the metric is defined, 5% and 95% quantiles of the draws' "

@@ -31,6 +31,22 @@
 #include "../results/res.h"
 #include "../sim/sim_out.h"
 
+/* The entries of the posterior_stat dimension of study/<metric>_posterior, in order (see
+ * results/README.md). Files of dispsim 0.2.1 and before end after ANA_PS_DRAWS. */
+enum ana_post_stat {
+    ANA_PS_MEAN,
+    ANA_PS_LOW,
+    ANA_PS_HIGH,
+    ANA_PS_MC_LOW,
+    ANA_PS_MC_HIGH,
+    ANA_PS_SHARE,
+    ANA_PS_DRAWS,
+    ANA_PS_Q05,
+    ANA_PS_Q95,
+    ANA_PS_POSITIVE,
+    ANA_PS_N
+};
+
 /* The computed metrics, ready to append to the /study group (see results/README.md). */
 struct ana_post;
 

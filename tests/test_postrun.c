@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "../analysis/ana_post.h"
 #include "../results/res.h"
 #include "../results/res_posterior.h"
 
@@ -94,20 +95,6 @@ static void read_study(const char *file, const char *name, struct res_array *a)
     res_close(f);
 }
 
-enum {
-    PS_MEAN,
-    PS_LOW,
-    PS_HIGH,
-    PS_MC_LOW,
-    PS_MC_HIGH,
-    PS_SHARE,
-    PS_DRAWS,
-    PS_Q05,
-    PS_Q95,
-    PS_POSITIVE,
-    NPS
-};
-
 /* The share's bound under "parameters change nothing": the between-draw variance B of K draw
  * means has sd W sqrt(2 / (K - 1)) around the Monte Carlo variance W of one draw's mean, so
  * Vpar = max(0, B - W) stays below k = 4 such sds, and the share Vpar / (Vpar + R W) below
@@ -146,20 +133,20 @@ Test(postrun, combined_intervals_contain_the_monte_carlo_ones_and_the_parameter_
             for (int k = 0; k < a.rank - 1; k++)
                 cells *= a.shape[k];
             for (size_t c = 0; c < cells; c++) {
-                const double *x = a.data + c * NPS;
-                if (!isfinite(x[PS_LOW]))
+                const double *x = a.data + c * ANA_PS_N;
+                if (!isfinite(x[ANA_PS_LOW]))
                     continue;
-                cr_assert_geq(x[PS_HIGH] - x[PS_LOW], x[PS_MC_HIGH] - x[PS_MC_LOW], "%s cell %zu", metrics[i],
-                              c);
-                cr_assert(x[PS_LOW] <= x[PS_MC_LOW] && x[PS_HIGH] >= x[PS_MC_HIGH]);
-                cr_assert(x[PS_SHARE] >= 0.0 && x[PS_SHARE] <= 1.0);
+                cr_assert_geq(x[ANA_PS_HIGH] - x[ANA_PS_LOW], x[ANA_PS_MC_HIGH] - x[ANA_PS_MC_LOW],
+                              "%s cell %zu", metrics[i], c);
+                cr_assert(x[ANA_PS_LOW] <= x[ANA_PS_MC_LOW] && x[ANA_PS_HIGH] >= x[ANA_PS_MC_HIGH]);
+                cr_assert(x[ANA_PS_SHARE] >= 0.0 && x[ANA_PS_SHARE] <= 1.0);
                 /* the draws' own spread: ordered, and of one sign when every draw is */
-                cr_assert_leq(x[PS_Q05], x[PS_Q95], "%s cell %zu", metrics[i], c);
-                cr_assert(x[PS_POSITIVE] >= 0.0 && x[PS_POSITIVE] <= 1.0);
-                if (x[PS_POSITIVE] == 1.0)
-                    cr_assert_gt(x[PS_Q05], 0.0, "%s cell %zu: every draw positive", metrics[i], c);
-                if (x[PS_POSITIVE] == 0.0)
-                    cr_assert_leq(x[PS_Q95], 0.0, "%s cell %zu: no draw positive", metrics[i], c);
+                cr_assert_leq(x[ANA_PS_Q05], x[ANA_PS_Q95], "%s cell %zu", metrics[i], c);
+                cr_assert(x[ANA_PS_POSITIVE] >= 0.0 && x[ANA_PS_POSITIVE] <= 1.0);
+                if (x[ANA_PS_POSITIVE] == 1.0)
+                    cr_assert_gt(x[ANA_PS_Q05], 0.0, "%s cell %zu: every draw positive", metrics[i], c);
+                if (x[ANA_PS_POSITIVE] == 0.0)
+                    cr_assert_leq(x[ANA_PS_Q95], 0.0, "%s cell %zu: no draw positive", metrics[i], c);
             }
             res_array_free(&a);
         }
@@ -167,7 +154,7 @@ Test(postrun, combined_intervals_contain_the_monte_carlo_ones_and_the_parameter_
     read_study("e1.h5", "net_deterrence_posterior", &e);
     read_study("s.h5", "net_deterrence_posterior", &s);
     for (size_t v = 1; v < e.shape[0]; v++) {
-        double se = e.data[v * NPS + PS_SHARE], ss = s.data[v * NPS + PS_SHARE];
+        double se = e.data[v * ANA_PS_N + ANA_PS_SHARE], ss = s.data[v * ANA_PS_N + ANA_PS_SHARE];
         fprintf(stderr,
                 "variant %zu: net deterrence parameter share %.3f (equal particles), %.3f (spread); "
                 "null bound %.3f\n",
@@ -187,10 +174,10 @@ Test(postrun, combined_intervals_contain_the_monte_carlo_ones_and_the_parameter_
         cells *= m.shape[k];
     double best = 0.0;
     for (size_t v = 1; v < s.shape[0]; v++)
-        best = fmax(best, s.data[v * NPS + PS_SHARE]);
+        best = fmax(best, s.data[v * ANA_PS_N + ANA_PS_SHARE]);
     for (size_t c = 0; c < cells; c++)
-        if (isfinite(m.data[c * NPS + PS_SHARE]))
-            best = fmax(best, m.data[c * NPS + PS_SHARE]);
+        if (isfinite(m.data[c * ANA_PS_N + ANA_PS_SHARE]))
+            best = fmax(best, m.data[c * ANA_PS_N + ANA_PS_SHARE]);
     cr_assert_gt(best, bound, "the spread posterior's largest parameter share %.3f", best);
     res_array_free(&m);
     res_array_free(&e);

@@ -8,23 +8,11 @@
 #include <string.h>
 
 #include "../ana_fmt.h"
+#include "../ana_post.h"
 #include "cmd_info_study.h"
 
-/* The posterior statistics (ana_post.c); files of dispsim 0.2.1 and before end at PS_DRAWS. */
-enum {
-    PS_MEAN,
-    PS_LOW,
-    PS_HIGH,
-    PS_MC_LOW,
-    PS_MC_HIGH,
-    PS_SHARE,
-    PS_DRAWS,
-    PS_Q05,
-    PS_Q95,
-    PS_POSITIVE,
-    NPS
-};
-enum { NPS_OLD = PS_DRAWS + 1 };
+/* The statistics per cell in files of dispsim 0.2.1 and before (ana_post.h has the rest). */
+enum { ANA_PS_N_V021 = ANA_PS_DRAWS + 1 };
 
 /* `share` as a percentage, or n/a. */
 static void fmt_pct(char *buf, size_t len, double share)
@@ -36,22 +24,22 @@ static void fmt_pct(char *buf, size_t len, double share)
 }
 
 /* One line: `label`, the combined and the Monte Carlo-only interval, the parameter share and,
- * when the file has them (nstat == NPS), the draws' 5-95% range and share above zero, of the
+ * when the file has them (nstat == ANA_PS_N), the draws' 5-95% range and share above zero, of the
  * posterior statistics x[nstat]. */
 static void post_line(const char *label, const double *x, size_t nstat)
 {
     char a[ANA_FMT_LEN], b[ANA_FMT_LEN], c[ANA_FMT_LEN], d[2 * ANA_FMT_LEN + 8] = "", e[ANA_FMT_LEN] = "";
-    ana_fmt_ci(a, sizeof a, x[PS_MEAN], x[PS_LOW], x[PS_HIGH], "n/a");
-    ana_fmt_ci(b, sizeof b, x[PS_MEAN], x[PS_MC_LOW], x[PS_MC_HIGH], "n/a");
-    fmt_pct(c, sizeof c, x[PS_SHARE]);
-    if (nstat == NPS) {
+    ana_fmt_ci(a, sizeof a, x[ANA_PS_MEAN], x[ANA_PS_LOW], x[ANA_PS_HIGH], "n/a");
+    ana_fmt_ci(b, sizeof b, x[ANA_PS_MEAN], x[ANA_PS_MC_LOW], x[ANA_PS_MC_HIGH], "n/a");
+    fmt_pct(c, sizeof c, x[ANA_PS_SHARE]);
+    if (nstat == ANA_PS_N) {
         char lo[ANA_FMT_LEN], hi[ANA_FMT_LEN];
-        snprintf(d, sizeof d, "%s to %s", ana_fmt_num(lo, sizeof lo, x[PS_Q05], "n/a"),
-                 ana_fmt_num(hi, sizeof hi, x[PS_Q95], "n/a"));
-        fmt_pct(e, sizeof e, x[PS_POSITIVE]);
+        snprintf(d, sizeof d, "%s to %s", ana_fmt_num(lo, sizeof lo, x[ANA_PS_Q05], "n/a"),
+                 ana_fmt_num(hi, sizeof hi, x[ANA_PS_Q95], "n/a"));
+        fmt_pct(e, sizeof e, x[ANA_PS_POSITIVE]);
     }
     printf("  %-32s %-30s %-30s %-8s %-24s %-6s (defined in %.0f draws)\n", label, a, b, c, d, e,
-           x[PS_DRAWS]);
+           x[ANA_PS_DRAWS]);
 }
 
 /* The statistics per cell of a posterior array read by read_post. */
@@ -66,7 +54,7 @@ static bool read_post(struct res_file *f, const char *name, size_t nv, size_t pe
     char full[128];
     snprintf(full, sizeof full, "%s_posterior", name);
     if (res_read(f, "study", full, a) == SIM_OK && a->rank >= 2 && a->shape[0] == nv &&
-        (a->shape[a->rank - 1] == NPS || a->shape[a->rank - 1] == NPS_OLD)) {
+        (a->shape[a->rank - 1] == ANA_PS_N || a->shape[a->rank - 1] == ANA_PS_N_V021)) {
         size_t cells = 1;
         for (int k = 1; k < a->rank - 1; k++)
             cells *= a->shape[k];
