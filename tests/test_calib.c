@@ -33,7 +33,7 @@ Test(calib, the_shipped_sensitivity_files_load_against_the_shipped_study)
 Test(calib, the_shipped_calibrations_load_and_validate)
 {
     const char *files[] = {"calibration-synthetic.yaml", "calibration-2018-2023.yaml"};
-    const unsigned nparams[] = {3, 16};
+    const unsigned nparams[] = {3, 17};
     for (int i = 0; i < 2; i++) {
         char path[1024], err[8192];
         snprintf(path, sizeof path, "%s/scenarios/%s", src(), files[i]);
@@ -379,7 +379,7 @@ Test(calib, the_shipped_posterior_is_the_fit_of_the_shipped_files)
     char *scn = slurp_file(path);
     cr_assert_str_eq(p.calibration_text, cal, "the calibration file changed since the fit");
     cr_assert_str_eq(p.scenario_text, scn, "the history scenario changed since the fit");
-    cr_assert_eq(p.d, 16);
+    cr_assert_eq(p.d, 17);
     double sum = 0.0;
     for (size_t i = 0; i < p.n; i++)
         sum += p.weights[i];
