@@ -210,16 +210,14 @@ struct ana_post *ana_post_compute(const struct sim_out_table *t, const struct re
     struct ana_post *p = calloc(1, sizeof *p);
     struct draw_source ds = {.t = t, .src = src, .nv = nvariants, .nd = ndraws, .reps = reps};
     const struct res_source sub = {draw_read_var, &ds};
-    bool ok = p != NULL && ndraws >= 2 && reps >= 2;
-    if (p != NULL)
-        p->nv = nvariants, p->nd = ndraws, p->reps = reps,
+    if (p != NULL) {
+        p->nv = nvariants, p->nd = ndraws, p->reps = reps;
         p->sorted = malloc((ndraws + 1) * sizeof *p->sorted);
-    if (p != NULL && p->sorted == NULL)
-        ok = false;
+    }
+    bool mem = p != NULL && p->sorted != NULL, ok = mem && ndraws >= 2 && reps >= 2;
     if (!ok)
         snprintf(err, errlen,
-                 p == NULL || p->sorted == NULL ? "out of memory"
-                                                : "a posterior run needs at least 2 draws of 2 replications");
+                 !mem ? "out of memory" : "a posterior run needs at least 2 draws of 2 replications");
     for (size_t k = 0; k < ndraws && ok; k++) {
         ds.draw = k;
         struct ana_study *s = ana_study_compute_source(t, &sub, nvariants, reps, err, errlen);
