@@ -70,6 +70,8 @@ struct mdl_calib {
     unsigned targets_count;
     struct mdl_calib_algorithm {
         unsigned particles, generations, replications;
+        enum sim_abc_method sampler; /* optional: default pmc */
+        unsigned moves;              /* optional, resample-move only: default 1 */
         double final_tolerance, min_acceptance, alpha;
         uint64_t seed; /* optional: default the scenario's run.master_seed */
     } algorithm;

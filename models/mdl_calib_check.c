@@ -93,10 +93,21 @@ static void ck_algorithm(struct mdl_calib *c, struct mdl__ck *ck)
             mdl__ck_fail(ck, "must be in [%u, %u], got %u", u[i].lo, u[i].hi, u[i].v);
             mdl__ck_leave(ck, o);
         }
+    if (!present(ck, "moves"))
+        a->moves = 1;
+    o = mdl__ck_enter(ck, "moves");
+    if (a->sampler == SIM_ABC_PMC && a->moves != 1)
+        mdl__ck_fail(
+            ck, "only the resample-move sampler has move steps; give sampler: resample-move or drop moves");
+    else if (a->moves < 1 || a->moves > SIM_ABC_MAX_GENERATIONS)
+        mdl__ck_fail(ck, "must be in [1, %u], got %u", SIM_ABC_MAX_GENERATIONS, a->moves);
+    mdl__ck_leave(ck, o);
     ck_real(ck, "alpha", a->alpha, 0.0, 1.0, MDL_FIELD_LO_OPEN | MDL_FIELD_HI_OPEN);
     ck_real(ck, "final_tolerance", a->final_tolerance, 0.0, 1e300, 0);
     ck_real(ck, "min_acceptance", a->min_acceptance, 0.0, 1.0, MDL_FIELD_HI_OPEN);
-    c->opts = (struct sim_abc_opts){.nparticles = a->particles,
+    c->opts = (struct sim_abc_opts){.method = a->sampler,
+                                    .moves = a->moves,
+                                    .nparticles = a->particles,
                                     .reps = a->replications,
                                     .seed = a->seed,
                                     .alpha = a->alpha,

@@ -16,6 +16,11 @@ static const cyaml_strval_t prior_kinds[] = {
     {"truncnormal", SIM_PRIOR_TRUNCNORMAL},
 };
 
+static const cyaml_strval_t samplers[] = {
+    {"pmc", SIM_ABC_PMC},
+    {"resample-move", SIM_ABC_RESAMPLE_MOVE},
+};
+
 static const cyaml_schema_field_t prior_fields[] = {
     CYAML_FIELD_ENUM("dist", CYAML_FLAG_STRICT, struct mdl_calib_prior, dist, prior_kinds,
                      CYAML_ARRAY_LEN(prior_kinds)),
@@ -72,6 +77,13 @@ static const cyaml_schema_field_t algorithm_fields[] = {
     {.key = "min_acceptance",
      .data_offset = SUB_OFF(C, algorithm, min_acceptance),
      .value = {CYAML_VALUE_FLOAT(CYAML_FLAG_OPTIONAL, double)}},
+    {.key = "sampler",
+     .data_offset = SUB_OFF(C, algorithm, sampler),
+     .value = {CYAML_VALUE_ENUM(CYAML_FLAG_OPTIONAL | CYAML_FLAG_STRICT, enum sim_abc_method, samplers,
+                                CYAML_ARRAY_LEN(samplers))}},
+    {.key = "moves",
+     .data_offset = SUB_OFF(C, algorithm, moves),
+     .value = {CYAML_VALUE_UINT(CYAML_FLAG_OPTIONAL, unsigned)}},
     {.key = "alpha",
      .data_offset = SUB_OFF(C, algorithm, alpha),
      .value = {CYAML_VALUE_FLOAT(CYAML_FLAG_OPTIONAL, double)}},

@@ -1,41 +1,25 @@
-/* ABC-SMC: proposals, adaptive tolerances, importance weights and weighted summaries. */
+/* ABC-SMC: the interface, the kernel both samplers use, and population Monte Carlo (sim_abc_rm.c has
+ * resample-move). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
 
-#include "sim_abc.h"
+#include "sim_abc_priv.h"
 #include "sim_rng.h"
 
-enum { MAX_DIM = 64, MAX_TRIES = 10000 };
-
-struct sim_abc {
-    unsigned d, n, reps;
-    struct sim_abc_opts o;
-    struct sim_prior *priors;
-    unsigned gen, completed;
-    bool proposed, done;
-    double *theta;   /* proposals of generation `gen`, n x d */
-    double *cur, *w; /* current population and its normalised weights */
-    double *kcur;    /* the current population on the kernel's scale (log for log-uniform priors) */
-    double *cum;     /* cumulative weights of the current population */
-    double *chol;    /* lower Cholesky factor of the kernel covariance, d x d */
-    double *logw;    /* scratch: n log weights */
-    double *sorted;  /* scratch: n * reps distances */
-    double *accd;    /* the last generation's distances within its tolerance, sorted */
-    size_t naccd;
-    unsigned *k; /* scratch: replications within the tolerance, per particle */
-    gsl_rng *rng;
-    double tol[SIM_ABC_MAX_GENERATIONS], acc[SIM_ABC_MAX_GENERATIONS], ess[SIM_ABC_MAX_GENERATIONS];
-};
+enum { MAX_DIM = SIM__ABC_MAX_DIM, MAX_TRIES = 10000 };
 
 static bool opts_ok(const struct sim_abc_opts *o)
 {
     return o->nparticles >= 2 && o->nparticles <= (1u << 30) && o->reps >= 1 && o->reps <= (1u << 10) &&
            o->alpha > 0.0 && o->alpha < 1.0 && o->generations >= 1 &&
            o->generations <= SIM_ABC_MAX_GENERATIONS && o->final_tolerance >= 0.0 &&
-           isfinite(o->final_tolerance) && o->min_acceptance >= 0.0 && o->min_acceptance < 1.0;
+           isfinite(o->final_tolerance) && o->min_acceptance >= 0.0 && o->min_acceptance < 1.0 &&
+           (o->method == SIM_ABC_PMC
+                ? o->moves <= 1
+                : o->method == SIM_ABC_RESAMPLE_MOVE && o->moves <= SIM_ABC_MAX_GENERATIONS);
 }
 
 sim_status sim_abc_create(unsigned d, const struct sim_prior *priors, const struct sim_abc_opts *opts,
@@ -62,13 +46,22 @@ sim_status sim_abc_create(unsigned d, const struct sim_prior *priors, const stru
     a->sorted = malloc(n * opts->reps * sizeof *a->sorted);
     a->accd = malloc(n * opts->reps * sizeof *a->accd);
     a->k = malloc(n * sizeof *a->k);
+    a->dcur = malloc(n * opts->reps * sizeof *a->dcur);
+    a->unif = malloc(n * sizeof *a->unif);
+    a->src_gen = calloc(n, sizeof *a->src_gen);
+    a->src_idx = malloc(n * sizeof *a->src_idx);
+    a->tmpu = malloc(n * sizeof *a->tmpu);
+    a->live = malloc(n * sizeof *a->live);
     a->rng = gsl_rng_alloc(sim_rng_philox);
     if (!a->priors || !a->theta || !a->cur || !a->kcur || !a->w || !a->cum || !a->chol || !a->logw ||
-        !a->sorted || !a->k || !a->rng) {
+        !a->sorted || !a->accd || !a->k || !a->dcur || !a->unif || !a->src_gen || !a->src_idx || !a->tmpu ||
+        !a->live || !a->rng) {
         sim_abc_destroy(a);
         return SIM_ENOMEM;
     }
     memcpy(a->priors, priors, d * sizeof *priors);
+    for (size_t i = 0; i < n; i++)
+        a->src_idx[i] = (unsigned)i, a->live[i] = true;
     *out = a;
     return SIM_OK;
 }
@@ -79,6 +72,7 @@ void sim_abc_destroy(struct sim_abc *a)
         return;
     free(a->priors), free(a->theta), free(a->cur), free(a->kcur), free(a->w), free(a->cum), free(a->chol);
     free(a->logw), free(a->sorted), free(a->accd), free(a->k);
+    free(a->dcur), free(a->unif), free(a->src_gen), free(a->src_idx), free(a->tmpu), free(a->live);
     if (a->rng != NULL)
         gsl_rng_free(a->rng);
     free(a);
@@ -104,22 +98,22 @@ uint64_t sim_abc_run_seed(const struct sim_abc *a, unsigned gen, unsigned i, uns
  * natural scale the prior density varies by the ratio of its ends while the kernel mixture does
  * not, so the weights prior / q would vary as much, and with several such parameters a generation's
  * effective sample size collapses (8 of 400 in a 16-parameter fit). Other priors: the natural scale. */
-static bool log_scale(const struct sim_prior *p)
+bool sim__abc_log_scale(const struct sim_prior *p)
 {
     return p->kind == SIM_PRIOR_LOGUNIFORM;
 }
 
-static double to_kernel(const struct sim_prior *p, double x)
+double sim__abc_to_kernel(const struct sim_prior *p, double x)
 {
-    return log_scale(p) ? log(x) : x;
+    return sim__abc_log_scale(p) ? log(x) : x;
 }
 
-static double from_kernel(const struct sim_prior *p, double u)
+double sim__abc_from_kernel(const struct sim_prior *p, double u)
 {
-    return log_scale(p) ? exp(u) : u;
+    return sim__abc_log_scale(p) ? exp(u) : u;
 }
 
-static bool in_support(const struct sim_abc *a, const double *x)
+bool sim__abc_in_support(const struct sim_abc *a, const double *x)
 {
     for (unsigned j = 0; j < a->d; j++)
         if (!sim_prior_in_support(&a->priors[j], x[j]))
@@ -156,9 +150,9 @@ static bool move(struct sim_abc *a, double *x)
             double s = from[r];
             for (unsigned c = 0; c <= r; c++)
                 s += a->chol[r * a->d + c] * z[c];
-            x[r] = from_kernel(&a->priors[r], s);
+            x[r] = sim__abc_from_kernel(&a->priors[r], s);
         }
-        if (in_support(a, x))
+        if (sim__abc_in_support(a, x))
             return true;
     }
     return false;
@@ -168,6 +162,12 @@ sim_status sim_abc_propose(struct sim_abc *a, unsigned gen, const double **theta
 {
     if (a->done || gen != a->gen)
         return SIM_EINVAL;
+    if (!a->proposed && a->o.method == SIM_ABC_RESAMPLE_MOVE) {
+        sim_status st = sim__abc_rm_propose(a);
+        if (st != SIM_OK)
+            return st;
+        a->proposed = true;
+    }
     if (!a->proposed) {
         for (unsigned i = 0; i < a->n; i++) {
             double *x = a->theta + (size_t)i * a->d;
@@ -189,6 +189,11 @@ static int cmp_double(const void *x, const void *y)
 {
     double u = *(const double *)x, v = *(const double *)y;
     return (u > v) - (u < v);
+}
+
+void sim__abc_sort(double *x, size_t m)
+{
+    qsort(x, m, sizeof *x, cmp_double);
 }
 
 /* The alpha-quantile of x[0..m-1], sorted: the smallest value with at least alpha of them at or
@@ -213,7 +218,7 @@ static double pick_tolerance(struct sim_abc *a, const double *dist)
                 a->sorted[m++] = dist[i];
         if (m == 0)
             return INFINITY;
-        qsort(a->sorted, m, sizeof *a->sorted, cmp_double);
+        sim__abc_sort(a->sorted, m);
         eps = quantile(a->sorted, m, a->o.alpha);
     } else {
         eps = quantile(a->accd, a->naccd, a->o.alpha);
@@ -228,7 +233,7 @@ static void keep_accepted(struct sim_abc *a, const double *dist, double eps)
     for (size_t i = 0; i < (size_t)a->n * a->reps; i++)
         if (dist[i] <= eps)
             a->accd[m++] = dist[i];
-    qsort(a->accd, m, sizeof *a->accd, cmp_double);
+    sim__abc_sort(a->accd, m);
     a->naccd = m;
 }
 
@@ -238,8 +243,8 @@ static double log_kernel_mix(const struct sim_abc *a, const double *x)
 {
     double u[MAX_DIM], jac = 0.0;
     for (unsigned r = 0; r < a->d; r++) {
-        u[r] = to_kernel(&a->priors[r], x[r]);
-        jac += log_scale(&a->priors[r]) ? -u[r] : 0.0;
+        u[r] = sim__abc_to_kernel(&a->priors[r], x[r]);
+        jac += sim__abc_log_scale(&a->priors[r]) ? -u[r] : 0.0;
     }
     double mx = -INFINITY, s = 0.0;
     for (int pass = 0; pass < 2; pass++) {
@@ -265,7 +270,7 @@ static double log_kernel_mix(const struct sim_abc *a, const double *x)
     return mx + log(s) + jac;
 }
 
-static double log_prior(const struct sim_abc *a, const double *x)
+double sim__abc_log_prior(const struct sim_abc *a, const double *x)
 {
     double l = 0.0;
     for (unsigned j = 0; j < a->d; j++)
@@ -295,22 +300,22 @@ static bool cholesky(const double *m, unsigned d, double *l)
 /* The prior's sd on the kernel's scale (a log-uniform's log is uniform on [log a, log b]). */
 static double kernel_sd(const struct sim_prior *p)
 {
-    return log_scale(p) ? (log(p->b) - log(p->a)) / sqrt(12.0) : sim_prior_sd(p);
+    return sim__abc_log_scale(p) ? (log(p->b) - log(p->a)) / sqrt(12.0) : sim_prior_sd(p);
 }
 
-/* The kernel of the next generation: twice the weighted covariance of the population on the
- * kernel's scale (Beaumont et al. 2009). A degenerate population (all weight on one point, or on a
- * line) falls back to a diagonal kernel floored at a millionth of each prior's sd, so moves stay
- * possible. */
-static void set_kernel(struct sim_abc *a)
+/* The kernel of the next generation: `factor` times the weighted covariance of the population on
+ * the kernel's scale (PMC: twice, Beaumont et al. 2009). A degenerate population (all weight on one
+ * point, or on a line) falls back to a diagonal kernel floored at a millionth of each prior's sd, so
+ * moves stay possible. */
+void sim__abc_set_kernel(struct sim_abc *a, double factor)
 {
     unsigned d = a->d;
     double cov[MAX_DIM * MAX_DIM];
     for (size_t i = 0; i < (size_t)a->n * d; i++)
-        a->kcur[i] = to_kernel(&a->priors[i % d], a->cur[i]);
+        a->kcur[i] = sim__abc_to_kernel(&a->priors[i % d], a->cur[i]);
     sim_wstats_cov(a->kcur, a->w, a->n, d, cov, NULL);
     for (unsigned i = 0; i < d * d; i++)
-        cov[i] *= 2.0;
+        cov[i] *= factor;
     memset(a->chol, 0, (size_t)d * d * sizeof *a->chol);
     if (cholesky(cov, d, a->chol))
         return;
@@ -337,8 +342,8 @@ static size_t weigh(struct sim_abc *a, const double *dist, double eps)
             continue;
         }
         const double *x = a->theta + (size_t)i * a->d;
-        double lq = a->gen == 0 ? log_prior(a, x) : log_kernel_mix(a, x);
-        a->logw[i] = log_prior(a, x) - lq + log((double)k / a->reps);
+        double lq = a->gen == 0 ? sim__abc_log_prior(a, x) : log_kernel_mix(a, x);
+        a->logw[i] = sim__abc_log_prior(a, x) - lq + log((double)k / a->reps);
     }
     return accepted;
 }
@@ -348,8 +353,12 @@ sim_status sim_abc_update(struct sim_abc *a, const double *dist)
     if (!a->proposed)
         return SIM_EINVAL;
     for (size_t i = 0; i < (size_t)a->n * a->reps; i++)
-        if (dist[i] < 0.0)
+        if (dist[i] < 0.0 && a->live[i / a->reps])
             return SIM_EINVAL;
+    if (a->o.method == SIM_ABC_RESAMPLE_MOVE) {
+        sim__abc_rm_update(a, dist);
+        return SIM_OK;
+    }
     double eps = pick_tolerance(a, dist);
     size_t accepted = isinf(eps) ? 0 : weigh(a, dist, eps);
     if (accepted == 0) {
@@ -376,10 +385,22 @@ sim_status sim_abc_update(struct sim_abc *a, const double *dist)
     a->ess[g] = 1.0 / sum2;
     a->gen++;
     a->proposed = false;
-    set_kernel(a);
+    for (unsigned i = 0; i < a->n; i++)
+        a->src_gen[i] = a->gen - 1;
+    sim__abc_set_kernel(a, 2.0);
     a->done = a->completed >= a->o.generations ||
               (a->o.final_tolerance > 0.0 && eps <= a->o.final_tolerance) || a->acc[g] < a->o.min_acceptance;
     return SIM_OK;
+}
+
+bool sim_abc_live(const struct sim_abc *a, unsigned i)
+{
+    return a->live[i];
+}
+
+void sim_abc_source(const struct sim_abc *a, unsigned i, unsigned *gen, unsigned *src)
+{
+    *gen = a->src_gen[i], *src = a->src_idx[i];
 }
 
 unsigned sim_abc_completed(const struct sim_abc *a)

@@ -1,4 +1,5 @@
-"""dispsim calibrate end to end on tests/calibration-tiny.yaml (issue 15, phase 2a):
+"""dispsim calibrate end to end on tests/calibration-tiny.yaml (issue 15, phase 2a), parts 1 and 2
+also on its resample-move twin tests/calibration-tiny-rm.yaml:
 
   1. -j 1, -j 2 and 2 MPI ranks give byte-identical posterior files;
   2. a calibration killed by SIGKILL part-way and resumed with --resume gives the same file, and
@@ -65,19 +66,47 @@ def same_bytes(a, b, what):
         check(x.read() == y.read(), f"{what}: byte for byte the same posterior file")
 
 
+def bitwise_and_resumable(calib, d, tag):
+    """Parts 1 and 2 for one calibration file; returns the -j 1 posterior's path."""
+    one, two, killed = (os.path.join(d, f"{tag}-{n}") for n in ("one.h5", "two.h5", "killed.h5"))
+    dispsim("calibrate", calib, "-o", one, "-j", "1", "-q")
+    dispsim("calibrate", calib, "-o", two, "-j", "2", "-q")
+    same_bytes(one, two, f"{tag}: -j 1 against -j 2")
+    ranks = os.path.join(d, f"{tag}-ranks.h5")
+    p = subprocess.run(["mpirun", "-n", "2", "--oversubscribe", BIN, "calibrate", calib, "-o", ranks, "-j", "1",
+                        "-q"], capture_output=True, text=True, env=MPI_ENV)
+    if p.returncode != 0:
+        sys.stderr.write(p.stdout + p.stderr)
+    check(p.returncode == 0, f"{tag}: mpirun -n 2 dispsim calibrate exits 0 (got {p.returncode})")
+    same_bytes(one, ranks, f"{tag}: -j 1 against 2 MPI ranks")
+    # SIGKILL once a few simulations are checkpointed, then --resume.
+    proc = subprocess.Popen([BIN, "calibrate", calib, "-o", killed, "-j", "1", "-q"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    t0 = time.time()
+    while records(killed + ".ckpt") < 3 and proc.poll() is None and time.time() - t0 < 120:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    kept = records(killed + ".ckpt")
+    check(kept >= 3 and not os.path.exists(killed), f"{tag}: SIGKILL left {kept} simulations and no posterior file")
+    p = dispsim("calibrate", calib, "-o", killed, "-j", "2", "--resume")
+    check(f"resuming: {kept} simulations kept" in p.stderr, f"{tag}: --resume reuses every kept simulation")
+    same_bytes(one, killed, f"{tag}: SIGKILL then --resume")
+    check(not os.path.exists(killed + ".ckpt"), f"{tag}: the checkpoint is gone once the posterior is written")
+    return one
+
+
 def main():
     with tempfile.TemporaryDirectory() as d:
-        one, two, killed = (os.path.join(d, n) for n in ("one.h5", "two.h5", "killed.h5"))
-        dispsim("calibrate", TINY, "-o", one, "-j", "1", "-q")
-        dispsim("calibrate", TINY, "-o", two, "-j", "2", "-q")
-        same_bytes(one, two, "-j 1 against -j 2")
-        ranks = os.path.join(d, "ranks.h5")
-        p = subprocess.run(["mpirun", "-n", "2", "--oversubscribe", BIN, "calibrate", TINY, "-o", ranks, "-j", "1",
-                            "-q"], capture_output=True, text=True, env=MPI_ENV)
-        if p.returncode != 0:
-            sys.stderr.write(p.stdout + p.stderr)
-        check(p.returncode == 0, f"mpirun -n 2 dispsim calibrate exits 0 (got {p.returncode})")
-        same_bytes(one, ranks, "-j 1 against 2 MPI ranks")
+        # The resample-move sampler skips the moves it rejects unsimulated, so its generations run
+        # fewer items than particles x replications: the same guarantees must hold.
+        rm = bitwise_and_resumable(os.path.join(SRC, "tests", "calibration-tiny-rm.yaml"), d, "resample-move")
+        with h5py.File(rm, "r") as f:
+            ngen, n = f["generations/tolerance"].shape[0], f["posterior/weights"].shape[0]
+            tol = f["generations/tolerance"][:]
+        check(ngen == 3 and n == 6 and bool(np.all(np.diff(tol) <= 0)),
+              f"resample-move: 3 generations of 6 particles, tolerances not rising ({tol})")
+        one = bitwise_and_resumable(TINY, d, "pmc")
         with h5py.File(one, "r") as f:
             x, w = f["posterior/particles"][:], f["posterior/weights"][:]
             ngen = f["generations/tolerance"].shape[0]
@@ -88,21 +117,6 @@ def main():
               f"the file holds 6 particles x 2 parameters, weights summing to 1, {ngen} generations, 3 points")
         check(bool(np.all((x >= lo) & (x <= hi))), "every particle lies inside its prior's support")
         check(names == ["inflow", "leave_asc"], f"parameter names {names}")
-
-        # SIGKILL once a few simulations are checkpointed, then --resume.
-        proc = subprocess.Popen([BIN, "calibrate", TINY, "-o", killed, "-j", "1", "-q"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        t0 = time.time()
-        while records(killed + ".ckpt") < 3 and proc.poll() is None and time.time() - t0 < 120:
-            time.sleep(0.02)
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate()
-        kept = records(killed + ".ckpt")
-        check(kept >= 3 and not os.path.exists(killed), f"SIGKILL left {kept} simulations and no posterior file")
-        p = dispsim("calibrate", TINY, "-o", killed, "-j", "2", "--resume")
-        check(f"resuming: {kept} simulations kept" in p.stderr, "--resume reuses every kept simulation")
-        same_bytes(one, killed, "SIGKILL then --resume")
-        check(not os.path.exists(killed + ".ckpt"), "the checkpoint is gone once the posterior is written")
 
         # dispsim info: the table, and CSV rows that agree with the file's particles and weights.
         p = dispsim("info", one)

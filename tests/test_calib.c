@@ -276,6 +276,10 @@ Test(calib, structural_mistakes_get_positions)
             "10:12: algorithm:", "needs a stopping rule");
     refused(HEAD PARAM TARGET "algorithm: {particles: 1, generations: 3, alpha: 1.5}\n", SIM_EINVAL,
             "10:24: algorithm.particles:", "must be in [2, 1000000], got 1");
+    refused(HEAD PARAM TARGET "algorithm: {particles: 10, generations: 3, moves: 2}\n", SIM_EINVAL,
+            "10:51: algorithm.moves:", "only the resample-move sampler has move steps");
+    refused(HEAD PARAM TARGET "algorithm: {particles: 10, generations: 3, sampler: gibbs}\n", SIM_EINVAL,
+            "10:53: algorithm.sampler:", "expected one of: pmc, resample-move, got 'gibbs'");
     refused("scenario: nowhere.yaml\nobserved: data.csv\n" PARAM TARGET ALGO, SIM_ENOENT,
             "1:11: scenario:", "does not load");
     refused(HEAD PARAM TARGET ALGO "  [oops\n", SIM_EFORMAT, "", "YAML syntax error");

@@ -1,6 +1,7 @@
 /* calib_exec.c: the generations of a calibration on this process's threads (see calib.h). */
 #include "calib.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,7 +125,7 @@ static sim_status run_generation(struct calib_run *r, size_t *items)
 {
     size_t first = (size_t)r->gen * r->per_gen, n = 0;
     for (size_t j = 0; r->ckpt != NULL && j < r->per_gen; j++)
-        if (!res_ckpt_has(r->ckpt, first + j))
+        if (sim_abc_live(r->abc, (unsigned)(j / r->reps)) && !res_ckpt_has(r->ckpt, first + j))
             items[n++] = first + j;
     sim_status st = run_mpi_size() > 1 ? calib_mpi_generation(r, items, n, run_here) : run_here(r, items, n);
     if (st != SIM_OK && st != SIM_ECANCELED && r->fail_msg[0] == '\0')
@@ -152,7 +153,9 @@ sim_status calib_run_all(struct calib_run *r)
         if ((st = run_generation(r, items)) != SIM_OK)
             break;
         for (size_t j = 0; r->ckpt != NULL && j < r->per_gen && st == SIM_OK; j++)
-            if ((st = res_ckpt_read(r->ckpt, (size_t)r->gen * r->per_gen + j, 0, 1, &dist[j])) != SIM_OK)
+            if (!sim_abc_live(r->abc, (unsigned)(j / r->reps)))
+                dist[j] = NAN; /* a proposal the sampler rejects unsimulated */
+            else if ((st = res_ckpt_read(r->ckpt, (size_t)r->gen * r->per_gen + j, 0, 1, &dist[j])) != SIM_OK)
                 snprintf(r->fail_msg, sizeof r->fail_msg, "%s", res_ckpt_error(r->ckpt));
         if (run_mpi_size() > 1) /* every rank updates its own sim_abc with rank 0's distances */
             calib_mpi_distances(dist, r->per_gen);

@@ -62,14 +62,16 @@ static void describe(const struct sim_prior *p, char *buf, size_t len, double *l
         *hi = p->a + 4.0 * p->b;
 }
 
-/* Each particle's mean over its replications of every point, from the records of generation g:
- * sim[i * npoints + k]. */
-static sim_status particle_means(const struct calib_run *r, unsigned g, double *sim, double *rec)
+/* Each particle's mean over its replications of every point, from the records of the simulations
+ * behind it (sim_abc_source): sim[i * npoints + k]. */
+static sim_status particle_means(const struct calib_run *r, double *sim, double *rec)
 {
     memset(sim, 0, r->n * r->npoints * sizeof *sim);
     for (size_t i = 0; i < r->n; i++)
         for (size_t rep = 0; rep < r->reps; rep++) {
-            size_t item = (size_t)g * r->per_gen + i * r->reps + rep;
+            unsigned g, src;
+            sim_abc_source(r->abc, (unsigned)i, &g, &src);
+            size_t item = (size_t)g * r->per_gen + (size_t)src * r->reps + rep;
             sim_status st = res_ckpt_read(r->ckpt, item, 0, r->npoints + 1, rec);
             if (st != SIM_OK)
                 return st;
@@ -84,7 +86,7 @@ static sim_status predictive(const struct calib_run *r, struct res_posterior *p,
 {
     double *sim = malloc((r->n * r->npoints + 1) * sizeof *sim),
            *rec = malloc((r->npoints + 1) * sizeof *rec);
-    sim_status st = sim != NULL && rec != NULL ? particle_means(r, r->current, sim, rec) : SIM_ENOMEM;
+    sim_status st = sim != NULL && rec != NULL ? particle_means(r, sim, rec) : SIM_ENOMEM;
     for (size_t k = 0; k < r->npoints && st == SIM_OK; k++) {
         for (size_t i = 0; i < r->n; i++)
             col[i] = sim[i * r->npoints + k];
@@ -158,8 +160,11 @@ sim_status calib_write_posterior(const struct calib_run *r, const char *out, cha
     p.particles = (double *)sim_abc_particles(r->abc);
     p.weights = (double *)sim_abc_weights(r->abc);
     for (size_t i = 0; i < n; i++)
-        for (size_t rep = 0; rep < r->reps; rep++)
-            p.run_seeds[i * r->reps + rep] = sim_abc_run_seed(r->abc, r->current, (unsigned)i, (unsigned)rep);
+        for (size_t rep = 0; rep < r->reps; rep++) {
+            unsigned gi, src;
+            sim_abc_source(r->abc, (unsigned)i, &gi, &src);
+            p.run_seeds[i * r->reps + rep] = sim_abc_run_seed(r->abc, gi, src, (unsigned)rep);
+        }
     points(c, &p);
     if ((st = predictive(r, &p, col, tmp)) != SIM_OK) {
         snprintf(err, errlen, "%s", res_ckpt_error(r->ckpt));
