@@ -42,7 +42,10 @@ static int write_population(hid_t f, const struct res_posterior *p)
                 res__h5_reals(g, "weights", p->n, 0, p->weights, "1", "particle",
                               "normalised importance weights (sum 1)") < 0 ||
                 res__h5_dset(g, "run_seeds", H5T_STD_U64LE, H5T_NATIVE_UINT64, 2, sd, p->run_seeds, NULL,
-                             "particle,replication", "seed of each replication of the final generation") < 0
+                             "particle,replication",
+                             "seed of each replication behind the particle's distances (pmc: the final "
+                             "generation's; resample-move: the generation of its last accepted move)") < 0 ||
+                res__h5_attr_str(g, "sampler", p->sampler) < 0
             ? -1
             : 0;
     if (g >= 0)
@@ -53,15 +56,17 @@ static int write_population(hid_t f, const struct res_posterior *p)
 static int write_gens(hid_t f, const struct res_posterior *p)
 {
     hid_t g = res__h5_group(f, "generations");
-    int rc = g < 0 ||
-                     res__h5_reals(g, "tolerance", p->ngen, 0, p->tolerance, "1", "generation",
-                                   "ABC tolerance of each generation (distance units)") < 0 ||
-                     res__h5_reals(g, "acceptance", p->ngen, 0, p->acceptance, "1", "generation",
-                                   "share of the generation's simulations within its tolerance") < 0 ||
-                     res__h5_reals(g, "ess", p->ngen, 0, p->ess, "particles", "generation",
-                                   "effective sample size 1 / sum(w^2)") < 0
-                 ? -1
-                 : 0;
+    int rc =
+        g < 0 ||
+                res__h5_reals(g, "tolerance", p->ngen, 0, p->tolerance, "1", "generation",
+                              "ABC tolerance of each generation (distance units)") < 0 ||
+                res__h5_reals(g, "acceptance", p->ngen, 0, p->acceptance, "1", "generation",
+                              "pmc: share of the generation's simulations within its tolerance; "
+                              "resample-move: share of its moves accepted (generation 0: as pmc)") < 0 ||
+                res__h5_reals(g, "ess", p->ngen, 0, p->ess, "particles", "generation",
+                              "effective sample size 1 / sum(w^2) (resample-move: before resampling)") < 0
+            ? -1
+            : 0;
     if (g >= 0)
         H5Gclose(g);
     return rc;

@@ -43,10 +43,11 @@ struct res_posterior {
     double *pred_q05;     /* [npoints] and weighted quantiles */
     double *pred_q50;     /* [npoints] */
     double *pred_q95;     /* [npoints] */
-    uint64_t *run_seeds;  /* [n * reps] the final generation's replication seeds */
+    uint64_t *run_seeds;  /* [n * reps] the seeds of the simulations behind each particle */
     unsigned reps;        /* replications per particle */
     uint64_t master_seed; /* the calibration's seed */
     char *calibration_path, *calibration_text, *scenario_text, *program_version;
+    char *sampler; /* "pmc" or "resample-move" (attribute posterior/sampler; files before 0.3.0: pmc) */
 };
 
 /* Writes `p` to `path` (temporary file, then rename; nothing at `path` on failure). On failure a

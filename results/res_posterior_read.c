@@ -72,6 +72,14 @@ sim_status res_posterior_read(const char *path, struct res_posterior *out, char 
     out->npoints = (size_t)kd[0];
     out->reps = (unsigned)reps;
     ok = ok && read_arrays(f, out);
+    /* Files before 0.3.0 have no sampler attribute: they all came from population Monte Carlo. */
+    hid_t g = ok ? H5Gopen2(f, "posterior", H5P_DEFAULT) : -1;
+    if (g >= 0 && H5Aexists(g, "sampler") > 0)
+        ok = res__h5_read_attr_str(g, "sampler", &out->sampler);
+    else if (ok)
+        ok = (out->sampler = malloc(sizeof "pmc")) != NULL && memcpy(out->sampler, "pmc", sizeof "pmc");
+    if (g >= 0)
+        H5Gclose(g);
     H5Fclose(f);
     if (!ok) {
         res_posterior_free(out);
@@ -108,5 +116,6 @@ void res_posterior_free(struct res_posterior *p)
     free(p->calibration_text);
     free(p->scenario_text);
     free(p->program_version);
+    free(p->sampler);
     memset(p, 0, sizeof *p);
 }

@@ -297,22 +297,23 @@ static bool cholesky(const double *m, unsigned d, double *l)
     return true;
 }
 
-/* The prior's sd on the kernel's scale (a log-uniform's log is uniform on [log a, log b]). */
+/* The prior's sd on the kernel's scale (a log-uniform's log is uniform on [log a, log b]), the
+ * scale of the kernel's floor. */
 static double kernel_sd(const struct sim_prior *p)
 {
     return sim__abc_log_scale(p) ? (log(p->b) - log(p->a)) / sqrt(12.0) : sim_prior_sd(p);
 }
 
 /* The kernel of the next generation: `factor` times the weighted covariance of the population on
- * the kernel's scale (PMC: twice, Beaumont et al. 2009). A degenerate population (all weight on one
- * point, or on a line) falls back to a diagonal kernel floored at a millionth of each prior's sd, so
- * moves stay possible. */
-void sim__abc_set_kernel(struct sim_abc *a, double factor)
+ * the scale `to` maps it to (PMC: twice, on the kernel's scale; Beaumont et al. 2009). A degenerate
+ * population (all weight on one point, or on a line) falls back to a diagonal kernel floored at a millionth
+ * of each prior's sd, so moves stay possible. */
+void sim__abc_set_kernel(struct sim_abc *a, double factor, double (*to)(const struct sim_prior *, double))
 {
     unsigned d = a->d;
     double cov[MAX_DIM * MAX_DIM];
     for (size_t i = 0; i < (size_t)a->n * d; i++)
-        a->kcur[i] = sim__abc_to_kernel(&a->priors[i % d], a->cur[i]);
+        a->kcur[i] = to(&a->priors[i % d], a->cur[i]);
     sim_wstats_cov(a->kcur, a->w, a->n, d, cov, NULL);
     for (unsigned i = 0; i < d * d; i++)
         cov[i] *= factor;
@@ -387,7 +388,7 @@ sim_status sim_abc_update(struct sim_abc *a, const double *dist)
     a->proposed = false;
     for (unsigned i = 0; i < a->n; i++)
         a->src_gen[i] = a->gen - 1;
-    sim__abc_set_kernel(a, 2.0);
+    sim__abc_set_kernel(a, 2.0, sim__abc_to_kernel);
     a->done = a->completed >= a->o.generations ||
               (a->o.final_tolerance > 0.0 && eps <= a->o.final_tolerance) || a->acc[g] < a->o.min_acceptance;
     return SIM_OK;

@@ -8,11 +8,13 @@
  * effective sample size: particle i's weight is multiplied by k_i(eps_t) / k_i(eps_{t-1}), k_i(e)
  * its replications within e. The population is resampled (systematic) when its ESS falls below N/2.
  * Each live particle then proposes a Gaussian random-walk move with 2.38^2 / d times the
- * population's weighted covariance (Roberts and Rosenthal 2001) on the kernel scale, the same scale
- * as below; the move is accepted with probability min(1, k' pi(x') / (k pi(x))) (pi the prior on
- * the kernel scale, k and k' the replications within eps_t: a pseudo-marginal Metropolis-Hastings
- * step, exact for the ABC target). A move outside the prior support is rejected without a
- * simulation (sim_abc_live is false for it). Every generation costs at most N * reps simulations,
+ * population's weighted covariance (Roberts and Rosenthal 2001) on a scale that maps each prior's
+ * support onto the real line (logit of the position within a bounded support, a log-uniform's on
+ * log x; log of the distance to the end of a half-line; a normal as it is), so no move leaves the
+ * support; the move is accepted with probability min(1, k' pi(u') / (k pi(u))) (pi the prior's
+ * density on that scale, Jacobian included; k and k' the replications within eps_t: a
+ * pseudo-marginal Metropolis-Hastings step, exact for the ABC target). A dead particle (weight 0)
+ * is not moved and needs no simulation (sim_abc_live is false for it). Every generation costs at most N * reps simulations,
  * its weights never collapse to a few particles, and opts.moves > 1 repeats the move step at the
  * same tolerance for that many generations before the tolerance falls again. Generation 0 draws
  * from the prior and sets eps_0 by the same rule from equal weights.
@@ -106,9 +108,8 @@ bool sim_abc_done(const struct sim_abc *abc);
  * when 10000 moves in a row fall outside the prior support. */
 sim_status sim_abc_propose(struct sim_abc *abc, unsigned gen, const double **theta);
 
-/* After sim_abc_propose: false when proposal i needs no simulation (resample-move: a dead particle
- * or a move outside the prior support); its distances are then ignored by sim_abc_update. Always
- * true under PMC. */
+/* After sim_abc_propose: false when proposal i needs no simulation (resample-move: a particle of
+ * weight 0); its distances are then ignored by sim_abc_update. Always true under PMC. */
 bool sim_abc_live(const struct sim_abc *abc, unsigned i);
 
 /* The seed of replication `rep` of particle `i` in generation `gen`: distinct from every other

@@ -43,9 +43,9 @@ double sim__abc_from_kernel(const struct sim_prior *p, double u);
 bool sim__abc_in_support(const struct sim_abc *a, const double *x);
 double sim__abc_log_prior(const struct sim_abc *a, const double *x);
 
-/* Sets a->kcur from a->cur and a->chol to the Cholesky factor of `factor` times the population's
- * weighted covariance on the kernel's scale (a diagonal floor when that is singular). */
-void sim__abc_set_kernel(struct sim_abc *a, double factor);
+/* Sets a->kcur to `to` of a->cur and a->chol to the Cholesky factor of `factor` times the
+ * population's weighted covariance on that scale (a diagonal floor when that is singular). */
+void sim__abc_set_kernel(struct sim_abc *a, double factor, double (*to)(const struct sim_prior *, double));
 
 /* Sorts x[0..m) ascending. */
 void sim__abc_sort(double *x, size_t m);

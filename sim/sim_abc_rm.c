@@ -97,13 +97,66 @@ static void resample(struct sim_abc *a)
         a->w[i] = 1.0 / (double)a->n;
 }
 
-/* The log prior density on the kernel's scale, where the random walk is symmetric: a log-scale
- * parameter's density in log x is x times its density in x. */
-static double log_prior_kernel(const struct sim_abc *a, const double *x)
+/* The moves' scale: every parameter mapped onto the whole real line, so that a random walk never
+ * leaves the prior's support. With bounded priors a walk on the natural scale does, and in 17
+ * dimensions it did for about 85% of the moves: the chance that all coordinates stay inside is the
+ * product of 17 chances. A bounded support [lo, hi] maps by the logit of the position t within it
+ * (a log-uniform's on log x), a half-line by the log of the distance to its end, a normal stays. */
+static void support_of(const struct sim_prior *p, double *lo, double *hi)
+{
+    sim_prior_support(p, lo, hi);
+    if (sim__abc_log_scale(p))
+        *lo = log(*lo), *hi = log(*hi);
+}
+
+/* The position of x in (0, 1) within a bounded support; the prior's ends, reachable by a draw of
+ * measure zero, are held just inside so the logit stays finite. */
+static double position(const struct sim_prior *p, double x, double lo, double hi)
+{
+    double v = sim__abc_log_scale(p) ? log(x) : x, t = (v - lo) / (hi - lo);
+    return t < 1e-15 ? 1e-15 : t > 1.0 - 1e-15 ? 1.0 - 1e-15 : t;
+}
+
+static double to_move(const struct sim_prior *p, double x)
+{
+    double lo, hi;
+    support_of(p, &lo, &hi);
+    if (isfinite(lo) && isfinite(hi)) {
+        double t = position(p, x, lo, hi);
+        return log(t) - log1p(-t);
+    }
+    return isfinite(lo) ? log(x - lo) : isfinite(hi) ? log(hi - x) : x;
+}
+
+static double from_move(const struct sim_prior *p, double u)
+{
+    double lo, hi;
+    support_of(p, &lo, &hi);
+    if (isfinite(lo) && isfinite(hi)) {
+        double v = lo + (hi - lo) / (1.0 + exp(-u));
+        return sim__abc_log_scale(p) ? exp(v) : v;
+    }
+    return isfinite(lo) ? lo + exp(u) : isfinite(hi) ? hi - exp(u) : u;
+}
+
+/* log |dx/du| at x: the Jacobian that turns the prior's density in x into its density in u. */
+static double log_jacobian(const struct sim_prior *p, double x)
+{
+    double lo, hi;
+    support_of(p, &lo, &hi);
+    if (isfinite(lo) && isfinite(hi)) {
+        double t = position(p, x, lo, hi);
+        return log(hi - lo) + log(t) + log1p(-t) + (sim__abc_log_scale(p) ? log(x) : 0.0);
+    }
+    return isfinite(lo) ? log(x - lo) : isfinite(hi) ? log(hi - x) : 0.0;
+}
+
+/* The log prior density on the moves' scale, where the random walk is symmetric. */
+static double log_prior_move(const struct sim_abc *a, const double *x)
 {
     double l = sim__abc_log_prior(a, x);
     for (unsigned j = 0; j < a->d; j++)
-        l += sim__abc_log_scale(&a->priors[j]) ? log(x[j]) : 0.0;
+        l += log_jacobian(&a->priors[j], x[j]);
     return l;
 }
 
@@ -128,7 +181,7 @@ sim_status sim__abc_rm_propose(struct sim_abc *a)
     }
     if (a->ess_pending < 0.5 * a->n)
         resample(a);
-    sim__abc_set_kernel(a, 2.38 * 2.38 / d);
+    sim__abc_set_kernel(a, 2.38 * 2.38 / d, to_move);
     for (unsigned i = 0; i < a->n; i++) {
         double *x = a->theta + (size_t)i * d, z[SIM__ABC_MAX_DIM];
         const double *from = a->kcur + (size_t)i * d;
@@ -139,7 +192,7 @@ sim_status sim__abc_rm_propose(struct sim_abc *a)
             double s = from[r];
             for (unsigned c = 0; c <= r; c++)
                 s += a->chol[r * d + c] * z[c];
-            x[r] = sim__abc_from_kernel(&a->priors[r], s);
+            x[r] = from_move(&a->priors[r], s);
         }
         a->unif[i] = gsl_rng_uniform_pos(a->rng);
         a->live[i] = a->w[i] > 0.0 && sim__abc_in_support(a, x);
@@ -182,7 +235,7 @@ static void move_step(struct sim_abc *a, const double *dist, unsigned g)
         if (k1 == 0)
             continue;
         double *x = a->theta + i * d, *y = a->cur + i * d;
-        double lr = log((double)k1 / k0) + log_prior_kernel(a, x) - log_prior_kernel(a, y);
+        double lr = log((double)k1 / k0) + log_prior_move(a, x) - log_prior_move(a, y);
         if (log(a->unif[i]) >= lr)
             continue;
         accepted++;

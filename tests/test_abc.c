@@ -288,13 +288,66 @@ Test(abc, resample_move_matches_the_exact_abc_posterior)
     check_resample_move((struct sim_prior){SIM_PRIOR_UNIFORM, -10.0, 10.0, 0, 0}, false);
 }
 
-/* The move is symmetric in log theta, so its acceptance ratio needs the prior's density in log
- * theta (theta times that in theta), which is flat here: the run is then the test above's, draw
- * for draw, in log theta. Without that factor the chain's mean of log theta drifts by about its
- * variance. */
+/* The move is symmetric on the logit scale of log theta's position in [-10, 10], so its acceptance
+ * ratio needs the prior's density there: theta, then the logit's Jacobian, times the density in
+ * theta. Log theta then has the test above's uniform prior, and the run is that test's draw for
+ * draw. (The next test is the one that fails without the Jacobians.) */
 Test(abc, resample_move_on_a_log_uniform_parameter_matches_the_exact_posterior_of_its_log)
 {
     check_resample_move((struct sim_prior){SIM_PRIOR_LOGUNIFORM, exp(-10.0), exp(10.0), 0, 0}, true);
+}
+
+/* With distances that ignore theta the ABC posterior is the prior, whatever the tolerance: the
+ * moves must leave each prior invariant. A move on the logit or log scale without the Jacobian in
+ * its acceptance ratio would pile the particles towards the support's ends (or away from them),
+ * moving these quantiles by far more than their standard errors. The tolerance stops at 0.5
+ * (final_tolerance), where half the moves' simulations fall within it, and ten move steps run
+ * there, so the population mixes. */
+Test(abc, resample_move_keeps_the_prior_when_the_data_say_nothing)
+{
+    enum { D = 4, N = 2000, GENS = 11 };
+    const struct sim_prior pr[D] = {{SIM_PRIOR_UNIFORM, 0.0, 1.0, 0, 0},
+                                    {SIM_PRIOR_LOGUNIFORM, 0.1, 10.0, 0, 0},
+                                    {SIM_PRIOR_TRUNCNORMAL, 0.0, 1.0, -0.5, 2.0},
+                                    {SIM_PRIOR_TRUNCNORMAL, 1.0, 0.5, 0.25, INFINITY}};
+    const struct sim_abc_opts o = {.method = SIM_ABC_RESAMPLE_MOVE,
+                                   .nparticles = N,
+                                   .reps = 1,
+                                   .seed = 31,
+                                   .alpha = 0.5,
+                                   .moves = 10,
+                                   .final_tolerance = 0.5,
+                                   .generations = GENS};
+    struct sim_abc *abc = NULL;
+    cr_assert_eq(sim_abc_create(D, pr, &o, &abc), SIM_OK);
+    double *dist = malloc(N * sizeof *dist);
+    gsl_rng *r = gsl_rng_alloc(sim_rng_philox);
+    while (!sim_abc_done(abc)) {
+        unsigned g = sim_abc_generation(abc);
+        const double *theta;
+        cr_assert_eq(sim_abc_propose(abc, g, &theta), SIM_OK);
+        for (unsigned i = 0; i < N; i++) {
+            gsl_rng_set(r, sim_abc_run_seed(abc, g, i, 0));
+            dist[i] = sim_abc_live(abc, i) ? gsl_rng_uniform(r) : NAN;
+        }
+        cr_assert_eq(sim_abc_update(abc, dist), SIM_OK);
+    }
+    const double *x = sim_abc_particles(abc), *w = sim_abc_weights(abc);
+    double neff = 0.5 * distinct_particles(abc);
+    for (unsigned j = 0; j < D; j++)
+        for (double q = 0.1; q < 0.95; q += 0.4) { /* the prior's 10%, 50% and 90% quantiles */
+            double at = sim_prior_quantile(&pr[j], q), below = 0.0;
+            for (unsigned i = 0; i < N; i++)
+                below += w[i] * (x[(size_t)i * D + j] < at);
+            cr_log_info("parameter %u: %.3f below the prior's %.0f%% quantile", j, below, 100 * q);
+            cr_assert(fabs(below - q) < 4.0 * sqrt(q * (1 - q) / neff), "parameter %u (%s): %.3f below q%.0f", j,
+                      sim_prior_kind_str(pr[j].kind), below, 100 * q);
+        }
+    cr_assert_gt(neff, N / 8.0, "the population collapsed to %g distinct particles", 2 * neff);
+    cr_assert_eq(sim_abc_completed(abc), GENS);
+    free(dist);
+    gsl_rng_free(r);
+    sim_abc_destroy(abc);
 }
 
 /* The moves of a particle and the simulations behind it: a particle's source is a live proposal of

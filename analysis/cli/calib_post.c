@@ -124,7 +124,8 @@ sim_status calib_write_posterior(const struct calib_run *r, const char *out, cha
                               .calibration_path = c->path,
                               .calibration_text = c->text,
                               .scenario_text = c->scn->text,
-                              .program_version = DISPSIM_VERSION};
+                              .program_version = DISPSIM_VERSION,
+                              .sampler = c->opts.method == SIM_ABC_RESAMPLE_MOVE ? "resample-move" : "pmc"};
     p.names = calloc(d, sizeof *p.names), p.paths = calloc(d, sizeof *p.paths);
     p.priors = calloc(d, sizeof *p.priors);
     char *ptext = calloc(d, 160);

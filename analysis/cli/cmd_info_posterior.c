@@ -54,8 +54,13 @@ static double correlation(const struct res_posterior *p, size_t a, size_t b, con
 
 static void print_tables(const struct res_posterior *p, const double *stats)
 {
-    printf("posterior of %s: %zu particles, %zu generations, %u replications per particle, seed %llu\n\n",
-           p->calibration_path, p->n, p->ngen, p->reps, (unsigned long long)p->master_seed);
+    bool rm = strcmp(p->sampler, "resample-move") == 0;
+    printf("posterior of %s: %zu particles, %zu generations, %u replications per particle, seed %llu,\n"
+           "sampler %s\n\n",
+           p->calibration_path, p->n, p->ngen, p->reps, (unsigned long long)p->master_seed, p->sampler);
+    if (rm)
+        printf("(accepted: the share of moves accepted, generation 0 the share of simulations within its\n"
+               "tolerance; ESS: the reweighted population's, before resampling)\n");
     printf("%-4s %12s %10s %8s\n", "gen", "tolerance", "accepted", "ESS");
     for (size_t g = 0; g < p->ngen; g++)
         printf("%-4zu %12.4g %10.3f %8.1f\n", g, p->tolerance[g], p->acceptance[g], p->ess[g]);
