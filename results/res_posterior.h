@@ -62,9 +62,9 @@ sim_status res_posterior_read(const char *path, struct res_posterior *out, char 
 /* Frees what res_posterior_read allocated and zeroes *p; accepts a zeroed struct. */
 void res_posterior_free(struct res_posterior *p);
 
-/* The effective sample size of the final generation (0 when none completed), and whether it is
- * under 5 particles per parameter: the rule by which info and run --posterior warn that the
- * posterior rests on too few particles to trust its spread. */
+/* The effective sample size of the final generation (0 when none completed; resample-move: that
+ * of its distinct particles, copies' weights summed), and whether it is under 5 per parameter: the rule by
+ * which info and run --posterior warn that the posterior rests on too few particles to trust its spread. */
 double res_posterior_ess(const struct res_posterior *p);
 bool res_posterior_thin(const struct res_posterior *p);
 

@@ -1,6 +1,7 @@
 /* res_posterior_read.c: reads posterior files back (see res_posterior.h). */
 #include "res_posterior.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,9 +90,33 @@ sim_status res_posterior_read(const char *path, struct res_posterior *out, char 
     return SIM_OK;
 }
 
+/* Resample-move's population holds copies of the particles it resampled, and the copies carry no
+ * more information than one: its effective sample is that of the distinct particles, each with
+ * the summed weight of its copies. */
+static double distinct_ess(const struct res_posterior *p)
+{
+    double s2 = 0.0;
+    for (size_t i = 0; i < p->n; i++) {
+        const double *x = p->particles + i * p->d;
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = memcmp(x, p->particles + j * p->d, p->d * sizeof *x) != 0;
+        if (!first)
+            continue;
+        double w = 0.0;
+        for (size_t j = i; j < p->n; j++)
+            w += memcmp(x, p->particles + j * p->d, p->d * sizeof *x) == 0 ? p->weights[j] : 0.0;
+        s2 += w * w;
+    }
+    return s2 > 0.0 ? 1.0 / s2 : 0.0;
+}
+
 double res_posterior_ess(const struct res_posterior *p)
 {
-    return p->ngen > 0 ? p->ess[p->ngen - 1] : 0.0;
+    if (p->ngen == 0)
+        return 0.0;
+    return p->sampler != NULL && strcmp(p->sampler, "resample-move") == 0 ? distinct_ess(p)
+                                                                          : p->ess[p->ngen - 1];
 }
 
 bool res_posterior_thin(const struct res_posterior *p)

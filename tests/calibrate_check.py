@@ -106,6 +106,21 @@ def main():
             tol = f["generations/tolerance"][:]
         check(ngen == 3 and n == 6 and bool(np.all(np.diff(tol) <= 0)),
               f"resample-move: 3 generations of 6 particles, tolerances not rising ({tol})")
+        # Its effective sample counts copies of a resampled particle once: 1 / sum of squared
+        # summed weights over the distinct rows (6 particles for 2 parameters is always thin).
+        with h5py.File(rm, "r") as f:
+            x, w = f["posterior/particles"][:], f["posterior/weights"][:]
+            sampler = f["posterior"].attrs["sampler"]
+        rows = {}
+        for xi, wi in zip(map(tuple, x), w):
+            rows[xi] = rows.get(xi, 0.0) + wi
+        ess = 1.0 / sum(v * v for v in rows.values())
+        p = dispsim("info", rm)
+        m = re.search(r"effective sample of ([0-9.]+) particles", p.stdout)
+        check(sampler in ("resample-move", b"resample-move") and "sampler resample-move" in p.stdout,
+              "the file and info name the sampler")
+        check(m is not None and abs(float(m.group(1)) - ess) < 0.05,
+              f"info's effective sample is that of the distinct particles ({m and m.group(1)} against {ess:.2f})")
         one = bitwise_and_resumable(TINY, d, "pmc")
         with h5py.File(one, "r") as f:
             x, w = f["posterior/particles"][:], f["posterior/weights"][:]
