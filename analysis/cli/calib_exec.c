@@ -159,6 +159,9 @@ sim_status calib_run_all(struct calib_run *r)
                 snprintf(r->fail_msg, sizeof r->fail_msg, "%s", res_ckpt_error(r->ckpt));
         if (run_mpi_size() > 1) /* every rank updates its own sim_abc with rank 0's distances */
             calib_mpi_distances(dist, r->per_gen);
+        size_t ran = 0; /* resample-move simulates only its live proposals */
+        for (size_t j = 0; j < r->per_gen; j++)
+            ran += sim_abc_live(r->abc, (unsigned)(j / r->reps));
         unsigned before = sim_abc_completed(r->abc);
         if (st == SIM_OK && (st = sim_abc_update(r->abc, dist)) != SIM_OK)
             snprintf(r->fail_msg, sizeof r->fail_msg, "generation %u: %s", r->gen, sim_status_str(st));
@@ -168,9 +171,8 @@ sim_status calib_run_all(struct calib_run *r)
                 fprintf(stderr,
                         "dispsim calibrate: generation %u: %zu simulations, tolerance %.4g, acceptance %.3f, "
                         "ESS %.1f, %.1f s elapsed\n",
-                        r->gen, r->per_gen, sim_abc_tolerance(r->abc, before),
-                        sim_abc_acceptance(r->abc, before), sim_abc_ess(r->abc, before),
-                        cli_wall_now() - r->t_start);
+                        r->gen, ran, sim_abc_tolerance(r->abc, before), sim_abc_acceptance(r->abc, before),
+                        sim_abc_ess(r->abc, before), cli_wall_now() - r->t_start);
         } else if (st == SIM_OK && !r->quiet) {
             fprintf(stderr,
                     "dispsim calibrate: generation %u: no simulation within the tolerance; stopping\n",
