@@ -14,14 +14,14 @@
  * support; the move is accepted with probability min(1, k' pi(u') / (k pi(u))) (pi the prior's
  * density on that scale, Jacobian included; k and k' the replications within eps_t: a
  * pseudo-marginal Metropolis-Hastings step, exact for the ABC target). A dead particle (weight 0)
- * is not moved and needs no simulation (sim_abc_live is false for it). Every generation costs at most N * reps simulations,
- * its weights never collapse to a few particles, and opts.moves > 1 repeats the move step at the
- * same tolerance for that many generations before the tolerance falls again. Generation 0 draws
- * from the prior and sets eps_0 by the same rule from equal weights.
+ * is not moved and needs no simulation (sim_abc_live is false for it). Every generation costs at
+ * most N * reps simulations, its weights never collapse to a few particles, and opts.moves > 1
+ * repeats the move step at the same tolerance for that many generations before the tolerance falls
+ * again. Generation 0 draws from the prior and sets eps_0 by the same rule from equal weights.
  *
- * SIM_ABC_PMC, population Monte Carlo ABC (Beaumont, Cornuet, Marin and Robert 2009) with adaptive tolerances
- * (each tolerance an alpha-quantile of the previous generation's accepted distances; Del Moral,
- * Doucet and Jasra 2012 adapt them by a similar quantile rule). The caller runs the simulations:
+ * SIM_ABC_PMC, population Monte Carlo ABC (Beaumont, Cornuet, Marin and Robert 2009) with adaptive
+ * tolerances (each tolerance an alpha-quantile of the previous generation's accepted distances).
+ * The caller runs the simulations, with either sampler:
  *
  *     sim_abc_create(d, priors, &opts, &abc);
  *     while (!sim_abc_done(abc)) {

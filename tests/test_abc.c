@@ -340,8 +340,8 @@ Test(abc, resample_move_keeps_the_prior_when_the_data_say_nothing)
             for (unsigned i = 0; i < N; i++)
                 below += w[i] * (x[(size_t)i * D + j] < at);
             cr_log_info("parameter %u: %.3f below the prior's %.0f%% quantile", j, below, 100 * q);
-            cr_assert(fabs(below - q) < 4.0 * sqrt(q * (1 - q) / neff), "parameter %u (%s): %.3f below q%.0f", j,
-                      sim_prior_kind_str(pr[j].kind), below, 100 * q);
+            cr_assert(fabs(below - q) < 4.0 * sqrt(q * (1 - q) / neff), "parameter %u (%s): %.3f below q%.0f",
+                      j, sim_prior_kind_str(pr[j].kind), below, 100 * q);
         }
     cr_assert_gt(neff, N / 8.0, "the population collapsed to %g distinct particles", 2 * neff);
     cr_assert_eq(sim_abc_completed(abc), GENS);
