@@ -103,12 +103,12 @@ bool sim__abc_log_scale(const struct sim_prior *p)
     return p->kind == SIM_PRIOR_LOGUNIFORM;
 }
 
-double sim__abc_to_kernel(const struct sim_prior *p, double x)
+static double to_kernel(const struct sim_prior *p, double x)
 {
     return sim__abc_log_scale(p) ? log(x) : x;
 }
 
-double sim__abc_from_kernel(const struct sim_prior *p, double u)
+static double from_kernel(const struct sim_prior *p, double u)
 {
     return sim__abc_log_scale(p) ? exp(u) : u;
 }
@@ -150,7 +150,7 @@ static bool move(struct sim_abc *a, double *x)
             double s = from[r];
             for (unsigned c = 0; c <= r; c++)
                 s += a->chol[r * a->d + c] * z[c];
-            x[r] = sim__abc_from_kernel(&a->priors[r], s);
+            x[r] = from_kernel(&a->priors[r], s);
         }
         if (sim__abc_in_support(a, x))
             return true;
@@ -243,7 +243,7 @@ static double log_kernel_mix(const struct sim_abc *a, const double *x)
 {
     double u[MAX_DIM], jac = 0.0;
     for (unsigned r = 0; r < a->d; r++) {
-        u[r] = sim__abc_to_kernel(&a->priors[r], x[r]);
+        u[r] = to_kernel(&a->priors[r], x[r]);
         jac += sim__abc_log_scale(&a->priors[r]) ? -u[r] : 0.0;
     }
     double mx = -INFINITY, s = 0.0;
@@ -388,7 +388,7 @@ sim_status sim_abc_update(struct sim_abc *a, const double *dist)
     a->proposed = false;
     for (unsigned i = 0; i < a->n; i++)
         a->src_gen[i] = a->gen - 1;
-    sim__abc_set_kernel(a, 2.0, sim__abc_to_kernel);
+    sim__abc_set_kernel(a, 2.0, to_kernel);
     a->done = a->completed >= a->o.generations ||
               (a->o.final_tolerance > 0.0 && eps <= a->o.final_tolerance) || a->acc[g] < a->o.min_acceptance;
     return SIM_OK;

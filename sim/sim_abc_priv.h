@@ -18,7 +18,7 @@ struct sim_abc {
     double *theta;   /* proposals of generation `gen`, n x d */
     double *cur, *w; /* current population and its normalised weights */
     double *kcur;    /* the current population on the kernel's scale (log for log-uniform priors) */
-    double *cum;     /* cumulative weights of the current population */
+    double *cum;     /* PMC: cumulative weights of the current population */
     double *chol;    /* lower Cholesky factor of the kernel covariance, d x d */
     double *logw;    /* scratch: n log weights */
     double *sorted;  /* scratch: n * reps distances */
@@ -38,8 +38,6 @@ struct sim_abc {
 };
 
 bool sim__abc_log_scale(const struct sim_prior *p);
-double sim__abc_to_kernel(const struct sim_prior *p, double x);
-double sim__abc_from_kernel(const struct sim_prior *p, double u);
 bool sim__abc_in_support(const struct sim_abc *a, const double *x);
 double sim__abc_log_prior(const struct sim_abc *a, const double *x);
 

@@ -260,9 +260,6 @@ void sim__abc_rm_update(struct sim_abc *a, const double *dist)
     a->tol[g] = a->eps;
     a->ess[g] = a->ess_pending;
     a->completed++, a->gen++;
-    double c = 0.0;
-    for (size_t i = 0; i < a->n; i++)
-        a->cum[i] = c += a->w[i];
     unsigned moves = a->o.moves > 1 ? a->o.moves : 1;
     a->done = a->completed >= a->o.generations ||
               (a->o.final_tolerance > 0.0 && a->eps <= a->o.final_tolerance && a->since_tolerance >= moves) ||

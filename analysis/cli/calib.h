@@ -29,7 +29,6 @@ struct calib_run {
     size_t per_gen, nitems; /* n * reps; per_gen * the most generations */
     unsigned gen;           /* the generation being run */
     const double *theta;    /* its proposals, n x d */
-    unsigned current;       /* the generation whose population is current */
     int threads;            /* 0: the OpenMP default */
     bool quiet;
     double sync_s;

@@ -166,7 +166,6 @@ sim_status calib_run_all(struct calib_run *r)
         if (st == SIM_OK && (st = sim_abc_update(r->abc, dist)) != SIM_OK)
             snprintf(r->fail_msg, sizeof r->fail_msg, "generation %u: %s", r->gen, sim_status_str(st));
         if (st == SIM_OK && sim_abc_completed(r->abc) > before) {
-            r->current = r->gen;
             if (!r->quiet)
                 fprintf(stderr,
                         "dispsim calibrate: generation %u: %zu simulations, tolerance %.4g, acceptance %.3f, "
