@@ -91,7 +91,13 @@ static int write_predictive(hid_t f, const struct res_posterior *p)
                 res__h5_reals(g, "q50", n, 0, p->pred_q50, NULL, "point", "posterior predictive median") <
                     0 ||
                 res__h5_reals(g, "q95", n, 0, p->pred_q95, NULL, "point",
-                              "posterior predictive 95% quantile") < 0
+                              "posterior predictive 95% quantile") < 0 ||
+                (p->pred_particles != NULL && /* optional: NULL writes nothing */
+                 res__h5_reals(g, "particles", p->n, n, p->pred_particles, NULL, "particle,point",
+                               "each particle's mean over its replications of the simulated value of every "
+                               "point, in the observed point's units; weighted by posterior/weights these "
+                               "give mean, q05, q50 and q95, and sums or ratios of points give the "
+                               "predictive of derived quantities") < 0)
             ? -1
             : 0;
     if (g >= 0)

@@ -24,28 +24,31 @@ struct res_posterior {
     size_t n;    /* particles */
     size_t ngen; /* completed generations */
     size_t npoints;
-    char **names;         /* [d] parameter labels */
-    char **paths;         /* [d] scenario field paths */
-    char **priors;        /* [d] prior as text, e.g. "uniform(100, 260)" */
-    double *prior_lo;     /* [d] support, infinite ends at mean -+ 4 sd (for plots) */
-    double *prior_hi;     /* [d] */
-    double *prior_q05;    /* [d] the prior's 5% and 95% quantiles (NULL when read from a file */
-    double *prior_q95;    /* [d]  written by dispsim 0.2.0 and earlier; NULL on write: not written) */
-    double *particles;    /* [n * d] row-major */
-    double *weights;      /* [n], summing to 1 */
-    double *tolerance;    /* [ngen] */
-    double *acceptance;   /* [ngen] */
-    double *ess;          /* [ngen] */
-    char **point_target;  /* [npoints] target name of each observed point */
-    char **point_period;  /* [npoints] its period as written in the observed file */
-    double *observed;     /* [npoints] */
-    double *pred_mean;    /* [npoints] posterior predictive: weighted mean over particles */
-    double *pred_q05;     /* [npoints] and weighted quantiles */
-    double *pred_q50;     /* [npoints] */
-    double *pred_q95;     /* [npoints] */
-    uint64_t *run_seeds;  /* [n * reps] the seeds of the simulations behind each particle */
-    unsigned reps;        /* replications per particle */
-    uint64_t master_seed; /* the calibration's seed */
+    char **names;           /* [d] parameter labels */
+    char **paths;           /* [d] scenario field paths */
+    char **priors;          /* [d] prior as text, e.g. "uniform(100, 260)" */
+    double *prior_lo;       /* [d] support, infinite ends at mean -+ 4 sd (for plots) */
+    double *prior_hi;       /* [d] */
+    double *prior_q05;      /* [d] the prior's 5% and 95% quantiles (NULL when read from a file */
+    double *prior_q95;      /* [d]  written by dispsim 0.2.0 and earlier; NULL on write: not written) */
+    double *particles;      /* [n * d] row-major */
+    double *weights;        /* [n], summing to 1 */
+    double *tolerance;      /* [ngen] */
+    double *acceptance;     /* [ngen] */
+    double *ess;            /* [ngen] */
+    char **point_target;    /* [npoints] target name of each observed point */
+    char **point_period;    /* [npoints] its period as written in the observed file */
+    double *observed;       /* [npoints] */
+    double *pred_mean;      /* [npoints] posterior predictive: weighted mean over particles */
+    double *pred_q05;       /* [npoints] and weighted quantiles */
+    double *pred_q50;       /* [npoints] */
+    double *pred_q95;       /* [npoints] */
+    double *pred_particles; /* [n * npoints] each particle's mean over its replications of every point,
+                             * from which pred_* are computed (NULL when read from a file written before
+                             * dispsim 0.3.0's predictive/particles; NULL on write: not written) */
+    uint64_t *run_seeds;    /* [n * reps] the seeds of the simulations behind each particle */
+    unsigned reps;          /* replications per particle */
+    uint64_t master_seed;   /* the calibration's seed */
     char *calibration_path, *calibration_text, *scenario_text, *program_version;
     char *sampler; /* "pmc" or "resample-move" (attribute posterior/sampler; files before 0.3.0: pmc) */
 };

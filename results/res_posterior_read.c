@@ -42,6 +42,11 @@ static bool read_arrays(hid_t f, struct res_posterior *p)
     p->pred_q05 = res__h5_read_n(f, "predictive/q05", dbl, sizeof(double), k, 1);
     p->pred_q50 = res__h5_read_n(f, "predictive/q50", dbl, sizeof(double), k, 1);
     p->pred_q95 = res__h5_read_n(f, "predictive/q95", dbl, sizeof(double), k, 1);
+    if (H5Lexists(f, "predictive/particles", H5P_DEFAULT) > 0) { /* optional: older files lack it */
+        p->pred_particles = res__h5_read_n(f, "predictive/particles", dbl, sizeof(double), n * k, 2);
+        if (p->pred_particles == NULL)
+            return false;
+    }
     p->calibration_text = res__h5_read_text(f, "provenance/calibration_text");
     p->scenario_text = res__h5_read_text(f, "provenance/scenario_text");
     return p->names && p->paths && p->priors && p->prior_lo && p->prior_hi && p->particles && p->weights &&
@@ -131,7 +136,7 @@ void res_posterior_free(struct res_posterior *p)
     res__h5_free_strs(p->priors, p->d);
     res__h5_free_strs(p->point_target, p->npoints);
     res__h5_free_strs(p->point_period, p->npoints);
-    free(p->prior_q05), free(p->prior_q95);
+    free(p->prior_q05), free(p->prior_q95), free(p->pred_particles);
     double *arrays[] = {p->prior_lo, p->prior_hi, p->particles, p->weights,  p->tolerance, p->acceptance,
                         p->ess,      p->observed, p->pred_mean, p->pred_q05, p->pred_q50,  p->pred_q95};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)

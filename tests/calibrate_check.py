@@ -128,6 +128,13 @@ def main():
             names = [n.decode() if isinstance(n, bytes) else n for n in f["parameters/name"][:]]
             lo, hi = f["parameters/prior_min"][:], f["parameters/prior_max"][:]
             npts = f["predictive/observed"].shape[0]
+            pp, pmean = f["predictive/particles"][:], f["predictive/mean"][:]
+            pq05, pq95 = f["predictive/q05"][:], f["predictive/q95"][:]
+        # predictive/particles is what the band is computed from: its weighted mean is the file's
+        # mean (summation order aside) and every band lies within the particles' range.
+        check(pp.shape == (6, npts) and np.allclose(w @ pp, pmean, rtol=1e-12, atol=0)
+              and bool(np.all((pq05 >= pp.min(axis=0)) & (pq95 <= pp.max(axis=0)))),
+              "predictive/particles: one row per particle, its weighted mean the predictive mean")
         check(x.shape == (6, 2) and abs(w.sum() - 1) < 1e-12 and ngen >= 1 and npts == 3,
               f"the file holds 6 particles x 2 parameters, weights summing to 1, {ngen} generations, 3 points")
         check(bool(np.all((x >= lo) & (x <= hi))), "every particle lies inside its prior's support")

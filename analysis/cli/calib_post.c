@@ -81,12 +81,14 @@ static sim_status particle_means(const struct calib_run *r, double *sim, double 
     return SIM_OK;
 }
 
-/* Fills the predictive arrays of p (npoints each) from the current population. */
+/* Fills the predictive arrays of p (npoints each) and p->pred_particles (n * npoints, allocated here;
+ * the caller frees it) from the current population. */
 static sim_status predictive(const struct calib_run *r, struct res_posterior *p, double *col, struct wv *tmp)
 {
     double *sim = malloc((r->n * r->npoints + 1) * sizeof *sim),
            *rec = malloc((r->npoints + 1) * sizeof *rec);
     sim_status st = sim != NULL && rec != NULL ? particle_means(r, sim, rec) : SIM_ENOMEM;
+    p->pred_particles = sim;
     for (size_t k = 0; k < r->npoints && st == SIM_OK; k++) {
         for (size_t i = 0; i < r->n; i++)
             col[i] = sim[i * r->npoints + k];
@@ -94,7 +96,6 @@ static sim_status predictive(const struct calib_run *r, struct res_posterior *p,
         summarise(col, p->weights, r->n, tmp, s);
         p->pred_mean[k] = s[0], p->pred_q05[k] = s[1], p->pred_q50[k] = s[2], p->pred_q95[k] = s[3];
     }
-    free(sim);
     free(rec);
     return st;
 }
@@ -174,6 +175,6 @@ sim_status calib_write_posterior(const struct calib_run *r, const char *out, cha
     st = res_posterior_write(out, &p, err, errlen);
 cleanup:
     free(p.names), free(p.paths), free(p.priors), free(ptext), free(buf);
-    free(p.point_target), free(p.point_period), free(p.run_seeds), free(tmp);
+    free(p.point_target), free(p.point_period), free(p.run_seeds), free(tmp), free(p.pred_particles);
     return st;
 }
