@@ -171,6 +171,18 @@ def main():
         check("boat_arrivals: 1 of 2 periods inside the 90% predictive band" in p.stdout
               and "leavers: 1 of 1 periods inside the 90% predictive band" in p.stdout
               and "all targets: 2 of 3 points inside" in p.stdout, "info counts the periods inside the 90% band")
+        # analysis/coverage.py computes the bands from predictive/particles with dispsim's quantile
+        # rule: the same counts as info; a sum of a target with itself is inside exactly where the
+        # target is (observed and band both double).
+        cp = subprocess.run([sys.executable, os.path.join(SRC, "analysis", "coverage.py"), cov,
+                             "twice=boat_arrivals+boat_arrivals"], capture_output=True, text=True)
+        check(cp.returncode == 0 and "  boat_arrivals: 1 of 2\n" in cp.stdout and "  leavers: 1 of 1\n" in cp.stdout
+              and "  twice (= boat_arrivals + boat_arrivals): 1 of 2\n" in cp.stdout
+              and "all observed points: 2 of 3" in cp.stdout,
+              f"coverage.py counts as info does, and sums of targets per particle:\n{cp.stdout}{cp.stderr}")
+        cp = subprocess.run([sys.executable, os.path.join(SRC, "analysis", "coverage.py"), cov, "v=boat_arrivals+nope"],
+                            capture_output=True, text=True)
+        check(cp.returncode != 0 and "no target 'nope'" in cp.stderr, "coverage.py names an unknown target")
         p = dispsim("info", cov, "--csv", "--predictive")
         rows = p.stdout.strip().split("\n")
         check(rows[0] == "target,period,observed,q05,q50,q95,inside" and len(rows) == 4,
