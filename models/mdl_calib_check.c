@@ -176,8 +176,9 @@ static void ck_params(struct mdl_calib *c, struct mdl__ck *ck)
             mdl__ck_fail(ck, "%s", why);
         else if ((iv = mdl__cal_set_by(c->scn, p->path)) != NULL)
             mdl__ck_fail(ck,
-                         "'%s' is also set by the scenario's intervention or variant '%s', "
-                         "which would override the calibrated value (op: scale or add would act on it)",
+                         "'%s' is set over the whole analysis window by the scenario's intervention or "
+                         "variant '%s', which would override the calibrated value (op: scale or add would "
+                         "act on it; a set with from/to dates leaves it in force outside them)",
                          p->path, iv);
         for (unsigned j = 0; j < i; j++)
             if (strcmp(c->parameters[j].path, p->path) == 0)

@@ -55,17 +55,66 @@ bool mdl__cal_valid_at(struct mdl_scenario *s, const struct mdl__scn_index *idx,
     return false;
 }
 
+/* Appends to `cut` the part of the analysis window [w0, w1) over which the op: set changes of
+ * `path` among iv[0..n) are at full effect (a ramp reaches it after ramp_days); returns the new
+ * count. `cut` holds [start, end) pairs. */
+static size_t full_sets(const struct mdl_intervention *iv, unsigned n, const char *path, double w0, double w1,
+                        double (*cut)[2], size_t k, const char **name, const char *fallback)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (iv[i].op != MDL_IV_SET || strcmp(iv[i].path, path) != 0)
+            continue;
+        double a = fmax(iv[i].from_day + iv[i].ramp_days, w0), b = fmin(iv[i].to_day, w1);
+        if (a < b) {
+            cut[k][0] = a;
+            cut[k][1] = b;
+            k++;
+        }
+        if (*name == NULL)
+            *name = fallback != NULL ? fallback : iv[i].name != NULL ? iv[i].name : path;
+    }
+    return k;
+}
+
+static int by_start(const void *x, const void *y)
+{
+    const double *a = x, *b = y;
+    return (a[0] > b[0]) - (a[0] < b[0]);
+}
+
+/* Whether the intervals cut[0..k) together cover [w0, w1). Sorts cut. */
+static bool covered(double (*cut)[2], size_t k, double w0, double w1)
+{
+    qsort(cut, k, sizeof *cut, by_start);
+    double reach = w0;
+    for (size_t i = 0; i < k && cut[i][0] <= reach; i++)
+        reach = fmax(reach, cut[i][1]);
+    return reach >= w1;
+}
+
 const char *mdl__cal_set_by(const struct mdl_scenario *s, const char *path)
 {
-    for (unsigned i = 0; i < s->interventions_count; i++)
-        if (s->interventions[i].op == MDL_IV_SET && strcmp(s->interventions[i].path, path) == 0)
-            return s->interventions[i].name ? s->interventions[i].name : path;
+    double w0 = s->calendar.warmup_days, w1 = w0 + s->calendar.horizon_days;
+    size_t cap = s->interventions_count;
     for (unsigned v = 0; v < s->variants_count; v++)
-        for (unsigned i = 0; i < s->variants[v].interventions_count; i++)
-            if (s->variants[v].interventions[i].op == MDL_IV_SET &&
-                strcmp(s->variants[v].interventions[i].path, path) == 0)
-                return s->variants[v].name;
-    return NULL;
+        cap += s->variants[v].interventions_count;
+    double(*cut)[2] = malloc((cap + 1) * sizeof *cut);
+    if (cut == NULL)
+        return path; /* cannot tell: refuse rather than fit a value that may never apply */
+    const char *name = NULL, *found = NULL;
+    size_t k = full_sets(s->interventions, s->interventions_count, path, w0, w1, cut, 0, &name, NULL);
+    if (name != NULL && covered(cut, k, w0, w1))
+        found = name;
+    for (unsigned v = 0; found == NULL && v < s->variants_count; v++) {
+        const char *vname = NULL;
+        k = full_sets(s->interventions, s->interventions_count, path, w0, w1, cut, 0, &name, NULL);
+        k = full_sets(s->variants[v].interventions, s->variants[v].interventions_count, path, w0, w1, cut, k,
+                      &vname, s->variants[v].name);
+        if (vname != NULL && covered(cut, k, w0, w1))
+            found = vname;
+    }
+    free(cut);
+    return found;
 }
 
 static const char *param_name(const void *ctx, size_t i)

@@ -42,10 +42,13 @@ void mdl__cal_file_close(struct mdl__cal_file *f);
 
 /* ---- Parameters (mdl_calib_range.c) ---------------------------------------------------------- */
 
-/* The name of an intervention of `s` (any variant's too) that sets `path` (op: set), or NULL. The
- * name is borrowed from `s`. A set replaces the value a calibration or a sensitivity analysis
- * would give; a scale or an add acts on it (a fitted base level that yearly factors scale), so
- * those are not reported. */
+/* The name of an intervention of `s` that sets `path` (op: set) over the whole analysis window,
+ * alone or with other sets of it, or of a variant whose sets (with the scenario's) do so; NULL
+ * when the value a calibration or a sensitivity analysis gives `path` is in force on some day of
+ * the window. The name is borrowed from `s`. A set replaces that value while at full effect; a
+ * scale or an add acts on it (a fitted base level that yearly factors scale), and a set limited
+ * by from/to leaves it in force outside its dates (the soft years of a history before a fitted
+ * 2023 level), so those are not reported. */
 const char *mdl__cal_set_by(const struct mdl_scenario *s, const char *path);
 
 /* Parses and indexes the scenario's text (s->text) into `doc` and `idx`, so that the scenario's

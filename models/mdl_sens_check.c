@@ -81,7 +81,8 @@ static void ck_param(struct mdl_sens *s, struct mdl__ck *ck, unsigned i, const s
     else if ((iv = mdl__cal_set_by(s->scn, p->path)) != NULL)
         mdl__ck_fail(
             ck,
-            "'%s' is also set by the study's intervention or variant '%s' (op: scale or add would act on it)",
+            "'%s' is set over the whole analysis window by the study's intervention or variant '%s' "
+            "(op: scale or add would act on it; a set with from/to dates leaves it in force outside them)",
             p->path, iv);
     for (unsigned j = 0; j < i; j++)
         if (s->parameters[j].path && strcmp(s->parameters[j].path, p->path) == 0)

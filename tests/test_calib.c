@@ -33,7 +33,7 @@ Test(calib, the_shipped_sensitivity_files_load_against_the_shipped_study)
 Test(calib, the_shipped_calibrations_load_and_validate)
 {
     const char *files[] = {"calibration-synthetic.yaml", "calibration-2018-2023.yaml"};
-    const unsigned nparams[] = {3, 17};
+    const unsigned nparams[] = {3, 21};
     for (int i = 0; i < 2; i++) {
         char path[1024], err[8192];
         snprintf(path, sizeof path, "%s/scenarios/%s", src(), files[i]);
@@ -179,8 +179,27 @@ Test(calib, unknown_parameter_paths_are_refused_at_their_position)
         SIM_EINVAL, "4:11: parameters[0].path:", "");
 }
 
-/* A parameter the scenario sets (op: set) would be overridden: refused, naming the intervention.
- * One it only scales (the history's yearly inflow factors) is fitted as the base level. */
+/* Writes the history scenario with `extra` appended (its last section is `interventions:`, so
+ * an extra line is one more intervention) to a file under `dir`; returns its path in `out`. */
+static void history_plus(const char *dir, const char *extra, char *out, size_t cap)
+{
+    char in[1100];
+    snprintf(in, sizeof in, "%s/scenarios/history-2018-2023.yaml", src());
+    snprintf(out, cap, "%s/history.yaml", dir);
+    FILE *f = fopen(in, "rb"), *g = fopen(out, "wb");
+    cr_assert(f != NULL && g != NULL);
+    int ch;
+    while ((ch = fgetc(f)) != EOF)
+        fputc(ch, g);
+    fputs(extra, g);
+    fclose(f);
+    fclose(g);
+}
+
+/* A parameter the scenario sets (op: set) over the whole analysis window would be overridden:
+ * refused, naming the intervention, whether one set covers the window or several do between
+ * them. One it only scales (the history's yearly inflow factors), or sets only before some date
+ * (the history's soft years before the fitted 2023 hardening), is fitted as the base level. */
 Test(calib, a_parameter_the_scenario_sets_is_refused_and_one_it_scales_is_fitted)
 {
 #define HIST_HEAD                                                                                            \
@@ -191,18 +210,41 @@ Test(calib, a_parameter_the_scenario_sets_is_refused_and_one_it_scales_is_fitted
     "  - series: irregular_arrivals_air_inadequately_documented\n"                                           \
     "    quantity: daily/arrivals\n"                                                                         \
     "    select: [air]\n"
-    refused(HIST_HEAD "parameters:\n  - name: x\n    path: modes.small_boat.boat.occupancy_mean\n"
-                      "    prior: {dist: uniform, min: 10, max: 60}\n" HIST_TARGET ALGO,
+    refused(HIST_HEAD "parameters:\n  - name: x\n    path: modes.small_boat.boat.patrol_effort\n"
+                      "    prior: {dist: uniform, min: 0.5, max: 2}\n" HIST_TARGET ALGO,
             SIM_EINVAL, "5:11: parameters.x.path:",
-            "also set by the scenario's intervention or variant 'occupancy_2018'");
-    char err[8192];
-    struct mdl_calib *c = NULL;
-    sim_status st =
-        load_template(HIST_HEAD "parameters:\n  - name: x\n    path: population.inflow.level_per_day\n"
-                                "    prior: {dist: uniform, min: 100, max: 260}\n" HIST_TARGET ALGO,
-                      &c, err, sizeof err);
-    cr_assert_eq(st, SIM_OK, "%s", err);
-    mdl_calib_destroy(c);
+            "set over the whole analysis window by the scenario's intervention or variant 'patrols_2018'");
+    const char *fitted[] = {"population.inflow.level_per_day", "modes.small_boat.boat.occupancy_mean",
+                            "modes.lorry.lorry.hauliers_secured_share", "modes.lorry.lorry.self_success"};
+    const double lo[] = {100, 30, 0.3, 0.1}, hi[] = {260, 60, 0.9, 0.6};
+    for (size_t i = 0; i < sizeof fitted / sizeof *fitted; i++) {
+        char tmpl[2048], err[8192];
+        snprintf(tmpl, sizeof tmpl,
+                 HIST_HEAD "parameters:\n  - name: x\n    path: %s\n"
+                           "    prior: {dist: uniform, min: %g, max: %g}\n" HIST_TARGET ALGO,
+                 fitted[i], lo[i], hi[i]);
+        struct mdl_calib *c = NULL;
+        sim_status st = load_template(tmpl, &c, err, sizeof err);
+        cr_assert_eq(st, SIM_OK, "%s: %s", fitted[i], err);
+        mdl_calib_destroy(c);
+    }
+    /* The history sets secured lorries until 2022; a third set from 2022 on leaves no day of the
+     * window to the fitted value. */
+    char dir[] = "/tmp/dispsim_calibXXXXXX", scn[1200], tmpl[2048];
+    cr_assert_not_null(mkdtemp(dir));
+    history_plus(
+        dir,
+        "  - {name: hauliers_late, path: modes.lorry.lorry.hauliers_secured_share, op: set, value: 0.6,"
+        " from: 2022-01-01}\n",
+        scn, sizeof scn);
+    snprintf(tmpl, sizeof tmpl,
+             "scenario: %s\nobserved: @/scenarios/data/observed.csv\n"
+             "parameters:\n  - name: x\n    path: modes.lorry.lorry.hauliers_secured_share\n"
+             "    prior: {dist: uniform, min: 0.3, max: 0.9}\n" HIST_TARGET ALGO,
+             scn);
+    refused(tmpl, SIM_EINVAL, "5:11: parameters.x.path:", "set over the whole analysis window");
+    unlink(scn);
+    rmdir(dir);
 #undef HIST_HEAD
 #undef HIST_TARGET
 }
@@ -383,7 +425,9 @@ Test(calib, the_shipped_posterior_is_the_fit_of_the_shipped_files)
     char *scn = slurp_file(path);
     cr_assert_str_eq(p.calibration_text, cal, "the calibration file changed since the fit");
     cr_assert_str_eq(p.scenario_text, scn, "the history scenario changed since the fit");
-    cr_assert_eq(p.d, 17);
+    cr_assert_eq(p.d, 21);
+    cr_assert_not_null(p.pred_particles,
+                       "the shipped posterior holds predictive/particles (analysis/coverage.py)");
     double sum = 0.0;
     for (size_t i = 0; i < p.n; i++)
         sum += p.weights[i];
