@@ -55,11 +55,12 @@ bool mdl__cal_valid_at(struct mdl_scenario *s, const struct mdl__scn_index *idx,
     return false;
 }
 
-/* Appends to `cut` the part of the analysis window [w0, w1) over which the op: set changes of
- * `path` among iv[0..n) are at full effect (a ramp reaches it after ramp_days); returns the new
- * count. `cut` holds [start, end) pairs. */
+/* Appends to `cut` (from index k) the part of the analysis window [w0, w1) over which each op: set
+ * change of `path` among iv[0..n) is at full effect (a ramp reaches it after ramp_days), as
+ * [start, end) pairs; returns the new count. *first, if NULL, becomes the first such change's
+ * name (its path when unnamed). */
 static size_t full_sets(const struct mdl_intervention *iv, unsigned n, const char *path, double w0, double w1,
-                        double (*cut)[2], size_t k, const char **name, const char *fallback)
+                        double (*cut)[2], size_t k, const char **first)
 {
     for (unsigned i = 0; i < n; i++) {
         if (iv[i].op != MDL_IV_SET || strcmp(iv[i].path, path) != 0)
@@ -70,25 +71,25 @@ static size_t full_sets(const struct mdl_intervention *iv, unsigned n, const cha
             cut[k][1] = b;
             k++;
         }
-        if (*name == NULL)
-            *name = fallback != NULL ? fallback : iv[i].name != NULL ? iv[i].name : path;
+        if (*first == NULL)
+            *first = iv[i].name != NULL ? iv[i].name : path;
     }
     return k;
 }
 
-static int by_start(const void *x, const void *y)
+/* Whether the intervals cut[0..k) together cover [w0, w1) (k is a handful: no sorting, so the
+ * array is left as it was). */
+static bool covered(const double (*cut)[2], size_t k, double w0, double w1)
 {
-    const double *a = x, *b = y;
-    return (a[0] > b[0]) - (a[0] < b[0]);
-}
-
-/* Whether the intervals cut[0..k) together cover [w0, w1). Sorts cut. */
-static bool covered(double (*cut)[2], size_t k, double w0, double w1)
-{
-    qsort(cut, k, sizeof *cut, by_start);
     double reach = w0;
-    for (size_t i = 0; i < k && cut[i][0] <= reach; i++)
-        reach = fmax(reach, cut[i][1]);
+    for (bool grew = true; grew && reach < w1;) {
+        grew = false;
+        for (size_t i = 0; i < k; i++)
+            if (cut[i][0] <= reach && cut[i][1] > reach) {
+                reach = cut[i][1];
+                grew = true;
+            }
+    }
     return reach >= w1;
 }
 
@@ -101,17 +102,17 @@ const char *mdl__cal_set_by(const struct mdl_scenario *s, const char *path)
     double(*cut)[2] = malloc((cap + 1) * sizeof *cut);
     if (cut == NULL)
         return path; /* cannot tell: refuse rather than fit a value that may never apply */
-    const char *name = NULL, *found = NULL;
-    size_t k = full_sets(s->interventions, s->interventions_count, path, w0, w1, cut, 0, &name, NULL);
-    if (name != NULL && covered(cut, k, w0, w1))
-        found = name;
+    /* The scenario's own sets, then each variant's after them (cut[0..k0) is every variant's). */
+    const char *first = NULL, *found = NULL;
+    size_t k0 = full_sets(s->interventions, s->interventions_count, path, w0, w1, cut, 0, &first);
+    if (first != NULL && covered((const double(*)[2])cut, k0, w0, w1))
+        found = first;
     for (unsigned v = 0; found == NULL && v < s->variants_count; v++) {
-        const char *vname = NULL;
-        k = full_sets(s->interventions, s->interventions_count, path, w0, w1, cut, 0, &name, NULL);
-        k = full_sets(s->variants[v].interventions, s->variants[v].interventions_count, path, w0, w1, cut, k,
-                      &vname, s->variants[v].name);
-        if (vname != NULL && covered(cut, k, w0, w1))
-            found = vname;
+        const char *vfirst = NULL;
+        size_t k = full_sets(s->variants[v].interventions, s->variants[v].interventions_count, path, w0, w1,
+                             cut, k0, &vfirst);
+        if (vfirst != NULL && covered((const double(*)[2])cut, k, w0, w1))
+            found = s->variants[v].name;
     }
     free(cut);
     return found;
