@@ -42,7 +42,12 @@ static const char bench_help[] =
     "  NAME x2 inflow, NAME x4 inflow\n"
     "              the same two lines with the population's inflow and initial stock scaled\n"
     "              by 2 and 4 in memory, then one line of the cost per decision at 2x and 4x\n"
-    "              relative to 1x (flat cost per decision as the population grows is 1)\n"
+    "              relative to 1x (flat cost per decision as the population grows is 1), and one\n"
+    "              of the marginal cost: the extra time over the extra decisions from 1x to 2x\n"
+    "              and from 2x to 4x, and their ratio. The first ratio also spreads the fixed\n"
+    "              cost (lorries searched, days) over more decisions, so it falls below 1; the\n"
+    "              marginal ratio is 1 when a decision costs the same however many people are\n"
+    "              in the pool\n"
     "\n"
     "hold and the scenario lines time 3 passes and print the best (least disturbed by other work on\n"
     "the machine) with the median after it. About two minutes on a free core.\n"
@@ -255,7 +260,7 @@ done:
 /* What bench_world measured: the best pass's replication-years per second and, with a population,
  * nanoseconds per population decision. */
 struct world_fig {
-    double years_per_s, ns_per_decision;
+    double years_per_s, ns_per_decision, seconds, decisions;
 };
 
 /* The population decisions replication `values` counts: every decision ends in a mode (choices,
@@ -315,6 +320,7 @@ static int bench_world(const struct mdl_scenario *s, const char *label, struct w
            label, years / el[0], (double)total_ev / el[0], reps, el[0], PASSES, years / el[PASSES / 2]);
     fig->years_per_s = years / el[0];
     fig->ns_per_decision = decisions > 0 ? el[0] * 1e9 / decisions : NAN;
+    fig->seconds = el[0], fig->decisions = decisions;
     if (decisions > 0)
         printf("%s: %.0f ns per population decision (%.0f decisions in %.2f s)\n", label,
                fig->ns_per_decision, decisions, el[0]);
@@ -370,6 +376,16 @@ static int bench_population(struct mdl_scenario *s, double heap_rate)
         printf("%s: cost per population decision x2 / x1 %.3f, x4 / x1 %.3f\n", s->name,
                fig[1].ns_per_decision / fig[0].ns_per_decision,
                fig[2].ns_per_decision / fig[0].ns_per_decision);
+    /* The time that grows with the population: the extra seconds over the extra decisions. The
+     * ratio above also spreads the fixed cost (lorries searched, days, bookkeeping) over more
+     * decisions; this one does not, so it is what a growing population costs per decision. */
+    if (rc == CLI_OK && fig[1].decisions > fig[0].decisions && fig[2].decisions > fig[1].decisions) {
+        double m12 = (fig[1].seconds - fig[0].seconds) * 1e9 / (fig[1].decisions - fig[0].decisions);
+        double m24 = (fig[2].seconds - fig[1].seconds) * 1e9 / (fig[2].decisions - fig[1].decisions);
+        printf("%s: marginal cost per population decision %.0f ns from x1 to x2, %.0f ns from x2 to x4 "
+               "(ratio %.3f)\n",
+               s->name, m12, m24, m24 / m12);
+    }
     return rc;
 }
 
